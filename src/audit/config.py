@@ -1,0 +1,310 @@
+"""audit.yaml as typed, checked configuration.
+
+The file is read once, at the door, into pydantic models with ``extra="forbid"``: a
+misspelt key is an error that names the key and the file. See docs/configuration.md
+for every key.
+
+Example:
+    >>> cfg = load_config(Path("audits/demo/2026-Q3"))   # doctest: +SKIP
+    >>> cfg.audit.period_start, cfg.audit.period_end     # doctest: +SKIP
+    (datetime.date(2026, 7, 1), datetime.date(2026, 9, 30))
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from audit.exceptions import ConfigError
+
+__all__ = [
+    "AuditConfig",
+    "AuditInfo",
+    "Source",
+    "SurveySource",
+    "OrderSource",
+    "Scale",
+    "CONFIG_FILE",
+    "KPI_TARGET_KEYS",
+    "load_config",
+    "parse_period",
+]
+
+CONFIG_FILE = "audit.yaml"
+
+#: KPI ids that may carry a target in ``targets:``; see docs/metrics.md.
+KPI_TARGET_KEYS = frozenset(
+    {
+        "response_rate_pct",
+        "csat_mean",
+        "csat_top2_pct",
+        "dissatisfied_pct",
+        "nps",
+        "complaints_per_1000_orders",
+        "complaint_ack_days_median",
+        "complaint_resolution_days_median",
+        "complaint_resolution_days_p90",
+        "complaints_resolved_within_sla_pct",
+        "complaints_open_overdue",
+        "repeat_complaint_pct",
+        "root_cause_recorded_pct",
+        "return_rate_pct",
+        "returns_ppm",
+        "on_time_pct",
+        "in_full_pct",
+        "otif_pct",
+        "lost_customers",
+        "key_accounts_lost",
+        "repeat_purchase_pct",
+    }
+)
+
+_PERIOD = re.compile(r"^(\d{4})-Q([1-4])$")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class AuditInfo(_Model):
+    """Who and what is audited, and when (the ``audit:`` block)."""
+
+    id: str
+    organisation: str
+    site: str = ""
+    period: str | None = Field(None, description="calendar quarter such as 2026-Q3")
+    start: dt.date | None = None
+    end: dt.date | None = None
+    date: dt.date | None = Field(None, description="date of the audit; defaults to today")
+    criteria: Literal["ISO 9001:2015", "ISO 9001:2008"] = "ISO 9001:2015"
+    language: Literal["en"] = "en"
+    client: str = ""
+    lead_auditor: str = ""
+    team: list[str] = Field(default_factory=list)
+    auditee: str = ""
+    distribution: list[str] = Field(default_factory=list)
+    confidentiality: str = "Confidential: for the audit client and the distribution list only"
+    objectives: list[str] = Field(default_factory=list)
+    scope: str = ""
+
+    @model_validator(mode="after")
+    def _period_or_dates(self) -> AuditInfo:
+        if self.period is None and (self.start is None or self.end is None):
+            raise ValueError("give either 'period' (such as 2026-Q3) or both 'start' and 'end'")
+        if self.period is not None:
+            parse_period(self.period)
+        if self.start and self.end and self.end < self.start:
+            raise ValueError(f"'end' ({self.end}) is before 'start' ({self.start})")
+        return self
+
+    @property
+    def period_start(self) -> dt.date:
+        """First day of the audited period."""
+        return self.start or parse_period(self.period or "")[0]
+
+    @property
+    def period_end(self) -> dt.date:
+        """Last day of the audited period (inclusive)."""
+        return self.end or parse_period(self.period or "")[1]
+
+    @property
+    def period_label(self) -> str:
+        """The period as people say it: ``2026-Q3`` or ``2026-07-01 to 2026-09-30``."""
+        return self.period or f"{self.period_start} to {self.period_end}"
+
+    @property
+    def audit_date(self) -> dt.date:
+        """The date of the audit: ``date`` if given, else today."""
+        return self.date or dt.date.today()
+
+
+class Scale(_Model):
+    """A rating scale such as 1–5 or 0–10."""
+
+    min: int
+    max: int
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Scale:
+        if self.max <= self.min:
+            raise ValueError(f"scale max ({self.max}) must be above min ({self.min})")
+        return self
+
+
+class Source(_Model):
+    """Where one kind of data comes from and how its headers map to ours.
+
+    ``columns`` maps our column name to the header in the file; a column that is not
+    mapped is looked up under its own name (case and surrounding spaces ignored).
+    """
+
+    path: str
+    sheet: str | int | None = None
+    header_row: int = Field(1, ge=1, description="row of the header as numbered in Excel")
+    columns: dict[str, str] = Field(default_factory=dict)
+    dayfirst: bool = False
+    encoding: str | None = None
+
+
+class SurveySource(Source):
+    """Survey responses: scales, dimensions and the number of questionnaires sent."""
+
+    scale: Scale = Scale(min=1, max=5)
+    recommend_scale: Scale = Scale(min=0, max=10)
+    dimensions: dict[str, str] = Field(default_factory=dict)
+    expectations: dict[str, str] = Field(default_factory=dict)
+    importance: dict[str, str] = Field(default_factory=dict)
+    sent: int | None = Field(None, ge=0)
+
+    @model_validator(mode="after")
+    def _known_dimensions(self) -> SurveySource:
+        for block in ("expectations", "importance"):
+            extra = set(getattr(self, block)) - set(self.dimensions)
+            if extra:
+                raise ValueError(
+                    f"{block} names {sorted(extra)}, which are not under 'dimensions'"
+                )
+        return self
+
+
+class OrderSource(Source):
+    """Orders; ``grain`` says whether a row is an order or an order line."""
+
+    grain: Literal["order"] = "order"
+
+
+class DataSources(_Model):
+    """The ``data:`` block: one entry per kind of input."""
+
+    surveys: SurveySource | None = None
+    complaints: Source | None = None
+    returns: Source | None = None
+    orders: OrderSource | None = None
+
+
+class Sla(_Model):
+    """Service levels for complaint handling, in calendar days."""
+
+    complaint_acknowledge_days: float = Field(2, gt=0)
+    complaint_resolve_days: float = Field(14, gt=0)
+
+
+class Validation(_Model):
+    """How much bad data a run tolerates."""
+
+    max_invalid_pct: float = Field(5.0, ge=0, le=100)
+
+
+class DueDays(_Model):
+    """Days from the audit date to an action's due date, by grade."""
+
+    major: int = 30
+    minor: int = 60
+    observation: int = 90
+    ofi: int = 90
+
+
+class AuditConfig(_Model):
+    """The whole of audit.yaml.
+
+    Attributes:
+        folder: the audit folder; relative data paths are resolved against it.
+    """
+
+    audit: AuditInfo
+    previous: str | None = None
+    data: DataSources
+    targets: dict[str, float] = Field(default_factory=dict)
+    sla: Sla = Sla()
+    owners: dict[str, str] = Field(default_factory=dict)
+    validation: Validation = Validation()
+    due_days: DueDays = DueDays()
+    folder: Path = Field(default_factory=Path.cwd, exclude=True)
+
+    @field_validator("targets")
+    @classmethod
+    def _known_targets(cls, targets: dict[str, float]) -> dict[str, float]:
+        unknown = sorted(set(targets) - KPI_TARGET_KEYS)
+        if unknown:
+            raise ValueError(
+                f"unknown KPI {unknown}; targets can be set for: {', '.join(sorted(KPI_TARGET_KEYS))}"
+            )
+        return targets
+
+    def resolve(self, relative: str) -> Path:
+        """A path from audit.yaml, resolved against the audit folder."""
+        path = Path(relative).expanduser()
+        return path if path.is_absolute() else self.folder / path
+
+    def parameters(self) -> dict[str, Any]:
+        """The configuration as plain data, for manifest.json."""
+        return self.model_dump(mode="json")
+
+
+def parse_period(period: str) -> tuple[dt.date, dt.date]:
+    """First and last day of a calendar quarter written ``YYYY-Qn``.
+
+    Raises:
+        ValueError: the text is not a quarter.
+
+    Example:
+        >>> parse_period("2026-Q3")
+        (datetime.date(2026, 7, 1), datetime.date(2026, 9, 30))
+    """
+    match = _PERIOD.match(period.strip())
+    if not match:
+        raise ValueError(f"period '{period}' is not a calendar quarter such as 2026-Q3")
+    year, quarter = int(match[1]), int(match[2])
+    start = dt.date(year, 3 * quarter - 2, 1)
+    end_next = dt.date(year + (quarter == 4), (3 * quarter) % 12 + 1, 1)
+    return start, end_next - dt.timedelta(days=1)
+
+
+def _describe(error: dict[str, Any]) -> str:
+    location = ".".join(str(part) for part in error["loc"])
+    if error["type"] == "extra_forbidden":
+        return f"unknown key '{location}' (check its spelling)"
+    if error["type"] == "missing":
+        return f"missing key '{location}'"
+    message = str(error["msg"]).removeprefix("Value error, ")
+    return f"'{location}': {message}" if location else message
+
+
+def load_config(folder: Path | str) -> AuditConfig:
+    """Read and check ``audit.yaml`` in an audit folder.
+
+    Args:
+        folder: the audit folder, or the audit.yaml file itself.
+
+    Returns:
+        The checked configuration, with ``folder`` set.
+
+    Raises:
+        ConfigError: the file is missing, is not YAML, or a key is unknown or invalid.
+    """
+    path = Path(folder)
+    if path.is_dir() or path.suffix not in {".yaml", ".yml"}:
+        path = path / CONFIG_FILE
+    if not path.is_file():
+        raise ConfigError(
+            f"{path}: no audit configuration found; create one with 'csat-audit init {path.parent}'",
+            path,
+        )
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        where = getattr(exc, "problem_mark", None)
+        line = f" line {where.line + 1}" if where is not None else ""
+        raise ConfigError(f"{path}{line}: not valid YAML ({exc.__class__.__name__}); fix the file", path) from None
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: expected keys such as 'audit:' and 'data:' at the top level", path)
+    try:
+        return AuditConfig.model_validate({**raw, "folder": path.parent.resolve()})
+    except ValidationError as exc:
+        problems = "; ".join(_describe(e) for e in exc.errors())
+        raise ConfigError(f"{path}: {problems}", path) from None

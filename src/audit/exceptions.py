@@ -1,0 +1,68 @@
+"""Errors raised by csat-audit.
+
+Every error a user can cause derives from :class:`AuditError`; the command line maps
+it to exit code 2 and prints its message on one line. Anything else is a bug or an
+environment failure and maps to exit code 3.
+
+    AuditError
+    ├── ConfigError          audit.yaml missing, unreadable or invalid
+    ├── DataError            an input file cannot be used
+    │   ├── InputFileError   missing, unreadable, empty, wrong sheet, mapped column absent
+    │   └── TooManyInvalidRows  more invalid rows than the configured threshold
+    └── RunError             the notebook run or the report rendering failed
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+__all__ = [
+    "AuditError",
+    "ConfigError",
+    "DataError",
+    "InputFileError",
+    "TooManyInvalidRows",
+    "RunError",
+]
+
+
+class AuditError(Exception):
+    """Base of every error a user can cause or fix; exit code 2 on the command line."""
+
+    exit_code = 2
+
+
+class ConfigError(AuditError):
+    """audit.yaml is missing, unreadable or does not match the expected shape.
+
+    Args:
+        message: what failed and what to do.
+        path: the configuration file.
+    """
+
+    def __init__(self, message: str, path: Path | None = None) -> None:
+        super().__init__(message)
+        self.path = path
+
+
+class DataError(AuditError):
+    """An input file cannot be used for the audit."""
+
+    def __init__(self, message: str, path: Path | None = None, kind: str | None = None) -> None:
+        super().__init__(message)
+        self.path = path
+        self.kind = kind
+
+
+class InputFileError(DataError):
+    """The file is missing, unreadable, empty, lacks a sheet or a mapped column."""
+
+
+class TooManyInvalidRows(DataError):
+    """More rows of a kind failed validation than the configured share allows."""
+
+
+class RunError(AuditError):
+    """Executing the audit notebook or rendering its report failed."""
+
+    exit_code = 3
