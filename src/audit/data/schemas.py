@@ -1,0 +1,147 @@
+"""Declared schemas per kind (pandera) and the rules a row must pass.
+
+Column types are converted in :mod:`audit.data.convert` first; the schemas here check
+what the values mean: required values present, scores on the declared scale, ids
+unique, quantities not negative. Rules that span two columns (a complaint resolved
+before it was received) are vectorised masks in :func:`cross_column_problems`.
+Each failure becomes a :class:`Rule` id with a message saying what to do.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import pandera.pandas as pa
+
+from audit.config import Scale, SurveySource
+from audit.data.contract import ID_COLUMN, REQUIRED
+
+__all__ = ["Failure", "schema_for", "failures", "cross_column_problems", "SCORE_PREFIXES"]
+
+#: internal column prefixes of survey dimensions: perception, expectation, importance
+SCORE_PREFIXES = ("dim_", "exp_", "imp_")
+
+NON_NEGATIVE = ("quantity", "quantity_ordered", "quantity_delivered", "value")
+
+#: (later column, earlier column): the later date must not precede the earlier one
+DATE_ORDER = {
+    "complaints": (("acknowledged_on", "received_on"), ("resolved_on", "received_on")),
+    "orders": (("delivered_on", "ordered_on"),),
+}
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A rule failed by one cell: index into the frame, our column, rule id, message."""
+
+    index: int
+    column: str
+    rule: str
+    message: str
+
+
+def _scale_check(scale: Scale) -> pa.Check:
+    return pa.Check.in_range(scale.min, scale.max, name="out_of_scale")
+
+
+def schema_for(kind: str, columns: list[str], source: object) -> pa.DataFrameSchema:
+    """The pandera schema of one kind, restricted to the columns present.
+
+    Args:
+        kind: surveys, complaints, returns or orders.
+        columns: our names of the columns present after mapping.
+        source: the kind's configuration (scales come from a SurveySource).
+    """
+    spec: dict[str, pa.Column] = {}
+    for name in columns:
+        checks: list[pa.Check] = []
+        if name == ID_COLUMN[kind]:
+            checks.append(pa.Check(lambda s: ~s.duplicated(keep="first"), name="duplicate_id"))
+        if isinstance(source, SurveySource):
+            if name == "overall" or name.startswith(SCORE_PREFIXES):
+                checks.append(_scale_check(source.scale))
+            elif name == "recommend":
+                checks.append(_scale_check(source.recommend_scale))
+        if name in NON_NEGATIVE:
+            checks.append(pa.Check.ge(0, name="negative"))
+        spec[name] = pa.Column(None, checks=checks, nullable=name not in REQUIRED[kind], required=True)
+    return pa.DataFrameSchema(spec, strict=False)
+
+
+def _message(rule: str, column: str, value: object, detail: str) -> str:
+    if rule == "missing_value":
+        return f"'{column}' is empty but required; fill it in or remove the row"
+    if rule == "out_of_scale":
+        scale, key = detail.split("|")
+        return (
+            f"score {value} is outside the declared scale {scale}; correct the score, "
+            f"or declare the scale used under {key} in audit.yaml"
+        )
+    if rule == "duplicate_id":
+        return f"id {value} appears more than once; keep one row per id"
+    if rule == "negative":
+        return f"{value} is negative; correct the value or remove the row"
+    return f"{value} fails {rule}"
+
+
+def failures(kind: str, frame: pd.DataFrame, source: object, headers: dict[str, str]) -> list[Failure]:
+    """Validate a converted frame lazily and return every failure.
+
+    Args:
+        kind: the data kind.
+        frame: converted values, our column names.
+        source: the kind's configuration.
+        headers: our column name → the file's header, for messages.
+    """
+    schema = schema_for(kind, [c for c in frame.columns if c in headers], source)
+    try:
+        schema.validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        cases = exc.failure_cases
+    else:
+        return []
+    found: list[Failure] = []
+    for case in cases.itertuples(index=False):
+        if pd.isna(case.index):
+            continue
+        check = str(case.check)
+        rule = "missing_value" if check == "not_nullable" else check
+        detail = ""
+        if rule == "out_of_scale":
+            detail = _scale_detail(source, str(case.column))
+        column = str(case.column)
+        found.append(
+            Failure(int(case.index), column, rule, _message(rule, headers.get(column, column), case.failure_case, detail))
+        )
+    return found
+
+
+def _scale_detail(source: object, column: str) -> str:
+    assert isinstance(source, SurveySource)
+    if column == "recommend":
+        scale, key = source.recommend_scale, "data.surveys.recommend_scale"
+    else:
+        scale, key = source.scale, "data.surveys.scale"
+    return f"{scale.min}–{scale.max}|{key}"
+
+
+def cross_column_problems(kind: str, frame: pd.DataFrame, headers: dict[str, str]) -> list[Failure]:
+    """Rules that compare two columns of a row, vectorised."""
+    found: list[Failure] = []
+    for later, earlier in DATE_ORDER.get(kind, ()):
+        if later not in frame or earlier not in frame:
+            continue
+        bad = frame.index[(frame[later] < frame[earlier]).to_numpy()]
+        for index in bad:
+            found.append(
+                Failure(
+                    int(index),
+                    later,
+                    "date_order",
+                    f"{headers[later]} {frame.at[index, later]:%Y-%m-%d} is before "
+                    f"{headers[earlier]} {frame.at[index, earlier]:%Y-%m-%d}; correct the dates",
+                )
+            )
+    return found
+
