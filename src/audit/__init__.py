@@ -1,2 +1,20 @@
-"""csat-audit: audit customer-satisfaction monitoring against ISO 9001:2015 9.1.2."""
+"""csat-audit: audit customer-satisfaction monitoring against ISO 9001:2015 9.1.2.
+
+The names a notebook or a user needs::
+
+    data = load_audit("audits/plant-1/2026-Q3")
+    kpis = compute_kpis(data)
+    assessment = assess(data, kpis)
+    run_audit("audits/plant-1/2026-Q3")   # the whole run: notebook, report, results
+"""
+
+from audit.assessment import assess
+from audit.data.dataset import load_audit
+from audit.exceptions import AuditError
+from audit.kpi import compute_kpis
+from audit.outputs import save_results
+from audit.runner import run_audit
+
 __version__ = "0.1.0"
+
+__all__ = ["load_audit", "compute_kpis", "assess", "save_results", "run_audit", "AuditError", "__version__"]

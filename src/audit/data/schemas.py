@@ -16,6 +16,7 @@ import pandera.pandas as pa
 
 from audit.config import Scale, SurveySource
 from audit.data.contract import ID_COLUMN, REQUIRED
+from audit.data.convert import excel_value
 
 __all__ = ["Failure", "schema_for", "failures", "cross_column_problems", "SCORE_PREFIXES"]
 
@@ -69,6 +70,10 @@ def schema_for(kind: str, columns: list[str], source: object) -> pa.DataFrameSch
     return pa.DataFrameSchema(spec, strict=False)
 
 
+#: pandera's names of its built-in checks → our rule ids
+_RULES = {"not_nullable": "missing_value", "in_range": "out_of_scale", "greater_than_or_equal_to": "negative"}
+
+
 def _message(rule: str, column: str, value: object, detail: str) -> str:
     if rule == "missing_value":
         return f"'{column}' is empty but required; fill it in or remove the row"
@@ -106,14 +111,13 @@ def failures(kind: str, frame: pd.DataFrame, source: object, headers: dict[str, 
         if pd.isna(case.index):
             continue
         check = str(case.check)
-        rule = "missing_value" if check == "not_nullable" else check
+        rule = _RULES.get(check.split("(")[0], check)
         detail = ""
         if rule == "out_of_scale":
             detail = _scale_detail(source, str(case.column))
         column = str(case.column)
-        found.append(
-            Failure(int(case.index), column, rule, _message(rule, headers.get(column, column), case.failure_case, detail))
-        )
+        value = excel_value(case.failure_case)
+        found.append(Failure(int(case.index), column, rule, _message(rule, headers.get(column, column), value, detail)))
     return found
 
 

@@ -1,0 +1,45 @@
+# Two commands do all the set-up: `make demo` and `make test` (see README.md).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+# Debian packages the report and its tests use: pdftotext/pdftoppm and a CJK font
+APT_PACKAGES := poppler-utils fonts-noto-cjk
+
+.PHONY: demo test bench clean system-packages
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+# Installs what is missing when running as root; otherwise says what to install and goes on
+# (tests that need poppler skip with a reason; without a CJK font Chinese text shows as boxes).
+system-packages:
+	@missing=""; \
+	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	fc-list :lang=zh 2>/dev/null | grep -q . || missing="$$missing fonts-noto-cjk"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing$$missing"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null) \
+	      || echo "warning: could not install$$missing; continuing without"; \
+	  else \
+	    echo "note: missing system packages:$$missing (sudo apt-get install$$missing)"; \
+	  fi; \
+	fi
+
+demo: $(STAMP) system-packages
+	$(BIN)/csat-audit demo
+
+test: $(STAMP) system-packages
+	$(BIN)/python -m pytest -q
+	$(BIN)/python -m mypy
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) audits/demo build .pytest_cache .mypy_cache .hypothesis benchmarks/out
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

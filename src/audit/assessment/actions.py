@@ -1,0 +1,101 @@
+"""Improvement actions raised from findings, tailored with the finding's evidence."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from audit.config import AuditConfig
+from audit.results import Action, Finding, KpiTable
+
+__all__ = ["action_for", "OWNER_ROLES"]
+
+#: data kind (or check) → the role that owns the action; names come from audit.yaml ``owners:``
+OWNER_ROLES = {
+    "surveys": "customer_service",
+    "complaints": "customer_service",
+    "complaints_overdue": "customer_service",
+    "returns": "quality",
+    "orders": "logistics",
+    "lost_key_accounts": "sales",
+    "monitoring_exists": "quality",
+}
+
+_DESCRIPTIONS = {
+    "surveys": "Analyse the {n:,} survey responses of {period} by dimension, product and channel to find what "
+    "drove {label} to {value}; agree measures with the process owners and review them monthly.",
+    "complaints": "Review complaint handling for {period} ({label} {value}): clear the backlog, find where "
+    "cases wait, and set weekly follow-up of open complaints against the SLA.",
+    "returns": "Analyse the returns of {period} by reason and product ({label} {value}); raise corrective "
+    "actions on the top reasons with the responsible processes.",
+    "orders": "Analyse late and short deliveries of {period} ({label} {value}) by cause, carrier and product; "
+    "agree corrective measures with planning and logistics.",
+    "complaints_overdue": "Close or escalate the {count} complaints open beyond the SLA (starting with {ids}); "
+    "then find why they stalled and add an ageing review to the weekly complaint meeting.",
+    "lost_key_accounts": "Contact the lost key account(s) {ids} to learn why they stopped ordering; record the "
+    "analysis and feed the causes into the customer-satisfaction review.",
+    "monitoring_exists": "Set up a method to obtain customers' views (survey, interviews or feedback forms), "
+    "with a sampling plan that covers key accounts, and report the results to management review.",
+}
+
+_SUCCESS = {
+    "complaints_overdue": "No complaint open beyond the SLA at the next audit",
+    "lost_key_accounts": "Loss analysis on record for every lost key account",
+    "monitoring_exists": "Survey responses from every key account in the next quarter",
+}
+
+
+def _kind(finding: Finding, kpis: KpiTable) -> str:
+    if finding.check in _DESCRIPTIONS:
+        return finding.check
+    kpi = kpis.get(finding.kpi_id) if finding.kpi_id else None
+    return kpi.source if kpi is not None else "surveys"
+
+
+def action_for(finding: Finding, number: int, config: AuditConfig, kpis: KpiTable) -> Action:
+    """The improvement action for one finding.
+
+    Args:
+        finding: a finding that needs action (major, minor, observation or ofi).
+        number: the action's sequence number (A-01, A-02, …).
+        config: owners and due days.
+        kpis: for the success measure's KPI.
+    """
+    from audit.assessment.checks import fmt
+
+    kind = _kind(finding, kpis)
+    role = OWNER_ROLES.get(kind, "quality")
+    kpi = kpis.get(finding.kpi_id) if finding.kpi_id else None
+    ids = ", ".join(finding.evidence_ids[:3]) or "—"
+    description = _DESCRIPTIONS[kind].format(
+        n=kpi.n if kpi else 0,
+        period=config.audit.period_label,
+        label=kpi.label if kpi else "",
+        value=fmt(kpi.value, kpi.unit) if kpi else "",
+        count=len(finding.evidence_ids),
+        ids=ids,
+    )
+    if kind in _SUCCESS:
+        success = _SUCCESS[kind]
+    elif kpi is not None and kpi.target is not None:
+        success = f"{kpi.label} {'≥' if kpi.higher_is_better else '≤'} {fmt(kpi.target, kpi.unit)} in the next quarter"
+    elif kpi is not None:
+        success = f"{kpi.label} back to at least {fmt(kpi.previous, kpi.unit)} with no significant decline"
+    else:
+        success = "Finding not repeated at the next audit"
+    corrective = finding.grade in {"major", "minor"}
+    days = getattr(config.due_days, finding.grade)
+    return Action(
+        id=f"A-{number:02d}",
+        finding_id=finding.id,
+        description=description,
+        type="corrective" if corrective else "improvement",
+        owner_role=role.replace("_", " "),
+        owner=config.owners.get(role, "to be named"),
+        due=config.audit.audit_date + dt.timedelta(days=days),
+        resources="Process owner's team time; data from the systems named in this report",
+        success_measure=success,
+        preventive_measure="Review the measure monthly in the customer-satisfaction meeting and act on adverse trends"
+        if not corrective
+        else "Find the root cause, correct it, and check other processes for the same cause (ISO 9001 10.2)",
+        verification="At the next audit: recompute the measure and check the records",
+    )

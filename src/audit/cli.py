@@ -1,0 +1,107 @@
+"""The ``csat-audit`` command line. Each command parses, calls one library function, reports.
+
+Exit codes: 0 done (findings are not failures), 2 bad input or configuration,
+3 the run itself failed.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from audit.exceptions import AuditError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Audit how an organisation monitors customer satisfaction (ISO 9001:2015 9.1.2).",
+)
+
+
+def _fail(exc: BaseException) -> NoReturn:
+    """Print one line on stderr and exit with the error's code (CSAT_AUDIT_DEBUG=1 shows the traceback)."""
+    if os.environ.get("CSAT_AUDIT_DEBUG"):
+        raise exc
+    if isinstance(exc, AuditError):
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(exc.exit_code)
+    typer.echo(f"error: the run failed unexpectedly ({exc.__class__.__name__}: {exc})", err=True)
+    raise typer.Exit(3)
+
+
+@app.command()
+def run(
+    folders: Annotated[list[Path], typer.Argument(help="audit folders, each holding audit.yaml")],
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar")] = False,
+) -> None:
+    """Run the audit of one or more folders and print the path of each report.
+
+    Example: csat-audit run audits/plant-1/2026-Q3
+    """
+    from audit.runner import run_audit
+
+    for folder in folders:
+        try:
+            result = run_audit(folder, progress=not quiet)
+        except Exception as exc:  # noqa: BLE001 - every failure becomes one line and an exit code
+            _fail(exc)
+        typer.echo(str(result.pdf))
+
+
+@app.command()
+def validate(folder: Annotated[Path, typer.Argument(help="the audit folder")]) -> None:
+    """Load and validate every input file and print a summary per kind.
+
+    Example: csat-audit validate audits/plant-1/2026-Q3
+    """
+    from audit.data.dataset import load_audit
+
+    try:
+        data = load_audit(folder)
+    except Exception as exc:  # noqa: BLE001
+        _fail(exc)
+    for source in data.sources:
+        rules = Counter(p.rule for p in data.problems if p.kind == source.kind)
+        summary = ", ".join(f"{rule} {n}" for rule, n in rules.most_common()) or "no problems"
+        typer.echo(
+            f"{source.kind:<10} {source.path}: {source.rows_read:,} rows read, {source.rows_valid:,} valid, "
+            f"{source.rows_quarantined:,} quarantined, {source.rows_in_period:,} in the period ({summary})"
+        )
+    for problem in data.problems[:20]:
+        typer.echo(f"  {problem.location()}: {problem.message}")
+    if len(data.problems) > 20:
+        typer.echo(f"  … and {len(data.problems) - 20} more")
+
+
+@app.command()
+def demo(
+    root: Annotated[Path, typer.Option(help="where to write the demo organisation")] = Path("audits/demo"),
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar")] = False,
+) -> None:
+    """Write the demo organisation's data and audit.yaml, run its audit, print the PDF's path.
+
+    Example: csat-audit demo
+    """
+    from audit.demo import write_demo
+    from audit.runner import run_audit
+
+    try:
+        folder = write_demo(root)
+        result = run_audit(folder, progress=not quiet)
+    except Exception as exc:  # noqa: BLE001
+        _fail(exc)
+    typer.echo(str(result.pdf))
+
+
+def main() -> None:
+    """Entry point for ``python -m audit``."""
+    sys.exit(app())
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

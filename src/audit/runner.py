@@ -1,0 +1,128 @@
+"""Run an audit end to end: execute the notebook with papermill, then render the report.
+
+Example:
+    >>> run = run_audit("audits/demo/2026-Q3")   # doctest: +SKIP
+    >>> run.pdf                                  # doctest: +SKIP
+    PosixPath('.../audits/demo/2026-Q3/report.pdf')
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from audit import exceptions
+from audit.config import load_config
+from audit.exceptions import AuditError, RunError
+from audit.paths import NOTEBOOK, AuditFolder
+
+__all__ = ["RunResult", "run_audit", "execute_notebook", "render_report"]
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """What a run produced, and how long each stage took."""
+
+    folder: AuditFolder
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def pdf(self) -> Path:
+        return self.folder.report_pdf
+
+
+def _user_error(ename: str) -> bool:
+    cls = getattr(exceptions, ename, None)
+    return isinstance(cls, type) and issubclass(cls, AuditError) and cls.exit_code == 2
+
+
+def execute_notebook(folder: AuditFolder, *, progress: bool = True) -> float:
+    """Execute the audit notebook for ``folder`` into ``folder/audit.ipynb``.
+
+    The notebook is written to a temporary file first and renamed when it has run, so
+    a failed run leaves the previous working paper in place.
+
+    Returns:
+        Seconds taken.
+
+    Raises:
+        AuditError: the notebook stopped on bad input (the message says where).
+        RunError: the notebook failed for another reason.
+    """
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    started = time.perf_counter()
+    partial = folder.root / ".audit.ipynb.partial"
+    try:
+        papermill.execute_notebook(
+            str(NOTEBOOK),
+            str(partial),
+            parameters={"audit_dir": str(folder.root)},
+            kernel_name="python3",
+            progress_bar=progress,
+            cwd=str(folder.root),
+        )
+    except PapermillExecutionError as exc:
+        if _user_error(exc.ename):
+            raise AuditError(exc.evalue) from None
+        raise RunError(
+            f"the audit notebook failed in cell {exc.exec_count}: {exc.ename}: {exc.evalue}; "
+            f"the partly executed notebook is {partial}"
+        ) from None
+    os.replace(partial, folder.notebook)
+    return time.perf_counter() - started
+
+
+def render_report(folder: AuditFolder) -> dict[str, float]:
+    """Export the executed notebook to report.html and report.pdf.
+
+    Returns:
+        Seconds taken by the HTML export and the PDF rendering.
+    """
+    from audit.report.html import export_html
+    from audit.report.pdf import write_pdf
+
+    started = time.perf_counter()
+    html = export_html(folder.notebook)
+    partial_html = folder.root / ".report.html.partial"
+    partial_html.write_text(html, encoding="utf-8")
+    os.replace(partial_html, folder.report_html)
+    exported = time.perf_counter()
+    partial_pdf = folder.root / ".report.pdf.partial"
+    write_pdf(html, partial_pdf, base_dir=folder.root)
+    os.replace(partial_pdf, folder.report_pdf)
+    return {"html": exported - started, "pdf": time.perf_counter() - exported}
+
+
+def run_audit(folder: Path | str, *, progress: bool = True) -> RunResult:
+    """Run the whole audit of one folder: notebook, report.html, report.pdf, results and manifest.
+
+    Args:
+        folder: the audit folder holding audit.yaml.
+        progress: show papermill's progress bar.
+
+    Returns:
+        The folder's outputs and the time taken by each stage.
+
+    Raises:
+        AuditError: bad configuration or input (exit code 2 on the command line).
+        RunError: the run itself failed (exit code 3).
+    """
+    audit_folder = AuditFolder(Path(folder).resolve())
+    config = load_config(audit_folder.root)  # fail fast on configuration, before starting a kernel
+    timings = {"notebook": execute_notebook(audit_folder, progress=progress)}
+    timings |= render_report(audit_folder)
+    try:
+        results = json.loads(audit_folder.results.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise RunError(f"{audit_folder.results}: not written by the notebook ({exc})") from None
+    for kind, seconds in results["run"]["load_seconds"].items():
+        timings[f"load_{kind}"] = seconds
+    from audit.outputs import write_manifest
+
+    write_manifest(audit_folder, results, config.parameters(), timings)
+    return RunResult(audit_folder, timings)
