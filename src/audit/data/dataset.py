@@ -133,7 +133,8 @@ def load_kind(kind: str, source: Source, config: AuditConfig) -> tuple[pd.DataFr
                 "not_yes_no": "use yes or no",
             }[rule]
             found += [Failure(int(i), name, rule, f"'{excel_value(raw.frame.at[i, header])}' is not understood; {what}") for i in frame.index[failed.to_numpy()]]
-    found += failures(kind, frame, source, headers)
+    unconverted = {(f.index, f.column) for f in found}  # already reported; not "missing" as well
+    found += [f for f in failures(kind, frame, source, headers) if (f.index, f.column) not in unconverted]
     found += cross_column_problems(kind, frame, headers)
     problems = [
         Problem(

@@ -1,0 +1,120 @@
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from audit.data.dataset import load_audit
+from audit.exceptions import ConfigError, InputFileError, TooManyInvalidRows
+from conftest import replace_in
+
+
+def test_tiny_loads_every_kind_with_period_split(tiny: Path) -> None:
+    data = load_audit(tiny)
+    assert {k: len(f) for k, f in data.frames.items()} == {"surveys": 10, "complaints": 6, "returns": 3, "orders": 20}
+    assert len(data.history["surveys"]) == 12  # two responses from 2026-Q2 kept for the trend
+    assert data.problems == ()
+    surveys = next(s for s in data.sources if s.kind == "surveys")
+    assert (surveys.rows_read, surveys.rows_in_period, len(surveys.sha256)) == (12, 10, 64)
+    # mapped headers become our names; Excel row numbers start at 2 below the header
+    assert list(data.frames["surveys"]["_row"][:2]) == [2, 3]
+    assert data.frames["surveys"]["dim_reliability"].iloc[0] == 5
+
+
+def test_score_off_scale_stops_with_file_row_and_column(tiny: Path) -> None:
+    replace_in(tiny / "surveys.csv", "S04,K4,2026-08-01,3,", "S04,K4,2026-08-01,9,")
+    with pytest.raises(TooManyInvalidRows) as err:
+        load_audit(tiny)
+    message = str(err.value)
+    assert message.startswith("surveys.csv, row 5, column 'Overall satisfaction': score 9 is outside the declared scale 1–5")
+    assert "1 of 12 surveys rows" in message and "\n" not in message
+
+
+def test_invalid_rows_under_threshold_are_quarantined_not_dropped(tiny: Path) -> None:
+    replace_in(tiny / "audit.yaml", "owners:", "validation: {max_invalid_pct: 20}\nowners:")
+    replace_in(tiny / "surveys.csv", "S04,K4,2026-08-01,3,", "S04,K4,2026-08-01,9,")
+    replace_in(tiny / "complaints.csv", "C3,K3,2026-08-01,2026-08-01,2026-08-08", "C3,K3,2026-08-01,2026-08-01,2026-07-08")
+    data = load_audit(tiny)
+    assert len(data.frames["surveys"]) == 9 and len(data.frames["complaints"]) == 5
+    found = {(p.file, p.row, p.column, p.rule) for p in data.problems}
+    assert found == {
+        ("surveys.csv", 5, "Overall satisfaction", "out_of_scale"),
+        ("complaints.csv", 4, "resolved_on", "date_order"),
+    }
+    complaints = next(s for s in data.sources if s.kind == "complaints")
+    assert complaints.rows_quarantined == 1
+
+
+def test_unparseable_values_and_duplicates_are_reported(tiny: Path) -> None:
+    replace_in(tiny / "audit.yaml", "owners:", "validation: {max_invalid_pct: 50}\nowners:")
+    replace_in(tiny / "orders.csv", "O05,K5,", "O04,K5,")
+    replace_in(tiny / "returns.csv", "R2,O05,K5,2026-08-10,1,", "R2,O05,K5,2026-08-10,one,")
+    replace_in(tiny / "surveys.csv", "S02,K2,2026-07-05,", "S02,K2,not a date,")
+    data = load_audit(tiny)
+    rules = sorted((p.kind, p.row, p.rule, p.value) for p in data.problems)
+    assert rules == [
+        ("orders", 6, "duplicate_id", "O04"),
+        ("returns", 3, "not_a_number", "one"),
+        ("surveys", 3, "not_a_date", "not a date"),
+    ]
+
+
+def test_missing_file_and_missing_mapped_column(tiny: Path) -> None:
+    (tiny / "returns.csv").unlink()
+    with pytest.raises(InputFileError, match="returns.csv: file not found"):
+        load_audit(tiny)
+
+
+def test_mapped_column_absent_lists_headers(tiny: Path) -> None:
+    replace_in(tiny / "audit.yaml", "overall: Overall satisfaction", "overall: Satisfaction")
+    with pytest.raises(InputFileError, match="column 'Satisfaction' \\(mapped to overall in audit.yaml\\) is not in the header"):
+        load_audit(tiny)
+
+
+def test_unknown_column_in_mapping_is_a_config_error(tiny: Path) -> None:
+    replace_in(tiny / "audit.yaml", "overall: Overall satisfaction", "overal: Overall satisfaction")
+    with pytest.raises(ConfigError, match="unknown column \\['overal'\\]"):
+        load_audit(tiny)
+
+
+def test_empty_file(tiny: Path) -> None:
+    (tiny / "complaints.csv").write_text("", encoding="utf-8")
+    with pytest.raises(InputFileError, match="the file is empty"):
+        load_audit(tiny)
+
+
+def test_excel_source_with_sheet_and_real_dates(tiny: Path) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Returns"
+    sheet.append(["return_id", "order_id", "customer_id", "returned_on", "quantity", "reason", "value", "warranty"])
+    import datetime as dt
+
+    sheet.append(["R1", "O02", "K2", dt.datetime(2026, 7, 20), 2, "Damaged", 200, "no"])
+    sheet.append([1001, "O05", "K5", 46244, 1, "Wrong item", 100, "Y"])  # Excel serial date: 2026-08-10
+    book.save(tiny / "returns.xlsx")
+    replace_in(tiny / "audit.yaml", "path: returns.csv", "path: returns.xlsx\n    sheet: Returns")
+    data = load_audit(tiny)
+    returns = data.frames["returns"]
+    assert list(returns["return_id"]) == ["R1", "1001"]
+    assert [d.date().isoformat() for d in returns["returned_on"]] == ["2026-07-20", "2026-08-10"]
+    assert list(returns["warranty"]) == [False, True]
+
+    replace_in(tiny / "audit.yaml", "sheet: Returns", "sheet: RMA")
+    with pytest.raises(InputFileError, match="no sheet 'RMA'; the workbook has 'Returns'"):
+        load_audit(tiny)
+
+
+def test_corrupt_xlsx(tiny: Path) -> None:
+    (tiny / "returns.xlsx").write_bytes(b"this is not a zip file")
+    replace_in(tiny / "audit.yaml", "path: returns.csv", "path: returns.xlsx")
+    with pytest.raises(InputFileError, match="cannot be opened as an Excel workbook"):
+        load_audit(tiny)
+
+
+def test_gb18030_csv_with_chinese_headers(tiny: Path) -> None:
+    text = "投诉编号,接收日期,类别\nC1,2026-07-01,交付延迟\nC2,2026-08-02,产品缺陷\n"
+    (tiny / "complaints.csv").write_bytes(text.encode("gb18030"))
+    replace_in(tiny / "audit.yaml", "path: complaints.csv", "path: complaints.csv\n    columns: {complaint_id: 投诉编号, received_on: 接收日期, category: 类别}")
+    data = load_audit(tiny)
+    assert list(data.frames["complaints"]["category"]) == ["交付延迟", "产品缺陷"]
