@@ -56,7 +56,7 @@ def execute_notebook(folder: AuditFolder, *, progress: bool = True) -> float:
     from papermill.exceptions import PapermillExecutionError
 
     started = time.perf_counter()
-    partial = folder.root / ".audit.ipynb.partial"
+    partial = folder.root / ".audit.partial.ipynb"
     try:
         papermill.execute_notebook(
             str(NOTEBOOK),
@@ -65,6 +65,8 @@ def execute_notebook(folder: AuditFolder, *, progress: bool = True) -> float:
             kernel_name="python3",
             progress_bar=progress,
             cwd=str(folder.root),
+            # the kernel's own start-up chatter is not the user's business
+            extra_arguments=["--IPKernelApp.log_level=ERROR"],
         )
     except PapermillExecutionError as exc:
         if _user_error(exc.ename):
