@@ -138,6 +138,9 @@ def trends(data: AuditData, kpis: KpiTable) -> list[Draft]:
     for kpi in kpis:
         if kpi.target is not None or kpi.unit == "count" or not _significant_decline(kpi):
             continue
+        dimension = kpis.get(f"dimension_{kpi.id.removeprefix('gap_')}_mean") if kpi.id.startswith("gap_") else None
+        if dimension is not None and _significant_decline(dimension):
+            continue  # the same shortfall, already raised on the dimension itself
         drafts.append(
             Draft(
                 check="trend_decline",

@@ -76,8 +76,13 @@ def _parse_dates(raw: pd.Series, dayfirst: bool) -> pd.Series:
 def _as_number(raw: pd.Series) -> pd.Series:
     if pd.api.types.is_numeric_dtype(raw) and raw.dtype != bool:
         return raw.astype("float64")
-    text = raw.astype("string").str.strip().str.replace(r"[\s,]", "", regex=True)
-    return pd.to_numeric(text, errors="coerce").astype("float64")
+    text = raw.astype("string").str.strip()
+    out = pd.to_numeric(text, errors="coerce").astype("float64")
+    retry = (out.isna() & text.notna()).to_numpy(dtype=bool)
+    if retry.any():  # thousands separators: 1,250 or 1 250
+        again = pd.to_numeric(text[retry].str.replace(r"[\s,]", "", regex=True), errors="coerce")
+        out[retry] = again.astype("float64").to_numpy()
+    return out
 
 
 def _as_bool(raw: pd.Series) -> pd.Series:

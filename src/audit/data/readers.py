@@ -169,7 +169,7 @@ def _read_csv(path: Path, header_row: int, encoding: str | None) -> RawTable:
             "save it as CSV UTF-8 or set 'encoding' in audit.yaml",
             path,
         )
-    lines = text.splitlines()
+    lines = text[: 1 << 16].splitlines()
     sample = "\n".join(lines[header_row - 1 : header_row + 20])
     try:
         delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
