@@ -3,8 +3,6 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-# Debian packages the report and its tests use: pdftotext/pdftoppm and a CJK font
-APT_PACKAGES := poppler-utils fonts-noto-cjk
 
 .PHONY: demo test bench clean system-packages
 
@@ -14,12 +12,15 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# Debian packages: poppler-utils (pdftotext for the tests), fonts-noto-cjk (Chinese text),
+# libharfbuzz-subset0 (WeasyPrint's fast font subsetting).
 # Installs what is missing when running as root; otherwise says what to install and goes on
 # (tests that need poppler skip with a reason; without a CJK font Chinese text shows as boxes).
 system-packages:
 	@missing=""; \
 	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
 	fc-list :lang=zh 2>/dev/null | grep -q . || missing="$$missing fonts-noto-cjk"; \
+	/sbin/ldconfig -p 2>/dev/null | grep -q libharfbuzz-subset || missing="$$missing libharfbuzz-subset0"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    echo "installing$$missing"; \

@@ -70,6 +70,7 @@ def execute_notebook(folder: AuditFolder, *, progress: bool = True) -> float:
         )
     except PapermillExecutionError as exc:
         if _user_error(exc.ename):
+            partial.unlink(missing_ok=True)  # nothing ran that is worth keeping
             raise AuditError(exc.evalue) from None
         raise RunError(
             f"the audit notebook failed in cell {exc.exec_count}: {exc.ename}: {exc.evalue}; "

@@ -54,7 +54,7 @@ class AuditData:
         return history_periods(self.config)
 
     def _repr_html_(self) -> str:
-        from audit.report.tables import sources_html
+        from audit.report.working import sources_html
 
         return sources_html(self)
 

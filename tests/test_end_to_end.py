@@ -1,0 +1,96 @@
+"""The whole run through papermill and the report, read back as a manager would see it."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from audit.runner import RunResult, run_audit
+from conftest import TINY, replace_in
+
+PDFTOTEXT = shutil.which("pdftotext")
+CLI = [sys.executable, "-m", "audit.cli"]
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory: pytest.TempPathFactory) -> RunResult:
+    folder = tmp_path_factory.mktemp("e2e") / "tiny"
+    shutil.copytree(TINY, folder)
+    return run_audit(folder, progress=False)
+
+
+def test_outputs_and_results_json(run: RunResult) -> None:
+    root = run.folder.root
+    for name in ("audit.ipynb", "report.html", "report.pdf", "results.json", "manifest.json"):
+        assert (root / name).stat().st_size > 0, name
+    assert not list(root.glob(".*partial*"))
+    results = json.loads((root / "results.json").read_text(encoding="utf-8"))
+    for kpi_id in ("csat_mean", "csat_top2_pct", "nps", "complaint_resolution_days_median",
+                   "complaints_resolved_within_sla_pct", "return_rate_pct", "otif_pct"):  # fmt: skip
+        kpi = results["kpis"][kpi_id]
+        assert {"value", "unit", "n", "target", "status", "ci_low", "ci_high", "previous", "p_value"} <= set(kpi)
+    assert results["kpis"]["otif_pct"]["value"] == pytest.approx(85.0)
+    assert results["kpis"]["otif_pct"]["status"] == "not_met"
+    assert all(f["clause_2015"] and f["clause_2008"] and f["grade"] for f in results["findings"])
+    assert results["conclusion"] == "partially_effective"
+
+
+def test_manifest_hashes_every_input(run: RunResult) -> None:
+    manifest = json.loads(run.folder.manifest.read_text(encoding="utf-8"))
+    import hashlib
+
+    inputs = {i["path"]: i for i in manifest["inputs"]}
+    assert set(inputs) == {"surveys.csv", "complaints.csv", "returns.csv", "orders.csv"}
+    surveys = inputs["surveys.csv"]
+    assert surveys["sha256"] == hashlib.sha256((run.folder.root / "surveys.csv").read_bytes()).hexdigest()
+    assert surveys["rows_read"] == 12
+    assert {"notebook", "html", "pdf"} <= set(manifest["timings_seconds"])
+    assert manifest["parameters"]["audit"]["id"] == "TINY-2026-Q3"
+    assert "pandas" in manifest["versions"]
+
+
+def test_report_html_has_charts_and_no_code(run: RunResult) -> None:
+    html = run.folder.report_html.read_text(encoding="utf-8")
+    assert html.count("<svg") >= 3
+    for leaked in ("audit.load_audit", "import audit", "section(", "Traceback"):
+        assert leaked not in html
+
+
+@pytest.mark.skipif(PDFTOTEXT is None, reason="pdftotext not installed (apt-get install poppler-utils)")
+def test_pdf_text_reads_as_a_report(run: RunResult) -> None:
+    text = subprocess.run([PDFTOTEXT, "-layout", str(run.pdf), "-"], capture_output=True, text=True, check=True).stdout
+    results = json.loads(run.folder.results.read_text(encoding="utf-8"))
+    assert "Page 1 of" in text or "Page 2 of" in text
+    assert "TINY-2026-Q3" in text
+    for finding in results["findings"]:
+        assert finding["id"] in text
+    for action in results["actions"]:
+        assert action["id"] in text
+    for leaked in ("import ", "def ", "Traceback", "Warning"):
+        assert leaked not in text, leaked
+    assert not re.search(r"\baudit\.\w+\(", text), "a call into the audit package leaked"
+    pages = subprocess.run(["pdfinfo", str(run.pdf)], capture_output=True, text=True, check=True).stdout
+    assert int(next(l for l in pages.splitlines() if l.startswith("Pages:")).split()[1]) >= 6
+
+
+def test_cli_stops_with_exit_2_on_score_off_scale(tiny: Path) -> None:
+    replace_in(tiny / "surveys.csv", "S04,K4,2026-08-01,3,", "S04,K4,2026-08-01,9,")
+    done = subprocess.run([*CLI, "run", "--quiet", str(tiny)], capture_output=True, text=True)
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    assert "surveys.csv, row 5, column 'Overall satisfaction'" in lines[0]
+    assert "Traceback" not in done.stderr and not (tiny / "report.pdf").exists()
+
+
+def test_cli_config_error_exit_2(tiny: Path) -> None:
+    replace_in(tiny / "audit.yaml", "site:", "sight:")
+    done = subprocess.run([*CLI, "run", "--quiet", str(tiny)], capture_output=True, text=True)
+    assert (done.returncode, done.stderr.count("\n")) == (2, 1)
+    assert "unknown key 'audit.sight'" in done.stderr
