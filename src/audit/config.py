@@ -265,7 +265,7 @@ def parse_period(period: str) -> tuple[dt.date, dt.date]:
     return start, end_next - dt.timedelta(days=1)
 
 
-def _describe(error: dict[str, Any]) -> str:
+def _describe(error: Any) -> str:
     location = ".".join(str(part) for part in error["loc"])
     if error["type"] == "extra_forbidden":
         return f"unknown key '{location}' (check its spelling)"

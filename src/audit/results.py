@@ -11,6 +11,7 @@ import dataclasses
 import datetime as dt
 import math
 from dataclasses import dataclass, field
+from collections.abc import Iterator
 from typing import Any, Literal
 
 __all__ = [
@@ -116,7 +117,7 @@ class Kpi:
         data = dataclasses.asdict(self)
         data["history"] = [{"period": p, "value": v} for p, v in self.history]
         data.update(status=self.status, change=self.change)
-        return _plain(data)  # type: ignore[no-any-return]
+        return _plain(data)
 
 
 @dataclass(frozen=True)
@@ -136,7 +137,7 @@ class KpiTable:
     breakdowns: dict[str, tuple[tuple[str, float], ...]] = field(default_factory=dict)
     period_labels: tuple[str, ...] = ()
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[Kpi]:
         return iter(self.kpis)
 
     def __len__(self) -> int:
@@ -268,7 +269,7 @@ class Finding:
         data = dataclasses.asdict(self)
         data["evidence_ids"] = list(self.evidence_ids)
         data["grade_label"] = self.grade_label
-        return _plain(data)  # type: ignore[no-any-return]
+        return _plain(data)
 
 
 @dataclass(frozen=True)
@@ -289,7 +290,7 @@ class Action:
     status: str = "open"
 
     def to_dict(self) -> dict[str, Any]:
-        return _plain(dataclasses.asdict(self))  # type: ignore[no-any-return]
+        return _plain(dataclasses.asdict(self))
 
 
 @dataclass(frozen=True)

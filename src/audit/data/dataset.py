@@ -86,15 +86,15 @@ def _mapping(kind: str, source: Source, raw: RawTable, path: Path) -> tuple[dict
     where = f"{path}" + (f" sheet '{raw.sheet}'" if raw.sheet else "")
     for name in types:
         if name in wanted:
-            header = by_key.get(wanted[name].strip().casefold())
-            if header is None:
+            found = by_key.get(wanted[name].strip().casefold())
+            if found is None:
                 raise InputFileError(
                     f"{where}: column '{wanted[name]}' (mapped to {name} in audit.yaml) is not in the header; "
                     f"the headers are: {', '.join(by_key.values())}",
                     path,
                     kind,
                 )
-            headers[name] = header
+            headers[name] = found
         elif name.casefold() in by_key:
             headers[name] = by_key[name.casefold()]
         elif name in REQUIRED[kind]:
@@ -136,12 +136,13 @@ def load_kind(kind: str, source: Source, config: AuditConfig) -> tuple[pd.DataFr
     unconverted = {(f.index, f.column) for f in found}  # already reported; not "missing" as well
     found += [f for f in failures(kind, frame, source, headers) if (f.index, f.column) not in unconverted]
     found += cross_column_problems(kind, frame, headers)
+    rows = raw.frame[ROW].to_numpy()
     problems = [
         Problem(
             kind=kind,
             file=source.path,
             sheet=raw.sheet,
-            row=int(raw.frame.at[f.index, ROW]),
+            row=int(rows[f.index]),
             column=headers.get(f.column, f.column),
             value=excel_value(raw.frame.at[f.index, headers[f.column]]) if f.column in headers else "",
             rule=f.rule,

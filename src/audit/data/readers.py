@@ -10,7 +10,9 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 from pathlib import Path
 
 import pandas as pd
@@ -97,7 +99,7 @@ def read_table(
     return RawTable(frame, table.sheet, table.encoding)
 
 
-def _framed(header: list[object], rows: list[list[object]], first_row: int, path: Path) -> pd.DataFrame:
+def _framed(header: Sequence[Any], rows: Sequence[Sequence[Any]], first_row: int, path: Path) -> pd.DataFrame:
     names = [str(h).strip() if h is not None else "" for h in header]
     seen: set[str] = set()
     for name in names:
@@ -109,7 +111,7 @@ def _framed(header: list[object], rows: list[list[object]], first_row: int, path
             )
         seen.add(name)
     width = len(names)
-    frame = pd.DataFrame([r[:width] + [None] * (width - len(r)) for r in rows] if rows else [], columns=names)
+    frame = pd.DataFrame([list(r[:width]) + [None] * (width - len(r)) for r in rows] if rows else [], columns=names)
     frame = frame.loc[:, [n != "" for n in names]] if "" in names else frame
     frame[ROW] = pd.RangeIndex(first_row, first_row + len(frame))
     return frame

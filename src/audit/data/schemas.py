@@ -136,16 +136,15 @@ def cross_column_problems(kind: str, frame: pd.DataFrame, headers: dict[str, str
     for later, earlier in DATE_ORDER.get(kind, ()):
         if later not in frame or earlier not in frame:
             continue
-        bad = frame.index[(frame[later] < frame[earlier]).to_numpy()]
-        for index in bad:
-            found.append(
-                Failure(
-                    int(index),
-                    later,
-                    "date_order",
-                    f"{headers[later]} {frame.at[index, later]:%Y-%m-%d} is before "
-                    f"{headers[earlier]} {frame.at[index, earlier]:%Y-%m-%d}; correct the dates",
-                )
+        bad = frame.loc[(frame[later] < frame[earlier]).to_numpy(), [later, earlier]]
+        found += [
+            Failure(
+                int(index),
+                later,
+                "date_order",
+                f"{headers[later]} {then:%Y-%m-%d} is before {headers[earlier]} {before:%Y-%m-%d}; correct the dates",
             )
+            for index, then, before in zip(bad.index, bad[later], bad[earlier])
+        ]
     return found
 
