@@ -1,0 +1,219 @@
+"""Number formatting and the compact HTML tables shown in JupyterLab.
+
+The formatting helpers are shared by the report's sections (``audit.report.sections``)
+and by the ``_repr_html_`` of :class:`~audit.results.KpiTable` and
+:class:`~audit.results.Assessment`. Every value taken from the data is HTML-escaped.
+
+Example:
+    >>> format_value(4.123, "score")
+    '4.12'
+    >>> format_value(12.0, "points")
+    '+12'
+"""
+
+from __future__ import annotations
+
+import math
+from html import escape
+from typing import Any
+
+from audit.results import GRADES, Assessment, Kpi, KpiTable
+
+__all__ = [
+    "format_value",
+    "format_change",
+    "format_p",
+    "is_number",
+    "status_label",
+    "trend_arrow",
+    "kpi_table_html",
+    "assessment_html",
+    "GRADE_ORDER",
+]
+
+#: grades from most to least severe
+GRADE_ORDER: tuple[str, ...] = tuple(GRADES)
+
+_STATUS_LABELS = {
+    "met": "Met",
+    "not_met": "Not met",
+    "no_target": "No target",
+    "not_available": "Not available",
+}
+
+_DECIMALS = {"score": 2, "%": 1, "points": 0, "days": 1, "count": 0, "per 1000": 2, "ppm": 0}
+
+
+def is_number(value: Any) -> bool:
+    """Whether ``value`` is a finite int or float (not bool, None or NaN)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def format_value(value: float | None, unit: str, *, with_unit: bool = True) -> str:
+    """A KPI value as a manager reads it: ``4.12``, ``93.4%``, ``+12``, ``3.5 days``.
+
+    Args:
+        value: the number, or None/NaN for "not available".
+        unit: a :class:`~audit.results.Kpi` unit.
+        with_unit: append the unit (``%`` always sticks to the number).
+
+    Returns:
+        The text, or an en dash when there is no value.
+    """
+    if not is_number(value):
+        return "–"
+    assert value is not None
+    decimals = _DECIMALS.get(unit, 2)
+    if unit == "points":
+        text = f"{value:+.0f}".replace("-", "−")
+        return f"{text} pts" if with_unit else text
+    text = f"{value:,.{decimals}f}".replace("-", "−")
+    if unit == "%":
+        return f"{text}%"
+    if with_unit and unit in {"days", "ppm", "per 1000"}:
+        return f"{text} {unit}"
+    return text
+
+
+def format_change(kpi: Kpi) -> str:
+    """The change from the previous period, signed, in the KPI's unit (``+0.12``)."""
+    change = kpi.change
+    if not is_number(change):
+        return "–"
+    assert change is not None
+    decimals = _DECIMALS.get(kpi.unit, 2)
+    unit = " pts" if kpi.unit in {"%", "points"} else ""
+    return f"{change:+,.{decimals}f}{unit}".replace("-", "−")
+
+
+def format_p(p_value: float | None, *, bare: bool = False) -> str:
+    """A p-value as ``p = 0.031`` or ``p < 0.001`` (``0.031``, ``<0.001`` when ``bare``).
+
+    Returns an en dash when there is no p-value.
+    """
+    if not is_number(p_value):
+        return "–"
+    assert p_value is not None
+    if p_value < 0.001:
+        return "<0.001" if bare else "p < 0.001"
+    return f"{p_value:.3f}" if bare else f"p = {p_value:.3f}"
+
+
+def status_label(kpi: Kpi) -> str:
+    """``Met``, ``Not met``, ``No target`` or ``Not available``."""
+    return _STATUS_LABELS.get(kpi.status, kpi.status)
+
+
+def trend_arrow(kpi: Kpi) -> tuple[str, str]:
+    """An arrow for the change and whether it is ``better``, ``worse`` or ``same``.
+
+    Returns:
+        (arrow, judgement): ``("▲", "better")`` for a rise in a KPI where higher is
+        better; ``("", "none")`` when there is no previous value.
+    """
+    change = kpi.change
+    if not is_number(change):
+        return "", "none"
+    assert change is not None
+    scale = max(abs(kpi.previous or 0.0), 1.0)
+    if abs(change) < 1e-9 * scale:
+        return "▶", "same"
+    up = change > 0
+    better = up == kpi.higher_is_better
+    return ("▲" if up else "▼"), ("better" if better else "worse")
+
+
+def _cell(text: str, css_class: str = "") -> str:
+    attr = f' class="{css_class}"' if css_class else ""
+    return f"<td{attr}>{escape(text)}</td>"
+
+
+def kpi_table_html(table: KpiTable) -> str:
+    """The KPIs as a compact HTML table (value, 95% CI, n, target, previous, change, status).
+
+    Args:
+        table: the KPIs of an audit.
+
+    Returns:
+        An HTML ``<table>``; every label and note is escaped.
+    """
+    head = ["KPI", "Value", "95% CI", "n", "Target", "Previous", "Change", "p", "Status", "Note"]
+    rows = []
+    for kpi in table:
+        ci = (
+            f"{format_value(kpi.ci_low, kpi.unit, with_unit=False)}–"
+            f"{format_value(kpi.ci_high, kpi.unit, with_unit=False)}"
+            if is_number(kpi.ci_low) and is_number(kpi.ci_high)
+            else "–"
+        )
+        arrow, _ = trend_arrow(kpi)
+        cells = [
+            _cell(kpi.label),
+            _cell(format_value(kpi.value, kpi.unit), "num"),
+            _cell(ci, "num"),
+            _cell(f"{kpi.n:,}", "num"),
+            _cell(format_value(kpi.target, kpi.unit), "num"),
+            _cell(format_value(kpi.previous, kpi.unit), "num"),
+            _cell(f"{arrow} {format_change(kpi)}".strip(), "num"),
+            _cell(format_p(kpi.p_value, bare=True), "num"),
+            _cell(status_label(kpi), f"status-{kpi.status}"),
+            _cell(kpi.note),
+        ]
+        rows.append(f'<tr data-kpi="{escape(kpi.id)}">{"".join(cells)}</tr>')
+    header = "".join(f"<th>{escape(h)}</th>" for h in head)
+    return (
+        '<table class="audit-kpis">'
+        f"<thead><tr>{header}</tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def assessment_html(a: Assessment) -> str:
+    """An assessment as compact HTML: the conclusion, then findings and actions tables.
+
+    Args:
+        a: findings, actions and conclusion of an audit.
+
+    Returns:
+        HTML text; every value from the data is escaped.
+    """
+    parts = [
+        '<div class="audit-assessment">',
+        f"<p><strong>Conclusion: {escape(a.conclusion_label)}.</strong> {escape(a.conclusion_reason)}</p>",
+    ]
+    findings = sorted(a.findings, key=lambda f: (GRADE_ORDER.index(f.grade), f.id))
+    parts.append(
+        "<table><thead><tr><th>Finding</th><th>Grade</th><th>Clause</th><th>Title</th>"
+        "<th>Evidence</th></tr></thead><tbody>"
+    )
+    for f in findings:
+        parts.append(
+            f'<tr class="grade-{escape(f.grade)}">'
+            + _cell(f.id)
+            + _cell(f.grade_label)
+            + _cell(f.clauses)
+            + _cell(f.title)
+            + _cell(f.evidence)
+            + "</tr>"
+        )
+    parts.append("</tbody></table>")
+    if a.actions:
+        parts.append(
+            "<table><thead><tr><th>Action</th><th>Finding</th><th>Type</th><th>Owner</th>"
+            "<th>Due</th><th>Description</th></tr></thead><tbody>"
+        )
+        for action in a.actions:
+            owner = f"{action.owner} ({action.owner_role})" if action.owner_role else action.owner
+            parts.append(
+                "<tr>"
+                + _cell(action.id)
+                + _cell(action.finding_id)
+                + _cell(action.type)
+                + _cell(owner)
+                + _cell(action.due.isoformat())
+                + _cell(action.description)
+                + "</tr>"
+            )
+        parts.append("</tbody></table>")
+    parts.append("</div>")
+    return "".join(parts)
