@@ -1,0 +1,113 @@
+"""The report as a PDF: WeasyPrint over the report HTML, fetching nothing from outside.
+
+The URL fetcher serves only ``file:`` URLs inside the audit folder (``base_dir``) or the
+report template folder; anything else (http, https, ftp, data, files elsewhere) is
+refused. A refusal is logged on this module's logger and the resource is left out: it
+never stops the rendering. WeasyPrint's and fontTools' own log messages are silenced
+while rendering.
+
+Example:
+    >>> write_pdf(html, Path("report.pdf"), base_dir=Path("audits/demo/2026-Q3"))  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+from urllib.request import url2pathname
+
+from audit.paths import REPORT_TEMPLATE_DIR
+
+__all__ = ["write_pdf", "make_url_fetcher", "RefusedURL"]
+
+log = logging.getLogger(__name__)
+
+#: loggers whose messages are noise in a notebook or on the command line
+_NOISY_LOGGERS = ("weasyprint", "weasyprint.progress", "fontTools")
+
+
+class RefusedURL(ValueError):
+    """The report asked for a resource outside the allowed folders."""
+
+
+def _inside(path: Path, folders: tuple[Path, ...]) -> bool:
+    return any(path == folder or path.is_relative_to(folder) for folder in folders)
+
+
+def make_url_fetcher(base_dir: Path) -> Any:
+    """A WeasyPrint URL fetcher that serves only local files under allowed folders.
+
+    Args:
+        base_dir: the audit folder; files under it and under the report template
+            folder may be read.
+
+    Returns:
+        A :class:`weasyprint.urls.URLFetcher`. Calling it with any other URL raises
+        :class:`RefusedURL`, which WeasyPrint catches and turns into a missing resource.
+    """
+    from weasyprint.urls import URLFetcher
+
+    allowed = (Path(base_dir).resolve(), REPORT_TEMPLATE_DIR.resolve())
+
+    class LocalOnlyFetcher(URLFetcher):
+        """Serves ``file:`` URLs inside the allowed folders; refuses everything else."""
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            parts = urlsplit(url)
+            if parts.scheme.lower() != "file" or parts.netloc not in {"", "localhost"}:
+                log.info("report refused a non-local resource: %.200s", url)
+                raise RefusedURL(f"refused non-local URL {url[:200]!r}")
+            path = Path(url2pathname(unquote(parts.path))).resolve()
+            if not _inside(path, allowed):
+                log.info("report refused a file outside the audit folder: %s", path)
+                raise RefusedURL(f"refused file outside the audit folder: {path}")
+            return super().fetch(url, headers)
+
+    return LocalOnlyFetcher(timeout=5, allowed_protocols=("file",), allow_redirects=False)
+
+
+@contextmanager
+def _quiet() -> Iterator[None]:
+    """Silence WeasyPrint's and fontTools' logging for the duration of a rendering."""
+    saved = {}
+    for name in _NOISY_LOGGERS:
+        logger = logging.getLogger(name)
+        saved[name] = logger.level
+        logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        for name, level in saved.items():
+            logging.getLogger(name).setLevel(level)
+
+
+def write_pdf(html: str, pdf_path: Path, *, base_dir: Path) -> None:
+    """Render report HTML to an A4 PDF.
+
+    Args:
+        html: a complete HTML document (see :func:`audit.report.html.export_html`).
+        pdf_path: where to write the PDF; its folder must exist.
+        base_dir: the audit folder; relative URLs resolve against it, and only files
+            inside it (or inside the report template folder) may be read.
+
+    Raises:
+        OSError: the PDF cannot be written.
+    """
+    started = time.perf_counter()
+    base = Path(base_dir).resolve()
+    with _quiet():
+        from weasyprint import HTML  # parses its own stylesheets on first import: keep quiet
+
+        document = HTML(
+            string=html,
+            base_url=base.as_uri() + "/",
+            url_fetcher=make_url_fetcher(base),
+            media_type="print",
+        )
+        document.write_pdf(str(pdf_path))
+    log.info("wrote %s in %.2f s", pdf_path, time.perf_counter() - started)

@@ -1,0 +1,490 @@
+"""Tests for audit.report: sections, notebook tables, HTML export and PDF rendering."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import subprocess
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from audit.config import AuditConfig
+from audit.data.dataset import AuditData
+from audit.results import Action, Assessment, Finding, Kpi, KpiTable, Problem, SourceInfo
+
+EVIL = '<img src="http://127.0.0.1:9/x.png"> <b>bold</b>'
+LONG_WORD = "Q" * 60  # a 60-character category with no space to break at
+
+
+def make_config(folder: Path, **audit: object) -> AuditConfig:
+    """A small, valid audit configuration rooted at ``folder``."""
+    info = {
+        "id": "ACME-P1-2026-Q3",
+        "organisation": "ACME Pumps Ltd",
+        "site": "Plant 1",
+        "period": "2026-Q3",
+        "date": "2026-10-15",
+        "client": "Quality Director",
+        "lead_auditor": "Li Na",
+        "team": ["Wang Wei"],
+        "auditee": "Customer Service Dept.",
+        "distribution": ["General Manager", "Sales Director"],
+        **audit,
+    }
+    return AuditConfig.model_validate(
+        {
+            "audit": info,
+            "previous": "../2026-Q2",
+            "data": {
+                "surveys": {"path": "data/surveys.csv", "sent": 400},
+                "complaints": {"path": "data/complaints.csv"},
+                "orders": {"path": "data/orders.csv"},
+            },
+            "targets": {"csat_mean": 4.0, "nps": 30, "otif_pct": 95},
+            "folder": folder,
+        }
+    )
+
+
+def make_data(folder: Path, n_problems: int = 30, **audit: object) -> AuditData:
+    """Audit data with every kind of user text the report must escape."""
+    config = make_config(folder, **audit)
+    frames = {
+        "surveys": pd.DataFrame({"response_id": ["S1", "S2"], "overall": [4, 5]}),
+        "complaints": pd.DataFrame({"complaint_id": ["C1"], "category": [EVIL]}),
+        "orders": pd.DataFrame({"order_id": ["O1", "O2", "O3"]}),
+    }
+    problems = tuple(
+        Problem(
+            kind="surveys",
+            file=f"{EVIL}.csv" if i == 0 else "surveys.csv",
+            sheet="",
+            row=i + 2,
+            column="overall",
+            value=EVIL if i == 0 else str(9 + i),
+            rule="out_of_scale",
+            message="Score outside the 1–5 scale; correct it in the survey export. " + ("x" * 300 if i == 1 else ""),
+        )
+        for i in range(n_problems)
+    )
+    sources = (
+        SourceInfo("surveys", f"data/{EVIL}.csv", "", "ab" * 32, 432, 402, 30, 380),
+        SourceInfo("complaints", "data/complaints.csv", "", "cd" * 32, 90, 90, 0, 87),
+        SourceInfo("orders", "data/orders.xlsx", "2026Q3", "ef" * 32, 5000, 5000, 0, 4100),
+    )
+    return AuditData(config=config, frames=frames, history=frames, problems=problems, sources=sources)
+
+
+def make_kpis() -> KpiTable:
+    """KPIs with history, targets, None values and user-text breakdowns."""
+    history = (("2025-Q4", 4.21), ("2026-Q1", None), ("2026-Q2", 4.12))
+    kpis = (
+        Kpi("responses", "Survey responses", 380, "count", 380, source="surveys"),
+        Kpi("csat_mean", "CSAT mean", 3.98, "score", 380, ci_low=3.9, ci_high=4.06, target=4.0,
+            previous=4.12, p_value=0.03, history=history, source="surveys"),
+        Kpi("nps", "Net Promoter Score", 22.0, "points", 350, ci_low=14.0, ci_high=30.0, target=30,
+            previous=25.0, p_value=0.4, history=(("2026-Q2", 25.0),), source="surveys"),
+        Kpi("csat_top2_pct", f"Top-2-box {EVIL}", 71.2, "%", 380, note=EVIL, source="surveys"),
+        Kpi("complaints", "Complaints", 87, "count", 87, source="complaints"),
+        Kpi("complaint_resolution_days_median", "Resolution days (median)", 6.5, "days", 80,
+            higher_is_better=False, source="complaints"),
+        Kpi("otif_pct", "On time in full", 93.4, "%", 4100, ci_low=92.6, ci_high=94.1, target=95,
+            previous=94.0, history=(("2026-Q1", 95.2), ("2026-Q2", 94.0)), source="orders"),
+        Kpi("return_rate_pct", "Return rate", None, "%", 0, note="No returns file was supplied.",
+            source="returns"),
+    )
+    breakdowns = {
+        "complaints_by_category": ((EVIL, 30.0), (LONG_WORD, 25.0), ("Wrong item", 15.0),
+                                   ("Late delivery", 10.0), ("Price $5 $6", 5.0), ("Other", 2.0)),
+        "dimension_means": (("reliability", 3.8), ("responsiveness", 4.1), ("empathy", 4.3)),
+        "dimension_gaps": (("reliability", -0.62), ("responsiveness", -0.1), ("empathy", 0.15)),
+    }
+    return KpiTable(kpis=kpis, breakdowns=breakdowns, period_labels=("2025-Q4", "2026-Q1", "2026-Q2"))
+
+
+def make_assessment() -> Assessment:
+    """Findings of several grades and their actions, with long and hostile text."""
+    findings = (
+        Finding("F-01", "csat_target", "9.1.2", "8.2.1", "major", f"CSAT below target {EVIL}",
+                "The organisation shall monitor customers' perceptions.", "Evidence " + "long " * 400,
+                "The gap.", kpi_id="csat_mean", evidence_ids=tuple(f"C{i}" for i in range(30))),
+        Finding("F-02", "complaint_sla", "9.1.2", "8.2.1", "minor", "Complaints resolved late",
+                "Resolve within SLA.", "62% within 10 days.", "28 points short."),
+        Finding("F-03", "survey_method", "9.1.2", "8.2.1", "ofi", "Survey response rate is low",
+                "ISO 10004 guidance.", "Response rate 9.5%.", "Below guidance."),
+        Finding("F-04", "root_cause", "10.2", "8.5.2", "good_practice", "Root causes recorded",
+                "Determine causes.", "98% have a root cause.", "None."),
+        Finding("F-05", "analysis", "9.1.3", "8.4", "conforming", "Results analysed",
+                "Analyse and evaluate.", "Monthly review minutes.", "None."),
+    )
+    actions = (
+        Action("A-01", "F-01", f"Re-train the team. {EVIL} " + "word " * 300, "corrective", "customer_service",
+               "Zhang Min", dt.date(2026, 11, 14), "2 days", "CSAT mean ≥ 4.0", "Quarterly review", "Next audit"),
+        Action("A-02", "F-02", "Add an SLA alert.", "correction", "quality", "Liu Yang", dt.date(2026, 12, 14),
+               "", "Within SLA ≥ 90%", "", "Next audit"),
+        Action("A-03", "F-03", "Send the survey by SMS.", "improvement", "customer_service", "Zhang Min",
+               dt.date(2027, 1, 13), "", "Response rate ≥ 20%", "", "Next audit"),
+    )
+    return Assessment(findings, actions, "partially_effective",
+                      f"One major nonconformity on CSAT {EVIL}.")
+
+
+# --------------------------------------------------------------------------- fixtures
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> AuditData:
+    return make_data(tmp_path)
+
+
+@pytest.fixture
+def kpis() -> KpiTable:
+    return make_kpis()
+
+
+@pytest.fixture
+def assessment() -> Assessment:
+    return make_assessment()
+
+
+ESCAPED = "&lt;img src=&#34;http://127.0.0.1:9/x.png&#34;&gt; &lt;b&gt;bold&lt;/b&gt;"
+
+
+def assert_no_raw_markup(html: str) -> None:
+    """No markup from the data survived as markup."""
+    assert "<img" not in html
+    assert "<b>" not in html
+
+
+# --------------------------------------------------------------------------- sections
+
+from audit.report import SECTIONS, render_section, render_sections, section  # noqa: E402
+from audit.report.tables import assessment_html, format_value, kpi_table_html  # noqa: E402
+
+
+@pytest.mark.parametrize("name", list(SECTIONS))
+def test_each_section_renders_with_a_named_heading(
+    name: str, data: AuditData, kpis: KpiTable, assessment: Assessment
+) -> None:
+    html = render_section(name, data, kpis, assessment)
+    assert html.lstrip().startswith("<section")
+    assert 'data-section="' in html
+    assert 'data-doc="ACME Pumps Ltd · ACME-P1-2026-Q3"' in html
+    assert_no_raw_markup(html)
+    assert "{{" not in html and "{%" not in html
+
+
+@pytest.mark.parametrize(
+    "name", ["summary", "details", "results", "findings", "actions", "conclusions", "appendix_data_quality"]
+)
+def test_user_text_is_shown_as_text(name: str, data: AuditData, kpis: KpiTable, assessment: Assessment) -> None:
+    html = render_section(name, data, kpis, assessment)
+    assert ESCAPED in html or ESCAPED.replace("&#34;", "&quot;") in html
+
+
+def test_cover_escapes_the_configuration(tmp_path: Path, kpis: KpiTable, assessment: Assessment) -> None:
+    data = make_data(tmp_path, organisation="ACME <b>Pumps</b>", lead_auditor="<script>x</script>")
+    html = render_section("cover", data, kpis, assessment)
+    assert "ACME &lt;b&gt;Pumps&lt;/b&gt;" in html
+    assert "<script>" not in html
+    for fact in ("Plant 1", "2026-Q3", "ACME-P1-2026-Q3", "Revision", "15 October 2026",
+                 "General Manager, Sales Director", "Confidential", "ISO 9001:2015 clause 9.1.2",
+                 "ISO 9001:2008 clause 8.2.1"):
+        assert fact in html
+
+
+def test_section_returns_an_ipython_html(data: AuditData, kpis: KpiTable, assessment: Assessment) -> None:
+    shown = section("summary", data, kpis, assessment)
+    assert type(shown).__name__ == "HTML"
+    assert "Executive summary" in shown.data
+
+
+def test_unknown_section_names_the_valid_ones(data: AuditData, kpis: KpiTable, assessment: Assessment) -> None:
+    with pytest.raises(ValueError, match="appendix_methodology"):
+        render_section("appendix", data, kpis, assessment)
+
+
+def test_summary_has_conclusion_scorecard_findings_and_actions(
+    data: AuditData, kpis: KpiTable, assessment: Assessment
+) -> None:
+    html = render_section("summary", data, kpis, assessment)
+    assert "Partially effective" in html
+    for text in ("CSAT mean", "3.98", "4.00", "4.12", "▼ −0.14", "Not met", "+22 pts", "93.4%"):
+        assert text in html
+    assert "Return rate" in html and "Not available" in html
+    assert "F-01" in html and "Major nonconformity" in html
+    assert "F-05" not in html  # conforming findings are not "top findings"
+    assert "3 improvement actions were raised" in html
+
+
+def test_details_lists_sources_sampling_and_limitations(
+    data: AuditData, kpis: KpiTable, assessment: Assessment, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import audit.report.sections as sections
+
+    monkeypatch.setattr(sections, "cjk_font_available", lambda: True)
+    html = render_section("details", data, kpis, assessment)
+    assert "abababababab" in html and "ababababababa" not in html  # 12 hex characters
+    assert "5,000" in html and "4,100" in html and "sheet 2026Q3" in html
+    assert "nonconformities may exist that were not found" in html
+    assert "ISO 9001:2015 clause 9.1.2" in html and "8.2.1" in html
+    assert "Quality Director" in html and "Li Na" in html and "Wang Wei" in html
+    assert "Customer Service Dept." in html
+    assert "No data was supplied for: returns" in html
+    assert "fonts-noto-cjk" not in html
+
+    monkeypatch.setattr(sections, "cjk_font_available", lambda: False)
+    html = render_section("details", data, kpis, assessment)
+    assert html.count("fonts-noto-cjk") == 1
+
+
+def test_results_draw_charts_with_readings(data: AuditData, kpis: KpiTable, assessment: Assessment) -> None:
+    html = render_section("results", data, kpis, assessment)
+    assert html.count('<svg class="chart"') == 5  # CSAT, NPS, gaps, complaints Pareto, OTIF
+    assert "CSAT fell from 4.12 to 3.98, below the 4.00 target" in html
+    assert "OTIF fell from 94.0% to 93.4%, below the 95.0% target." in html
+    assert "2 of 3 dimensions fall short of expectation; the largest shortfall is in reliability (−0.62)." in html
+    assert "3 of 6 categories" in html and "account for 80% of the 87 complaints" in html
+    assert "Gap = perception − expectation (negative = shortfall)" in html
+    assert "All KPIs" in html and "92.6%–94.1%" in html
+
+
+def test_results_say_when_data_is_absent(tmp_path: Path, assessment: Assessment) -> None:
+    data = make_data(tmp_path)
+    empty = KpiTable(kpis=(Kpi("csat_mean", "CSAT mean", None, "score", 0, note="No survey responses."),))
+    html = render_section("results", data, empty, assessment)
+    assert "<svg" not in html
+    assert "No CSAT figures are available for 2026-Q3 (No survey responses.)" in html
+    assert "No OTIF figures are available" in html
+    assert "No complaints are recorded for 2026-Q3." in html
+
+
+def test_findings_show_both_editions_and_evidence(data: AuditData, kpis: KpiTable, assessment: Assessment) -> None:
+    html = render_section("findings", data, kpis, assessment)
+    assert "ISO 9001:2015 9.1.2 (ISO 9001:2008 8.2.1)" in html
+    assert "ISO 9001:2015 10.2 (ISO 9001:2008 8.5.2)" in html
+    for label in ("Requirement", "Evidence", "Gap"):
+        assert f"<dt>{label}</dt>" in html
+    assert "C19 … and 10 more" in html
+    assert html.index("F-01") < html.index("F-05")
+
+
+def test_actions_table(data: AuditData, kpis: KpiTable, assessment: Assessment) -> None:
+    html = render_section("actions", data, kpis, assessment)
+    for text in ("A-01", "F-01", "Corrective", "Zhang Min", "2026-11-14", "CSAT mean ≥ 4.0", "Success measure"):
+        assert text in html
+    none = Assessment((), (), "effective", "All good.")
+    assert "No improvement actions were raised." in render_section("actions", data, kpis, none)
+
+
+def test_conclusions_have_fulfilment_opinions_and_sign_off(
+    data: AuditData, kpis: KpiTable, assessment: Assessment
+) -> None:
+    html = render_section("conclusions", data, kpis, assessment)
+    assert "Partially effective" in html and "One major nonconformity on CSAT" in html
+    assert "3 of 5 checks (60%) met the requirement; 2 did not." in html
+    assert "None recorded" in html
+    for text in ("Lead auditor", "Auditee representative", "Signature", "Date", "Li Na"):
+        assert text in html
+
+
+def test_data_quality_shows_at_most_25_problems(data: AuditData, kpis: KpiTable, assessment: Assessment) -> None:
+    html = render_section("appendix_data_quality", data, kpis, assessment)
+    assert html.count("Score outside the 1–5 scale") == 25
+    assert "… and 5 more, see data_quality.xlsx / findings.xlsx" in html
+
+
+def test_data_quality_without_problems(tmp_path: Path, kpis: KpiTable, assessment: Assessment) -> None:
+    html = render_section("appendix_data_quality", make_data(tmp_path, n_problems=0), kpis, assessment)
+    assert "No data-quality problems were found" in html
+
+
+def test_methodology_states_the_formulas(data: AuditData, kpis: KpiTable, assessment: Assessment) -> None:
+    html = render_section("appendix_methodology", data, kpis, assessment)
+    for text in ("CSAT mean", "Wilson", "promoters (recommend score 9–10)", "detractors (0–6)", "+1", "−1",
+                 "OTIF", "Return rate", "median", "within 14 calendar days", "4 or 5"):
+        assert text in html
+
+
+# --------------------------------------------------------------------------- notebook tables
+
+
+def test_kpi_table_html_escapes(kpis: KpiTable) -> None:
+    html = kpi_table_html(kpis)
+    assert_no_raw_markup(html)
+    assert "&lt;b&gt;bold&lt;/b&gt;" in html
+    assert "3.90–4.06" in html and "0.030" in html and "Not met" in html
+    assert kpis._repr_html_() == html
+
+
+def test_assessment_html_escapes(assessment: Assessment) -> None:
+    html = assessment_html(assessment)
+    assert_no_raw_markup(html)
+    assert "Partially effective" in html and "A-01" in html and "Zhang Min (customer_service)" in html
+    assert assessment._repr_html_() == html
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "shown"),
+    [(4.123, "score", "4.12"), (93.44, "%", "93.4%"), (-12.0, "points", "−12 pts"), (1234.0, "count", "1,234"),
+     (3.25, "days", "3.2 days"), (None, "%", "–"), (float("nan"), "score", "–")],
+)
+def test_format_value(value: float | None, unit: str, shown: str) -> None:
+    assert format_value(value, unit) == shown
+
+
+# --------------------------------------------------------------------------- HTML export
+
+
+def make_notebook(path: Path, report_html: str) -> Path:
+    """A small executed notebook: one tagged report cell, untagged cells with noise."""
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+    cells = [
+        new_markdown_cell("# Working paper: secret markdown"),
+        new_code_cell(
+            "print('untagged stdout')\nraise ValueError('boom')",
+            outputs=[
+                new_output("stream", name="stdout", text="untagged stdout\n"),
+                new_output("display_data", data={"text/html": "<p>untagged html</p>", "text/plain": "x"}),
+                new_output("error", ename="ValueError", evalue="boom",
+                           traceback=["Traceback (most recent call last)", "ValueError: boom"]),
+            ],
+        ),
+        new_code_cell(
+            "from audit.report import section\nsection('summary', data, kpis, assessment)",
+            metadata={"tags": ["report"]},
+            outputs=[
+                new_output("stream", name="stderr", text="tagged stderr noise\n"),
+                new_output("execute_result", execution_count=3,
+                           data={"text/html": report_html, "text/plain": "<IPython.core.display.HTML object>"}),
+                new_output("display_data", data={"image/svg+xml": '<svg xmlns="http://www.w3.org/2000/svg" '
+                                                                  'viewBox="0 0 10 10"><rect width="5" height="5"/></svg>'}),
+                new_output("error", ename="KeyError", evalue="x", traceback=["Traceback tagged"]),
+            ],
+        ),
+    ]
+    nbformat.write(new_notebook(cells=cells), str(path))
+    return path
+
+
+def test_export_html_keeps_only_tagged_report_outputs(
+    tmp_path: Path, data: AuditData, kpis: KpiTable, assessment: Assessment
+) -> None:
+    from audit.report.html import export_html
+
+    notebook = make_notebook(tmp_path / "audit.ipynb", render_section("summary", data, kpis, assessment))
+    html = export_html(notebook)
+    assert "1 Executive summary" in html
+    assert "<rect" in html  # the tagged SVG output
+    for noise in ("untagged stdout", "untagged html", "secret markdown", "Traceback", "boom",
+                  "tagged stderr noise", "from audit.report import", "section(", "In&nbsp;[", "Out["):
+        assert noise not in html, noise
+    assert "@page" in html and "counter(pages)" in html  # CSS inlined
+    assert "<link" not in html and "<script" not in html  # self-contained, no theme, no JS
+    assert len(html) < 200_000
+    assert_no_raw_markup(html)
+
+
+# --------------------------------------------------------------------------- PDF
+
+
+def test_url_fetcher_serves_only_local_files(tmp_path: Path) -> None:
+    from audit.report.pdf import RefusedURL, make_url_fetcher
+
+    inside = tmp_path / "logo.svg"
+    inside.write_text("<svg xmlns='http://www.w3.org/2000/svg'/>", encoding="utf-8")
+    outside_dir = tmp_path.parent / f"{tmp_path.name}-outside"
+    outside_dir.mkdir()
+    outside = outside_dir / "secret.txt"
+    outside.write_text("secret", encoding="utf-8")
+    audit_dir = tmp_path
+    fetch = make_url_fetcher(audit_dir)
+
+    response = fetch(inside.as_uri())
+    assert b"svg" in response.read()
+    response.close()
+    for url in (
+        "http://127.0.0.1:9/x.png",
+        "https://example.com/x.css",
+        "ftp://127.0.0.1/x",
+        "data:image/png;base64,iVBORw0KGgo=",
+        outside.as_uri(),
+        (audit_dir / ".." / outside_dir.name / "secret.txt").as_uri(),
+        "file://remote-host/share/x.png",
+    ):
+        with pytest.raises(RefusedURL):
+            fetch(url)
+
+
+def test_write_pdf_never_touches_the_network(tmp_path: Path) -> None:
+    import socket
+    import threading
+
+    from audit.report.html import standalone_html
+    from audit.report.pdf import write_pdf
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)
+    server.settimeout(0.2)
+    port = server.getsockname()[1]
+    hits: list[object] = []
+    stop = threading.Event()
+
+    def listen() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                continue
+            hits.append(conn)
+            conn.close()
+
+    thread = threading.Thread(target=listen, daemon=True)
+    thread.start()
+    try:
+        html = standalone_html(
+            f'<h1>Hostile</h1><img src="http://127.0.0.1:{port}/x.png">'
+            f'<link rel="stylesheet" href="http://127.0.0.1:{port}/x.css">'
+            '<img src="http://127.0.0.1:9/x.png"><img src="file:///etc/passwd">'
+            f'<p style="background: url(http://127.0.0.1:{port}/bg.png)">text</p>'
+        )
+        write_pdf(html, tmp_path / "hostile.pdf", base_dir=tmp_path)
+    finally:
+        stop.set()
+        thread.join(2)
+        server.close()
+    assert hits == []
+    assert (tmp_path / "hostile.pdf").read_bytes().startswith(b"%PDF")
+
+
+def pdf_text(pdf: Path) -> str:
+    """The PDF's text, read back with poppler's pdftotext."""
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext not on PATH: install poppler-utils (apt-get install -y poppler-utils)")
+    done = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, check=True)
+    return done.stdout.decode("utf-8")
+
+
+def test_write_pdf_renders_the_whole_report(
+    tmp_path: Path, data: AuditData, kpis: KpiTable, assessment: Assessment
+) -> None:
+    from audit.report.html import standalone_html
+    from audit.report.pdf import write_pdf
+
+    pdf = tmp_path / "report.pdf"
+    write_pdf(standalone_html(render_sections(data, kpis, assessment)), pdf, base_dir=tmp_path)
+    text = pdf_text(pdf)
+    pages = text.count("\f")
+    assert pages >= 6
+    assert "Page 1 of" in text and f"Page {pages} of {pages}" in text
+    for heading in SECTIONS.values():
+        if heading != "Cover":
+            assert heading in text, heading
+    assert "Customer satisfaction" in text and "ACME Pumps Ltd · ACME-P1-2026-Q3" in text
+    assert '<img src="http://127.0.0.1:9/x.png">' in " ".join(text.split())  # shown as text
+    assert "import" not in text and "Traceback" not in text
