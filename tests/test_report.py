@@ -161,7 +161,14 @@ def assert_no_raw_markup(html: str) -> None:
 # --------------------------------------------------------------------------- sections
 
 from audit.report import SECTIONS, render_section, render_sections, section  # noqa: E402
-from audit.report.tables import assessment_html, format_value, kpi_table_html  # noqa: E402
+from audit.report.tables import (  # noqa: E402
+    assessment_html,
+    format_change,
+    format_kpi,
+    format_value,
+    kpi_table_html,
+    trend_arrow,
+)
 
 
 @pytest.mark.parametrize("name", list(SECTIONS))
@@ -180,7 +187,7 @@ def test_each_section_renders_with_a_named_heading(
     "name", ["summary", "details", "results", "findings", "actions", "conclusions", "appendix_data_quality"]
 )
 def test_user_text_is_shown_as_text(name: str, data: AuditData, kpis: KpiTable, assessment: Assessment) -> None:
-    html = render_section(name, data, kpis, assessment)
+    html = render_section(name, data, kpis, assessment).replace("\u200b", "")  # wrap hints in file names
     assert ESCAPED in html or ESCAPED.replace("&#34;", "&quot;") in html
 
 
@@ -284,7 +291,8 @@ def test_conclusions_have_fulfilment_opinions_and_sign_off(
 ) -> None:
     html = render_section("conclusions", data, kpis, assessment)
     assert "Partially effective" in html and "One major nonconformity on CSAT" in html
-    assert "3 of 5 checks (60%) met the requirement; 2 did not." in html
+    assert "3 of the 5 findings (60%) record the requirement as met" in html
+    assert "2 are nonconformities." in html
     assert "None recorded" in html
     for text in ("Lead auditor", "Auditee representative", "Signature", "Date", "Li Na"):
         assert text in html
@@ -333,6 +341,18 @@ def test_assessment_html_escapes(assessment: Assessment) -> None:
 )
 def test_format_value(value: float | None, unit: str, shown: str) -> None:
     assert format_value(value, unit) == shown
+
+
+def test_kpi_formatting_follows_the_kpi() -> None:
+    nps = Kpi("nps", "NPS", 22.4, "points", 100, target=30.0, previous=25.0)
+    gap = Kpi("gap_reliability", "Reliability gap", -0.5, "points", 100, previous=-0.3)
+    flat = Kpi("return_rate_pct", "Return rate", 2.0, "%", 100, previous=2.01, higher_is_better=False)
+    days = Kpi("complaint_resolution_days_median", "Days", 15.0, "days", 60, previous=8.0, higher_is_better=False)
+    assert format_kpi(nps) == "+22 pts" and format_kpi(nps, "target") == "+30 pts"
+    assert format_kpi(gap) == "−0.50 pts" and format_change(gap) == "−0.20 pts"
+    assert format_change(flat) == "±0.0 pts" and trend_arrow(flat) == ("▶", "same")
+    assert trend_arrow(days) == ("▲", "worse") and trend_arrow(nps) == ("▼", "worse")
+    assert trend_arrow(Kpi("x", "X", 1.0, "count", 1)) == ("", "none")
 
 
 # --------------------------------------------------------------------------- HTML export

@@ -131,7 +131,11 @@ def _to_svg(fig: Any) -> str:
     buffer = io.StringIO()
     fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     text = buffer.getvalue()
-    return text[text.index("<svg") :]
+    text = text[text.index("<svg") :]
+    start, end = text.find("<metadata>"), text.find("</metadata>")
+    if start != -1 and end != -1:  # RDF boilerplate: nothing a reader or renderer needs
+        text = text[:start] + text[end + len("</metadata>") :]
+    return text
 
 
 def _finite(value: float | None) -> bool:

@@ -17,6 +17,8 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+import re
+
 import jinja2
 from markupsafe import Markup
 
@@ -26,9 +28,11 @@ from audit.report.fonts import CJK_FONT_HINT, cjk_font_available
 from audit.report.tables import (
     GRADE_ORDER,
     format_change,
+    format_kpi,
     format_p,
     format_value,
     is_number,
+    kpi_decimals,
     status_label,
     trend_arrow,
 )
@@ -103,6 +107,8 @@ def _environment() -> jinja2.Environment:
     )
     env.filters.update(
         value=format_value,
+        kpi=format_kpi,
+        breakable=_breakable,
         change=format_change,
         pvalue=format_p,
         status=status_label,
@@ -112,6 +118,14 @@ def _environment() -> jinja2.Environment:
     )
     env.globals.update(GRADES=GRADES, CONCLUSIONS=CONCLUSIONS)
     return env
+
+
+_BREAK_AFTER = re.compile(r"([/_.\\-])")
+
+
+def _breakable(text: object) -> str:
+    """Text with a zero-width space after ``/ _ . - \\``, so file names and rule ids wrap there."""
+    return _BREAK_AFTER.sub("\\1\u200b", str(text))
 
 
 def _dimension_label(name: str) -> str:
@@ -287,8 +301,8 @@ def _details(data: AuditData, kpis: KpiTable, assessment: Assessment) -> dict[st
             f"No data was supplied for: {_join([s.lower() for s in not_supplied])}; "
             "the related KPIs and checks could not be evaluated."
         )
-    if config.previous is None:
-        limitations.append("No previous audit was named, so changes from the previous period are not shown.")
+    if not any(is_number(k.previous) for k in kpis):
+        limitations.append("No figures for an earlier period were available, so no change from the previous period is shown.")
     surveys = config.data.surveys
     if surveys is not None and surveys.sent is None and data.has("surveys"):
         limitations.append(
@@ -418,7 +432,7 @@ def _trend_reading(kpi: Kpi, name: str, period: str) -> str:
     unit = kpi.unit
 
     def fmt(x: float | None) -> str:
-        return format_value(x, unit)
+        return format_value(x, unit, decimals=kpi_decimals(kpi))
 
     if not is_number(kpi.value):
         note = f": {kpi.note}" if kpi.note else ""
@@ -515,8 +529,9 @@ def _conclusions(data: AuditData, kpis: KpiTable, assessment: Assessment) -> dic
     fulfilment = []
     if findings:
         fulfilment.append(
-            f"{len(fulfilled)} of {len(findings)} checks ({100 * len(fulfilled) / len(findings):.0f}%) "
-            f"met the requirement; {len(nc)} did not."
+            f"{len(fulfilled)} of the {len(findings)} findings ({100 * len(fulfilled) / len(findings):.0f}%) "
+            f"record the requirement as met, some with observations or opportunities for improvement; "
+            f"{len(nc)} {'is a nonconformity' if len(nc) == 1 else 'are nonconformities'}."
         )
     if with_target:
         fulfilment.append(f"{len(met)} of {len(with_target)} KPIs with a target met it.")

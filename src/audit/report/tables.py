@@ -21,6 +21,8 @@ from audit.results import GRADES, Assessment, Kpi, KpiTable
 
 __all__ = [
     "format_value",
+    "format_kpi",
+    "kpi_decimals",
     "format_change",
     "format_p",
     "is_number",
@@ -49,13 +51,17 @@ def is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
-def format_value(value: float | None, unit: str, *, with_unit: bool = True) -> str:
-    """A KPI value as a manager reads it: ``4.12``, ``93.4%``, ``+12``, ``3.5 days``.
+def format_value(
+    value: float | None, unit: str, *, with_unit: bool = True, decimals: int | None = None
+) -> str:
+    """A KPI value as a manager reads it: ``4.12``, ``93.4%``, ``+12 pts``, ``3.5 days``.
 
     Args:
         value: the number, or None/NaN for "not available".
         unit: a :class:`~audit.results.Kpi` unit.
-        with_unit: append the unit (``%`` always sticks to the number).
+        with_unit: append the unit (``%`` always sticks to the number; ``per 1000`` is
+            left to the KPI's label).
+        decimals: digits after the point; by default set by the unit.
 
     Returns:
         The text, or an en dash when there is no value.
@@ -63,16 +69,33 @@ def format_value(value: float | None, unit: str, *, with_unit: bool = True) -> s
     if not is_number(value):
         return "–"
     assert value is not None
-    decimals = _DECIMALS.get(unit, 2)
+    places = _DECIMALS.get(unit, 2) if decimals is None else decimals
     if unit == "points":
-        text = f"{value:+.0f}".replace("-", "−")
+        text = f"{value:+,.{places}f}".replace("-", "−")
         return f"{text} pts" if with_unit else text
-    text = f"{value:,.{decimals}f}".replace("-", "−")
+    text = f"{value:,.{places}f}".replace("-", "−")
     if unit == "%":
         return f"{text}%"
-    if with_unit and unit in {"days", "ppm", "per 1000"}:
+    if with_unit and unit in {"days", "ppm"}:
         return f"{text} {unit}"
     return text
+
+
+def kpi_decimals(kpi: Kpi) -> int | None:
+    """Digits a KPI is shown with: NPS in whole points, other point scores (gaps) with two."""
+    if kpi.unit == "points" and kpi.id != "nps":
+        return 2
+    return None
+
+
+def format_kpi(kpi: Kpi, field: str = "value", *, with_unit: bool = True) -> str:
+    """One number of a KPI (``value``, ``target``, ``previous``, ``ci_low``, ``ci_high``).
+
+    Example:
+        >>> format_kpi(Kpi("nps", "NPS", 22.4, "points", 100, target=30.0), "target")
+        '+30 pts'
+    """
+    return format_value(getattr(kpi, field), kpi.unit, with_unit=with_unit, decimals=kpi_decimals(kpi))
 
 
 def format_change(kpi: Kpi) -> str:
@@ -81,9 +104,13 @@ def format_change(kpi: Kpi) -> str:
     if not is_number(change):
         return "–"
     assert change is not None
-    decimals = _DECIMALS.get(kpi.unit, 2)
+    places = kpi_decimals(kpi)
+    if places is None:
+        places = _DECIMALS.get(kpi.unit, 2)
     unit = " pts" if kpi.unit in {"%", "points"} else ""
-    return f"{change:+,.{decimals}f}{unit}".replace("-", "−")
+    if round(change, places) == 0:
+        return f"±{0:.{places}f}{unit}"
+    return f"{change:+,.{places}f}{unit}".replace("-", "−")
 
 
 def format_p(p_value: float | None, *, bare: bool = False) -> str:
@@ -107,6 +134,8 @@ def status_label(kpi: Kpi) -> str:
 def trend_arrow(kpi: Kpi) -> tuple[str, str]:
     """An arrow for the change and whether it is ``better``, ``worse`` or ``same``.
 
+    A change too small to show at the KPI's precision counts as ``same``.
+
     Returns:
         (arrow, judgement): ``("▲", "better")`` for a rise in a KPI where higher is
         better; ``("", "none")`` when there is no previous value.
@@ -115,8 +144,7 @@ def trend_arrow(kpi: Kpi) -> tuple[str, str]:
     if not is_number(change):
         return "", "none"
     assert change is not None
-    scale = max(abs(kpi.previous or 0.0), 1.0)
-    if abs(change) < 1e-9 * scale:
+    if format_change(kpi).startswith("±"):
         return "▶", "same"
     up = change > 0
     better = up == kpi.higher_is_better
@@ -141,19 +169,18 @@ def kpi_table_html(table: KpiTable) -> str:
     rows = []
     for kpi in table:
         ci = (
-            f"{format_value(kpi.ci_low, kpi.unit, with_unit=False)}–"
-            f"{format_value(kpi.ci_high, kpi.unit, with_unit=False)}"
+            f"{format_kpi(kpi, 'ci_low', with_unit=False)}–{format_kpi(kpi, 'ci_high', with_unit=False)}"
             if is_number(kpi.ci_low) and is_number(kpi.ci_high)
             else "–"
         )
         arrow, _ = trend_arrow(kpi)
         cells = [
             _cell(kpi.label),
-            _cell(format_value(kpi.value, kpi.unit), "num"),
+            _cell(format_kpi(kpi), "num"),
             _cell(ci, "num"),
             _cell(f"{kpi.n:,}", "num"),
-            _cell(format_value(kpi.target, kpi.unit), "num"),
-            _cell(format_value(kpi.previous, kpi.unit), "num"),
+            _cell(format_kpi(kpi, "target"), "num"),
+            _cell(format_kpi(kpi, "previous"), "num"),
             _cell(f"{arrow} {format_change(kpi)}".strip(), "num"),
             _cell(format_p(kpi.p_value, bare=True), "num"),
             _cell(status_label(kpi), f"status-{kpi.status}"),
