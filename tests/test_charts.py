@@ -117,3 +117,17 @@ def test_charts_do_not_use_pyplot() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_naming_groups_are_unwrapped_and_others_kept() -> None:
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg">\n <g id="figure_1">\n  <g clip-path="url(#p1)">\n'
+        '   <g id="line">\n    <path d="M 0 0"/>\n   </g>\n  </g>\n  <g>\n   <text>x</text>\n  </g>\n'
+        ' </g>\n</svg>\n'
+    )
+    lean = charts._unwrap_named_groups(svg)
+    root = parse(lean)
+    assert [child.tag for child in root] == [f"{SVG}g", f"{SVG}text"]
+    assert root[0].get("clip-path") == "url(#p1)" and root[0][0].tag == f"{SVG}path"
+    chart = charts.pareto_svg((("A", 3.0), ("B", 1.0)), "Pareto")
+    assert chart.count("<g") == chart.count("</g>") <= 2
