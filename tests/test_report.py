@@ -508,3 +508,21 @@ def test_write_pdf_renders_the_whole_report(
     assert "Customer satisfaction" in text and "ACME Pumps Ltd · ACME-P1-2026-Q3" in text
     assert '<img src="http://127.0.0.1:9/x.png">' in " ".join(text.split())  # shown as text
     assert "import" not in text and "Traceback" not in text
+
+
+def test_nothing_runs_past_the_right_margin(
+    tmp_path: Path, data: AuditData, kpis: KpiTable, assessment: Assessment
+) -> None:
+    # The fixtures carry a 60-character word, a 2,000-character evidence text and a
+    # 300-word action; every line box must stay inside the page's content area.
+    from weasyprint import HTML
+
+    from audit.report.html import standalone_html
+
+    document = HTML(string=standalone_html(render_sections(data, kpis, assessment))).render()
+    for number, page in enumerate(document.pages, start=1):
+        html_box = page._page_box.children[0]  # private, but the only way to see the layout
+        right = html_box.content_box_x() + html_box.width
+        for box in html_box.descendants():
+            if type(box).__name__ in {"LineBox", "TextBox", "TableCellBox"}:
+                assert box.position_x + box.margin_width() <= right + 0.5, (number, getattr(box, "text", ""))
