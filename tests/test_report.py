@@ -526,3 +526,19 @@ def test_nothing_runs_past_the_right_margin(
         for box in html_box.descendants():
             if type(box).__name__ in {"LineBox", "TextBox", "TableCellBox"}:
                 assert box.position_x + box.margin_width() <= right + 0.5, (number, getattr(box, "text", ""))
+
+
+def test_every_section_renders_from_a_bare_audit(tmp_path: Path) -> None:
+    config = AuditConfig.model_validate(
+        {
+            "audit": {"id": "X-1", "organisation": "Bare Ltd", "start": "2026-01-15", "end": "2026-03-31"},
+            "data": {"surveys": {"path": "s.csv"}},
+            "folder": tmp_path,
+        }
+    )
+    data = AuditData(config=config, frames={}, history={})
+    html = render_sections(data, KpiTable(kpis=()), Assessment((), (), "effective", ""))
+    assert html.count("<section") == len(SECTIONS)
+    assert "2026-01-15 to 2026-03-31" in html
+    assert "No KPIs could be computed" in html and "No findings were raised." in html
+    assert "No data files were read." in html
