@@ -93,6 +93,8 @@ def _style() -> dict[str, Any]:
         "axes.axisbelow": True,
         "grid.color": "#d1d5db",
         "grid.linewidth": 0.5,
+        "xtick.major.size": 0,  # gridlines carry the scale; fewer elements to render
+        "ytick.major.size": 0,
         "xtick.labelsize": 8,
         "ytick.labelsize": 8,
         "xtick.color": "#374151",
@@ -145,10 +147,13 @@ def _to_svg(fig: Any) -> str:
 
 
 _NAMING_GROUP = re.compile(r'<g(?: id="[^"]*")?>')
+_EMPTY_GROUP = re.compile(r'<g(?: id="[^"]*")?\s*/>')
 
 
 def _unwrap_named_groups(svg: str) -> str:
     """Drop each ``<g>``/``<g id=…>`` start tag and its end tag, keeping the content.
+
+    Empty ``<g id=…/>`` elements are dropped too.
 
     Relies on matplotlib's SVG writer putting every group tag on a line of its own;
     groups with other attributes (clip paths, transforms, styles) are kept.
@@ -157,6 +162,8 @@ def _unwrap_named_groups(svg: str) -> str:
     unwrap: list[bool] = []
     for line in svg.splitlines():
         tag = line.strip()
+        if _EMPTY_GROUP.fullmatch(tag):
+            continue
         if tag.startswith("<g") and not tag.endswith("/>"):
             unwrap.append(bool(_NAMING_GROUP.fullmatch(tag)))
             if unwrap[-1]:
@@ -218,6 +225,8 @@ def _trend(history: History, target: float | None, title: str, ylabel: str, unit
     points = [(str(period), value) for period, value in history]
     if not any(v is not None and _finite(v) for _, v in points):
         return no_data_svg(f"No data for {title.lower()}")
+    from matplotlib.ticker import MaxNLocator
+
     goal = float(target) if target is not None and _finite(target) else None
     with _drawing():
         fig = _figure()
@@ -242,6 +251,7 @@ def _trend(history: History, target: float | None, title: str, ylabel: str, unit
         low, high = min(values), max(values)
         pad = max((high - low) * 0.25, abs(high) * 0.02, 0.05)
         ax.set_ylim(low - pad, high + pad * 1.6)
+        ax.yaxis.set_major_locator(MaxNLocator(nbins=5))
         ax.set_ylabel(ylabel)
         ax.set_title(title)
         _legend_beside_title(ax, ax.get_legend_handles_labels()[0])
@@ -303,6 +313,8 @@ def pareto_svg(pairs: Pairs, title: str) -> str:
     for _, count in items:
         running += count
         cumulative.append(100.0 * running / total)
+    from matplotlib.ticker import MaxNLocator
+
     with _drawing():
         fig = _figure(3.0)
         ax = fig.add_subplot()
@@ -320,6 +332,8 @@ def pareto_svg(pairs: Pairs, title: str) -> str:
                    linestyle="-", label="Cumulative %")
         share.axhline(80, color=TARGET, linestyle=":", linewidth=1.2, label="80%")
         share.set_ylim(0, 105)
+        share.set_yticks([0, 25, 50, 75, 100])
+        ax.yaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
         share.set_ylabel("Cumulative %")
         share.grid(False)
         share.spines["right"].set_visible(True)
