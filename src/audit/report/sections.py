@@ -204,12 +204,6 @@ def _findings_by_severity(assessment: Assessment) -> list[Any]:
     return sorted(assessment.findings, key=lambda f: (GRADE_ORDER.index(f.grade), f.id))
 
 
-def _grade_counts(assessment: Assessment) -> list[tuple[str, str, int]]:
-    """(grade, label, count) for each grade present, most severe first."""
-    counts: Counter[str] = Counter(f.grade for f in assessment.findings)
-    return [(g, GRADES[g], counts[g]) for g in GRADE_ORDER if counts[g]]
-
-
 def _grade_sentence(assessment: Assessment) -> str:
     counts: Counter[str] = Counter(f.grade for f in assessment.findings)
     if not assessment.findings:
@@ -510,7 +504,6 @@ def _gap_reading(gaps: Sequence[tuple[str, float]]) -> str:
 def _findings(data: AuditData, kpis: KpiTable, assessment: Assessment) -> dict[str, Any]:
     return {
         "findings": list(assessment.findings),
-        "grade_counts": _grade_counts(assessment),
         "grade_sentence": _grade_sentence(assessment),
         "max_ids": MAX_EVIDENCE_IDS,
     }
