@@ -118,3 +118,19 @@ def test_gb18030_csv_with_chinese_headers(tiny: Path) -> None:
     replace_in(tiny / "audit.yaml", "path: complaints.csv", "path: complaints.csv\n    columns: {complaint_id: 投诉编号, received_on: 接收日期, category: 类别}")
     data = load_audit(tiny)
     assert list(data.frames["complaints"]["category"]) == ["交付延迟", "产品缺陷"]
+
+
+def test_repeated_header_is_an_error_in_csv_and_excel(tiny: Path) -> None:
+    replace_in(tiny / "returns.csv", "return_id,order_id,customer_id,returned_on", "return_id,order_id,order_id ,returned_on")
+    with pytest.raises(InputFileError, match="the header 'order_id' appears twice in row 1"):
+        load_audit(tiny)
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Returns export"])
+    sheet.append(["return_id", "returned_on", "return_id"])
+    sheet.append(["R1", "2026-07-20", "R1"])
+    book.save(tiny / "returns.xlsx")
+    replace_in(tiny / "audit.yaml", "path: returns.csv", "path: returns.xlsx\n    header_row: 2")
+    with pytest.raises(InputFileError, match="the header 'return_id' appears twice in row 2"):
+        load_audit(tiny)

@@ -99,22 +99,29 @@ def read_table(
     return RawTable(frame, table.sheet, table.encoding)
 
 
-def _framed(header: Sequence[Any], rows: Sequence[Sequence[Any]], first_row: int, path: Path) -> pd.DataFrame:
-    names = [str(h).strip() if h is not None else "" for h in header]
+def _header_names(header: Sequence[Any], header_row: int, path: Path) -> list[str]:
+    """Headers stripped of surrounding spaces; a repeated header is an error."""
+    names = ["" if h is None or (isinstance(h, float) and h != h) else str(h).strip() for h in header]
     seen: set[str] = set()
     for name in names:
         if name and name in seen:
             raise InputFileError(
-                f"{path}: the header '{name}' appears twice in row {first_row - 1}; "
+                f"{path}: the header '{name}' appears twice in row {header_row}; "
                 "rename one of the columns or map the one you need",
                 path,
             )
         seen.add(name)
-    width = len(names)
-    frame = pd.DataFrame([list(r[:width]) + [None] * (width - len(r)) for r in rows] if rows else [], columns=names)
-    frame = frame.loc[:, [n != "" for n in names]] if "" in names else frame
-    frame[ROW] = pd.RangeIndex(first_row, first_row + len(frame))
-    return frame
+    return names
+
+
+def _numbered(body: pd.DataFrame, names: list[str], first_row: int) -> pd.DataFrame:
+    """Name the columns, drop those without a header, and add the Excel row numbers."""
+    body = body.set_axis(names, axis=1)
+    if "" in names:
+        body = body.loc[:, [n != "" for n in names]]
+    body = body.reset_index(drop=True)
+    body[ROW] = pd.RangeIndex(first_row, first_row + len(body))
+    return body
 
 
 def _read_excel(path: Path, sheet: str | int | None, header_row: int) -> RawTable:
@@ -149,7 +156,10 @@ def _read_excel(path: Path, sheet: str | int | None, header_row: int) -> RawTabl
         raise InputFileError(
             f"{path} sheet '{chosen.name}': the sheet is empty (no header in row {header_row})", path
         )
-    frame = _framed(cells[header_row - 1], cells[header_row:], header_row + 1, path)
+    names = _header_names(cells[header_row - 1], header_row, path)
+    width = len(names)
+    rows = [list(r[:width]) + [None] * (width - len(r)) for r in cells[header_row:]]
+    frame = _numbered(pd.DataFrame(rows, columns=range(width)), names, header_row + 1)
     return RawTable(frame, chosen.name, "")
 
 
@@ -191,20 +201,8 @@ def _read_csv(path: Path, header_row: int, encoding: str | None) -> RawTable:
         raise InputFileError(f"{path}: not a readable CSV file ({exc}); export it again", path) from None
     if frame.empty:
         raise InputFileError(f"{path}: no header in row {header_row}; set 'header_row' in audit.yaml", path)
-    header = [str(h) for h in frame.iloc[0].tolist()]
-    body = frame.iloc[1:]
-    # pandas keeps blank lines as rows of empty strings, so numbering matches the file's lines
-    # as long as no quoted cell spans several lines; row numbers are then those of the record start.
-    names = [h.strip() for h in header]
-    body.columns = pd.Index(names)
-    body = body.loc[:, [n != "" for n in names]]
-    duplicated = body.columns[body.columns.duplicated()].tolist()
-    if duplicated:
-        raise InputFileError(
-            f"{path}: the header '{duplicated[0]}' appears twice in row {header_row}; "
-            "rename one of the columns or map the one you need",
-            path,
-        )
-    body = body.reset_index(drop=True)
-    body[ROW] = pd.RangeIndex(header_row + 1, header_row + 1 + len(body))
+    names = _header_names(frame.iloc[0].tolist(), header_row, path)
+    # Excel shows a quoted cell that spans several lines as one row, and so does this numbering:
+    # one number per record, blank lines included.
+    body = _numbered(frame.iloc[1:], names, header_row + 1)
     return RawTable(body, "", used)
