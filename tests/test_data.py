@@ -134,3 +134,12 @@ def test_repeated_header_is_an_error_in_csv_and_excel(tiny: Path) -> None:
     replace_in(tiny / "audit.yaml", "path: returns.csv", "path: returns.xlsx\n    header_row: 2")
     with pytest.raises(InputFileError, match="the header 'return_id' appears twice in row 2"):
         load_audit(tiny)
+
+
+def test_recommend_off_its_own_scale_names_its_key(tiny: Path) -> None:
+    replace_in(tiny / "audit.yaml", "owners:", "validation: {max_invalid_pct: 20}\nowners:")
+    replace_in(tiny / "surveys.csv", "S05,K5,2026-08-09,5,10,", "S05,K5,2026-08-09,5,11,")
+    (problem,) = load_audit(tiny).problems
+    assert (problem.row, problem.column, problem.rule) == (6, "Recommend", "out_of_scale")
+    assert "outside the declared scale 0–10" in problem.message
+    assert "data.surveys.recommend_scale" in problem.message

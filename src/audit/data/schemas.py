@@ -42,8 +42,15 @@ class Failure:
     message: str
 
 
-def _scale_check(scale: Scale) -> pa.Check:
-    return pa.Check.in_range(scale.min, scale.max, name="out_of_scale")
+def _scale_of(source: object, column: str) -> tuple[Scale, str] | None:
+    """The declared scale of a survey score column and its audit.yaml key; None for other columns."""
+    if not isinstance(source, SurveySource):
+        return None
+    if column == "overall" or column.startswith(SCORE_PREFIXES):
+        return source.scale, "data.surveys.scale"
+    if column == "recommend":
+        return source.recommend_scale, "data.surveys.recommend_scale"
+    return None
 
 
 def schema_for(kind: str, columns: list[str], source: object) -> pa.DataFrameSchema:
@@ -59,11 +66,9 @@ def schema_for(kind: str, columns: list[str], source: object) -> pa.DataFrameSch
         checks: list[pa.Check] = []
         if name == ID_COLUMN[kind]:
             checks.append(pa.Check(lambda s: ~s.duplicated(keep="first"), name="duplicate_id"))
-        if isinstance(source, SurveySource):
-            if name == "overall" or name.startswith(SCORE_PREFIXES):
-                checks.append(_scale_check(source.scale))
-            elif name == "recommend":
-                checks.append(_scale_check(source.recommend_scale))
+        declared = _scale_of(source, name)
+        if declared is not None:
+            checks.append(pa.Check.in_range(declared[0].min, declared[0].max, name="out_of_scale"))
         if name in NON_NEGATIVE:
             checks.append(pa.Check.ge(0, name="negative"))
         spec[name] = pa.Column(None, checks=checks, nullable=name not in REQUIRED[kind], required=True)
@@ -74,13 +79,13 @@ def schema_for(kind: str, columns: list[str], source: object) -> pa.DataFrameSch
 _RULES = {"not_nullable": "missing_value", "in_range": "out_of_scale", "greater_than_or_equal_to": "negative"}
 
 
-def _message(rule: str, column: str, value: object, detail: str) -> str:
+def _message(rule: str, column: str, value: object, declared: tuple[Scale, str] | None) -> str:
     if rule == "missing_value":
         return f"'{column}' is empty but required; fill it in or remove the row"
-    if rule == "out_of_scale":
-        scale, key = detail.split("|")
+    if rule == "out_of_scale" and declared is not None:
+        scale, key = declared
         return (
-            f"score {value} is outside the declared scale {scale}; correct the score, "
+            f"score {value} is outside the declared scale {scale.min}–{scale.max}; correct the score, "
             f"or declare the scale used under {key} in audit.yaml"
         )
     if rule == "duplicate_id":
@@ -112,22 +117,10 @@ def failures(kind: str, frame: pd.DataFrame, source: object, headers: dict[str, 
             continue
         check = str(case.check)
         rule = _RULES.get(check.split("(")[0], check)
-        detail = ""
-        if rule == "out_of_scale":
-            detail = _scale_detail(source, str(case.column))
         column = str(case.column)
-        value = excel_value(case.failure_case)
-        found.append(Failure(int(case.index), column, rule, _message(rule, headers.get(column, column), value, detail)))
+        message = _message(rule, headers.get(column, column), excel_value(case.failure_case), _scale_of(source, column))
+        found.append(Failure(int(case.index), column, rule, message))
     return found
-
-
-def _scale_detail(source: object, column: str) -> str:
-    assert isinstance(source, SurveySource)
-    if column == "recommend":
-        scale, key = source.recommend_scale, "data.surveys.recommend_scale"
-    else:
-        scale, key = source.scale, "data.surveys.scale"
-    return f"{scale.min}–{scale.max}|{key}"
 
 
 def cross_column_problems(kind: str, frame: pd.DataFrame, headers: dict[str, str]) -> list[Failure]:
