@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from audit.assessment.checks import fmt
 from audit.config import AuditConfig
 from audit.results import Action, Finding, KpiTable
 
@@ -60,8 +61,6 @@ def action_for(finding: Finding, number: int, config: AuditConfig, kpis: KpiTabl
         config: owners and due days.
         kpis: for the success measure's KPI.
     """
-    from audit.assessment.checks import fmt
-
     kind = _kind(finding, kpis)
     role = OWNER_ROLES.get(kind, "quality")
     kpi = kpis.get(finding.kpi_id) if finding.kpi_id else None

@@ -226,13 +226,8 @@ def load_audit(folder: Path | str) -> AuditData:
         current, window = _split(kind, valid, config)
         frames[kind], history[kind] = current, window
         problems += found
-        sources.append(_with_period_rows(info, len(current)))
+        sources.append(replace(info, rows_in_period=len(current)))
         timings[kind] = time.perf_counter() - started
     if not sources:
         raise ConfigError(f"{config.folder / 'audit.yaml'}: 'data:' names no input files; add at least surveys")
     return AuditData(config, frames, history, tuple(problems), tuple(sources), timings)
-
-
-def _with_period_rows(info: SourceInfo, rows: int) -> SourceInfo:
-    return replace(info, rows_in_period=rows)
-

@@ -85,7 +85,7 @@ def spec_for(kpi_id: str) -> KpiSpec:
 def _period_estimates(
     config: AuditConfig,
     frames: dict[str, pd.DataFrame],
-    to_date: dict[str, pd.DataFrame],
+    history: dict[str, pd.DataFrame],
     period_end: pd.Timestamp,
     current: bool,
 ) -> dict[str, Estimate]:
@@ -97,7 +97,7 @@ def _period_estimates(
         out |= survey_estimates(frames["surveys"], surveys if current else surveys.model_copy(update={"sent": None}))
     if "complaints" in frames:
         out |= complaint_estimates(
-            frames["complaints"], to_date["complaints"], config.sla, period_end, len(orders) if orders is not None else None
+            frames["complaints"], history["complaints"], config.sla, period_end, len(orders) if orders is not None else None
         )
     if "returns" in frames:
         out |= return_estimates(frames["returns"], orders)
@@ -118,14 +118,14 @@ def _pairs(series: pd.Series) -> tuple[tuple[str, float], ...]:
     return tuple((str(k), float(v)) for k, v in series.items())
 
 
-def _breakdowns(data: AuditData, to_date: dict[str, pd.DataFrame], period_end: pd.Timestamp) -> dict[str, tuple[tuple[str, float], ...]]:
+def _breakdowns(data: AuditData, period_end: pd.Timestamp) -> dict[str, tuple[tuple[str, float], ...]]:
     """Series behind the charts and the evidence lists of findings."""
     out: dict[str, tuple[tuple[str, float], ...]] = {}
     complaints = data.frames.get("complaints")
     if complaints is not None:
         out["complaints_by_category"] = _pairs(complaints["category"].value_counts())
-        if "complaints" in to_date and "resolved_on" in complaints:
-            overdue = overdue_complaints(to_date["complaints"], data.config.sla, period_end)
+        if "resolved_on" in complaints:
+            overdue = overdue_complaints(data.history["complaints"], data.config.sla, period_end)
             age = (period_end - overdue["received_on"]).dt.days
             out["overdue_complaints"] = _pairs(age.set_axis(overdue["complaint_id"]).sort_values(ascending=False))
     surveys, source = data.frames.get("surveys"), data.config.data.surveys
@@ -158,15 +158,13 @@ def compute_kpis(data: AuditData) -> KpiTable:
     periods = data.periods
     groups = {kind: dict(tuple(frame.groupby("_period", sort=False))) for kind, frame in data.history.items()}
     estimates: dict[str, dict[str, Estimate]] = {}
-    to_date: dict[str, pd.DataFrame] = {}
     first = {kind: h[DATE_COLUMN[kind]].min() for kind, h in data.history.items()}
     for label in periods:
         end = pd.Timestamp(parse_period(label)[1]) if len(periods) > 1 else pd.Timestamp(config.audit.period_end)
         # a file that starts after this period does not cover it: its KPIs are unknown, not zero
         covered = [kind for kind in groups if label == periods[-1] or first[kind] <= end]
         frames = {kind: groups[kind].get(label, data.history[kind].iloc[0:0]) for kind in covered}
-        to_date = {kind: data.history[kind].loc[data.history[kind][DATE_COLUMN[kind]] <= end] for kind in covered}
-        estimates[label] = _period_estimates(config, frames, to_date, end, current=label == periods[-1])
+        estimates[label] = _period_estimates(config, frames, data.history, end, current=label == periods[-1])
     current = estimates[periods[-1]]
     previous = estimates[periods[-2]] if len(periods) > 1 else {}
     period_end = pd.Timestamp(config.audit.period_end)
@@ -198,7 +196,7 @@ def compute_kpis(data: AuditData) -> KpiTable:
                 source=spec.source,
             )
         )
-    breakdowns = _breakdowns(data, to_date, period_end)
+    breakdowns = _breakdowns(data, period_end)
     if lost is not None and len(lost):
         out = lost.loc[lost["tier"] == "A"]
         breakdowns["key_accounts_lost"] = _pairs(out.set_index("customer_id")["revenue"])

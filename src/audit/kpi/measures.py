@@ -64,7 +64,7 @@ def complaint_estimates(
 
     Args:
         frame: complaints received in the period.
-        to_date: every complaint received up to the period's end (for open overdue ones).
+        to_date: complaints of this and earlier periods (for open overdue ones); later ones are ignored.
         sla: acknowledgement and resolution targets in days.
         period_end: the last day of the period; a complaint resolved later was open then.
         orders: orders in the period, for the rate per 1000 orders.
@@ -97,7 +97,10 @@ def complaint_estimates(
 
 
 def overdue_complaints(to_date: pd.DataFrame, sla: Sla, period_end: pd.Timestamp) -> pd.DataFrame:
-    """Complaints still open at the period's end and older than the resolution SLA."""
+    """Complaints still open at the period's end and older than the resolution SLA.
+
+    A complaint received after ``period_end`` has a negative age there, so it never counts.
+    """
     if "resolved_on" not in to_date:
         return to_date.iloc[0:0]
     resolved = to_date["resolved_on"].where(to_date["resolved_on"] <= period_end)
