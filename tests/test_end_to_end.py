@@ -39,6 +39,8 @@ def test_outputs_and_results_json(run: RunResult) -> None:
     assert results["kpis"]["otif_pct"]["status"] == "not_met"
     assert all(f["clause_2015"] and f["clause_2008"] and f["grade"] for f in results["findings"])
     assert results["conclusion"] == "partially_effective"
+    # the report's data-quality appendix points here for the full list of problems
+    assert results["data_quality"]["problems"] == []
 
 
 def test_manifest_hashes_every_input(run: RunResult) -> None:
@@ -75,6 +77,8 @@ def test_pdf_text_reads_as_a_report(run: RunResult) -> None:
     for leaked in ("import ", "def ", "Traceback", "Warning"):
         assert leaked not in text, leaked
     assert not re.search(r"\baudit\.\w+\(", text), "a call into the audit package leaked"
+    # the report only points readers to files the run actually writes
+    assert "xlsx" not in text
     pages = subprocess.run(["pdfinfo", str(run.pdf)], capture_output=True, text=True, check=True).stdout
     assert int(next(l for l in pages.splitlines() if l.startswith("Pages:")).split()[1]) >= 6
 

@@ -52,7 +52,7 @@ def results_dict(data: AuditData, kpis: KpiTable, assessment: Assessment) -> dic
         "actions": [a.to_dict() for a in assessment.actions],
         "data_quality": {
             "sources": [s.to_dict() for s in data.sources],
-            "problems": len(data.problems),
+            "problems": [p.to_dict() for p in data.problems],
             "quarantined_rows": sum(s.rows_quarantined for s in data.sources),
         },
         "periods_compared": list(kpis.period_labels),
