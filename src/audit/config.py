@@ -27,7 +27,8 @@ __all__ = [
     "AuditInfo",
     "Source",
     "SurveySource",
-    "OrderSource",
+    "LineSource",
+    "Analysis",
     "Scale",
     "CONFIG_FILE",
     "KPI_TARGET_KEYS",
@@ -124,16 +125,27 @@ class AuditInfo(_Model):
 
 
 class Scale(_Model):
-    """A rating scale such as 1–5 or 0–10."""
+    """A rating scale such as 1–5 or 0–10, with an optional not-applicable code.
+
+    A cell holding ``na`` (such as 0 on a 1–5 scale) means "not applicable": it is left
+    blank, never averaged and never reported as off the scale.
+    """
 
     min: int
     max: int
+    na: int | None = None
 
     @model_validator(mode="after")
     def _ordered(self) -> Scale:
         if self.max <= self.min:
             raise ValueError(f"scale max ({self.max}) must be above min ({self.min})")
+        if self.na is not None and self.min <= self.na <= self.max:
+            raise ValueError(f"the not-applicable code {self.na} is on the scale {self.min}–{self.max}")
         return self
+
+
+#: an operator of a row filter (``where:``) and the value it compares with
+FilterOp = Literal["equals", "not_equals", "in", "not_in", "starts_with", "contains", "blank", "not_blank"]
 
 
 class Source(_Model):
@@ -145,10 +157,35 @@ class Source(_Model):
 
     path: str
     sheet: str | int | None = None
-    header_row: int = Field(1, ge=1, description="row of the header as numbered in Excel")
+    header_row: int | None = Field(
+        None, ge=1, description="row of the header as numbered in Excel; found automatically when None"
+    )
     columns: dict[str, str] = Field(default_factory=dict)
-    dayfirst: bool = False
+    values: dict[str, dict[str, str | int | float | bool]] = Field(
+        default_factory=dict, description="per column: the file's value → ours (case and spaces ignored)"
+    )
+    where: dict[str, dict[FilterOp, Any]] = Field(
+        default_factory=dict, description="keep only the rows that pass every condition"
+    )
+    dayfirst: bool | None = Field(None, description="None: inferred from the column's values")
     encoding: str | None = None
+
+    @field_validator("where")
+    @classmethod
+    def _filter_values(cls, where: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        for column, conditions in where.items():
+            for op, value in conditions.items():
+                if op in ("in", "not_in") and not isinstance(value, list):
+                    raise ValueError(f"where.{column}.{op} needs a list, such as [A, B]")
+                if op in ("blank", "not_blank") and value is not True:
+                    raise ValueError(f"write where.{column}.{op}: true")
+        return where
+
+
+class LineSource(Source):
+    """Orders or returns; ``grain: line`` when the file has one row per order line."""
+
+    grain: Literal["order", "line"] = "order"
 
 
 class SurveySource(Source):
@@ -156,6 +193,9 @@ class SurveySource(Source):
 
     scale: Scale = Scale(min=1, max=5)
     recommend_scale: Scale = Scale(min=0, max=10)
+    scales: dict[str, Scale] = Field(
+        default_factory=dict, description="per column (overall or a dimension name): its own scale"
+    )
     dimensions: dict[str, str] = Field(default_factory=dict)
     expectations: dict[str, str] = Field(default_factory=dict)
     importance: dict[str, str] = Field(default_factory=dict)
@@ -169,13 +209,25 @@ class SurveySource(Source):
                 raise ValueError(
                     f"{block} names {sorted(extra)}, which are not under 'dimensions'"
                 )
+        unknown = set(self.scales) - set(self.dimensions) - {"overall", "recommend"}
+        if unknown:
+            raise ValueError(f"scales names {sorted(unknown)}; use overall, recommend or a name under 'dimensions'")
         return self
 
+    def scale_of(self, column: str) -> Scale:
+        """The declared scale of a score column, by our internal name.
 
-class OrderSource(Source):
-    """Orders; ``grain`` says whether a row is an order or an order line."""
+        ``overall``, ``recommend``, and ``dim_<name>`` / ``exp_<name>`` / ``imp_<name>`` for
+        a dimension's perception, expectation and importance.
 
-    grain: Literal["order"] = "order"
+        Example:
+            >>> SurveySource(path="s.csv", scales={"overall": {"min": 1, "max": 7}}).scale_of("overall").max
+            7
+        """
+        name = column.split("_", 1)[1] if column.startswith(("dim_", "exp_", "imp_")) else column
+        if name in self.scales:
+            return self.scales[name]
+        return self.recommend_scale if column == "recommend" else self.scale
 
 
 class DataSources(_Model):
@@ -183,8 +235,8 @@ class DataSources(_Model):
 
     surveys: SurveySource | None = None
     complaints: Source | None = None
-    returns: Source | None = None
-    orders: OrderSource | None = None
+    returns: LineSource | None = None
+    orders: LineSource | None = None
 
 
 class Sla(_Model):
@@ -198,6 +250,19 @@ class Validation(_Model):
     """How much bad data a run tolerates."""
 
     max_invalid_pct: float = Field(5.0, ge=0, le=100)
+
+
+class Analysis(_Model):
+    """Settings of the analytics (see docs/metrics.md)."""
+
+    complainer_share: float = Field(
+        0.04, gt=0, le=1, description="share of dissatisfied customers who complain, for the silent-dissatisfied estimate"
+    )
+    customer_base: int | None = Field(
+        None, gt=0, description="customers who could have answered the survey, for the finite-population correction"
+    )
+    small_n: int = Field(30, ge=1, description="segment cells with fewer observations are marked")
+    repeat_window_days: int = Field(90, gt=0, description="a complaint within this many days of an earlier one is a repeat")
 
 
 class DueDays(_Model):
@@ -224,9 +289,13 @@ class AuditConfig(_Model):
     owners: dict[str, str] = Field(default_factory=dict)
     validation: Validation = Validation()
     due_days: DueDays = DueDays()
+    analysis: Analysis = Analysis()
+    benchmarks: dict[str, float] = Field(
+        default_factory=dict, description="competitor or industry value per KPI id, for the gap to benchmark"
+    )
     folder: Path = Field(default_factory=Path.cwd, exclude=True)
 
-    @field_validator("targets")
+    @field_validator("targets", "benchmarks")
     @classmethod
     def _known_targets(cls, targets: dict[str, float]) -> dict[str, float]:
         unknown = sorted(set(targets) - KPI_TARGET_KEYS)

@@ -118,12 +118,12 @@ def load_kind(kind: str, source: Source, config: AuditConfig) -> tuple[pd.DataFr
         InputFileError: the file cannot be used at all.
     """
     path = config.resolve(source.path)
-    raw = read_table(path, sheet=source.sheet, header_row=source.header_row, encoding=source.encoding)
+    raw = read_table(path, sheet=source.sheet, header_row=source.header_row or 1, encoding=source.encoding)
     headers, types = _mapping(kind, source, raw, path)
     frame = pd.DataFrame({ROW: raw.frame[ROW]})
     found: list[Failure] = []
     for name, header in headers.items():
-        values, failed = convert_column(raw.frame[header], types[name], dayfirst=source.dayfirst)
+        values, failed = convert_column(raw.frame[header], types[name], dayfirst=bool(source.dayfirst))
         frame[name] = values
         if failed.any():
             rule = {"date": "not_a_date", "number": "not_a_number", "bool": "not_yes_no"}[types[name]]

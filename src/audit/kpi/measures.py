@@ -36,7 +36,7 @@ def survey_estimates(frame: pd.DataFrame, source: SurveySource) -> dict[str, Est
     """responses, response_rate_pct, csat_mean, csat_top2_pct, dissatisfied_pct, nps, dimensions, gaps."""
     overall = _values(frame, "overall").dropna().to_numpy()
     n = len(overall)
-    scale = source.scale
+    scale = source.scale_of("overall")
     out = {"responses": count(len(frame))}
     if source.sent:
         out["response_rate_pct"] = proportion(min(len(frame), source.sent), source.sent)

@@ -556,7 +556,7 @@ def _appendix_data_quality(data: AuditData, kpis: KpiTable, assessment: Assessme
 
 def _appendix_methodology(data: AuditData, kpis: KpiTable, assessment: Assessment) -> dict[str, Any]:
     config = data.config
-    scale = config.data.surveys.scale if config.data.surveys is not None else None
+    scale = config.data.surveys.scale_of("overall") if config.data.surveys is not None else None
     top2 = f"{scale.max - 1} or {scale.max}" if scale is not None else "the two highest scale points"
     bottom2 = f"{scale.min} or {scale.min + 1}" if scale is not None else "the two lowest scale points"
     return {
