@@ -167,6 +167,9 @@ class Source(_Model):
     where: dict[str, dict[FilterOp, Any]] = Field(
         default_factory=dict, description="keep only the rows that pass every condition"
     )
+    defaults: dict[str, str | int | float | bool | dt.date] = Field(
+        default_factory=dict, description="per column the file lacks: the value every row gets"
+    )
     dayfirst: bool | None = Field(None, description="None: inferred from the column's values")
     encoding: str | None = None
 
@@ -369,7 +372,11 @@ def load_config(folder: Path | str) -> AuditConfig:
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         where = getattr(exc, "problem_mark", None)
         line = f" line {where.line + 1}" if where is not None else ""
-        raise ConfigError(f"{path}{line}: not valid YAML ({exc.__class__.__name__}); fix the file", path) from None
+        problem = getattr(exc, "problem", None) or exc.__class__.__name__
+        raise ConfigError(
+            f"{path}{line}: not valid YAML ({problem}); fix the file (put text holding : ? # {{ }} [ ] in quotes)",
+            path,
+        ) from None
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: expected keys such as 'audit:' and 'data:' at the top level", path)
     try:

@@ -215,6 +215,7 @@ class SourceInfo:
     rows_valid: int
     rows_quarantined: int
     rows_in_period: int
+    notes: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

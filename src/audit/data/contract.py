@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-__all__ = ["KINDS", "ColumnType", "COLUMNS", "REQUIRED", "ID_COLUMN", "DATE_COLUMN"]
+__all__ = ["KINDS", "ColumnType", "COLUMNS", "REQUIRED", "ID_COLUMN", "DATE_COLUMN", "CATEGORIES", "SURVEY_SCORES"]
 
 KINDS = ("surveys", "complaints", "returns", "orders")
 
@@ -54,6 +54,7 @@ COLUMNS: dict[str, dict[str, ColumnType]] = {
         "quantity": "number",
         "reason": "text",
         "value": "number",
+        "unit_price": "number",
         "warranty": "bool",
     },
     "orders": {
@@ -65,13 +66,14 @@ COLUMNS: dict[str, dict[str, ColumnType]] = {
         "quantity_ordered": "number",
         "quantity_delivered": "number",
         "value": "number",
+        "unit_price": "number",
         "product": "text",
         "region": "text",
     },
 }
 
 REQUIRED: dict[str, tuple[str, ...]] = {
-    "surveys": ("response_id", "responded_on", "overall"),
+    "surveys": ("response_id", "responded_on"),
     "complaints": ("complaint_id", "received_on", "category"),
     "returns": ("return_id", "returned_on"),
     "orders": ("order_id", "ordered_on"),
@@ -80,3 +82,23 @@ REQUIRED: dict[str, tuple[str, ...]] = {
 ID_COLUMN = {kind: REQUIRED[kind][0] for kind in KINDS}
 #: the date that places a row in a period
 DATE_COLUMN = {kind: REQUIRED[kind][1] for kind in KINDS}
+
+#: a survey file needs at least one of these score columns
+SURVEY_SCORES = ("overall", "recommend")
+
+#: allowed values of categorical columns, each with the spellings understood without a
+#: mapping (compared case-insensitively); other spellings are mapped under ``values:``
+CATEGORIES: dict[str, dict[str, tuple[str, ...]]] = {
+    "severity": {
+        "low": ("low", "minor", "低", "轻微"),
+        "medium": ("medium", "med", "moderate", "normal", "中", "一般"),
+        "high": ("high", "major", "critical", "高", "严重", "重大"),
+    },
+    "status": {
+        "open": ("open", "new", "in progress", "pending", "on hold", "escalated", "reopened",
+                 "处理中", "待处理", "未关闭", "未解决", "进行中", "新建"),
+        "closed": ("closed", "resolved", "done", "complete", "completed", "closed with explanation",
+                   "closed with monetary relief", "closed with non-monetary relief", "closed with relief",
+                   "closed without relief", "已关闭", "关闭", "已解决", "已处理", "结案", "已结案", "完成"),
+    },
+}  # fmt: skip

@@ -14,7 +14,7 @@ import pandas as pd
 
 from audit.data.contract import ColumnType
 
-__all__ = ["convert_column", "BOOLEANS"]
+__all__ = ["convert_column", "map_values", "infer_dayfirst", "AmbiguousDates", "BOOLEANS"]
 
 #: accepted spellings of yes/no, compared case-insensitively
 BOOLEANS = {
@@ -23,6 +23,18 @@ BOOLEANS = {
 }  # fmt: skip
 
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+#: currency signs and codes, spaces and thousands separators around a number
+_NUMBER_NOISE = r"[\s,'£$€¥￥₹]|RMB|CNY|USD|GBP|EUR|元"
+#: a date written with its day and month as numbers: 31/07/2026, 7-31-26, 31.07.2026
+_NUMERIC_DATE = r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-]\d{2,4}\b"
+
+
+class AmbiguousDates(ValueError):
+    """A column's dates read equally well day-first and month-first (such as 03/04/2026)."""
+
+    def __init__(self, example: str) -> None:
+        super().__init__(example)
+        self.example = example
 
 
 def _blank(raw: pd.Series) -> pd.Series:
@@ -40,6 +52,37 @@ def _as_text(raw: pd.Series) -> pd.Series:
             raw[whole] = numeric[whole].astype("int64").astype(str)
     text = raw.astype("string").str.strip()
     return text.mask(text == "")
+
+
+def infer_dayfirst(raw: pd.Series) -> bool | None:
+    """Whether a column's text dates are written day first, judged from the whole column.
+
+    One order is chosen for the whole column, never row by row: day first when some
+    first number is above 12, month first when some second number is; the order with
+    more such rows wins (the other rows then fail to parse and are reported).
+
+    Returns:
+        True or False, or None when the column has no dates like 03/04/2026.
+
+    Raises:
+        AmbiguousDates: every such date reads both ways (no day above 12).
+
+    Example:
+        >>> infer_dayfirst(pd.Series(["03/04/2026", "25/04/2026"]))
+        True
+    """
+    if raw.dtype != object and not pd.api.types.is_string_dtype(raw):
+        return None
+    parts = raw[raw.map(type) == str].str.extract(_NUMERIC_DATE) if raw.dtype == object else raw.str.extract(_NUMERIC_DATE)
+    parts = parts.dropna()
+    if parts.empty:
+        return None
+    first, second = parts[0].astype(int), parts[1].astype(int)
+    day_first, month_first = int((first > 12).sum()), int((second > 12).sum())
+    if day_first == month_first == 0:
+        example = raw.loc[parts.index[0]]
+        raise AmbiguousDates(str(example).strip())
+    return day_first >= month_first
 
 
 def _as_date(raw: pd.Series, dayfirst: bool) -> pd.Series:
@@ -79,8 +122,8 @@ def _as_number(raw: pd.Series) -> pd.Series:
     text = raw.astype("string").str.strip()
     out = pd.to_numeric(text, errors="coerce").astype("float64")
     retry = (out.isna() & text.notna()).to_numpy(dtype=bool)
-    if retry.any():  # thousands separators: 1,250 or 1 250
-        again = pd.to_numeric(text[retry].str.replace(r"[\s,]", "", regex=True), errors="coerce")
+    if retry.any():  # currency and thousands separators: £1,250.00, ¥ 1 250, 1250元
+        again = pd.to_numeric(text[retry].str.replace(_NUMBER_NOISE, "", regex=True), errors="coerce")
         out[retry] = again.astype("float64").to_numpy()
     return out
 
@@ -91,6 +134,32 @@ def _as_bool(raw: pd.Series) -> pd.Series:
     key = raw.astype("string").str.strip().str.lower()
     key = key.where(~key.isin(("1.0", "0.0")), key.str[0])
     return key.map(BOOLEANS).astype("boolean")
+
+
+def _key(raw: pd.Series) -> pd.Series:
+    """Cells as comparison keys: text, surrounding spaces removed, case folded."""
+    return _as_text(raw).str.casefold()
+
+
+def map_values(raw: pd.Series, mapping: dict[str, object]) -> pd.Series:
+    """Replace the file's values by ours, matching case- and space-insensitively.
+
+    Cells without a mapping keep their value.
+
+    Example:
+        >>> map_values(pd.Series(["高", " Low"]), {"高": "high", "low": "low"}).tolist()
+        ['high', 'low']
+    """
+    if not mapping:
+        return raw
+    folded = {str(k).strip().casefold(): v for k, v in mapping.items()}
+    mapped = _key(raw).map(folded)
+    hit = mapped.notna().to_numpy(dtype=bool)
+    if not hit.any():
+        return raw
+    out = raw.astype(object).copy()
+    out[hit] = mapped[hit].to_numpy()
+    return out
 
 
 def convert_column(raw: pd.Series, kind: ColumnType, *, dayfirst: bool = False) -> tuple[pd.Series, pd.Series]:

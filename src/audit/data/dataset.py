@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import time
+from typing import cast
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
 
 from audit.config import AuditConfig, Source, SurveySource, load_config, parse_period
-from audit.data.contract import COLUMNS, DATE_COLUMN, KINDS, REQUIRED, ColumnType
-from audit.data.convert import convert_column, excel_value
+from audit.data.contract import CATEGORIES, DATE_COLUMN, KINDS, SURVEY_SCORES
+from audit.data.convert import AmbiguousDates, convert_column, excel_value, infer_dayfirst
+from audit.data.lines import aggregate_lines
+from audit.data.mapping import Mapping, apply_filter, column_types, expected_headers, map_columns, mapped
 from audit.data.readers import ROW, RawTable, read_table, sha256_of
-from audit.data.schemas import Failure, cross_column_problems, failures
+from audit.data.schemas import SCORE_PREFIXES, Failure, cross_column_problems, failures
 from audit.exceptions import ConfigError, InputFileError, TooManyInvalidRows
 from audit.results import Problem, SourceInfo
 
@@ -67,104 +70,151 @@ def history_periods(config: AuditConfig) -> tuple[str, ...]:
     return tuple(str(start - i).replace("Q", "-Q") for i in reversed(range(HISTORY_QUARTERS)))
 
 
-def _mapping(kind: str, source: Source, raw: RawTable, path: Path) -> tuple[dict[str, str], dict[str, ColumnType]]:
-    """Our column name → the file's header, and our column name → type, for the columns present."""
-    types: dict[str, ColumnType] = dict(COLUMNS[kind])
-    wanted = dict(source.columns)
-    unknown = sorted(set(wanted) - set(types))
-    if unknown:
-        raise ConfigError(
-            f"data.{kind}.columns: unknown column {unknown}; known columns are {', '.join(types)}",
-        )
-    if isinstance(source, SurveySource):
-        for prefix, block in (("dim_", source.dimensions), ("exp_", source.expectations), ("imp_", source.importance)):
-            for name, header in block.items():
-                wanted[prefix + name] = header
-                types[prefix + name] = "number"
-    by_key = {str(h).strip().casefold(): str(h) for h in raw.frame.columns if h != ROW}
-    headers: dict[str, str] = {}
-    where = f"{path}" + (f" sheet '{raw.sheet}'" if raw.sheet else "")
-    for name in types:
-        if name in wanted:
-            found = by_key.get(wanted[name].strip().casefold())
-            if found is None:
-                raise InputFileError(
-                    f"{where}: column '{wanted[name]}' (mapped to {name} in audit.yaml) is not in the header; "
-                    f"the headers are: {', '.join(by_key.values())}",
-                    path,
-                    kind,
-                )
-            headers[name] = found
-        elif name.casefold() in by_key:
-            headers[name] = by_key[name.casefold()]
-        elif name in REQUIRED[kind]:
-            raise InputFileError(
-                f"{where}: required column '{name}' not found; map it in audit.yaml under "
-                f"data.{kind}.columns (for example {name}: <your header>); the headers are: {', '.join(by_key.values())}",
-                path,
-                kind,
+def _date_order(kind: str, source: Source, cells: pd.Series, header: str, where: str, path: Path, notes: list[str]) -> bool:
+    """Day first or not for one date column: declared in audit.yaml, else inferred from the whole column."""
+    if source.dayfirst is not None:
+        return source.dayfirst
+    try:
+        inferred = infer_dayfirst(cells)
+    except AmbiguousDates as exc:
+        raise InputFileError(
+            f"{where}, column '{header}': dates such as {exc.example} read both day first and month first; "
+            f"set 'dayfirst: true' (31/07/2026) or 'dayfirst: false' (07/31/2026) under data.{kind} in audit.yaml",
+            path,
+            kind,
+        ) from None
+    if inferred is not None:
+        notes.append(f"dates in '{header}' read {'day' if inferred else 'month'} first (inferred from the column)")
+    return bool(inferred)
+
+
+def _convert(
+    kind: str, source: Source, table: pd.DataFrame, headers: Mapping, where: str, path: Path, notes: list[str]
+) -> tuple[pd.DataFrame, list[Failure]]:
+    """Typed columns under our names, and the cells that could not be read."""
+    types = column_types(kind, source)
+    frame = pd.DataFrame({ROW: table[ROW]})
+    found: list[Failure] = []
+    for name, header in headers.items():
+        cells = mapped(table[header], source, name)
+        dayfirst = _date_order(kind, source, cells, header, where, path, notes) if types[name] == "date" else False
+        values, failed = convert_column(cells, types[name], dayfirst=dayfirst)
+        frame[name] = values
+        if failed.any():
+            rule, what = _UNREADABLE[types[name]]
+            if rule == "not_a_date" and dayfirst:
+                what += " (read day first)"
+            found += [
+                Failure(int(i), name, rule, f"'{excel_value(table.at[i, header])}' is not understood; {what}")
+                for i in frame.index[failed.to_numpy()]
+            ]
+    for name, value in source.defaults.items():
+        if name not in headers:
+            frame[name] = convert_column(pd.Series([value] * len(frame), index=frame.index, dtype=object), types[name])[0]
+            notes.append(f"{name} is {value} for every row (data.{kind}.defaults)")
+    quantity = {"orders": "quantity_ordered", "returns": "quantity"}.get(kind)
+    if "unit_price" in frame and "value" not in frame:
+        frame["value"] = frame["unit_price"] * frame[quantity] if quantity in frame else frame["unit_price"]
+        notes.append(f"value = unit_price × {quantity if quantity in frame else 1} per row")
+    for name, allowed in CATEGORIES.items():
+        if name not in frame:
+            continue
+        unknown = frame[name].notna() & ~frame[name].isin(list(allowed))
+        found += [
+            Failure(
+                int(i), name, "unknown_value",
+                f"'{excel_value(table.at[i, headers[name]])}' is not a known {name}; map it to one of "
+                f"{', '.join(allowed)} under data.{kind}.values.{name} in audit.yaml",
             )
-    return headers, types
+            for i in frame.index[unknown.to_numpy()]
+        ]  # fmt: skip
+    if "status" in frame and "resolved_on" in frame:
+        conflict = ((frame["status"] == "open") & frame["resolved_on"].notna()).to_numpy()
+        found += [
+            Failure(
+                int(i), "resolved_on", "open_but_resolved",
+                f"the status is '{excel_value(table.at[i, headers['status']])}' (open) but a resolved date is given; "
+                "counted as open and the date left out; correct the status or the date",
+                quarantine=False,
+            )
+            for i in frame.index[conflict]
+        ]  # fmt: skip
+        frame.loc[conflict, "resolved_on"] = pd.NaT
+    return frame, found
+
+
+_UNREADABLE = {
+    "date": ("not_a_date", "use a date such as 2026-07-31"),
+    "number": ("not_a_number", "use a plain number"),
+    "bool": ("not_yes_no", "use yes or no, or map the value under 'values:' in audit.yaml"),
+}
+
+
+def _blank_na_codes(frame: pd.DataFrame, source: Source) -> pd.DataFrame:
+    """Survey scores holding their scale's not-applicable code become blank."""
+    if not isinstance(source, SurveySource):
+        return frame
+    for column in frame.columns:
+        if column in SURVEY_SCORES or column.startswith(SCORE_PREFIXES):
+            na = source.scale_of(column).na
+            if na is not None:
+                frame[column] = frame[column].mask(frame[column] == na)
+    return frame
+
+
+def _window(config: AuditConfig) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """First and last day of the rows used: the history window's start to the period's end."""
+    periods = history_periods(config)
+    start = parse_period(periods[0])[0] if len(periods) > 1 else config.audit.period_start
+    return pd.Timestamp(start), pd.Timestamp(config.audit.period_end)
 
 
 def load_kind(kind: str, source: Source, config: AuditConfig) -> tuple[pd.DataFrame, list[Problem], SourceInfo]:
-    """Read, map, convert and validate one kind.
+    """Read, map, filter, convert, validate and (for ``grain: line``) aggregate one kind.
 
     Returns:
-        The valid rows of every period (converted, our names, ``_row``), the problems
-        found, and the source description (``rows_in_period`` still 0).
+        The valid rows dated in the history window (converted, our names, ``_row``), the
+        problems found (rows dated outside the window are reported but not quarantined),
+        and the source description (``rows_in_period`` still 0).
 
     Raises:
         InputFileError: the file cannot be used at all.
+        TooManyInvalidRows: more invalid rows than ``validation.max_invalid_pct``.
     """
     path = config.resolve(source.path)
-    raw = read_table(path, sheet=source.sheet, header_row=source.header_row or 1, encoding=source.encoding)
-    headers, types = _mapping(kind, source, raw, path)
-    frame = pd.DataFrame({ROW: raw.frame[ROW]})
-    found: list[Failure] = []
-    for name, header in headers.items():
-        values, failed = convert_column(raw.frame[header], types[name], dayfirst=bool(source.dayfirst))
-        frame[name] = values
-        if failed.any():
-            rule = {"date": "not_a_date", "number": "not_a_number", "bool": "not_yes_no"}[types[name]]
-            what = {
-                "not_a_date": "use a date such as 2026-07-31" + (" (read day first)" if source.dayfirst else ""),
-                "not_a_number": "use a plain number",
-                "not_yes_no": "use yes or no",
-            }[rule]
-            found += [Failure(int(i), name, rule, f"'{excel_value(raw.frame.at[i, header])}' is not understood; {what}") for i in frame.index[failed.to_numpy()]]
-    unconverted = {(f.index, f.column) for f in found}  # already reported; not "missing" as well
-    found += [f for f in failures(kind, frame, source, headers) if (f.index, f.column) not in unconverted]
-    found += cross_column_problems(kind, frame, headers)
-    rows = raw.frame[ROW].to_numpy()
-    problems = [
-        Problem(
-            kind=kind,
-            file=source.path,
-            sheet=raw.sheet,
-            row=int(rows[f.index]),
-            column=headers.get(f.column, f.column),
-            value=excel_value(raw.frame.at[f.index, headers[f.column]]) if f.column in headers else "",
-            rule=f.rule,
-            message=f.message,
-        )
-        for f in found
-    ]
-    problems.sort(key=lambda p: (p.row or 0, p.column))
-    bad = sorted({f.index for f in found})
-    valid = frame.drop(index=bad)
-    info = SourceInfo(
-        kind=kind,
-        path=source.path,
-        sheet=raw.sheet,
-        sha256=sha256_of(path),
-        rows_read=len(frame),
-        rows_valid=len(valid),
-        rows_quarantined=len(bad),
-        rows_in_period=0,
+    raw = read_table(
+        path,
+        sheet=source.sheet,
+        header_row=source.header_row,
+        encoding=source.encoding,
+        expected=expected_headers(kind, source),
     )
+    where = f"{path}" + (f" sheet '{raw.sheet}'" if raw.sheet else "")
+    headers = map_columns(kind, source, raw, path)
+    notes: list[str] = []
+    if source.header_row is None and raw.header_row != 1:
+        notes.append(f"headers found in row {raw.header_row}")
+    table = apply_filter(kind, source, raw, headers, path)
+    if source.where:
+        notes.append(f"{len(table):,} of {len(raw.frame):,} rows kept by 'where'")
+    frame, found = _convert(kind, source, table, headers, where, path, notes)
+    lines = getattr(source, "grain", "order") == "line"
+    unconverted = {(f.index, f.column) for f in found}  # already reported; not "missing" as well
+    found += [f for f in failures(kind, frame, source, headers, unique=not lines) if (f.index, f.column) not in unconverted]
+    found += cross_column_problems(kind, frame, headers)
+    bad = {f.index for f in found if f.quarantine}
+    if lines:
+        valid, more = aggregate_lines(kind, frame, [f for f in found if f.quarantine])
+        found += more
+        bad |= {f.index for f in more}
+        notes.append(f"{len(frame) - len(bad):,} valid lines make {len(valid):,} {kind}")
+    else:
+        valid = frame.drop(index=sorted(bad))
+    valid = _blank_na_codes(valid, source)
+    problems = [_problem(kind, source, raw, table, headers, f) for f in found]
     limit = config.validation.max_invalid_pct
-    if frame.shape[0] and 100 * len(bad) / len(frame) > limit:
+    if len(frame) and 100 * len(bad) / len(frame) > limit:
+        problems.sort(key=lambda p: (p.row or 0, p.column))
         first = problems[0]
         raise TooManyInvalidRows(
             f"{first.location()}: {first.message} — {len(bad)} of {len(frame)} {kind} rows "
@@ -173,22 +223,56 @@ def load_kind(kind: str, source: Source, config: AuditConfig) -> tuple[pd.DataFr
             path,
             kind,
         )
-    return valid, problems, info
+    first_day, last_day = _window(config)
+    date = valid[DATE_COLUMN[kind]]
+    outside = ((date < first_day) | (date > last_day)).to_numpy()
+    date_header = headers.get(DATE_COLUMN[kind], DATE_COLUMN[kind])
+    problems += [
+        Problem(kind, source.path, raw.sheet, int(row), date_header, f"{day:%Y-%m-%d}", "outside_period",
+                f"dated outside the audited period and its history ({first_day:%Y-%m-%d} to {last_day:%Y-%m-%d}); "
+                "left out of this audit, no action needed if expected", False)
+        for row, day in zip(valid.loc[outside, ROW], date[outside])
+    ]  # fmt: skip
+    problems.sort(key=lambda p: (not p.quarantined, p.row or 0, p.column))
+    info = SourceInfo(
+        kind=kind,
+        path=source.path,
+        sheet=raw.sheet,
+        sha256=sha256_of(path),
+        rows_read=len(frame),
+        rows_valid=len(frame) - len(bad),
+        rows_quarantined=len(bad),
+        rows_in_period=0,
+        notes=tuple(notes),
+    )
+    return valid.loc[~outside], problems, info
+
+
+def _problem(kind: str, source: Source, raw: RawTable, table: pd.DataFrame, headers: Mapping, f: Failure) -> Problem:
+    header = headers.get(f.column)
+    return Problem(
+        kind=kind,
+        file=source.path,
+        sheet=raw.sheet,
+        row=int(cast(int, table.at[f.index, ROW])),
+        column=header or f.column,
+        value=excel_value(table.at[f.index, header]) if header else "",
+        rule=f.rule,
+        message=f.message,
+        quarantined=f.quarantine,
+    )
 
 
 def _split(kind: str, frame: pd.DataFrame, config: AuditConfig) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The rows of the audited period and the rows of the history window (period included)."""
     date = frame[DATE_COLUMN[kind]]
-    start = pd.Timestamp(config.audit.period_start)
-    end = pd.Timestamp(config.audit.period_end)
     periods = history_periods(config)
-    window_start = pd.Timestamp(parse_period(periods[0])[0]) if len(periods) > 1 else start
-    history = frame.loc[(date >= window_start) & (date <= end)].copy()
+    history = frame.copy()
     if len(periods) > 1:
-        history["_period"] = history[DATE_COLUMN[kind]].dt.to_period("Q").astype(str).str.replace("Q", "-Q")
+        history["_period"] = date.dt.to_period("Q").astype(str).str.replace("Q", "-Q")
     else:
         history["_period"] = periods[0]
-    current = frame.loc[(date >= start) & (date <= end)]
+    current = frame.loc[(date >= pd.Timestamp(config.audit.period_start)).to_numpy()]
     return current, history
 
 

@@ -23,7 +23,9 @@ __all__ = ["Failure", "schema_for", "failures", "cross_column_problems", "SCORE_
 #: internal column prefixes of survey dimensions: perception, expectation, importance
 SCORE_PREFIXES = ("dim_", "exp_", "imp_")
 
-NON_NEGATIVE = ("quantity", "quantity_ordered", "quantity_delivered", "value")
+NON_NEGATIVE = ("quantity_delivered", "value", "unit_price")
+#: quantities that cannot be zero or negative: nobody orders or returns nothing
+POSITIVE = ("quantity", "quantity_ordered")
 
 #: (later column, earlier column): the later date must not precede the earlier one
 DATE_ORDER = {
@@ -34,49 +36,65 @@ DATE_ORDER = {
 
 @dataclass(frozen=True)
 class Failure:
-    """A rule failed by one cell: index into the frame, our column, rule id, message."""
+    """A rule failed by one cell: index into the frame, our column, rule id, message.
+
+    ``quarantine`` is False for problems that are reported but leave the row in use.
+    """
 
     index: int
     column: str
     rule: str
     message: str
+    quarantine: bool = True
 
 
 def _scale_of(source: object, column: str) -> tuple[Scale, str] | None:
     """The declared scale of a survey score column and its audit.yaml key; None for other columns."""
     if not isinstance(source, SurveySource):
         return None
-    if column == "overall" or column.startswith(SCORE_PREFIXES):
-        return source.scale, "data.surveys.scale"
-    if column == "recommend":
-        return source.recommend_scale, "data.surveys.recommend_scale"
-    return None
+    if column not in ("overall", "recommend") and not column.startswith(SCORE_PREFIXES):
+        return None
+    name = column.split("_", 1)[1] if column.startswith(SCORE_PREFIXES) else column
+    if name in source.scales:
+        return source.scales[name], f"data.surveys.scales.{name}"
+    return source.scale_of(column), "data.surveys.recommend_scale" if column == "recommend" else "data.surveys.scale"
 
 
-def schema_for(kind: str, columns: list[str], source: object) -> pa.DataFrameSchema:
+def _on_scale(scale: Scale) -> pa.Check:
+    """Scores within the scale, or equal to its not-applicable code."""
+    return pa.Check(
+        lambda s: s.between(scale.min, scale.max) | (s == scale.na if scale.na is not None else False),
+        name="out_of_scale",
+    )
+
+
+def schema_for(kind: str, columns: list[str], source: object, *, unique: bool = True) -> pa.DataFrameSchema:
     """The pandera schema of one kind, restricted to the columns present.
 
     Args:
         kind: surveys, complaints, returns or orders.
         columns: our names of the columns present after mapping.
         source: the kind's configuration (scales come from a SurveySource).
+        unique: whether ids must be unique (not for files with one row per order line).
     """
     spec: dict[str, pa.Column] = {}
     for name in columns:
         checks: list[pa.Check] = []
-        if name == ID_COLUMN[kind]:
+        if name == ID_COLUMN[kind] and unique:
             checks.append(pa.Check(lambda s: ~s.duplicated(keep="first"), name="duplicate_id"))
         declared = _scale_of(source, name)
         if declared is not None:
-            checks.append(pa.Check.in_range(declared[0].min, declared[0].max, name="out_of_scale"))
+            checks.append(_on_scale(declared[0]))
         if name in NON_NEGATIVE:
             checks.append(pa.Check.ge(0, name="negative"))
+        if name in POSITIVE:
+            checks.append(pa.Check.gt(0, name="impossible_quantity"))
         spec[name] = pa.Column(None, checks=checks, nullable=name not in REQUIRED[kind], required=True)
     return pa.DataFrameSchema(spec, strict=False)
 
 
 #: pandera's names of its built-in checks → our rule ids
-_RULES = {"not_nullable": "missing_value", "in_range": "out_of_scale", "greater_than_or_equal_to": "negative"}
+_RULES = {"not_nullable": "missing_value"}
 
 
 def _message(rule: str, column: str, value: object, declared: tuple[Scale, str] | None) -> str:
@@ -92,10 +110,12 @@ def _message(rule: str, column: str, value: object, declared: tuple[Scale, str] 
         return f"id {value} appears more than once; keep one row per id"
     if rule == "negative":
         return f"{value} is negative; correct the value or remove the row"
+    if rule == "impossible_quantity":
+        return f"a quantity of {value} is not possible; correct the quantity or remove the row"
     return f"{value} fails {rule}"
 
 
-def failures(kind: str, frame: pd.DataFrame, source: object, headers: dict[str, str]) -> list[Failure]:
+def failures(kind: str, frame: pd.DataFrame, source: object, headers: dict[str, str], *, unique: bool = True) -> list[Failure]:
     """Validate a converted frame lazily and return every failure.
 
     Args:
@@ -104,7 +124,7 @@ def failures(kind: str, frame: pd.DataFrame, source: object, headers: dict[str, 
         source: the kind's configuration.
         headers: our column name → the file's header, for messages.
     """
-    schema = schema_for(kind, [c for c in frame.columns if c in headers], source)
+    schema = schema_for(kind, [c for c in frame.columns if c in headers], source, unique=unique)
     try:
         schema.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as exc:
