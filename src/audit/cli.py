@@ -54,28 +54,40 @@ def run(
 
 
 @app.command()
-def validate(folder: Annotated[Path, typer.Argument(help="the audit folder")]) -> None:
-    """Load and validate every input file and print a summary per kind.
+def validate(
+    folder: Annotated[Path, typer.Argument(help="the audit folder")],
+    show: Annotated[int, typer.Option(help="row numbers to print per rule")] = 5,
+) -> None:
+    """Load and validate every input file, print a summary per kind, write data_quality.xlsx.
 
     Example: csat-audit validate audits/plant-1/2026-Q3
     """
     from audit.data.dataset import load_audit
+    from audit.paths import AuditFolder
+    from audit.report.xlsx import write_data_quality
 
     try:
         data = load_audit(folder)
+        written = write_data_quality(data, AuditFolder(data.config.folder).data_quality_xlsx)
     except Exception as exc:  # noqa: BLE001
         _fail(exc)
     for source in data.sources:
-        rules = Counter(p.rule for p in data.problems if p.kind == source.kind)
-        summary = ", ".join(f"{rule} {n}" for rule, n in rules.most_common()) or "no problems"
+        problems = [p for p in data.problems if p.kind == source.kind]
+        rules = Counter(p.rule for p in problems)
+        where = source.path + (f" (sheet '{source.sheet}')" if source.sheet else "")
         typer.echo(
-            f"{source.kind:<10} {source.path}: {source.rows_read:,} rows read, {source.rows_valid:,} valid, "
-            f"{source.rows_quarantined:,} quarantined, {source.rows_in_period:,} in the period ({summary})"
+            f"{source.kind}: {where}: {source.rows_read:,} rows read, {source.rows_valid:,} valid, "
+            f"{source.rows_quarantined:,} quarantined, {source.rows_in_period:,} in the period"
         )
-    for problem in data.problems[:20]:
-        typer.echo(f"  {problem.location()}: {problem.message}")
-    if len(data.problems) > 20:
-        typer.echo(f"  … and {len(data.problems) - 20} more")
+        for note in source.notes:
+            typer.echo(f"  note: {note}")
+        for rule, count in rules.most_common():
+            same = [p for p in problems if p.rule == rule]
+            rows = ", ".join(str(p.row) for p in same[:show] if p.row is not None) + (", …" if count > show else "")
+            first = same[0]
+            kept = "" if first.quarantined else ", reported only"
+            typer.echo(f"  {rule} × {count:,}{kept} (rows {rows}); row {first.row}, column '{first.column}': {first.message}")
+    typer.echo(f"Every problem and quarantined row: {written}")
 
 
 @app.command()

@@ -61,10 +61,13 @@ def results_dict(data: AuditData, kpis: KpiTable, assessment: Assessment) -> dic
 
 
 def save_results(data: AuditData, kpis: KpiTable, assessment: Assessment) -> Path:
-    """Write results.json into the audit folder and return its path."""
-    path = AuditFolder(data.config.folder).results
-    write_json(path, results_dict(data, kpis, assessment))
-    return path
+    """Write results.json and data_quality.xlsx into the audit folder; return results.json's path."""
+    from audit.report.xlsx import write_data_quality
+
+    folder = AuditFolder(data.config.folder)
+    write_json(folder.results, results_dict(data, kpis, assessment))
+    write_data_quality(data, folder.data_quality_xlsx)
+    return folder.results
 
 
 def _versions() -> dict[str, str]:

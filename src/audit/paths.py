@@ -48,5 +48,10 @@ class AuditFolder:
         return self.root / "manifest.json"
 
     @property
+    def data_quality_xlsx(self) -> Path:
+        """Every data-quality problem and every quarantined row."""
+        return self.root / "data_quality.xlsx"
+
+    @property
     def findings_xlsx(self) -> Path:
         return self.root / "findings.xlsx"

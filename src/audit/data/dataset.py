@@ -36,6 +36,8 @@ class AuditData:
         history: per kind, the valid rows of the audited period and up to seven quarters
             before it, with a ``_period`` column (``2026-Q3``) for trends.
         problems: every data-quality problem found.
+        quarantine: per kind, the quarantined rows as found in the file (the file's
+            headers, cells as read, ``_row``); nothing is dropped unseen.
         sources: one entry per input file.
         timings: seconds spent reading and validating, per kind.
     """
@@ -44,6 +46,7 @@ class AuditData:
     frames: dict[str, pd.DataFrame]
     history: dict[str, pd.DataFrame]
     problems: tuple[Problem, ...] = ()
+    quarantine: dict[str, pd.DataFrame] = field(default_factory=dict)
     sources: tuple[SourceInfo, ...] = ()
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -169,13 +172,15 @@ def _window(config: AuditConfig) -> tuple[pd.Timestamp, pd.Timestamp]:
     return pd.Timestamp(start), pd.Timestamp(config.audit.period_end)
 
 
-def load_kind(kind: str, source: Source, config: AuditConfig) -> tuple[pd.DataFrame, list[Problem], SourceInfo]:
+def load_kind(
+    kind: str, source: Source, config: AuditConfig
+) -> tuple[pd.DataFrame, list[Problem], pd.DataFrame, SourceInfo]:
     """Read, map, filter, convert, validate and (for ``grain: line``) aggregate one kind.
 
     Returns:
         The valid rows dated in the history window (converted, our names, ``_row``), the
         problems found (rows dated outside the window are reported but not quarantined),
-        and the source description (``rows_in_period`` still 0).
+        the quarantined rows as read, and the source description (``rows_in_period`` still 0).
 
     Raises:
         InputFileError: the file cannot be used at all.
@@ -245,7 +250,7 @@ def load_kind(kind: str, source: Source, config: AuditConfig) -> tuple[pd.DataFr
         rows_in_period=0,
         notes=tuple(notes),
     )
-    return valid.loc[~outside], problems, info
+    return valid.loc[~outside], problems, table.loc[sorted(bad)], info
 
 
 def _problem(kind: str, source: Source, raw: RawTable, table: pd.DataFrame, headers: Mapping, f: Failure) -> Problem:
@@ -299,6 +304,7 @@ def load_audit(folder: Path | str) -> AuditData:
     frames: dict[str, pd.DataFrame] = {}
     history: dict[str, pd.DataFrame] = {}
     problems: list[Problem] = []
+    quarantine: dict[str, pd.DataFrame] = {}
     sources: list[SourceInfo] = []
     timings: dict[str, float] = {}
     for kind in KINDS:
@@ -306,7 +312,7 @@ def load_audit(folder: Path | str) -> AuditData:
         if source is None:
             continue
         started = time.perf_counter()
-        valid, found, info = load_kind(kind, source, config)
+        valid, found, quarantine[kind], info = load_kind(kind, source, config)
         current, window = _split(kind, valid, config)
         frames[kind], history[kind] = current, window
         problems += found
@@ -314,4 +320,4 @@ def load_audit(folder: Path | str) -> AuditData:
         timings[kind] = time.perf_counter() - started
     if not sources:
         raise ConfigError(f"{config.folder / 'audit.yaml'}: 'data:' names no input files; add at least surveys")
-    return AuditData(config, frames, history, tuple(problems), tuple(sources), timings)
+    return AuditData(config, frames, history, tuple(problems), quarantine, tuple(sources), timings)

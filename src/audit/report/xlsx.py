@@ -1,0 +1,156 @@
+"""Excel workbooks people open and filter: data_quality.xlsx (and the shared sheet writer).
+
+Every value from the data is written as text or a number, never as a formula: a cell
+that Excel would run (``=HYPERLINK(…)``, ``+1``, ``@SUM``) is stored as a plain string.
+Sheets get a bold frozen header, a filter and column widths that fit their content.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+import tempfile
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from audit.results import Problem
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+    from audit.data.dataset import AuditData
+
+__all__ = ["write_data_quality", "write_sheet", "save_atomic"]
+
+#: Excel's limit on the characters in one cell
+MAX_CELL = 32_767
+MAX_WIDTH = 60
+
+
+def _cell(sheet: WriteOnlyWorksheet, value: Any) -> Any:
+    """A cell holding ``value`` as data: text stays text even when it looks like a formula."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return None
+    if isinstance(value, (bool, int, float, dt.date)):
+        return value
+    if hasattr(value, "item"):  # numpy scalars
+        return _cell(sheet, value.item())
+    text = ILLEGAL_CHARACTERS_RE.sub("", str(value))[:MAX_CELL]
+    cell = WriteOnlyCell(sheet, value=text)
+    cell.data_type = "s"  # never a formula
+    return cell
+
+
+def write_sheet(
+    book: Any, title: str, header: Sequence[str], rows: Iterable[Sequence[Any]], *, widths: Sequence[int] = ()
+) -> None:
+    """Append a sheet with a bold, frozen, filterable header row.
+
+    Args:
+        book: an openpyxl ``Workbook(write_only=True)``.
+        title: the sheet name (at most 31 characters).
+        header: column titles.
+        rows: the values; text is never read as a formula.
+        widths: column widths in characters; guessed from the header and the first rows when absent.
+    """
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    sheet = book.create_sheet(title[:31])
+    rows = [list(r) for r in rows]
+    guessed = [
+        min(MAX_WIDTH, max([len(str(h)) + 2] + [len(str(r[i])) + 1 for r in rows[:200] if r[i] is not None]))
+        for i, h in enumerate(header)
+    ]
+    for i, width in enumerate(widths or guessed, start=1):
+        sheet.column_dimensions[get_column_letter(i)].width = width
+    sheet.freeze_panes = "A2"
+    if rows:
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{len(rows) + 1}"
+    bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDE4EC")
+    titles = []
+    for name in header:
+        cell = WriteOnlyCell(sheet, value=str(name))
+        cell.data_type = "s"
+        cell.font, cell.fill, cell.alignment = bold, fill, Alignment(wrap_text=True, vertical="top")
+        titles.append(cell)
+    sheet.append(titles)
+    for row in rows:
+        sheet.append([_cell(sheet, v) for v in row])
+
+
+def save_atomic(book: Any, path: Path) -> Path:
+    """Save a workbook to a temporary file beside ``path``, then rename it into place."""
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".xlsx", dir=path.parent)
+    os.close(handle)
+    try:
+        book.save(temporary)
+        os.replace(temporary, path)
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+    return path
+
+
+PROBLEM_HEADER = ("Kind", "File", "Sheet", "Row", "Column", "Value", "Rule", "Row quarantined", "What to do")
+
+
+def _problem_row(p: Problem) -> list[Any]:
+    return [p.kind, p.file, p.sheet, p.row, p.column, p.value, p.rule, "yes" if p.quarantined else "no", p.message]
+
+
+def write_data_quality(data: AuditData, path: Path) -> Path:
+    """Write data_quality.xlsx: a summary per source, every problem, and every quarantined row.
+
+    Sheets: ``Summary`` (per input file: rows read, valid, quarantined, in the period,
+    counts by rule, notes), ``Problems`` (file, sheet, Excel row, column, value, rule,
+    what to do), and one ``Quarantined <kind>`` sheet per kind with quarantined rows,
+    holding the rows exactly as found in the file plus the problems of each row.
+
+    Example:
+        >>> write_data_quality(load_audit("audits/plant-1/2026-Q3"), Path("data_quality.xlsx"))  # doctest: +SKIP
+    """
+    from openpyxl import Workbook
+
+    from audit.data.readers import ROW
+
+    book = Workbook(write_only=True)
+    rules: dict[str, Counter[str]] = {}
+    for p in data.problems:
+        rules.setdefault(p.kind, Counter())[p.rule] += 1
+    write_sheet(
+        book,
+        "Summary",
+        ("Kind", "File", "Sheet", "sha256", "Rows read", "Valid", "Quarantined", "In the period", "Problems by rule", "Notes"),
+        [
+            [
+                s.kind, s.path, s.sheet, s.sha256[:12], s.rows_read, s.rows_valid, s.rows_quarantined, s.rows_in_period,
+                ", ".join(f"{rule} {n}" for rule, n in rules.get(s.kind, Counter()).most_common()) or "none",
+                "; ".join(s.notes),
+            ]
+            for s in data.sources
+        ],
+    )  # fmt: skip
+    write_sheet(book, "Problems", PROBLEM_HEADER, (_problem_row(p) for p in data.problems), widths=(11, 28, 12, 7, 22, 22, 18, 11, 90))
+    for kind, rows in data.quarantine.items():
+        if rows.empty:
+            continue
+        why: dict[int, list[str]] = {}
+        for p in data.problems:
+            if p.kind == kind and p.quarantined and p.row is not None:
+                why.setdefault(p.row, []).append(f"{p.column}: {p.rule}")
+        columns = [c for c in rows.columns if c != ROW]
+        write_sheet(
+            book,
+            f"Quarantined {kind}",
+            ["Row", "Problems", *columns],
+            ([r[ROW], "; ".join(why.get(int(r[ROW]), [])), *(r[c] for c in columns)] for r in rows.to_dict("records")),
+        )
+    return save_atomic(book, path)
