@@ -94,7 +94,7 @@ def schema_for(kind: str, columns: list[str], source: object, *, unique: bool = 
 
 
 #: pandera's names of its built-in checks → our rule ids
-_RULES = {"not_nullable": "missing_value"}
+_RULES = {"not_nullable": "missing_value", "greater_than_or_equal_to": "negative", "greater_than": "impossible_quantity"}
 
 
 def _message(rule: str, column: str, value: object, declared: tuple[Scale, str] | None) -> str:
