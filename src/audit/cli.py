@@ -60,14 +60,15 @@ def validate(
 ) -> None:
     """Load and validate every input file, print a summary per kind, write data_quality.xlsx.
 
-    Example: csat-audit validate audits/plant-1/2026-Q3
+    Every problem is listed even when a kind has more invalid rows than a run allows; the
+    exit code is then 2. Example: csat-audit validate audits/plant-1/2026-Q3
     """
-    from audit.data.dataset import load_audit
+    from audit.data.dataset import load_audit, over_threshold
     from audit.paths import AuditFolder
     from audit.report.xlsx import write_data_quality
 
     try:
-        data = load_audit(folder)
+        data = load_audit(folder, strict=False)
         written = write_data_quality(data, AuditFolder(data.config.folder).data_quality_xlsx)
     except Exception as exc:  # noqa: BLE001
         _fail(exc)
@@ -86,8 +87,14 @@ def validate(
             rows = ", ".join(str(p.row) for p in same[:show] if p.row is not None) + (", …" if count > show else "")
             first = same[0]
             kept = "" if first.quarantined else ", reported only"
-            typer.echo(f"  {rule} × {count:,}{kept} (rows {rows}); row {first.row}, column '{first.column}': {first.message}")
+            counted = f" × {count:,}{kept} (rows {rows}); first" if count > 1 else kept
+            typer.echo(f"  {rule}{counted}: row {first.row}, column '{first.column}': {first.message}")
     typer.echo(f"Every problem and quarantined row: {written}")
+    stops = over_threshold(data)
+    for line in stops:
+        typer.echo(f"error: {line}", err=True)
+    if stops:
+        raise typer.Exit(2)
 
 
 @app.command()

@@ -31,6 +31,10 @@ class AuditError(Exception):
 
     exit_code = 2
 
+    def _render_traceback_(self) -> list[str]:
+        """What IPython shows instead of a traceback: the one line that says what to do."""
+        return [f"{self.__class__.__name__}: {self}"]
+
 
 class ConfigError(AuditError):
     """audit.yaml is missing, unreadable or does not match the expected shape.

@@ -19,7 +19,7 @@ from audit.data.schemas import SCORE_PREFIXES, Failure, cross_column_problems, f
 from audit.exceptions import ConfigError, InputFileError, TooManyInvalidRows
 from audit.results import Problem, SourceInfo
 
-__all__ = ["AuditData", "load_audit", "load_kind", "history_periods", "HISTORY_QUARTERS"]
+__all__ = ["AuditData", "load_audit", "load_kind", "over_threshold", "history_periods", "HISTORY_QUARTERS"]
 
 #: quarters of history (the audited one included) kept for trends
 HISTORY_QUARTERS = 8
@@ -173,7 +173,7 @@ def _window(config: AuditConfig) -> tuple[pd.Timestamp, pd.Timestamp]:
 
 
 def load_kind(
-    kind: str, source: Source, config: AuditConfig
+    kind: str, source: Source, config: AuditConfig, *, strict: bool = True
 ) -> tuple[pd.DataFrame, list[Problem], pd.DataFrame, SourceInfo]:
     """Read, map, filter, convert, validate and (for ``grain: line``) aggregate one kind.
 
@@ -184,7 +184,8 @@ def load_kind(
 
     Raises:
         InputFileError: the file cannot be used at all.
-        TooManyInvalidRows: more invalid rows than ``validation.max_invalid_pct``.
+        TooManyInvalidRows: more invalid rows than ``validation.max_invalid_pct`` (only
+            when ``strict``).
     """
     path = config.resolve(source.path)
     raw = read_table(
@@ -218,7 +219,7 @@ def load_kind(
     valid = _blank_na_codes(valid, source)
     problems = [_problem(kind, source, raw, table, headers, f) for f in found]
     limit = config.validation.max_invalid_pct
-    if len(frame) and 100 * len(bad) / len(frame) > limit:
+    if strict and len(frame) and 100 * len(bad) / len(frame) > limit:
         problems.sort(key=lambda p: (p.row or 0, p.column))
         first = problems[0]
         raise TooManyInvalidRows(
@@ -281,11 +282,24 @@ def _split(kind: str, frame: pd.DataFrame, config: AuditConfig) -> tuple[pd.Data
     return current, history
 
 
-def load_audit(folder: Path | str) -> AuditData:
+def over_threshold(data: AuditData) -> list[str]:
+    """One line per kind whose invalid share is above ``validation.max_invalid_pct``."""
+    limit = data.config.validation.max_invalid_pct
+    return [
+        f"{s.kind}: {s.rows_quarantined:,} of {s.rows_read:,} rows ({100 * s.rows_quarantined / s.rows_read:.1f}%) "
+        f"are invalid, more than the {limit:g}% allowed; a run stops here until the file is corrected"
+        for s in data.sources
+        if s.rows_read and 100 * s.rows_quarantined / s.rows_read > limit
+    ]
+
+
+def load_audit(folder: Path | str, *, strict: bool = True) -> AuditData:
     """Read audit.yaml and every data file it names, validating as it goes.
 
     Args:
         folder: the audit folder (holding audit.yaml).
+        strict: stop when a kind has more invalid rows than allowed; ``validate`` turns
+            this off to list every problem (see :func:`over_threshold`).
 
     Returns:
         The loaded data; invalid rows are quarantined and listed in ``problems``.
@@ -312,7 +326,7 @@ def load_audit(folder: Path | str) -> AuditData:
         if source is None:
             continue
         started = time.perf_counter()
-        valid, found, quarantine[kind], info = load_kind(kind, source, config)
+        valid, found, quarantine[kind], info = load_kind(kind, source, config, strict=strict)
         current, window = _split(kind, valid, config)
         frames[kind], history[kind] = current, window
         problems += found

@@ -148,6 +148,10 @@ def _numbered(body: pd.DataFrame, names: list[str], first_row: int) -> pd.DataFr
     return body
 
 
+def _sheet_label(sheet: str | int) -> str:
+    return repr(sheet) if isinstance(sheet, str) else f"number {sheet} (counted from 0)"
+
+
 def _read_excel(path: Path, sheet: str | int | None, header_row: int | None, wanted: set[str]) -> RawTable:
     from python_calamine import CalamineError, CalamineWorkbook
 
@@ -171,7 +175,7 @@ def _read_excel(path: Path, sheet: str | int | None, header_row: int | None, wan
     except (CalamineError, IndexError, KeyError, ValueError) as exc:
         if sheet is not None and (sheet not in names if isinstance(sheet, str) else not 0 <= sheet < len(names)):
             raise InputFileError(
-                f"{path}: no sheet {sheet!r}; the workbook has {', '.join(repr(n) for n in names)}; "
+                f"{path}: no sheet {_sheet_label(sheet)}; the workbook has {', '.join(repr(n) for n in names)}; "
                 "set 'sheet' in audit.yaml",
                 path,
             ) from None
