@@ -38,8 +38,11 @@ class AmbiguousDates(ValueError):
 
 
 def _blank(raw: pd.Series) -> pd.Series:
-    text = raw.astype("string").str.strip()
-    return raw.isna() | text.isna() | (text == "")
+    """Empty cells: missing, or text that is only spaces (only text cells are looked at)."""
+    if raw.dtype != object and not pd.api.types.is_string_dtype(raw):
+        return raw.isna()
+    text = raw.where(raw.map(type) == str) if raw.dtype == object else raw
+    return raw.isna() | (text.str.strip() == "").fillna(False).astype(bool)
 
 
 def _as_text(raw: pd.Series) -> pd.Series:
