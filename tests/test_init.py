@@ -15,7 +15,9 @@ import pytest
 import yaml
 from openpyxl import load_workbook
 from pydantic import BaseModel
+from typer.testing import CliRunner
 
+from audit.cli import app
 from audit.config import KPI_TARGET_KEYS, AuditConfig, FilterOp, Source, SurveySource, load_config, parse_period
 from audit.data.contract import COLUMNS, KINDS, REQUIRED
 from audit.data.dataset import load_audit
@@ -287,6 +289,37 @@ def test_init_refuses_an_existing_audit_yaml_and_writes_nothing(tmp_path: Path) 
         init_audit(tmp_path, period=PERIOD)
     assert refused.value.paths == (tmp_path / "audit.yaml",)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["audit.yaml"]
+
+
+def test_cli_init_refuses_to_overwrite_an_earlier_audit(tmp_path: Path) -> None:
+    runner = CliRunner()
+    target = tmp_path / PERIOD
+    first = runner.invoke(app, ["init", str(target), "--organisation", "ACME Pumps Ltd", "--period", PERIOD])
+    assert first.exit_code == 0, first.output
+    assert first.stdout.splitlines()[0] == str(target / "audit.yaml")
+    (target / "audit.yaml").write_text("# edited by the auditor\n", encoding="utf-8")
+    again = runner.invoke(app, ["init", str(target), "--period", PERIOD])
+    assert again.exit_code == 2
+    assert len(again.stderr.splitlines()) == 1
+    assert "already exist" in again.stderr and "never overwrites" in again.stderr
+    assert (target / "audit.yaml").read_text(encoding="utf-8") == "# edited by the auditor\n"
+
+
+def test_an_existing_workbook_alone_is_refused_and_nothing_is_written(tmp_path: Path) -> None:
+    target = tmp_path / PERIOD
+    (target / "data").mkdir(parents=True)
+    (target / "data" / WORKBOOKS["orders"]).write_bytes(b"the organisation's own file")
+    result = CliRunner().invoke(app, ["init", str(target)])
+    assert result.exit_code == 2
+    assert "data/orders.xlsx already exists" in result.stderr
+    assert sorted(p.name for p in target.rglob("*")) == ["data", "orders.xlsx"]
+
+
+def test_cli_init_rejects_a_period_that_is_not_a_quarter(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["init", str(tmp_path / "x"), "--period", "2026-Q5"])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == "error: period '2026-Q5' is not a calendar quarter such as 2026-Q3"
+    assert not (tmp_path / "x").exists()
 
 
 # --- the committed templates are those the generator writes ---------------------------------------
