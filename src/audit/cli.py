@@ -98,6 +98,31 @@ def validate(
 
 
 @app.command()
+def init(
+    folder: Annotated[Path, typer.Argument(help="the new audit folder, such as audits/plant-1/2026-Q4")],
+    organisation: Annotated[str | None, typer.Option(help="the audited organisation")] = None,
+    period: Annotated[
+        str | None, typer.Option(help="the audited calendar quarter, such as 2026-Q4 (default: the current one)")
+    ] = None,
+) -> None:
+    """Create an audit folder: a commented audit.yaml and Excel input templates in data/.
+
+    Never overwrites: when audit.yaml or a template already exists it stops with exit code 2.
+
+    Example: csat-audit init audits/plant-1/2026-Q4 --organisation "ACME Pumps Ltd"
+    """
+    from audit.scaffold import init_audit
+
+    try:
+        written = init_audit(folder, organisation=organisation, period=period)
+    except Exception as exc:  # noqa: BLE001
+        _fail(exc)
+    for path in written:
+        typer.echo(str(path))
+    typer.echo(f"next: fill in the workbooks in {folder / 'data'}, then run 'csat-audit validate {folder}'", err=True)
+
+
+@app.command()
 def demo(
     root: Annotated[Path, typer.Option(help="where to write the demo organisation")] = Path("audits/demo"),
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar")] = False,

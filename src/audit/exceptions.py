@@ -9,6 +9,7 @@ environment failure and maps to exit code 3.
     ├── DataError            an input file cannot be used
     │   ├── InputFileError   missing, unreadable, empty, wrong sheet, mapped column absent
     │   └── TooManyInvalidRows  more invalid rows than the configured threshold
+    ├── OverwriteRefused     a file the command would write exists (earlier audits are kept)
     └── RunError             the notebook run or the report rendering failed
 """
 
@@ -22,6 +23,7 @@ __all__ = [
     "DataError",
     "InputFileError",
     "TooManyInvalidRows",
+    "OverwriteRefused",
     "RunError",
 ]
 
@@ -64,6 +66,19 @@ class InputFileError(DataError):
 
 class TooManyInvalidRows(DataError):
     """More rows of a kind failed validation than the configured share allows."""
+
+
+class OverwriteRefused(AuditError):
+    """A file the command would write already exists; earlier audits are never overwritten.
+
+    Args:
+        message: which files exist and what to do.
+        paths: the existing files.
+    """
+
+    def __init__(self, message: str, paths: tuple[Path, ...] = ()) -> None:
+        super().__init__(message)
+        self.paths = paths
 
 
 class RunError(AuditError):
