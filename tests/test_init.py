@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 
 from audit.cli import app
 from audit.config import KPI_TARGET_KEYS, AuditConfig, FilterOp, Source, SurveySource, load_config, parse_period
-from audit.data.contract import COLUMNS, KINDS, REQUIRED
+from audit.data.contract import COLUMNS, KINDS, REQUIRED_VALUES
 from audit.data.dataset import load_audit
 from audit.exceptions import OverwriteRefused, TooManyInvalidRows
 from audit.input_templates import (
@@ -135,25 +135,26 @@ def _fill(path: Path, kind: str, rows: int, first_day: dt.date) -> None:
     columns = {c.name: c for c in input_columns(kind)}
     picks = {}
     for name, column in columns.items():
-        choices = list(column.choices)
-        if name.split("_")[0] in DIMENSIONS:  # the not-applicable code is no score; intake's to handle
-            choices.remove(str(NOT_APPLICABLE))
-        picks[name] = cycle([int(c) if column.type == "number" else c for c in choices])
+        picks[name] = cycle([int(c) if column.type == "number" else c for c in column.choices])
     for i in range(rows):
         day = first_day + dt.timedelta(days=7 * i)
-        for index, name in enumerate(headers, start=1):
+        values: dict[str, Any] = {}
+        for name in headers:
             column = columns[name]
             if column.choices:
-                value: Any = next(picks[name])
+                values[name] = next(picks[name])
             elif column.type == "date":
-                value = day + dt.timedelta(days=_DAYS_AFTER.get(name, 0))
+                values[name] = day + dt.timedelta(days=_DAYS_AFTER.get(name, 0))
             elif column.type == "id":
-                value = f"{name.split('_')[0].upper()}-{1001 + i}"
+                values[name] = f"{name.split('_')[0].upper()}-{1001 + i}"
             elif column.type == "number":
-                value = 3 + i
+                values[name] = 3 + i
             else:
-                value = f"{name} {i + 1}"
-            sheet.cell(row=2 + i, column=index, value=value)
+                values[name] = f"{name} {i + 1}"
+        if values.get("status") == "open":  # an open complaint has no resolved date yet
+            values["resolved_on"] = None
+        for index, name in enumerate(headers, start=1):
+            sheet.cell(row=2 + i, column=index, value=values[name])
     book.save(path)
 
 
@@ -169,7 +170,8 @@ def test_filled_in_templates_validate_cleanly(folder: Path) -> None:
     complaints, surveys = data.frames["complaints"], data.frames["surveys"]
     assert set(complaints["severity"]) == set(SEVERITIES) and set(complaints["status"]) == set(STATUSES)
     assert set(complaints["resolution_accepted"]) == {True, False}
-    assert surveys["dim_cooperation"].between(1, 5).all() and surveys["imp_quality"].notna().all()
+    # the drop-downs offer 0 = not applicable: left blank, never averaged, never off the scale
+    assert surveys["dim_cooperation"].dropna().between(1, 5).all() and surveys["dim_cooperation"].isna().any()
     assert set(surveys["recommend"]) == set(range(ROWS))
 
 
@@ -256,7 +258,7 @@ def test_workbook_notes_drop_downs_formats_and_frozen_header(kind: str) -> None:
         assert (sheet.column_dimensions[letter].width or 0) >= len(column.name)
     assert len(fills) == 2 and len({rgb for _, rgb in fills}) == 2  # required and optional headers differ
     required = [c.name for c in input_columns(kind) if c.required]
-    assert tuple(required) == REQUIRED[kind]
+    assert tuple(required) == REQUIRED_VALUES[kind]
 
 
 def test_drop_downs_of_severity_status_yes_no_and_scores() -> None:

@@ -33,7 +33,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from audit.data.contract import COLUMNS, KINDS, REQUIRED, ColumnType
+from audit.data.contract import COLUMNS, KINDS, REQUIRED_VALUES, ColumnType
 from audit.paths import INPUT_TEMPLATES_DIR
 
 __all__ = [
@@ -230,6 +230,8 @@ def input_columns(kind: str) -> list[InputColumn]:
     """
     columns: list[InputColumn] = []
     for name, kind_of in COLUMNS[kind].items():
+        if name == "unit_price":  # for exports without a value column; the templates have one
+            continue
         choices: tuple[str, ...]
         if name in ("severity", "status"):
             choices = SEVERITIES if name == "severity" else STATUSES
@@ -241,7 +243,7 @@ def input_columns(kind: str) -> list[InputColumn]:
             choices = _scores(RECOMMEND_MIN, RECOMMEND_MAX)
         else:
             choices = ()
-        columns.append(InputColumn(name, kind_of, name in REQUIRED[kind], _NOTES[kind][name], choices))
+        columns.append(InputColumn(name, kind_of, name in REQUIRED_VALUES[kind], _NOTES[kind][name], choices))
         if kind == "surveys" and name == "recommend":
             columns += _dimension_columns()
     return columns

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-__all__ = ["KINDS", "ColumnType", "COLUMNS", "REQUIRED", "ID_COLUMN", "DATE_COLUMN", "CATEGORIES", "SURVEY_SCORES"]
+__all__ = ["KINDS", "ColumnType", "COLUMNS", "REQUIRED", "REQUIRED_VALUES", "ID_COLUMN", "DATE_COLUMN", "CATEGORIES", "SURVEY_SCORES"]
 
 KINDS = ("surveys", "complaints", "returns", "orders")
 
@@ -78,6 +78,10 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "returns": ("return_id", "returned_on"),
     "orders": ("order_id", "ordered_on"),
 }
+
+#: columns that must be filled in on every row when the file has them: the required ones, and a
+#: survey's overall score (an NPS-only survey has no such column)
+REQUIRED_VALUES: dict[str, tuple[str, ...]] = {**REQUIRED, "surveys": (*REQUIRED["surveys"], "overall")}
 
 ID_COLUMN = {kind: REQUIRED[kind][0] for kind in KINDS}
 #: the date that places a row in a period

@@ -15,7 +15,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from audit.config import Scale, SurveySource
-from audit.data.contract import ID_COLUMN, REQUIRED
+from audit.data.contract import ID_COLUMN, REQUIRED_VALUES
 from audit.data.convert import excel_value
 
 __all__ = ["Failure", "schema_for", "failures", "cross_column_problems", "SCORE_PREFIXES"]
@@ -89,7 +89,7 @@ def schema_for(kind: str, columns: list[str], source: object, *, unique: bool = 
             checks.append(pa.Check.ge(0, name="negative"))
         if name in POSITIVE:
             checks.append(pa.Check.gt(0, name="impossible_quantity"))
-        spec[name] = pa.Column(None, checks=checks, nullable=name not in REQUIRED[kind], required=True)
+        spec[name] = pa.Column(None, checks=checks, nullable=name not in REQUIRED_VALUES[kind], required=True)
     return pa.DataFrameSchema(spec, strict=False)
 
 
