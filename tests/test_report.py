@@ -301,7 +301,7 @@ def test_conclusions_have_fulfilment_opinions_and_sign_off(
 def test_data_quality_shows_at_most_25_problems(data: AuditData, kpis: KpiTable, assessment: Assessment) -> None:
     html = render_section("appendix_data_quality", data, kpis, assessment)
     assert html.count("Score outside the 1–5 scale") == 25
-    assert "… and 5 more, all listed in results.json (data_quality.problems)" in html
+    assert "… and 5 more. Every problem, and every quarantined row as found in its file, is in data_quality.xlsx" in html
 
 
 def test_data_quality_without_problems(tmp_path: Path, kpis: KpiTable, assessment: Assessment) -> None:

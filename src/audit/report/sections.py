@@ -543,14 +543,16 @@ def _appendix_data_quality(data: AuditData, kpis: KpiTable, assessment: Assessme
     by_rule = Counter(p.rule for p in problems)
     files = {p.file for p in problems}
     quarantined_rows = len({(p.file, p.sheet, p.row) for p in problems if p.quarantined and p.row is not None})
+    kept = {p.rule for p in problems if not p.quarantined}
     return {
         "problems": problems[:MAX_PROBLEMS_SHOWN],
         "more": max(len(problems) - MAX_PROBLEMS_SHOWN, 0),
         "total": len(problems),
         "files": len(files),
-        "by_rule": by_rule.most_common(),
+        "by_rule": [(rule, n, rule not in kept) for rule, n in by_rule.most_common()],
         "quarantined_rows": quarantined_rows,
         "checked": [(s.path, s.rows_read) for s in data.sources],
+        "notes": [(s.path, note) for s in data.sources for note in s.notes],
     }
 
 
