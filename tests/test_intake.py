@@ -8,9 +8,11 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from audit.data.dataset import load_audit
-from audit.exceptions import InputFileError
+from audit.exceptions import AuditError, InputFileError
 
 HEADER = """audit: {id: T-2026-Q3, organisation: Test Ltd, period: 2026-Q3}
 validation: {max_invalid_pct: 50}
@@ -243,3 +245,42 @@ def test_a_filter_on_an_absent_column_names_the_headers(tmp_path: Path) -> None:
     folder = audit_folder(tmp_path, "  returns: {path: r.csv, where: {Type: {equals: RMA}}}\n")
     with pytest.raises(InputFileError, match="column 'Type' \\(in data.returns.where\\) is not in the header; the headers are: return_id, returned_on"):
         load_audit(folder)
+
+
+def test_csv_title_rows_and_unnamed_columns_are_skipped(tmp_path: Path) -> None:
+    # like an Excel report saved as CSV (prepbench case 172): a title, blank rows, "Unnamed" columns
+    (tmp_path / "c.csv").write_text(
+        "Key Metrics,Unnamed: 1,Unnamed: 2,Unnamed: 3\n"
+        ",,,\n"
+        ",,,\n"
+        "Complaint,Received,Type,Comments\n"
+        "K-1,2026-07-01,Late,\"two\nlines\"\n"
+        "K-2,2026-07-02,Damaged,\n",
+        encoding="utf-8-sig",
+    )
+    folder = audit_folder(tmp_path, "  complaints: {path: c.csv, columns: {complaint_id: Complaint, received_on: Received, category: Type}}\n")
+    data = load_audit(folder)
+    assert list(data.frames["complaints"]["complaint_id"]) == ["K-1", "K-2"]
+    assert list(data.frames["complaints"]["_row"]) == [5, 6]  # a quoted cell over two lines is one Excel row
+    assert data.sources[0].notes[0] == "headers found in row 4"
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(cells=st.lists(st.tuples(st.text(max_size=12), st.text(max_size=12), st.text(max_size=12)), max_size=8))
+def test_any_cells_load_or_fail_with_an_audit_error(tmp_path: Path, cells: list[tuple[str, str, str]]) -> None:
+    """Whatever the cells hold, loading either works or stops with one AuditError, never a crash."""
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["complaint_id", "received_on", "category"])
+    writer.writerows(cells)
+    (tmp_path / "c.csv").write_text(buffer.getvalue(), encoding="utf-8")
+    folder = audit_folder(tmp_path, "  complaints: {path: c.csv, values: {category: {x: y}}}\n")
+    try:
+        data = load_audit(folder)
+    except AuditError as exc:
+        assert "\n" not in str(exc)
+    else:
+        assert sum(s.rows_valid for s in data.sources) <= len(cells)

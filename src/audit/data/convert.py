@@ -108,13 +108,39 @@ def _as_date(raw: pd.Series, dayfirst: bool) -> pd.Series:
     return out.dt.normalize()
 
 
+#: date formats tried for a text column (after any time of day is cut off); the one that
+#: reads most of a sample of the column is used for all of it
+_ANY_ORDER = ("ISO8601", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d",
+              "%d %b %Y", "%d %B %Y", "%b %d, %Y", "%B %d, %Y", "%d-%b-%Y", "%d-%b-%y")
+_DAY_FIRST = ("%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y", "%d/%m/%y", "%d.%m.%y")
+_MONTH_FIRST = ("%m/%d/%Y", "%m-%d-%Y", "%m.%d.%Y", "%m/%d/%y")
+_TIME_OF_DAY = r"(?:[ T]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:[AaPp][Mm])?(?:Z|[+-]\d{2}:?\d{2})?)$"
+_SAMPLE = 2000
+
+
 def _parse_dates(raw: pd.Series, dayfirst: bool) -> pd.Series:
-    strings = raw.astype("string").str.strip()
+    """Text dates with one format for the whole column, never guessed cell by cell.
+
+    The format is the one (of ISO, year-first, day-first or month-first as declared,
+    and written-out months) that reads most of a sample of the column; cells it cannot
+    read are left missing and reported by the caller.
+    """
+    strings = raw.astype("string").str.strip().str.replace(_TIME_OF_DAY, "", regex=True)
     strings = strings.mask(strings == "")
-    if strings.isna().all():
+    filled = strings.dropna()
+    if filled.empty:
         return pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]")
-    parsed = pd.to_datetime(strings, errors="coerce", dayfirst=dayfirst)
-    if parsed.dt.tz is not None:
+    sample = filled.drop_duplicates().head(_SAMPLE)
+    formats = _ANY_ORDER + (_DAY_FIRST if dayfirst else _MONTH_FIRST)
+    best, best_read = formats[0], -1
+    for fmt in formats:
+        read = int(pd.to_datetime(sample, format=fmt, errors="coerce").notna().sum())
+        if read > best_read:
+            best, best_read = fmt, read
+        if read == len(sample):
+            break
+    parsed = pd.to_datetime(strings, format=best, errors="coerce")
+    if getattr(parsed.dt, "tz", None) is not None:
         parsed = parsed.dt.tz_localize(None)
     return parsed.astype("datetime64[ns]").dt.normalize()
 
