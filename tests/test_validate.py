@@ -133,7 +133,7 @@ def test_notebook_shows_bad_input_as_one_line_not_a_traceback(tiny: Path) -> Non
     with pytest.raises(papermill.PapermillExecutionError):
         papermill.execute_notebook(
             str(NOTEBOOK), str(out), parameters={"audit_dir": str(tiny)}, progress_bar=False, cwd=str(tiny),
-            extra_arguments=["--IPKernelApp.log_level=ERROR"],
+            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
         )  # fmt: skip
     errors = [o for cell in nbformat.read(out, as_version=4).cells for o in cell.get("outputs", []) if o.output_type == "error"]
     (error,) = errors

@@ -65,8 +65,8 @@ def execute_notebook(folder: AuditFolder, *, progress: bool = True) -> float:
             kernel_name="python3",
             progress_bar=progress,
             cwd=str(folder.root),
-            # the kernel's own start-up chatter is not the user's business
-            extra_arguments=["--IPKernelApp.log_level=ERROR"],
+            # the kernel's own chatter (start-up, "KeyboardInterrupt caught" at shutdown) is not the user's business
+            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
         )
     except PapermillExecutionError as exc:
         if _user_error(exc.ename):
