@@ -19,7 +19,7 @@ from audit.kpi.complaints import complaint_estimates, overdue_complaints, repeat
 from audit.kpi.control import p_chart, pareto
 from audit.kpi.customers import current_tiers, customer_estimates, customer_history
 from audit.kpi.delivery import order_level, order_estimates
-from audit.kpi.returns import return_estimates, returns_by_product
+from audit.kpi.returns import delivered_units, return_estimates, returns_by_product
 from audit.kpi.satisfaction import ipa, survey_estimates
 from audit.kpi.segments import segment_cells
 from audit.kpi.stats import Estimate, absent
@@ -42,12 +42,13 @@ def _period_estimates(
     config: AuditConfig,
     frames: dict[str, pd.DataFrame],
     history: dict[str, pd.DataFrame],
-    period_end: pd.Timestamp,
+    period: tuple[pd.Timestamp, pd.Timestamp],
     current: bool,
     repeats: pd.Series | None,
 ) -> dict[str, Estimate]:
     """Every estimate for one period; the number of surveys sent is known for the audited one only."""
     out: dict[str, Estimate] = {}
+    period_start, period_end = period
     orders = frames.get("orders")
     surveys = config.data.surveys
     if surveys is not None and "surveys" in frames:
@@ -58,7 +59,10 @@ def _period_estimates(
             len(orders) if orders is not None else None, repeats,
         )  # fmt: skip
     if "returns" in frames:
-        out |= return_estimates(frames["returns"], orders)
+        units = None
+        if orders is not None:
+            units = delivered_units(history["orders"] if "delivered_on" in orders else orders, period_start, period_end)
+        out |= return_estimates(frames["returns"], orders, units)
     if orders is not None:
         out |= order_estimates(orders, period_end)
     return out
@@ -171,21 +175,24 @@ def compute_kpis(data: AuditData) -> KpiTable:
     frames, history = _frames(data)
     groups = {kind: dict(tuple(frame.groupby("_period", sort=False))) for kind, frame in history.items()}
     first = {kind: h[DATE_COLUMN[kind]].min() for kind, h in history.items()}
-    ends = [
-        pd.Timestamp(parse_period(label)[1]) if len(periods) > 1 else pd.Timestamp(config.audit.period_end)
+    bounds = [
+        tuple(pd.Timestamp(d) for d in parse_period(label))
+        if len(periods) > 1
+        else (pd.Timestamp(config.audit.period_start), pd.Timestamp(config.audit.period_end))
         for label in periods
     ]
+    ends = [end for _, end in bounds]
     complaints = history.get("complaints")
     repeats = None
     if complaints is not None and "customer_id" in complaints:
         repeats = repeat_flags(complaints, config.analysis.repeat_window_days)
     estimates: dict[str, dict[str, Estimate]] = {}
-    for label, end in zip(periods, ends):
+    for label, (start, end) in zip(periods, bounds):
         last = label == periods[-1]
         # a file that starts after this period does not cover it: its KPIs are unknown, not zero
         covered = [kind for kind in groups if last or first[kind] <= end]
         period_frames = frames if last else {kind: groups[kind].get(label, history[kind].iloc[0:0]) for kind in covered}
-        estimates[label] = _period_estimates(config, period_frames, history, end, last, repeats)
+        estimates[label] = _period_estimates(config, period_frames, history, (start, end), last, repeats)
     current = estimates[periods[-1]]
     tiers: pd.Series | None = None
     tier_rows: tuple[TierRow, ...] = ()

@@ -6,9 +6,10 @@ return line counts each ``return_id`` once. Formulas: docs/metrics.md.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
-from audit.kpi.stats import Estimate, absent, count, proportion, rate
+from audit.kpi.stats import Estimate, absent, compound_rate, count, proportion, rate
 from audit.results import ProductReturns
 
 __all__ = ["return_estimates", "returns_by_product", "delivered_units"]
@@ -18,20 +19,29 @@ def _returns(frame: pd.DataFrame) -> int:
     return int(frame["return_id"].nunique()) if frame["return_id"].duplicated().any() else len(frame)
 
 
-def delivered_units(orders: pd.DataFrame) -> tuple[float, str] | None:
-    """Units delivered (``quantity_delivered``, else ``quantity_ordered``) and the column used."""
+def delivered_units(orders: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> float | None:
+    """Units delivered from ``start`` to ``end`` (both included), whenever they were ordered.
+
+    Units are ``quantity_delivered``, else ``quantity_ordered``. Without ``delivered_on``,
+    the units of the orders placed in the period are counted (their ``_period`` is not
+    needed: ``orders`` should then be the period's orders). None without quantities.
+    """
     column = "quantity_delivered" if "quantity_delivered" in orders else "quantity_ordered"
     if column not in orders:
         return None
-    return float(orders[column].sum()), column
+    if "delivered_on" in orders:
+        delivered = orders["delivered_on"]
+        orders = orders.loc[(delivered >= start) & (delivered <= end)]
+    return float(orders[column].sum())
 
 
-def return_estimates(frame: pd.DataFrame, orders: pd.DataFrame | None) -> dict[str, Estimate]:
+def return_estimates(frame: pd.DataFrame, orders: pd.DataFrame | None, units: float | None) -> dict[str, Estimate]:
     """returns, return_rate_pct, returns_ppm, warranty_claims and returns_value for one period.
 
     Args:
         frame: returns in the period.
         orders: orders placed in the period, one row per order; None without order data.
+        units: units delivered in the period (:func:`delivered_units`); None without quantities.
     """
     returns = _returns(frame)
     out = {"returns": count(returns)}
@@ -41,14 +51,13 @@ def return_estimates(frame: pd.DataFrame, orders: pd.DataFrame | None) -> dict[s
     else:
         n = len(orders)
         out["return_rate_pct"] = proportion(returns, n) if returns <= n else rate(returns, n, 100)
-        units = delivered_units(orders)
         if "quantity" not in frame:
             out["returns_ppm"] = absent("the returns have no quantity column")
         elif units is None:
             out["returns_ppm"] = absent("the orders have no quantities")
         else:
-            returned = int(round(float(frame["quantity"].sum())))
-            out["returns_ppm"] = rate(returned, units[0], 1e6) if units[0] > 0 else Estimate(None, 0)
+            sizes = frame["quantity"].to_numpy(dtype="float64", na_value=np.nan)
+            out["returns_ppm"] = compound_rate(sizes, units, 1e6) if units > 0 else Estimate(None, 0)
     if "warranty" in frame:
         out["warranty_claims"] = count(int(frame["warranty"].fillna(False).astype(bool).sum()))
     else:

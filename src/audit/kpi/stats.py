@@ -28,6 +28,7 @@ __all__ = [
     "count",
     "proportion",
     "rate",
+    "compound_rate",
     "mean",
     "nps",
     "quantile",
@@ -145,6 +146,21 @@ def rate(k: int, n: float, per: float) -> Estimate:
     return _bracketed(
         Estimate(k * scale, int(n), low * scale, high * scale, se=math.sqrt(k) * scale, test="rate", k=int(k))
     )
+
+
+def compound_rate(sizes: Floats, n: float, per: float) -> Estimate:
+    """Units per ``per`` units of exposure when the units come in events of several (returned units).
+
+    The events are Poisson and each brings ``size`` units (a compound Poisson total), so
+    Var(Σ size) is estimated by Σ size²; the 95% interval is the normal one, floored at 0.
+    Changes are tested with the two standard errors.
+    """
+    sizes = sizes[~np.isnan(sizes)]
+    if n <= 0:
+        return Estimate(None, 0)
+    value = per * float(sizes.sum()) / n
+    se = per * math.sqrt(float(np.sum(sizes * sizes))) / n
+    return _bracketed(Estimate(value, int(n), max(0.0, value - Z95 * se), value + Z95 * se, se=se, test="se", k=len(sizes)))
 
 
 def mean(values: Floats) -> Estimate:

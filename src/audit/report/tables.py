@@ -43,7 +43,7 @@ _STATUS_LABELS = {
     "not_available": "Not available",
 }
 
-_DECIMALS = {"score": 2, "%": 1, "points": 0, "days": 1, "count": 0, "per 1000": 2, "ppm": 0}
+_DECIMALS = {"score": 2, "%": 1, "points": 0, "days": 1, "count": 0, "per 1000": 2, "ppm": 0, "index": 1, "value": 0}
 
 
 def is_number(value: Any) -> bool:
@@ -156,8 +156,18 @@ def _cell(text: str, css_class: str = "") -> str:
     return f"<td{attr}>{escape(text)}</td>"
 
 
+def _verdict(kpi: Kpi, basis: str) -> str:
+    """``significant decline (2025-Q3)``, or an en dash when there is nothing to compare with."""
+    found = kpi.comparison(basis)
+    if found is None or found.verdict is None:
+        return "–"
+    return f"{found.verdict} ({found.period})"
+
+
 def kpi_table_html(table: KpiTable) -> str:
-    """The KPIs as a compact HTML table (value, 95% CI, n, target, previous, change, status).
+    """The KPIs as a compact HTML table: value, 95% CI, n, target, previous, change, p,
+    the verdict on the change from the previous quarter and from the same quarter last
+    year, the benchmark when any KPI has one, and the status.
 
     Args:
         table: the KPIs of an audit.
@@ -165,7 +175,9 @@ def kpi_table_html(table: KpiTable) -> str:
     Returns:
         An HTML ``<table>``; every label and note is escaped.
     """
-    head = ["KPI", "Value", "95% CI", "n", "Target", "Previous", "Change", "p", "Status", "Note"]
+    benchmarks = any(is_number(k.benchmark) for k in table)
+    head = ["KPI", "Value", "95% CI", "n", "Target", "Previous", "Change", "p", "Trend", "Last year"]
+    head += ["Benchmark", "Status", "Note"] if benchmarks else ["Status", "Note"]
     rows = []
     for kpi in table:
         ci = (
@@ -183,9 +195,12 @@ def kpi_table_html(table: KpiTable) -> str:
             _cell(format_kpi(kpi, "previous"), "num"),
             _cell(f"{arrow} {format_change(kpi)}".strip(), "num"),
             _cell(format_p(kpi.p_value, bare=True), "num"),
-            _cell(status_label(kpi), f"status-{kpi.status}"),
-            _cell(kpi.note),
+            _cell(_verdict(kpi, "previous_quarter"), "verdict"),
+            _cell(_verdict(kpi, "same_quarter_last_year"), "verdict"),
         ]
+        if benchmarks:
+            cells.append(_cell(format_kpi(kpi, "benchmark"), "num"))
+        cells += [_cell(status_label(kpi), f"status-{kpi.status}"), _cell(kpi.note)]
         rows.append(f'<tr data-kpi="{escape(kpi.id)}">{"".join(cells)}</tr>')
     header = "".join(f"<th>{escape(h)}</th>" for h in head)
     return (
