@@ -2,6 +2,7 @@
 
 import json
 import math
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -10,7 +11,7 @@ import pytest
 from audit.data.dataset import load_audit
 from audit.kpi import compute_kpis
 from audit.kpi.stats import change_p_value, mean, nps, proportion
-from audit.results import KpiTable
+from audit.results import KpiTable, ParetoItem
 from conftest import TINY, replace_in
 
 
@@ -269,3 +270,10 @@ def test_benchmark_gap(tiny: Path) -> None:
     assert table["nps"].benchmark_gap == pytest.approx(-15.0)
     assert table["otif_pct"].to_dict()["benchmark_gap"] == pytest.approx(-5.0)
     assert "Benchmark" in table._repr_html_()
+
+
+def test_analyses_show_in_the_notebook_escaped(kpis: KpiTable) -> None:
+    html = kpis.analyses._repr_html_()
+    assert "2026-07" in html and "vital few" in html and "low priority" in html and "small n" in html
+    hostile = replace(kpis.analyses, complaint_pareto=(ParetoItem("<b>x</b>", 1.0, 100.0, 100.0, True),))
+    assert "&lt;b&gt;x&lt;/b&gt;" in hostile._repr_html_() and "<b>x" not in hostile._repr_html_()

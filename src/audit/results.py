@@ -299,6 +299,11 @@ class Analyses:
         """The analyses as plain data, for results.json."""
         return _plain(dataclasses.asdict(self))
 
+    def _repr_html_(self) -> str:
+        from audit.report.tables import analyses_html
+
+        return analyses_html(self)
+
 
 @dataclass(frozen=True)
 class KpiTable:
