@@ -277,3 +277,45 @@ def test_analyses_show_in_the_notebook_escaped(kpis: KpiTable) -> None:
     assert "2026-07" in html and "vital few" in html and "low priority" in html and "small n" in html
     hostile = replace(kpis.analyses, complaint_pareto=(ParetoItem("<b>x</b>", 1.0, 100.0, 100.0, True),))
     assert "&lt;b&gt;x&lt;/b&gt;" in hostile._repr_html_() and "<b>x" not in hostile._repr_html_()
+
+
+def _drop_column(path: Path, header: str) -> None:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    where = lines[0].split(",").index(header)
+    path.write_text("\n".join(",".join(c for i, c in enumerate(l.split(",")) if i != where) for l in lines) + "\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("file", "column", "absent"),
+    [
+        ("complaints.csv", "acknowledged_on", ["complaint_ack_days_median", "complaints_acknowledged_within_sla_pct"]),
+        ("complaints.csv", "resolved_on", ["complaint_resolution_days_median", "complaints_resolved_within_sla_pct", "complaints_open_overdue"]),
+        ("complaints.csv", "root_cause", ["root_cause_recorded_pct"]),
+        ("complaints.csv", "customer_id", ["repeat_complaint_pct"]),
+        ("orders.csv", "customer_id", ["active_customers", "lost_customers", "key_accounts_lost", "repeat_purchase_pct"]),
+        ("orders.csv", "promised_on", ["on_time_pct", "in_full_pct", "otif_pct", "late_days_mean"]),
+        ("orders.csv", "quantity_delivered", ["in_full_pct"]),
+        ("returns.csv", "warranty", ["warranty_claims"]),
+        ("returns.csv", "quantity", ["returns_ppm"]),
+        ("returns.csv", "value", ["returns_value"]),
+    ],
+)
+def test_a_missing_optional_column_leaves_its_kpis_absent_with_a_reason(
+    tiny: Path, file: str, column: str, absent: list[str]
+) -> None:
+    _drop_column(tiny / file, column)
+    table = compute_kpis(load_audit(tiny))
+    for kpi_id in absent:
+        kpi = table[kpi_id]
+        assert kpi.value is None and kpi.status == "not_available", kpi_id
+        assert kpi.note and kpi.note != "no data in the period", kpi_id
+    # the rest still computes: the KPIs with a value are those of the full tiny audit less the absent ones
+    assert table["complaints"].value == 6 and table["orders"].value == 20
+
+
+def test_no_recommend_column(tiny: Path) -> None:
+    _drop_column(tiny / "surveys.csv", "Recommend")
+    replace_in(tiny / "audit.yaml", ", recommend: Recommend", "")
+    table = compute_kpis(load_audit(tiny))
+    assert table["nps"].value is None and "recommend" in table["nps"].note
+    assert not [c for c in table.analyses.segments if c.kpi_id == "nps"]
