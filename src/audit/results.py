@@ -16,7 +16,16 @@ from typing import Any, Literal
 
 __all__ = [
     "Kpi",
+    "Comparison",
     "KpiTable",
+    "Analyses",
+    "ParetoItem",
+    "ControlPoint",
+    "ControlChart",
+    "SegmentCell",
+    "Quadrant",
+    "TierRow",
+    "ProductReturns",
     "Problem",
     "SourceInfo",
     "Finding",
@@ -61,6 +70,31 @@ def _plain(value: Any) -> Any:
 
 
 @dataclass(frozen=True)
+class Comparison:
+    """The KPI against one earlier period.
+
+    Attributes:
+        basis: ``previous_quarter`` or ``same_quarter_last_year``.
+        period: the earlier period's label, such as ``2025-Q3``.
+        value: the KPI's value then.
+        change: value now minus value then.
+        p_value: two-sided p-value of the change (test per KPI in docs/metrics.md).
+        verdict: ``significant improvement``, ``significant decline``,
+            ``no significant change`` or ``not tested``.
+    """
+
+    basis: str
+    period: str
+    value: float | None
+    change: float | None
+    p_value: float | None
+    verdict: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return _plain(dataclasses.asdict(self))
+
+
+@dataclass(frozen=True)
 class Kpi:
     """One key performance indicator for the audited period.
 
@@ -78,6 +112,8 @@ class Kpi:
         history: earlier periods' values as (period label, value), oldest first.
         note: why the value is absent, or how to read it.
         source: data kind the KPI comes from.
+        comparisons: against the previous quarter and the same quarter last year, where known.
+        benchmark: a competitor or industry value from audit.yaml (``benchmarks:``), if any.
     """
 
     id: str
@@ -94,6 +130,8 @@ class Kpi:
     history: tuple[tuple[str, float | None], ...] = ()
     note: str = ""
     source: str = ""
+    comparisons: tuple[Comparison, ...] = ()
+    benchmark: float | None = None
 
     @property
     def status(self) -> str:
@@ -112,12 +150,159 @@ class Kpi:
             return None
         return self.value - self.previous
 
+    @property
+    def verdict(self) -> str | None:
+        """The verdict on the change from the previous quarter (see :class:`Comparison`)."""
+        return next((c.verdict for c in self.comparisons if c.basis == "previous_quarter"), None)
+
+    def comparison(self, basis: str) -> Comparison | None:
+        """The comparison on one basis (``previous_quarter``, ``same_quarter_last_year``), if known."""
+        return next((c for c in self.comparisons if c.basis == basis), None)
+
+    @property
+    def benchmark_gap(self) -> float | None:
+        """Value minus the benchmark (positive = above it; judge with ``higher_is_better``)."""
+        if self.value is None or self.benchmark is None:
+            return None
+        return self.value - self.benchmark
+
     def to_dict(self) -> dict[str, Any]:
         """The KPI as written to results.json."""
         data = dataclasses.asdict(self)
         data["history"] = [{"period": p, "value": v} for p, v in self.history]
-        data.update(status=self.status, change=self.change)
+        data["comparisons"] = [c.to_dict() for c in self.comparisons]
+        data.update(status=self.status, change=self.change, verdict=self.verdict, benchmark_gap=self.benchmark_gap)
         return _plain(data)
+
+
+@dataclass(frozen=True)
+class ParetoItem:
+    """One category of a Pareto analysis; ``vital`` for the few that make up the first 80%."""
+
+    label: str
+    count: float
+    share_pct: float
+    cumulative_pct: float
+    vital: bool
+
+
+@dataclass(frozen=True)
+class ControlPoint:
+    """One subgroup (month or week) of a p-chart; ``signal`` is ``above``, ``below`` or ``""``."""
+
+    period: str
+    events: int
+    n: int
+    value: float
+    lcl: float
+    ucl: float
+    signal: str = ""
+
+
+@dataclass(frozen=True)
+class ControlChart:
+    """A p-chart: subgroup rates with 3-sigma limits that vary with each subgroup's n.
+
+    Attributes:
+        title: what is charted.
+        unit: unit of ``value``, ``centre`` and the limits (``per 1000``).
+        centre: the centre line, the pooled rate of the baseline subgroups.
+        basis: which subgroups the centre line comes from, in words.
+        points: the subgroups, oldest first.
+    """
+
+    title: str
+    unit: str
+    centre: float
+    basis: str
+    points: tuple[ControlPoint, ...]
+
+    @property
+    def signals(self) -> tuple[ControlPoint, ...]:
+        """Points beyond a control limit."""
+        return tuple(p for p in self.points if p.signal)
+
+
+@dataclass(frozen=True)
+class SegmentCell:
+    """One KPI in one segment (a tier, region, product or channel); ``small_n`` below the configured n."""
+
+    by: str
+    segment: str
+    kpi_id: str
+    value: float | None
+    n: int
+    ci_low: float | None = None
+    ci_high: float | None = None
+    small_n: bool = False
+
+
+@dataclass(frozen=True)
+class Quadrant:
+    """A survey dimension in importance–performance analysis (Martilla & James 1977)."""
+
+    dimension: str
+    importance: float
+    performance: float
+    quadrant: str
+
+
+@dataclass(frozen=True)
+class TierRow:
+    """One ABC tier: customers and their revenue over the four quarters to the audited one's end."""
+
+    tier: str
+    customers: int
+    revenue: float
+    revenue_pct: float
+
+
+@dataclass(frozen=True)
+class ProductReturns:
+    """Returns of one product; ``rate_pct`` per 100 orders of the product when orders name products."""
+
+    product: str
+    returns: int
+    units: float | None
+    value: float | None
+    orders: int | None
+    rate_pct: float | None
+
+
+@dataclass(frozen=True)
+class Analyses:
+    """The analyses behind the KPIs: Paretos, the p-chart, IPA, segments, tiers.
+
+    Attributes:
+        complaint_pareto: complaint categories, largest first.
+        return_reasons: return reasons, largest first.
+        complaint_chart: the p-chart of complaints per order, by month.
+        ipa: each survey dimension's importance–performance quadrant.
+        importance_basis: ``stated`` or ``derived`` (correlation with overall satisfaction).
+        segments: survey and complaint KPIs per tier, region, product and channel.
+        tiers: the ABC tiers of customers by revenue.
+        returns_by_product: returns per product, most first.
+        notes: why an analysis is absent, by the attribute's name.
+    """
+
+    complaint_pareto: tuple[ParetoItem, ...] = ()
+    return_reasons: tuple[ParetoItem, ...] = ()
+    complaint_chart: ControlChart | None = None
+    ipa: tuple[Quadrant, ...] = ()
+    importance_basis: str = ""
+    segments: tuple[SegmentCell, ...] = ()
+    tiers: tuple[TierRow, ...] = ()
+    returns_by_product: tuple[ProductReturns, ...] = ()
+    notes: dict[str, str] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The analyses as plain data, for results.json."""
+        return _plain(dataclasses.asdict(self))
+
+    def _repr_html_(self) -> str:
+        from audit.report.tables import analyses_html
+
+        return analyses_html(self)
 
 
 @dataclass(frozen=True)
@@ -131,11 +316,13 @@ class KpiTable:
             (mean perception per survey dimension), ``dimension_gaps`` (mean P − E per
             dimension), ``returns_by_reason`` (count, largest first).
         period_labels: the periods covered by ``Kpi.history``, oldest first.
+        analyses: Paretos, the complaint p-chart, IPA, segments and tiers.
     """
 
     kpis: tuple[Kpi, ...]
     breakdowns: dict[str, tuple[tuple[str, float], ...]] = field(default_factory=dict)
     period_labels: tuple[str, ...] = ()
+    analyses: Analyses = field(default_factory=Analyses)
 
     def __iter__(self) -> Iterator[Kpi]:
         return iter(self.kpis)

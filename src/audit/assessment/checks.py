@@ -146,7 +146,7 @@ def trends(data: AuditData, kpis: KpiTable) -> list[Draft]:
                 check="trend_decline",
                 clause=_clause_for(kpi),
                 grade="observation",
-                title=f"{kpi.label} declined significantly: {fmt(kpi.previous, kpi.unit)} → {fmt(kpi.value, kpi.unit)}",
+                title=f"{kpi.label} worsened significantly: {fmt(kpi.previous, kpi.unit)} → {fmt(kpi.value, kpi.unit)}",
                 evidence=f"{kpi.label} moved from {fmt(kpi.previous, kpi.unit)} to {fmt(kpi.value, kpi.unit)} "
                 f"(n = {kpi.n:,}, p = {kpi.p_value:.3f}).",
                 gap="A significant deterioration in customer perception is a risk to customer satisfaction "

@@ -1,204 +1,221 @@
-"""Key performance indicators: every KPI of the audited period, with its history.
+"""Key performance indicators: every KPI of the audited period, with its history and analyses.
 
 Example:
     >>> data = audit.load_audit("audits/demo/2026-Q3")     # doctest: +SKIP
     >>> kpis = compute_kpis(data)                            # doctest: +SKIP
-    >>> kpis["nps"].value, kpis["nps"].status                # doctest: +SKIP
-    (31.4, 'met')
+    >>> kpis["nps"].value, kpis["nps"].status, kpis["nps"].verdict   # doctest: +SKIP
+    (31.4, 'met', 'no significant change')
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pandas as pd
 
 from audit.config import AuditConfig, parse_period
-from audit.data.contract import DATE_COLUMN
+from audit.data.contract import DATE_COLUMN, KINDS
 from audit.data.dataset import AuditData
-from audit.kpi.measures import (
-    complaint_estimates,
-    customer_estimates,
-    order_estimates,
-    overdue_complaints,
-    return_estimates,
-    survey_estimates,
-)
-from audit.kpi.stats import Estimate, change_p_value
-from audit.results import Kpi, KpiTable
+from audit.kpi.catalogue import CATALOGUE, KpiSpec, ordered, spec_for
+from audit.kpi.complaints import complaint_estimates, overdue_complaints, repeat_flags
+from audit.kpi.control import p_chart, pareto
+from audit.kpi.customers import current_tiers, customer_estimates, customer_history
+from audit.kpi.delivery import order_level, order_estimates
+from audit.kpi.returns import delivered_units, return_estimates, returns_by_product
+from audit.kpi.satisfaction import ipa, survey_estimates
+from audit.kpi.segments import segment_cells
+from audit.kpi.stats import Estimate, absent
+from audit.kpi.trend import build_kpi
+from audit.results import Analyses, KpiTable, TierRow
 
 __all__ = ["compute_kpis", "KpiSpec", "CATALOGUE", "spec_for"]
 
 
-@dataclass(frozen=True)
-class KpiSpec:
-    """What a KPI is: its label, unit, direction and source kind."""
-
-    label: str
-    unit: str
-    higher_is_better: bool
-    source: str
-
-
-CATALOGUE: dict[str, KpiSpec] = {
-    "responses": KpiSpec("Survey responses", "count", True, "surveys"),
-    "response_rate_pct": KpiSpec("Survey response rate", "%", True, "surveys"),
-    "csat_mean": KpiSpec("Overall satisfaction (mean)", "score", True, "surveys"),
-    "csat_top2_pct": KpiSpec("Satisfied customers (top-2-box)", "%", True, "surveys"),
-    "dissatisfied_pct": KpiSpec("Dissatisfied customers (bottom-2-box)", "%", False, "surveys"),
-    "nps": KpiSpec("Net Promoter Score", "points", True, "surveys"),
-    "complaints": KpiSpec("Complaints received", "count", False, "complaints"),
-    "complaints_per_1000_orders": KpiSpec("Complaints per 1,000 orders", "per 1000", False, "complaints"),
-    "complaint_ack_days_median": KpiSpec("Days to acknowledge a complaint (median)", "days", False, "complaints"),
-    "complaint_resolution_days_median": KpiSpec("Days to resolve a complaint (median)", "days", False, "complaints"),
-    "complaint_resolution_days_p90": KpiSpec("Days to resolve a complaint (90th percentile)", "days", False, "complaints"),
-    "complaints_resolved_within_sla_pct": KpiSpec("Complaints resolved within SLA", "%", True, "complaints"),
-    "complaints_open_overdue": KpiSpec("Open complaints past their SLA", "count", False, "complaints"),
-    "root_cause_recorded_pct": KpiSpec("Closed complaints with a root cause", "%", True, "complaints"),
-    "returns": KpiSpec("Returns", "count", False, "returns"),
-    "return_rate_pct": KpiSpec("Return rate (returns per 100 orders)", "%", False, "returns"),
-    "returns_ppm": KpiSpec("Returned units per million delivered", "ppm", False, "returns"),
-    "warranty_claims": KpiSpec("Warranty claims", "count", False, "returns"),
-    "orders": KpiSpec("Orders", "count", True, "orders"),
-    "on_time_pct": KpiSpec("Delivered on time", "%", True, "orders"),
-    "in_full_pct": KpiSpec("Delivered in full", "%", True, "orders"),
-    "otif_pct": KpiSpec("On time in full (OTIF)", "%", True, "orders"),
-    "active_customers": KpiSpec("Active customers", "count", True, "orders"),
-    "lost_customers": KpiSpec("Lost customers", "count", False, "orders"),
-    "key_accounts_lost": KpiSpec("Key accounts lost", "count", False, "orders"),
-}
-
-
-def spec_for(kpi_id: str) -> KpiSpec:
-    """The spec of a KPI, including the per-dimension ones (``dimension_<name>_mean``, ``gap_<name>``)."""
-    if kpi_id in CATALOGUE:
-        return CATALOGUE[kpi_id]
-    if kpi_id.startswith("dimension_") and kpi_id.endswith("_mean"):
-        name = kpi_id.removeprefix("dimension_").removesuffix("_mean").replace("_", " ")
-        return KpiSpec(f"{name.capitalize()} (mean perception)", "score", True, "surveys")
-    if kpi_id.startswith("gap_"):
-        name = kpi_id.removeprefix("gap_").replace("_", " ")
-        return KpiSpec(f"{name.capitalize()} gap (perception − expectation)", "points", True, "surveys")
-    raise KeyError(kpi_id)
+def _frames(data: AuditData) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame]]:
+    """The period's rows and the history per kind, with orders one row per order."""
+    frames, history = dict(data.frames), dict(data.history)
+    orders = data.config.data.orders
+    if "orders" in history and orders is not None and orders.grain == "line":
+        frames["orders"], history["orders"] = order_level(frames["orders"]), order_level(history["orders"])
+    return frames, history
 
 
 def _period_estimates(
     config: AuditConfig,
     frames: dict[str, pd.DataFrame],
     history: dict[str, pd.DataFrame],
-    period_end: pd.Timestamp,
+    period: tuple[pd.Timestamp, pd.Timestamp],
     current: bool,
+    repeats: pd.Series | None,
 ) -> dict[str, Estimate]:
     """Every estimate for one period; the number of surveys sent is known for the audited one only."""
     out: dict[str, Estimate] = {}
+    period_start, period_end = period
     orders = frames.get("orders")
     surveys = config.data.surveys
     if surveys is not None and "surveys" in frames:
-        out |= survey_estimates(frames["surveys"], surveys if current else surveys.model_copy(update={"sent": None}))
+        out |= survey_estimates(frames["surveys"], surveys, config.analysis, sent=surveys.sent if current else None)
     if "complaints" in frames:
         out |= complaint_estimates(
-            frames["complaints"], history["complaints"], config.sla, period_end, len(orders) if orders is not None else None
-        )
+            frames["complaints"], history["complaints"], config.sla, config.analysis, period_end,
+            len(orders) if orders is not None else None, repeats,
+        )  # fmt: skip
     if "returns" in frames:
-        out |= return_estimates(frames["returns"], orders)
+        units = None
+        if orders is not None:
+            units = delivered_units(history["orders"] if "delivered_on" in orders else orders, period_start, period_end)
+        out |= return_estimates(frames["returns"], orders, units)
     if orders is not None:
         out |= order_estimates(orders, period_end)
     return out
 
 
-def _ordered(ids: set[str]) -> list[str]:
-    fixed = [i for i in CATALOGUE if i in ids]
-    dims = sorted(i for i in ids if i.startswith("dimension_"))
-    gaps = sorted(i for i in ids if i.startswith("gap_"))
-    survey_end = fixed.index("nps") + 1 if "nps" in fixed else len([i for i in fixed if CATALOGUE[i].source == "surveys"])
-    return fixed[:survey_end] + dims + gaps + fixed[survey_end:]
+def _unavailable(config: AuditConfig, data: AuditData) -> dict[str, Estimate]:
+    """Each catalogue KPI of a kind that was not supplied, absent with the reason."""
+    out: dict[str, Estimate] = {}
+    for kind in KINDS:
+        if not data.has(kind):
+            reason = f"no {kind} data was supplied (data.{kind} in audit.yaml)"
+            out |= {kpi_id: absent(reason) for kpi_id, spec in CATALOGUE.items() if spec.source == kind}
+    return out
+
+
+def _counts(series: pd.Series) -> pd.Series:
+    """Value counts, largest first, ties by label (row order never matters)."""
+    return series.value_counts().sort_index(kind="stable").sort_values(ascending=False, kind="stable")
 
 
 def _pairs(series: pd.Series) -> tuple[tuple[str, float], ...]:
     return tuple((str(k), float(v)) for k, v in series.items())
 
 
-def _breakdowns(data: AuditData, period_end: pd.Timestamp) -> dict[str, tuple[tuple[str, float], ...]]:
+def _breakdowns(
+    data: AuditData, frames: dict[str, pd.DataFrame], current: dict[str, Estimate], period_end: pd.Timestamp
+) -> dict[str, tuple[tuple[str, float], ...]]:
     """Series behind the charts and the evidence lists of findings."""
     out: dict[str, tuple[tuple[str, float], ...]] = {}
-    complaints = data.frames.get("complaints")
+    complaints = frames.get("complaints")
     if complaints is not None:
-        out["complaints_by_category"] = _pairs(complaints["category"].value_counts())
-        if "resolved_on" in complaints:
-            overdue = overdue_complaints(data.history["complaints"], data.config.sla, period_end)
-            age = (period_end - overdue["received_on"]).dt.days
-            out["overdue_complaints"] = _pairs(age.set_axis(overdue["complaint_id"]).sort_values(ascending=False))
-    surveys, source = data.frames.get("surveys"), data.config.data.surveys
-    if surveys is not None and source is not None and source.dimensions:
-        out["dimension_means"] = tuple((n, float(surveys[f"dim_{n}"].astype("float64").mean())) for n in source.dimensions)
-        out["dimension_gaps"] = tuple(
-            (n, float((surveys[f"dim_{n}"].astype("float64") - surveys[f"exp_{n}"].astype("float64")).mean()))
-            for n in source.dimensions
-            if n in source.expectations
-        )
-    returns = data.frames.get("returns")
+        out["complaints_by_category"] = _pairs(_counts(complaints["category"]))
+        overdue = overdue_complaints(data.history["complaints"], data.config.sla, period_end)
+        if len(overdue) or "resolved_on" in complaints:
+            age = (period_end - overdue["received_on"]).dt.days.set_axis(overdue["complaint_id"].to_numpy())
+            out["overdue_complaints"] = _pairs(age.sort_index(kind="stable").sort_values(ascending=False, kind="stable"))
+    source = data.config.data.surveys
+    if "surveys" in frames and source is not None and source.dimensions:
+        out["dimension_means"] = tuple((n, _value(current, f"dimension_{n}_mean")) for n in source.dimensions)
+        out["dimension_gaps"] = tuple((n, _value(current, f"gap_{n}")) for n in source.dimensions if n in source.expectations)
+    returns = frames.get("returns")
     if returns is not None and "reason" in returns:
-        out["returns_by_reason"] = _pairs(returns["reason"].value_counts())
+        out["returns_by_reason"] = _pairs(_counts(returns["reason"]))
     return out
 
 
+def _value(estimates: dict[str, Estimate], kpi_id: str) -> float:
+    est = estimates.get(kpi_id)
+    return float("nan") if est is None or est.value is None else est.value
+
+
+def _analyses(
+    data: AuditData,
+    frames: dict[str, pd.DataFrame],
+    history: dict[str, pd.DataFrame],
+    tiers: pd.Series | None,
+    tier_rows: tuple[TierRow, ...],
+) -> Analyses:
+    """Paretos, the complaint p-chart, IPA, segments and returns by product for the audited period."""
+    config = data.config
+    notes: dict[str, str] = {}
+    complaints, orders, returns, surveys = (frames.get(k) for k in ("complaints", "orders", "returns", "surveys"))
+    chart = None
+    if complaints is not None and orders is not None:
+        chart = p_chart(
+            history["complaints"]["received_on"], history["orders"]["ordered_on"],
+            pd.Timestamp(config.audit.period_start), title="Complaints per 1,000 orders, by month",
+        )  # fmt: skip
+    if chart is None:
+        notes["complaint_chart"] = "needs complaints and orders covering the same months"
+    quadrants, basis = ipa(surveys, config.data.surveys) if surveys is not None and config.data.surveys else ((), "")
+    if not quadrants:
+        notes["ipa"] = "needs survey dimensions with scores in the period"
+    if returns is not None and "reason" not in returns:
+        notes["return_reasons"] = "the returns have no reason column"
+    if tiers is None:
+        notes["tiers"] = "needs orders with customer_id"
+    return Analyses(
+        complaint_pareto=pareto(complaints["category"].value_counts()) if complaints is not None else (),
+        return_reasons=pareto(returns["reason"].value_counts()) if returns is not None and "reason" in returns else (),
+        complaint_chart=chart,
+        ipa=quadrants,
+        importance_basis=basis,
+        segments=segment_cells(
+            surveys, config.data.surveys, complaints, orders, tiers, config.sla,
+            pd.Timestamp(config.audit.period_end), config.analysis.small_n,
+        ),  # fmt: skip
+        tiers=tier_rows,
+        returns_by_product=returns_by_product(returns, orders) if returns is not None else (),
+        notes=notes,
+    )
+
+
 def compute_kpis(data: AuditData) -> KpiTable:
-    """Compute every KPI for the audited period, with targets, history and change.
+    """Compute every KPI for the audited period, with targets, history, comparisons and analyses.
 
     The audited period and up to seven quarters before it are computed alike from the
-    history in the data; ``previous`` and ``p_value`` compare with the quarter before.
+    history in the data; each KPI is compared with the quarter before and the same
+    quarter a year before. A KPI whose inputs are absent is in the table with no value and
+    the reason in its note.
 
     Args:
         data: the loaded audit data.
 
     Returns:
-        The KPI table; a KPI whose inputs are absent is not in it.
+        The KPI table.
     """
     config = data.config
     periods = data.periods
-    groups = {kind: dict(tuple(frame.groupby("_period", sort=False))) for kind, frame in data.history.items()}
+    frames, history = _frames(data)
+    groups = {kind: dict(tuple(frame.groupby("_period", sort=False))) for kind, frame in history.items()}
+    first = {kind: h[DATE_COLUMN[kind]].min() for kind, h in history.items()}
+    bounds = [
+        tuple(pd.Timestamp(d) for d in parse_period(label))
+        if len(periods) > 1
+        else (pd.Timestamp(config.audit.period_start), pd.Timestamp(config.audit.period_end))
+        for label in periods
+    ]
+    ends = [end for _, end in bounds]
+    complaints = history.get("complaints")
+    repeats = None
+    if complaints is not None and "customer_id" in complaints:
+        repeats = repeat_flags(complaints, config.analysis.repeat_window_days)
     estimates: dict[str, dict[str, Estimate]] = {}
-    first = {kind: h[DATE_COLUMN[kind]].min() for kind, h in data.history.items()}
-    for label in periods:
-        end = pd.Timestamp(parse_period(label)[1]) if len(periods) > 1 else pd.Timestamp(config.audit.period_end)
+    for label, (start, end) in zip(periods, bounds):
+        last = label == periods[-1]
         # a file that starts after this period does not cover it: its KPIs are unknown, not zero
-        covered = [kind for kind in groups if label == periods[-1] or first[kind] <= end]
-        frames = {kind: groups[kind].get(label, data.history[kind].iloc[0:0]) for kind in covered}
-        estimates[label] = _period_estimates(config, frames, data.history, end, current=label == periods[-1])
+        covered = [kind for kind in groups if last or first[kind] <= end]
+        period_frames = frames if last else {kind: groups[kind].get(label, history[kind].iloc[0:0]) for kind in covered}
+        estimates[label] = _period_estimates(config, period_frames, history, (start, end), last, repeats)
     current = estimates[periods[-1]]
-    previous = estimates[periods[-2]] if len(periods) > 1 else {}
+    tiers: pd.Series | None = None
+    tier_rows: tuple[TierRow, ...] = ()
+    lost = None
+    if "orders" in history:
+        table = customer_history(history["orders"], periods)
+        if table is not None:
+            orders_cover = [i == len(periods) - 1 or first["orders"] <= end for i, end in enumerate(ends)]
+            by_period, lost = customer_estimates(table, periods, orders_cover)
+            for label, found in by_period.items():
+                estimates[label] |= found
+            tiers, tier_rows = current_tiers(table, orders_cover)
+        else:
+            reason = "the orders have no customer_id column"
+            current |= {
+                k: absent(reason)
+                for k in ("active_customers", "lost_customers", "key_accounts_lost", "revenue_at_risk", "repeat_purchase_pct")
+            }
+    current |= {k: v for k, v in _unavailable(config, data).items() if k not in current}
+    kpis = tuple(build_kpi(kpi_id, estimates, periods, config) for kpi_id in ordered(set(current)))
     period_end = pd.Timestamp(config.audit.period_end)
-    if "orders" in data.history:
-        customers, lost = customer_estimates(data.history["orders"], periods)
-        current |= customers
-    else:
-        lost = None
-    kpis = []
-    for kpi_id in _ordered(set(current)):
-        spec, now = spec_for(kpi_id), current[kpi_id]
-        before = previous.get(kpi_id)
-        has_history = before is not None and before.n > 0
-        kpis.append(
-            Kpi(
-                id=kpi_id,
-                label=spec.label,
-                value=now.value,
-                unit=spec.unit,
-                n=now.n,
-                higher_is_better=spec.higher_is_better,
-                ci_low=now.ci_low,
-                ci_high=now.ci_high,
-                target=config.targets.get(kpi_id),
-                previous=before.value if has_history and before is not None else None,
-                p_value=change_p_value(now, before) if has_history and before is not None else None,
-                history=tuple((p, estimates[p][kpi_id].value if kpi_id in estimates[p] else None) for p in periods),
-                note="" if now.value is not None else "no data in the period",
-                source=spec.source,
-            )
-        )
-    breakdowns = _breakdowns(data, period_end)
+    breakdowns = _breakdowns(data, frames, current, period_end)
     if lost is not None and len(lost):
-        out = lost.loc[lost["tier"] == "A"]
-        breakdowns["key_accounts_lost"] = _pairs(out.set_index("customer_id")["revenue"])
-    return KpiTable(tuple(kpis), breakdowns, periods)
-
+        key = lost.loc[lost["tier"] == "A"]
+        breakdowns["key_accounts_lost"] = _pairs(key.set_index("customer_id")["revenue"])
+    return KpiTable(kpis, breakdowns, periods, _analyses(data, frames, history, tiers, tier_rows))

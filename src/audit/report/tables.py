@@ -17,7 +17,7 @@ import math
 from html import escape
 from typing import Any
 
-from audit.results import GRADES, Assessment, Kpi, KpiTable
+from audit.results import GRADES, Analyses, Assessment, Kpi, KpiTable
 
 __all__ = [
     "format_value",
@@ -30,6 +30,7 @@ __all__ = [
     "trend_arrow",
     "kpi_table_html",
     "assessment_html",
+    "analyses_html",
     "GRADE_ORDER",
 ]
 
@@ -43,7 +44,7 @@ _STATUS_LABELS = {
     "not_available": "Not available",
 }
 
-_DECIMALS = {"score": 2, "%": 1, "points": 0, "days": 1, "count": 0, "per 1000": 2, "ppm": 0}
+_DECIMALS = {"score": 2, "%": 1, "points": 0, "days": 1, "count": 0, "per 1000": 2, "ppm": 0, "index": 1, "value": 0}
 
 
 def is_number(value: Any) -> bool:
@@ -156,8 +157,18 @@ def _cell(text: str, css_class: str = "") -> str:
     return f"<td{attr}>{escape(text)}</td>"
 
 
+def _verdict(kpi: Kpi, basis: str) -> str:
+    """``significant decline (2025-Q3)``, or an en dash when there is nothing to compare with."""
+    found = kpi.comparison(basis)
+    if found is None or found.verdict is None:
+        return "–"
+    return f"{found.verdict} ({found.period})"
+
+
 def kpi_table_html(table: KpiTable) -> str:
-    """The KPIs as a compact HTML table (value, 95% CI, n, target, previous, change, status).
+    """The KPIs as a compact HTML table: value, 95% CI, n, target, previous, change, p,
+    the verdict on the change from the previous quarter and from the same quarter last
+    year, the benchmark when any KPI has one, and the status.
 
     Args:
         table: the KPIs of an audit.
@@ -165,7 +176,9 @@ def kpi_table_html(table: KpiTable) -> str:
     Returns:
         An HTML ``<table>``; every label and note is escaped.
     """
-    head = ["KPI", "Value", "95% CI", "n", "Target", "Previous", "Change", "p", "Status", "Note"]
+    benchmarks = any(is_number(k.benchmark) for k in table)
+    head = ["KPI", "Value", "95% CI", "n", "Target", "Previous", "Change", "p", "Trend", "Last year"]
+    head += ["Benchmark", "Status", "Note"] if benchmarks else ["Status", "Note"]
     rows = []
     for kpi in table:
         ci = (
@@ -183,9 +196,12 @@ def kpi_table_html(table: KpiTable) -> str:
             _cell(format_kpi(kpi, "previous"), "num"),
             _cell(f"{arrow} {format_change(kpi)}".strip(), "num"),
             _cell(format_p(kpi.p_value, bare=True), "num"),
-            _cell(status_label(kpi), f"status-{kpi.status}"),
-            _cell(kpi.note),
+            _cell(_verdict(kpi, "previous_quarter"), "verdict"),
+            _cell(_verdict(kpi, "same_quarter_last_year"), "verdict"),
         ]
+        if benchmarks:
+            cells.append(_cell(format_kpi(kpi, "benchmark"), "num"))
+        cells += [_cell(status_label(kpi), f"status-{kpi.status}"), _cell(kpi.note)]
         rows.append(f'<tr data-kpi="{escape(kpi.id)}">{"".join(cells)}</tr>')
     header = "".join(f"<th>{escape(h)}</th>" for h in head)
     return (
@@ -242,5 +258,56 @@ def assessment_html(a: Assessment) -> str:
                 + "</tr>"
             )
         parts.append("</tbody></table>")
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def _table(caption: str, head: list[str], rows: list[list[str]]) -> str:
+    header = "".join(f"<th>{escape(h)}</th>" for h in head)
+    body = "".join("<tr>" + "".join(_cell(c) for c in row) + "</tr>" for row in rows)
+    return f"<table><caption>{escape(caption)}</caption><thead><tr>{header}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def analyses_html(a: Analyses) -> str:
+    """The analyses behind the KPIs as compact HTML tables, for the auditor's working paper.
+
+    Args:
+        a: Paretos, p-chart, IPA, segments, tiers and returns by product.
+
+    Returns:
+        HTML text; every value from the data is escaped.
+    """
+    parts = ['<div class="audit-analyses">']
+    chart = a.complaint_chart
+    if chart is not None:
+        rows = [[p.period, f"{p.events:,}", f"{p.n:,}", f"{p.value:.1f}", f"{p.lcl:.1f}", f"{p.ucl:.1f}", p.signal]
+                for p in chart.points]  # fmt: skip
+        caption = f"{chart.title}: p-chart, centre {chart.centre:.1f} ({chart.basis}), {len(chart.signals)} signal(s)"
+        parts.append(_table(caption, ["Period", "Complaints", "Orders", "Rate", "LCL", "UCL", "Signal"], rows))
+    for caption, items in (("Complaint categories (Pareto)", a.complaint_pareto), ("Return reasons (Pareto)", a.return_reasons)):
+        if items:
+            rows = [[i.label, f"{i.count:,.0f}", f"{i.share_pct:.1f}%", f"{i.cumulative_pct:.1f}%", "vital few" if i.vital else ""]
+                    for i in items]  # fmt: skip
+            parts.append(_table(caption, ["Category", "Count", "Share", "Cumulative", ""], rows))
+    if a.ipa:
+        rows = [[q.dimension, f"{q.importance:.2f}", f"{q.performance:.1f}", q.quadrant] for q in a.ipa]
+        caption = f"Importance–performance analysis (importance {a.importance_basis})"
+        parts.append(_table(caption, ["Dimension", "Importance", "Performance (0–100)", "Quadrant"], rows))
+    if a.segments:
+        rows = [[c.by, c.segment, c.kpi_id, format_value(c.value, "", decimals=2), f"{c.n:,}",
+                 f"{format_value(c.ci_low, '', decimals=2)}–{format_value(c.ci_high, '', decimals=2)}"
+                 if is_number(c.ci_low) else "–", "small n" if c.small_n else ""]
+                for c in a.segments]  # fmt: skip
+        parts.append(_table("Segments", ["By", "Segment", "KPI", "Value", "n", "95% CI", ""], rows))
+    if a.tiers:
+        rows = [[t.tier, f"{t.customers:,}", f"{t.revenue:,.0f}", f"{t.revenue_pct:.1f}%"] for t in a.tiers]
+        parts.append(_table("Customers by ABC tier", ["Tier", "Customers", "Revenue", "Share"], rows))
+    if a.returns_by_product:
+        rows = [[r.product, f"{r.returns:,}", format_value(r.units, "", decimals=0), format_value(r.value, "", decimals=0),
+                 format_value(r.orders, "", decimals=0), format_value(r.rate_pct, "%")]
+                for r in a.returns_by_product]  # fmt: skip
+        parts.append(_table("Returns by product", ["Product", "Returns", "Units", "Value", "Orders", "Per 100 orders"], rows))
+    if a.notes:
+        parts.append("<ul>" + "".join(f"<li>{escape(k)}: {escape(v)}</li>" for k, v in a.notes.items()) + "</ul>")
     parts.append("</div>")
     return "".join(parts)

@@ -1,0 +1,109 @@
+"""Pareto analysis and the p-chart of the complaint rate.
+
+Example:
+    >>> items = pareto(pd.Series({"Late": 6, "Defect": 3, "Invoice": 1}))
+    >>> [(i.label, i.vital) for i in items]
+    [('Late', True), ('Defect', True), ('Invoice', False)]
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from audit.results import ControlChart, ControlPoint, ParetoItem
+
+__all__ = ["pareto", "p_chart", "VITAL_SHARE", "SIGMAS", "MIN_BASELINE"]
+
+#: the vital few make up this share of the total (Juran's 80/20)
+VITAL_SHARE = 80.0
+#: control limits at this many standard deviations (Shewhart)
+SIGMAS = 3.0
+#: fewest subgroups before the audited period for the centre line to come from them alone
+MIN_BASELINE = 3
+
+
+def pareto(counts: pd.Series) -> tuple[ParetoItem, ...]:
+    """Categories largest first with their share and cumulative share, in %.
+
+    The vital few are the categories up to and including the one that takes the
+    cumulative share to 80%. Ties are ordered by label, so row order never matters.
+
+    Args:
+        counts: count (or value) per category; zero and negative entries are left out.
+    """
+    counts = counts[counts > 0]
+    if counts.empty:
+        return ()
+    counts = counts.sort_index(kind="stable").sort_values(ascending=False, kind="stable")
+    total = float(counts.sum())
+    cumulative = 100 * counts.cumsum() / total
+    before = cumulative.shift(fill_value=0.0)
+    return tuple(
+        ParetoItem(str(label), float(v), 100 * float(v) / total, float(c), bool(b < VITAL_SHARE - 1e-9))
+        for label, v, c, b in zip(counts.index, counts.to_numpy(), cumulative.to_numpy(), before.to_numpy())
+    )
+
+
+def _subgroup_counts(dates: pd.Series, freq: str) -> pd.Series:
+    """How many dates fall in each month (``2026-08``) or ISO week (``2026-W33``), by sortable label."""
+    if freq == "M":
+        months = dates.to_numpy(dtype="datetime64[ns]").astype("datetime64[M]").astype(np.int64)
+        counts = pd.Series(months).value_counts()  # counted on integers; only the labels become text
+        labels = np.datetime_as_string(counts.index.to_numpy().astype("datetime64[M]"), unit="M")
+        return pd.Series(counts.to_numpy(), index=labels)
+    iso = dates.dt.isocalendar()
+    labels = iso["year"].astype("string") + "-W" + iso["week"].astype("string").str.zfill(2)
+    return labels.value_counts()
+
+
+def p_chart(
+    events: pd.Series, exposure: pd.Series, period_start: pd.Timestamp, *, freq: str = "M", title: str = ""
+) -> ControlChart | None:
+    """A p-chart of events per unit of exposure (complaints per order) by month or week.
+
+    Each subgroup's rate is k/n; the centre line p̄ is the pooled rate Σk/Σn of the
+    subgroups before ``period_start`` (all subgroups when fewer than three precede it), and
+    the limits p̄ ± 3·√(p̄(1 − p̄)/n) vary with each subgroup's n (Montgomery 2019 §7.2).
+    Rates and limits are reported per 1000 units of exposure.
+
+    Args:
+        events: the date of each event (complaint received), one per event.
+        exposure: the date of each unit of exposure (order placed), one per unit.
+        period_start: first day of the audited period.
+        freq: ``M`` (months) or ``W`` (ISO weeks).
+        title: what is charted.
+
+    Returns:
+        The chart over the subgroups both series cover, or None when none has exposure.
+    """
+    if freq not in ("M", "W"):
+        raise ValueError(f"freq must be 'M' or 'W', not {freq!r}")
+    events, exposure = events.dropna(), exposure.dropna()
+    if events.empty or exposure.empty:
+        return None
+    first = max(events.min(), exposure.min())  # before it, one of the files does not cover the time
+    k = _subgroup_counts(events.loc[events >= first], freq)
+    n = _subgroup_counts(exposure.loc[exposure >= first], freq)
+    table = pd.DataFrame({"k": k, "n": n}).fillna(0).sort_index()
+    table = table.loc[table["n"] > 0]
+    if table.empty:
+        return None
+    start_label = str(_subgroup_counts(pd.Series([period_start]), freq).index[0])
+    baseline = table.loc[table.index < start_label]
+    basis = "the subgroups before the audited period"
+    if len(baseline) < MIN_BASELINE:
+        baseline, basis = table, "all subgroups shown"
+    centre = float(baseline["k"].sum() / baseline["n"].sum())
+    sigma = np.sqrt(centre * (1 - centre) / table["n"].to_numpy())
+    rate = table["k"].to_numpy() / table["n"].to_numpy()
+    ucl = centre + SIGMAS * sigma
+    lcl = np.clip(centre - SIGMAS * sigma, 0.0, None)
+    signal = np.where(rate > ucl, "above", np.where(rate < lcl, "below", ""))
+    points = tuple(
+        ControlPoint(str(label), int(kk), int(nn), 1000 * float(r), 1000 * float(lo), 1000 * float(hi), str(s))
+        for label, kk, nn, r, lo, hi, s in zip(
+            table.index, table["k"].to_numpy(), table["n"].to_numpy(), rate, lcl, ucl, signal
+        )
+    )
+    return ControlChart(title, "per 1000", 1000 * centre, f"pooled rate of {basis}", points)

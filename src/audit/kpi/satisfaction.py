@@ -1,0 +1,198 @@
+"""Survey KPIs: satisfaction, NPS, dimensions, SERVQUAL gaps, CSI, precision and IPA.
+
+Pure functions over the valid survey rows of one period (our column names, see
+audit.data.contract). Scores are read on the scale declared per column
+(``SurveySource.scale_of``); not-applicable answers arrive as blanks. Formulas:
+docs/metrics.md.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from audit.config import Analysis, SurveySource
+from audit.kpi.stats import Z95, Estimate, Floats, absent, count, mean, nps, proportion
+from audit.results import Quadrant
+
+__all__ = ["survey_estimates", "importance", "csi_scores", "margin_of_error", "ipa", "QUADRANTS"]
+
+#: IPA quadrants by (importance high, performance high) (Martilla & James 1977)
+QUADRANTS = {
+    (True, False): "concentrate here",
+    (True, True): "keep up the good work",
+    (False, False): "low priority",
+    (False, True): "possible overkill",
+}
+
+#: the precision a survey should support, in percentage points (±)
+PRECISION_POINTS = 5.0
+
+
+def _values(frame: pd.DataFrame, column: str) -> Floats:
+    return frame[column].to_numpy(dtype="float64", na_value=np.nan)
+
+
+def _correlation(x: Floats, y: Floats) -> float:
+    """Pearson's r over the rows where both are present; NaN when either does not vary."""
+    both = ~(np.isnan(x) | np.isnan(y))
+    if both.sum() < 3:
+        return math.nan
+    dx, dy = x[both] - x[both].mean(), y[both] - y[both].mean()
+    # plain sums, not BLAS dot products: BLAS threads cost more than they save here
+    denominator = math.sqrt(float(np.sum(dx * dx)) * float(np.sum(dy * dy)))
+    return float(np.sum(dx * dy)) / denominator if denominator > 0 else math.nan
+
+
+def importance(frame: pd.DataFrame, source: SurveySource) -> tuple[dict[str, float], str]:
+    """Each dimension's importance and how it was obtained.
+
+    Stated: the mean of the importance scores respondents gave (every dimension needs an
+    importance column). Derived: Pearson's correlation of the dimension's perception with
+    overall satisfaction, negative or undefined correlations counted as 0.
+
+    Returns:
+        (importance per dimension, ``stated`` or ``derived``).
+    """
+    names = list(source.dimensions)
+    if names and all(n in source.importance for n in names):
+        stated = {}
+        for name in names:
+            scores = _values(frame, f"imp_{name}")
+            stated[name] = float(np.nanmean(scores)) if np.isfinite(scores).any() else 0.0
+        return stated, "stated"
+    overall = _values(frame, "overall")
+    derived = {n: _correlation(_values(frame, f"dim_{n}"), overall) for n in names}
+    return {n: r if r > 0 else 0.0 for n, r in derived.items()}, "derived"
+
+
+def csi_scores(frame: pd.DataFrame, source: SurveySource, weights: dict[str, float]) -> Floats:
+    """Each respondent's importance-weighted index on 0–100 (NaN when no dimension answered).
+
+    Scores are put on 0–1 by their own scale, weighted, and divided by the weights of the
+    dimensions the respondent answered.
+    """
+    names = list(weights)
+    w = np.array([weights[n] for n in names], dtype="float64")
+    if w.sum() <= 0:
+        w = np.ones(len(names))
+    columns = []
+    for name in names:
+        scale = source.scale_of(f"dim_{name}")
+        columns.append((_values(frame, f"dim_{name}") - scale.min) / (scale.max - scale.min))
+    scaled = np.column_stack(columns) if columns else np.empty((len(frame), 0))
+    answered = ~np.isnan(scaled)
+    numerator = (np.where(answered, scaled, 0.0) * w).sum(axis=1)
+    denominator = (answered * w).sum(axis=1)
+    out = np.full(len(frame), np.nan)
+    np.divide(100 * numerator, denominator, out=out, where=denominator > 0)
+    return out
+
+
+def margin_of_error(n: int, population: int | None) -> Estimate:
+    """Worst-case (p = 50%) 95% margin of error of a percentage from n responses, in points.
+
+    With the customer base N known, the finite-population correction √((N − n)/(N − 1))
+    applies (Cochran 1977 §4.4). The note says whether the sample supports ±5 points.
+    """
+    if n == 0:
+        return absent("no responses in the period")
+    fpc = 1.0
+    if population is not None:
+        fpc = math.sqrt(max(population - n, 0) / (population - 1)) if population > 1 else 0.0
+    moe = 100 * Z95 * math.sqrt(0.25 / n) * fpc
+    n0 = (Z95 / (PRECISION_POINTS / 100)) ** 2 * 0.25
+    needed = math.ceil(n0 / (1 + (n0 - 1) / population) if population else n0)
+    base = f"; customer base {population:,}, finite-population corrected" if population else ""
+    if moe <= PRECISION_POINTS:
+        note = f"supports ±{PRECISION_POINTS:g} points{base}"
+    else:
+        note = f"does not support ±{PRECISION_POINTS:g} points: {needed:,} responses needed{base}"
+    return Estimate(moe, n, note=note)
+
+
+def survey_estimates(
+    frame: pd.DataFrame, source: SurveySource, analysis: Analysis, *, sent: int | None
+) -> dict[str, Estimate]:
+    """responses, response_rate_pct, csat_mean, csat_top2_pct, dissatisfied_pct, nps, csi,
+    margin_of_error_pct, and per dimension its mean perception and SERVQUAL gap.
+
+    Args:
+        frame: the period's valid survey rows.
+        source: the survey's configuration (scales, dimensions, importance).
+        analysis: analysis settings (customer base for the finite-population correction).
+        sent: questionnaires sent in the period, if known.
+    """
+    overall = _values(frame, "overall")
+    overall = overall[~np.isnan(overall)]
+    n = len(overall)
+    scale = source.scale_of("overall")
+    out = {"responses": count(len(frame))}
+    if sent:
+        out["response_rate_pct"] = proportion(min(len(frame), sent), sent)
+    else:
+        out["response_rate_pct"] = absent("the number of questionnaires sent is not given (data.surveys.sent)")
+    out["csat_mean"] = mean(overall)
+    out["csat_top2_pct"] = proportion(int((overall >= scale.max - 1).sum()), n)
+    out["dissatisfied_pct"] = proportion(int((overall <= scale.min + 1).sum()), n)
+    recommend = source.scale_of("recommend")
+    if "recommend" not in frame:
+        out["nps"] = absent("the survey has no recommend (likelihood to recommend) column")
+    elif (recommend.min, recommend.max) != (0, 10):
+        out["nps"] = absent(f"the NPS needs a 0–10 recommend scale; the declared one is {recommend.min}–{recommend.max}")
+    else:
+        out["nps"] = nps(_values(frame, "recommend"))
+    for name in source.dimensions:
+        perceived = _values(frame, f"dim_{name}")
+        out[f"dimension_{name}_mean"] = mean(perceived)
+        if name in source.expectations:
+            gap = mean(perceived - _values(frame, f"exp_{name}"))
+            out[f"gap_{name}"] = gap if gap.value is not None else gap.with_note("no response with both scores")
+    if source.dimensions:
+        weights, basis = importance(frame, source)
+        note = (
+            "importance as stated by respondents"
+            if basis == "stated"
+            else "importance derived from each dimension's correlation with overall satisfaction"
+        )
+        if basis == "derived" and len(frame) and not any(w > 0 for w in weights.values()):
+            note = "equal weights: no dimension correlates positively with overall satisfaction"
+        csi = mean(csi_scores(frame, source, weights))
+        out["csi"] = csi.with_note(note) if csi.value is not None else csi
+    else:
+        out["csi"] = absent("no survey dimensions are declared (data.surveys.dimensions)")
+    out["margin_of_error_pct"] = margin_of_error(n, analysis.customer_base)
+    return out
+
+
+def ipa(frame: pd.DataFrame, source: SurveySource) -> tuple[tuple[Quadrant, ...], str]:
+    """Importance–performance analysis: each dimension in its quadrant.
+
+    Importance as in :func:`importance`; performance is the mean perception on 0–100 of
+    its scale. The quadrants are split at the means over the dimensions (data-centred,
+    Bacon 2003); a dimension on a split line counts as high.
+
+    Returns:
+        (one quadrant per dimension with data, the importance basis).
+    """
+    if not source.dimensions or frame.empty:
+        return (), ""
+    weights, basis = importance(frame, source)
+    rows = []
+    for name in source.dimensions:
+        s = source.scale_of(f"dim_{name}")
+        values = _values(frame, f"dim_{name}")
+        if np.isnan(values).all():
+            continue
+        rows.append((name, weights[name], 100 * (float(np.nanmean(values)) - s.min) / (s.max - s.min)))
+    if not rows:
+        return (), basis
+    imp_cut = float(np.mean([r[1] for r in rows]))
+    perf_cut = float(np.mean([r[2] for r in rows]))
+    quadrants = tuple(
+        Quadrant(name, imp, perf, QUADRANTS[(imp >= imp_cut - 1e-12, perf >= perf_cut - 1e-12)])
+        for name, imp, perf in rows
+    )
+    return quadrants, basis
