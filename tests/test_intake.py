@@ -139,14 +139,15 @@ def test_line_grain_orders_summed_per_order(tmp_path: Path) -> None:
     data = load_audit(folder)
     orders = data.frames["orders"].set_index("order_id")
     assert list(orders.index) == ["A1", "A2"]
-    # A1: 2 × 1000.00 + 3 × 10.50 = 2031.50; promised by the earliest line, delivered with the last
+    # A1: 2 × 1000.00 + 3 × 10.50 = 2031.50; promised by the latest line, delivered with the last
     assert orders.loc["A1", ["quantity_ordered", "quantity_delivered", "value"]].tolist() == [5, 5, 2031.5]
     assert (orders.loc["A1", "promised_on"], orders.loc["A1", "delivered_on"]) == (
-        pd.Timestamp("2026-07-10"),
+        pd.Timestamp("2026-07-12"),
         pd.Timestamp("2026-07-11"),
     )
-    # A2: one line not delivered yet, so the order is not delivered
+    # A2: one line not delivered yet, so the order is neither delivered nor in full
     assert orders.loc["A2", "value"] == 25 and orders.loc["A2", "delivered_on"] is pd.NaT
+    assert orders["_in_full"].tolist() == [True, False]
     problems = sorted((p.row, p.column, p.rule) for p in data.problems)
     assert problems == [
         (6, "Date", "inconsistent_lines"),

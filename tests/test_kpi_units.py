@@ -12,7 +12,8 @@ from audit.config import Analysis, Sla, SurveySource
 from audit.kpi.complaints import closed_by, complaint_estimates, repeat_flags
 from audit.kpi.control import p_chart, pareto
 from audit.kpi.customers import abc_tiers, customer_estimates, customer_history
-from audit.kpi.delivery import order_estimates, order_level
+from audit.data.lines import aggregate_lines
+from audit.kpi.delivery import order_estimates
 from audit.kpi.returns import delivered_units, return_estimates, returns_by_product
 from audit.kpi.satisfaction import importance, ipa, margin_of_error, survey_estimates
 from audit.kpi.segments import segment_cells
@@ -278,9 +279,11 @@ def test_order_lines_become_orders() -> None:
             "delivered_on": _dates("2026-07-09", "2026-07-11", "2026-07-12"),
             "quantity_ordered": [10.0, 4.0, 1.0],
             "quantity_delivered": [12.0, 3.0, 1.0],
+            "_row": [2, 3, 4],
         }
     )
-    orders = order_level(lines)
+    orders, problems = aggregate_lines("orders", lines, [])
+    assert problems == []
     assert orders["order_id"].tolist() == ["O1", "O2"]
     # O1: promised the later line's 12 Jul, delivered the last line's 11 Jul → on time, not in full
     out = order_estimates(orders, END)

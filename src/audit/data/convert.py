@@ -116,6 +116,16 @@ _DAY_FIRST = ("%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y", "%d/%m/%y", "%d.%m.%y")
 _MONTH_FIRST = ("%m/%d/%Y", "%m-%d-%Y", "%m.%d.%Y", "%m/%d/%y")
 _TIME_OF_DAY = r"(?:[ T]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:[AaPp][Mm])?(?:Z|[+-]\d{2}:?\d{2})?)$"
 _SAMPLE = 2000
+_EARLIEST, _LATEST = pd.Timestamp("1900-01-01"), pd.Timestamp("2200-01-01")
+
+
+def _to_dates(strings: pd.Series, fmt: str) -> pd.Series:
+    """Parse with one format; unreadable cells and years outside 1900–2199 (such as 0000) become NaT."""
+    parsed = pd.to_datetime(strings, format=fmt, errors="coerce")
+    if getattr(parsed.dt, "tz", None) is not None:
+        parsed = parsed.dt.tz_localize(None)
+    plausible = (parsed >= _EARLIEST) & (parsed < _LATEST)
+    return parsed.where(plausible).astype("datetime64[ns]")
 
 
 def _parse_dates(raw: pd.Series, dayfirst: bool) -> pd.Series:
@@ -134,15 +144,12 @@ def _parse_dates(raw: pd.Series, dayfirst: bool) -> pd.Series:
     formats = _ANY_ORDER + (_DAY_FIRST if dayfirst else _MONTH_FIRST)
     best, best_read = formats[0], -1
     for fmt in formats:
-        read = int(pd.to_datetime(sample, format=fmt, errors="coerce").notna().sum())
+        read = int(_to_dates(sample, fmt).notna().sum())
         if read > best_read:
             best, best_read = fmt, read
         if read == len(sample):
             break
-    parsed = pd.to_datetime(strings, format=best, errors="coerce")
-    if getattr(parsed.dt, "tz", None) is not None:
-        parsed = parsed.dt.tz_localize(None)
-    return parsed.astype("datetime64[ns]").dt.normalize()
+    return _to_dates(strings, best).dt.normalize()
 
 
 def _as_number(raw: pd.Series) -> pd.Series:

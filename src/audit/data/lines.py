@@ -1,9 +1,10 @@
 """Files with one row per order line (``grain: line``): lines become orders.
 
 Quantities and values are summed per order; the order date (or return date) and the
-customer must agree on every line; an order is promised by its earliest promised date and
-delivered when its last line is. One bad line sets the whole order aside, so that no
-order is counted with part of its lines.
+customer must agree on every line; an order is promised by its latest promised date and
+delivered when its last line is, and is in full only when every line is (``_in_full``:
+a short line is not made good by another line's surplus). One bad line sets the whole
+order aside, so that no order is counted with part of its lines.
 """
 
 from __future__ import annotations
@@ -14,10 +15,12 @@ from audit.data.contract import DATE_COLUMN, ID_COLUMN
 from audit.data.readers import ROW
 from audit.data.schemas import Failure
 
-__all__ = ["aggregate_lines", "SUMMED"]
+__all__ = ["aggregate_lines", "SUMMED", "IN_FULL"]
 
 #: columns added up over an order's lines
 SUMMED = ("quantity", "quantity_ordered", "quantity_delivered", "value")
+#: whether every line of an order was delivered in full (only for ``grain: line``)
+IN_FULL = "_in_full"
 
 
 def aggregate_lines(kind: str, frame: pd.DataFrame, found: list[Failure]) -> tuple[pd.DataFrame, list[Failure]]:
@@ -29,7 +32,8 @@ def aggregate_lines(kind: str, frame: pd.DataFrame, found: list[Failure]) -> tup
         found: failures already found on the lines.
 
     Returns:
-        The valid orders (``_row`` is the first line's row) and the new failures: lines
+        The valid orders (``_row`` is the first line's row; ``_in_full`` when quantities
+        are given) and the new failures: lines
         that disagree on the date or the customer, and the other lines of an order set
         aside because one of its lines failed.
     """
@@ -64,8 +68,13 @@ def aggregate_lines(kind: str, frame: pd.DataFrame, found: list[Failure]) -> tup
         orders[summed] = groups[summed].sum(min_count=1)
     orders[ROW] = groups[ROW].min()
     if "promised_on" in good:
-        orders["promised_on"] = groups["promised_on"].min()
+        orders["promised_on"] = groups["promised_on"].max()
     if "delivered_on" in good:
         undelivered = good["delivered_on"].isna().groupby(good[key], sort=False).any()
         orders["delivered_on"] = groups["delivered_on"].max().mask(undelivered)
-    return orders.reset_index()[list(frame.columns)], new
+    columns = list(frame.columns)
+    if "quantity_ordered" in good and "quantity_delivered" in good:
+        short = (good["quantity_delivered"] < good["quantity_ordered"]) | good["quantity_delivered"].isna()
+        orders[IN_FULL] = ~short.groupby(good[key], sort=False).any()
+        columns.append(IN_FULL)
+    return orders.reset_index()[columns], new

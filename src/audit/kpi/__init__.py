@@ -18,7 +18,7 @@ from audit.kpi.catalogue import CATALOGUE, KpiSpec, ordered, spec_for
 from audit.kpi.complaints import complaint_estimates, overdue_complaints, repeat_flags
 from audit.kpi.control import p_chart, pareto
 from audit.kpi.customers import current_tiers, customer_estimates, customer_history
-from audit.kpi.delivery import order_level, order_estimates
+from audit.kpi.delivery import order_estimates
 from audit.kpi.returns import delivered_units, return_estimates, returns_by_product
 from audit.kpi.satisfaction import ipa, survey_estimates
 from audit.kpi.segments import segment_cells
@@ -27,15 +27,6 @@ from audit.kpi.trend import build_kpi
 from audit.results import Analyses, KpiTable, TierRow
 
 __all__ = ["compute_kpis", "KpiSpec", "CATALOGUE", "spec_for"]
-
-
-def _frames(data: AuditData) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame]]:
-    """The period's rows and the history per kind, with orders one row per order."""
-    frames, history = dict(data.frames), dict(data.history)
-    orders = data.config.data.orders
-    if "orders" in history and orders is not None and orders.grain == "line":
-        frames["orders"], history["orders"] = order_level(frames["orders"]), order_level(history["orders"])
-    return frames, history
 
 
 def _period_estimates(
@@ -172,7 +163,7 @@ def compute_kpis(data: AuditData) -> KpiTable:
     """
     config = data.config
     periods = data.periods
-    frames, history = _frames(data)
+    frames, history = data.frames, data.history
     groups = {kind: dict(tuple(frame.groupby("_period", sort=False))) for kind, frame in history.items()}
     first = {kind: h[DATE_COLUMN[kind]].min() for kind, h in history.items()}
     bounds = [

@@ -9,45 +9,19 @@ from __future__ import annotations
 
 import pandas as pd
 
+from audit.data.lines import IN_FULL
+
 from audit.kpi.stats import Estimate, absent, count, mean, proportion
 
-__all__ = ["order_level", "order_estimates", "IN_FULL"]
-
-#: column set by :func:`order_level` for files with one row per order line
-IN_FULL = "_in_full"
-
-
-def order_level(lines: pd.DataFrame) -> pd.DataFrame:
-    """One row per order from one row per order line.
-
-    Dates: the first ``ordered_on``, the last ``promised_on``, the last ``delivered_on``
-    (none while any line is undelivered). Quantities and value are summed; the order is in
-    full when every line is (kept in ``_in_full``). Text columns keep the first line's value.
-    """
-    if not lines["order_id"].duplicated().any():
-        return lines
-    group = lines.groupby("order_id", sort=False, observed=True)
-    out = group.first()
-    out["ordered_on"] = group["ordered_on"].min()
-    if "promised_on" in lines:
-        out["promised_on"] = group["promised_on"].max()
-    if "delivered_on" in lines:
-        pending = lines["delivered_on"].isna().groupby(lines["order_id"], sort=False, observed=True).any()
-        out["delivered_on"] = group["delivered_on"].max().mask(pending)
-    for column in ("quantity_ordered", "quantity_delivered", "value"):
-        if column in lines:
-            out[column] = group[column].sum(min_count=1)
-    if "quantity_ordered" in lines and "quantity_delivered" in lines:
-        short = (lines["quantity_delivered"] < lines["quantity_ordered"]) | lines["quantity_delivered"].isna()
-        out[IN_FULL] = ~short.groupby(lines["order_id"], sort=False, observed=True).any()
-    return out.reset_index()
+__all__ = ["order_estimates"]
 
 
 def order_estimates(frame: pd.DataFrame, period_end: pd.Timestamp) -> dict[str, Estimate]:
     """orders, on_time_pct, in_full_pct, otif_pct and late_days_mean for one period.
 
     Args:
-        frame: the period's orders, one row per order (see :func:`order_level`).
+        frame: the period's orders, one row per order (order lines are combined at
+            intake, with ``_in_full`` saying whether every line was in full).
         period_end: the last day of the period; a delivery after it had not happened then.
     """
     out = {"orders": count(len(frame))}
