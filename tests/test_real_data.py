@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from audit.data.dataset import AuditData, load_audit
+from audit.kpi import compute_kpis
 
 EXCERPTS = Path(__file__).parent / "fixtures" / "real"
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "real-data"
@@ -113,6 +114,10 @@ def test_case_122_nps_with_a_question_as_header(tmp_path: Path, whole: bool) -> 
     nps = 100 * ((scores >= 9).mean() - (scores <= 6).mean())
     assert round(nps, 2) == (8.93 if whole else 10.0)  # excerpt: 10 promoters, 7 detractors of 30
     assert data.problems == ()
+    # an NPS-only survey: the NPS is computed, the CSAT KPIs say why they are absent
+    kpis = compute_kpis(data)
+    assert round(kpis["nps"].value or 0, 2) == round(nps, 2) and kpis["responses"].value == len(scores)
+    assert kpis["csat_mean"].value is None and "no overall satisfaction column" in kpis["csat_mean"].note
 
 
 @pytest.mark.parametrize("whole", [False, True], ids=["excerpt", "whole"])

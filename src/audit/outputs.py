@@ -48,6 +48,7 @@ def results_dict(data: AuditData, kpis: KpiTable, assessment: Assessment) -> dic
         "conclusion": assessment.conclusion,
         "conclusion_reason": assessment.conclusion_reason,
         "kpis": kpis.to_dict(),
+        "analyses": kpis.analyses.to_dict(),
         "findings": [f.to_dict() for f in assessment.findings],
         "actions": [a.to_dict() for a in assessment.actions],
         "data_quality": {

@@ -32,6 +32,9 @@ PRECISION_POINTS = 5.0
 
 
 def _values(frame: pd.DataFrame, column: str) -> Floats:
+    """A score column as floats; all missing when the survey has no such column."""
+    if column not in frame:
+        return np.full(len(frame), np.nan)
     return frame[column].to_numpy(dtype="float64", na_value=np.nan)
 
 
@@ -134,9 +137,13 @@ def survey_estimates(
         out["response_rate_pct"] = proportion(min(len(frame), sent), sent)
     else:
         out["response_rate_pct"] = absent("the number of questionnaires sent is not given (data.surveys.sent)")
-    out["csat_mean"] = mean(overall)
-    out["csat_top2_pct"] = proportion(int((overall >= scale.max - 1).sum()), n)
-    out["dissatisfied_pct"] = proportion(int((overall <= scale.min + 1).sum()), n)
+    if "overall" in frame:
+        out["csat_mean"] = mean(overall)
+        out["csat_top2_pct"] = proportion(int((overall >= scale.max - 1).sum()), n)
+        out["dissatisfied_pct"] = proportion(int((overall <= scale.min + 1).sum()), n)
+    else:
+        for kpi_id in ("csat_mean", "csat_top2_pct", "dissatisfied_pct"):
+            out[kpi_id] = absent("the survey has no overall satisfaction column (data.surveys.columns.overall)")
     recommend = source.scale_of("recommend")
     if "recommend" not in frame:
         out["nps"] = absent("the survey has no recommend (likelihood to recommend) column")
@@ -163,7 +170,8 @@ def survey_estimates(
         out["csi"] = csi.with_note(note) if csi.value is not None else csi
     else:
         out["csi"] = absent("no survey dimensions are declared (data.surveys.dimensions)")
-    out["margin_of_error_pct"] = margin_of_error(n, analysis.customer_base)
+    answered = n if "overall" in frame else int((~np.isnan(_values(frame, "recommend"))).sum())
+    out["margin_of_error_pct"] = margin_of_error(answered, analysis.customer_base)
     return out
 
 
