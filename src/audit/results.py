@@ -383,7 +383,7 @@ class Problem:
         if self.row is not None:
             parts.append(f"row {self.row}")
         if self.column:
-            parts.append(f"column '{self.column}'")
+            parts.append(f"column '{' '.join(self.column.split())}'")
         return ", ".join(parts)
 
     def to_dict(self) -> dict[str, Any]:

@@ -14,7 +14,7 @@ import pandas as pd
 
 from audit.data.contract import ColumnType
 
-__all__ = ["convert_column", "map_values", "infer_dayfirst", "AmbiguousDates", "BOOLEANS"]
+__all__ = ["brief", "excel_value", "convert_column", "map_values", "infer_dayfirst", "AmbiguousDates", "BOOLEANS"]
 
 #: accepted spellings of yes/no, compared case-insensitively
 BOOLEANS = {
@@ -220,6 +220,12 @@ def convert_column(raw: pd.Series, kind: ColumnType, *, dayfirst: bool = False) 
         return _as_text(raw), pd.Series(False, index=raw.index)
     failed = out.isna() & ~_blank(raw)
     return out, failed.astype(bool)
+
+
+def brief(text: str, limit: int = 60) -> str:
+    """A value as quoted in a one-line message: whitespace runs (newlines too) become one space, long text is cut."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
 def excel_value(value: object) -> str:

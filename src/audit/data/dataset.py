@@ -11,7 +11,7 @@ import pandas as pd
 
 from audit.config import AuditConfig, Source, SurveySource, load_config, parse_period
 from audit.data.contract import CATEGORIES, DATE_COLUMN, KINDS, SURVEY_SCORES
-from audit.data.convert import AmbiguousDates, convert_column, excel_value, infer_dayfirst
+from audit.data.convert import AmbiguousDates, brief, convert_column, excel_value, infer_dayfirst
 from audit.data.lines import aggregate_lines
 from audit.data.mapping import Mapping, apply_filter, column_types, expected_headers, map_columns, mapped
 from audit.data.readers import ROW, RawTable, read_table, sha256_of
@@ -108,7 +108,7 @@ def _convert(
             if rule == "not_a_date" and dayfirst:
                 what += " (read day first)"
             found += [
-                Failure(int(i), name, rule, f"'{excel_value(table.at[i, header])}' is not understood; {what}")
+                Failure(int(i), name, rule, f"'{brief(excel_value(table.at[i, header]))}' is not understood; {what}")
                 for i in frame.index[failed.to_numpy()]
             ]
     for name, value in source.defaults.items():
@@ -126,7 +126,7 @@ def _convert(
         found += [
             Failure(
                 int(i), name, "unknown_value",
-                f"'{excel_value(table.at[i, headers[name]])}' is not a known {name}; map it to one of "
+                f"'{brief(excel_value(table.at[i, headers[name]]))}' is not a known {name}; map it to one of "
                 f"{', '.join(allowed)} under data.{kind}.values.{name} in audit.yaml",
             )
             for i in frame.index[unknown.to_numpy()]
@@ -136,7 +136,7 @@ def _convert(
         found += [
             Failure(
                 int(i), "resolved_on", "open_but_resolved",
-                f"the status is '{excel_value(table.at[i, headers['status']])}' (open) but a resolved date is given; "
+                f"the status is '{brief(excel_value(table.at[i, headers['status']]))}' (open) but a resolved date is given; "
                 "counted as open and the date left out; correct the status or the date",
                 quarantine=False,
             )

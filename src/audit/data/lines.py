@@ -12,6 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from audit.data.contract import DATE_COLUMN, ID_COLUMN
+from audit.data.convert import brief
 from audit.data.readers import ROW
 from audit.data.schemas import Failure
 
@@ -46,7 +47,7 @@ def aggregate_lines(kind: str, frame: pd.DataFrame, found: list[Failure]) -> tup
             continue
         disagree = clean.groupby(key, sort=False)[column].transform("nunique").to_numpy() > 1
         new += [
-            Failure(int(i), column, "inconsistent_lines", f"the lines of {key} {ident} disagree on {column}; give every line of one order the same {column}")
+            Failure(int(i), column, "inconsistent_lines", f"the lines of {key} {brief(str(ident))} disagree on {column}; give every line of one order the same {column}")
             for i, ident in zip(clean.index[disagree], clean.loc[disagree, key])
         ]
     failed_index = frame.index.isin([f.index for f in found + new])
@@ -55,7 +56,7 @@ def aggregate_lines(kind: str, frame: pd.DataFrame, found: list[Failure]) -> tup
     new += [
         Failure(
             i, key, "order_set_aside",
-            f"another line of {key} {ident} (row {first_row[ident]}) has a problem; "
+            f"another line of {key} {brief(str(ident))} (row {first_row[ident]}) has a problem; "
             "the whole order is left out until that line is corrected",
         )
         for i, ident in zip(frame.index[sibling].tolist(), frame.loc[sibling, key].tolist())

@@ -16,7 +16,7 @@ import pandera.pandas as pa
 
 from audit.config import Scale, SurveySource
 from audit.data.contract import ID_COLUMN, REQUIRED_VALUES
-from audit.data.convert import excel_value
+from audit.data.convert import brief, excel_value
 
 __all__ = ["Failure", "schema_for", "failures", "cross_column_problems", "SCORE_PREFIXES"]
 
@@ -138,7 +138,7 @@ def failures(kind: str, frame: pd.DataFrame, source: object, headers: dict[str, 
         check = str(case.check)
         rule = _RULES.get(check.split("(")[0], check)
         column = str(case.column)
-        message = _message(rule, headers.get(column, column), excel_value(case.failure_case), _scale_of(source, column))
+        message = _message(rule, headers.get(column, column), brief(excel_value(case.failure_case)), _scale_of(source, column))
         found.append(Failure(int(case.index), column, rule, message))
     return found
 
