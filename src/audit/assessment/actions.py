@@ -19,6 +19,8 @@ OWNER_ROLES = {
     "orders": "logistics",
     "lost_key_accounts": "sales",
     "monitoring_exists": "quality",
+    "actions_overdue": "quality",
+    "actions_not_effective": "quality",
 }
 
 _DESCRIPTIONS = {
@@ -36,12 +38,18 @@ _DESCRIPTIONS = {
     "analysis and feed the causes into the customer-satisfaction review.",
     "monitoring_exists": "Set up a method to obtain customers' views (survey, interviews or feedback forms), "
     "with a sampling plan that covers key accounts, and report the results to management review.",
+    "actions_overdue": "Complete or re-plan the {count} overdue action(s) from earlier audits (starting with {ids}) "
+    "with their owners, record the new dates in actions.xlsx, and review open actions monthly.",
+    "actions_not_effective": "Re-open the {count} action(s) closed without reaching their success measure ({ids}); "
+    "find why the measure did not move, revise the action, and close it only when the measure is met.",
 }
 
 _SUCCESS = {
     "complaints_overdue": "No complaint open beyond the SLA at the next audit",
     "lost_key_accounts": "Loss analysis on record for every lost key account",
     "monitoring_exists": "Survey responses from every key account in the next quarter",
+    "actions_overdue": "No action in the register past its due date at the next audit",
+    "actions_not_effective": "The success measure of each re-opened action met at the next audit",
 }
 
 
