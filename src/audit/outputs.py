@@ -72,8 +72,9 @@ def save_results(data: AuditData, kpis: KpiTable, assessment: Assessment, *, tod
     Returns:
         results.json's path.
     """
+    from audit.assessment.actions import register_entries
     from audit.assessment.followup import verify
-    from audit.assessment.register import entries_for, update_register
+    from audit.assessment.register import update_register
     from audit.report.xlsx import write_data_quality
 
     folder = AuditFolder(data.config.folder)
@@ -83,7 +84,7 @@ def save_results(data: AuditData, kpis: KpiTable, assessment: Assessment, *, tod
     update_register(
         folder.action_register,
         data.config.audit.id,
-        entries_for(assessment, kpis, data.config, day),
+        register_entries(assessment, kpis, data.config, day),
         verify(data.register, kpis, data.config),
         day,
     )

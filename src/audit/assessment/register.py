@@ -22,9 +22,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any, Literal
 
-from audit.config import AuditConfig
 from audit.exceptions import InputFileError
-from audit.results import Assessment, KpiTable
 
 __all__ = [
     "Column",
@@ -34,7 +32,6 @@ __all__ = [
     "Verification",
     "STATUSES",
     "read_register",
-    "entries_for",
     "update_register",
 ]
 
@@ -263,49 +260,6 @@ def read_register(path: Path) -> Register | None:
     return Register(path, tuple(entries))
 
 
-# ---------------------------------------------------------------- from an assessment
-
-#: checks whose success measure is "none left": the KPI's target is 0 when audit.yaml sets none
-_ZERO_TARGET = {"complaints_overdue"}
-
-
-def entries_for(assessment: Assessment, kpis: KpiTable, config: AuditConfig, today: dt.date) -> tuple[Entry, ...]:
-    """The register rows for an audit's actions, with stable ids such as ``ACME-P1-2026-Q3/A-01``."""
-    info = config.audit
-    findings = {f.id: f for f in assessment.findings}
-    entries = []
-    for action in assessment.actions:
-        finding = findings[action.finding_id]
-        kpi = kpis.get(finding.kpi_id) if finding.kpi_id else None
-        target = kpi.target if kpi is not None else None
-        if kpi is not None and target is None:
-            target = 0.0 if finding.check in _ZERO_TARGET else kpi.previous if finding.check == "trend_decline" else None
-        entries.append(
-            Entry(
-                id=f"{info.id}/{action.id}",
-                raised_in=info.id,
-                period=info.period_label,
-                raised_on=info.audit_date,
-                finding_id=finding.id,
-                check=finding.check,
-                clause=finding.clauses,
-                grade=finding.grade,
-                description=action.description,
-                type=action.type,
-                owner_role=action.owner_role,
-                owner=action.owner,
-                due=action.due,
-                success_measure=action.success_measure,
-                kpi_id=kpi.id if kpi is not None and target is not None else "",
-                target=target,
-                baseline=kpi.value if kpi is not None else None,
-                status=action.status,
-                last_changed=today,
-            )
-        )
-    return tuple(entries)
-
-
 # ---------------------------------------------------------------- writing
 
 
@@ -421,7 +375,7 @@ def update_register(
     Args:
         path: ``AuditFolder.action_register``.
         audit_id: the audit making the changes (the "By" of its History rows).
-        new: the audit's actions, from :func:`entries_for`.
+        new: the audit's actions, from ``audit.assessment.actions.register_entries``.
         verifications: by action id, from ``audit.assessment.followup.verify``.
         today: the date written on History rows and in "Last changed".
 
