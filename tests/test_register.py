@@ -207,3 +207,40 @@ def test_unreadable_cell_names_row_and_column(quarters: tuple[Path, Path, Assess
     _edit(path, {first: {"Status": "done-ish", "Due": "next week"}})
     with pytest.raises(AuditError, match=r"row 2, column 'Due': 'next week' is not a date"):
         load_audit(q4)
+
+
+def test_deleted_rows_stay_deleted_and_added_rows_are_kept(quarters: tuple[Path, Path, Assessment]) -> None:
+    q3, _, first = quarters
+    path = AuditFolder(q3).action_register
+    book = load_workbook(path)
+    ws = book["Actions"]
+    col = {c.value: c.column for c in ws[1]}
+    gone = ws.cell(2, col["Action id"]).value
+    ws.delete_rows(2)
+    mine = ws.max_row + 1
+    ws.cell(mine, col["Action id"]).value = "MANUAL-01"
+    ws.cell(mine, col["Description"]).value = "Call K9 about the motor noise"
+    book.save(path)
+    _run(q3, Q3_DAY)  # the same audit again
+    ids = [r["Action id"] for r in _rows(path)]
+    assert gone not in ids and "MANUAL-01" in ids
+    assert len(ids) == len(first.actions)
+    logged = {(h["Action id"], h["New value"], h["By"]) for h in _rows(path, "History") if h["Column"] == "(row)"}
+    assert {(gone, "deleted", "edited in Excel"), ("MANUAL-01", "added", "edited in Excel")} <= logged
+
+
+def test_action_found_not_effective_is_judged_again_while_closed(quarters: tuple[Path, Path, Assessment]) -> None:
+    q3, q4, first = quarters
+    path = AuditFolder(q3).action_register
+    csat_id = _id_for(first, "TINY-2026-Q3", kpi_id="csat_mean")
+    otif_id = _id_for(first, "TINY-2026-Q3", kpi_id="otif_pct")
+    _edit(path, {csat_id: {"Status": "closed"}, otif_id: {"Status": "closed", "Verification": "effective", "Verified in": "OLDER-AUDIT"}})
+    second = _run(q4, Q4_DAY)
+    failed = next(f for f in second.findings if f.check == "actions_not_effective")
+    # csat judged (not effective); otif was found effective by an earlier audit and is not judged again
+    assert failed.evidence_ids == (csat_id,)
+    rows = {r["Action id"]: r for r in _rows(path)}
+    assert rows[otif_id]["Verified in"] == "OLDER-AUDIT"
+    _edit(path, {otif_id: {"Verification": "not effective"}})  # an earlier "not effective" is judged again
+    _run(q4, Q4_DAY)
+    assert {r["Action id"]: r for r in _rows(path)}[otif_id]["Verified in"] == "TINY-2026-Q4"

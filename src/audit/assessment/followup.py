@@ -21,8 +21,6 @@ from audit.results import KpiTable
 
 __all__ = ["earlier_actions", "verify", "followup"]
 
-_VERDICTS = {"effective", "not effective"}
-
 
 def earlier_actions(register: Register | None, config: AuditConfig) -> list[Entry]:
     """The register's actions raised before this audit (not by it, nor by a later one)."""
@@ -37,8 +35,8 @@ def earlier_actions(register: Register | None, config: AuditConfig) -> list[Entr
 
 
 def _needs_verdict(entry: Entry, audit_id: str) -> bool:
-    """Closed, and not already judged by another audit."""
-    return entry.status == "closed" and not (entry.verification in _VERDICTS and entry.verified_in not in {"", audit_id})
+    """Closed, and not already found effective by another audit (not effective is judged again)."""
+    return entry.status == "closed" and not (entry.verification == "effective" and entry.verified_in not in {"", audit_id})
 
 
 def verify(register: Register | None, kpis: KpiTable, config: AuditConfig) -> dict[str, Verification]:
@@ -46,7 +44,8 @@ def verify(register: Register | None, kpis: KpiTable, config: AuditConfig) -> di
 
     The action's KPI in this audit against the target recorded when it was raised: met →
     effective; missed → not effective; KPI not computed or no numeric target → not yet
-    verified. Actions already judged by an earlier audit keep that audit's verdict.
+    verified. An action an earlier audit found effective keeps that verdict; one found not
+    effective is judged again at each audit while it stays closed.
 
     Returns:
         Verification by action id, for the closed actions this audit judged.
