@@ -30,6 +30,12 @@ def test_outputs_and_results_json(run: RunResult) -> None:
     for name in ("audit.ipynb", "report.html", "report.pdf", "results.json", "manifest.json", "data_quality.xlsx"):
         assert (root / name).stat().st_size > 0, name
     assert not list(root.glob(".*partial*"))
+    # the site's action register, beside the audit folder, holds this audit's actions
+    from audit.assessment.register import read_register
+
+    register = read_register(root.parent / "actions.xlsx")
+    assert register is not None and {e.raised_in for e in register.entries} == {"TINY-2026-Q3"}
+    assert not list(root.parent.glob(".actions.*"))  # no temporary file left behind
     results = json.loads((root / "results.json").read_text(encoding="utf-8"))
     for kpi_id in ("csat_mean", "csat_top2_pct", "nps", "complaint_resolution_days_median",
                    "complaints_resolved_within_sla_pct", "return_rate_pct", "otif_pct"):  # fmt: skip

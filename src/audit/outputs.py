@@ -61,13 +61,34 @@ def results_dict(data: AuditData, kpis: KpiTable, assessment: Assessment) -> dic
     }
 
 
-def save_results(data: AuditData, kpis: KpiTable, assessment: Assessment) -> Path:
-    """Write results.json and data_quality.xlsx into the audit folder; return results.json's path."""
+def save_results(data: AuditData, kpis: KpiTable, assessment: Assessment, *, today: dt.date | None = None) -> Path:
+    """Write results.json and data_quality.xlsx, then update the site's action register.
+
+    The register (``audits/<site>/actions.xlsx``) gets this audit's new actions and the
+    verdicts on earlier closed actions (see docs/assessment.md, "Action register").
+
+    Args:
+        today: the date of the register's History rows; defaults to today.
+
+    Returns:
+        results.json's path.
+    """
+    from audit.assessment.actions import register_entries
+    from audit.assessment.followup import verify
+    from audit.assessment.register import update_register
     from audit.report.xlsx import write_data_quality
 
     folder = AuditFolder(data.config.folder)
     write_json(folder.results, results_dict(data, kpis, assessment))
     write_data_quality(data, folder.data_quality_xlsx)
+    day = today or dt.date.today()
+    update_register(
+        folder.action_register,
+        data.config.audit.id,
+        register_entries(assessment, kpis, data.config, day),
+        verify(data.register, kpis, data.config),
+        day,
+    )
     return folder.results
 
 

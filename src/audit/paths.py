@@ -59,3 +59,8 @@ class AuditFolder:
     @property
     def findings_xlsx(self) -> Path:
         return self.root / "findings.xlsx"
+
+    @property
+    def action_register(self) -> Path:
+        """The site's action register, shared by its audits: ``audits/<site>/actions.xlsx``."""
+        return self.root.parent / "actions.xlsx"

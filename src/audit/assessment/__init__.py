@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from audit.assessment.actions import action_for
 from audit.assessment.checks import CHECKS, CLAUSES
+from audit.assessment.followup import followup
 from audit.data.dataset import AuditData
 from audit.results import Assessment, Conclusion, Finding, KpiTable
 
@@ -37,7 +38,7 @@ def conclude(findings: tuple[Finding, ...]) -> tuple[Conclusion, str]:
 
 
 def assess(data: AuditData, kpis: KpiTable) -> Assessment:
-    """Run every check, then number findings by grade and raise an action for each that needs one.
+    """Run every check and follow up earlier actions, then number findings by grade and raise an action for each that needs one.
 
     Args:
         data: the loaded audit data.
@@ -46,7 +47,7 @@ def assess(data: AuditData, kpis: KpiTable) -> Assessment:
     Returns:
         Findings (F-01 …, most severe first), actions (A-01 …) and the conclusion.
     """
-    drafts = [draft for check in CHECKS for draft in check.run(data, kpis)]
+    drafts = [draft for check in CHECKS for draft in check.run(data, kpis)] + followup(data, kpis)
     drafts.sort(key=lambda d: _ORDER[d.grade])
     findings = tuple(
         Finding(

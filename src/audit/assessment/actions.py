@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 from audit.assessment.checks import fmt
+from audit.assessment.register import Entry
 from audit.config import AuditConfig
-from audit.results import Action, Finding, KpiTable
+from audit.results import Action, Assessment, Finding, KpiTable
 
-__all__ = ["action_for", "OWNER_ROLES"]
+__all__ = ["action_for", "register_entries", "OWNER_ROLES"]
 
 #: data kind (or check) → the role that owns the action; names come from audit.yaml ``owners:``
 OWNER_ROLES = {
@@ -19,6 +20,8 @@ OWNER_ROLES = {
     "orders": "logistics",
     "lost_key_accounts": "sales",
     "monitoring_exists": "quality",
+    "actions_overdue": "quality",
+    "actions_not_effective": "quality",
 }
 
 _DESCRIPTIONS = {
@@ -36,12 +39,18 @@ _DESCRIPTIONS = {
     "analysis and feed the causes into the customer-satisfaction review.",
     "monitoring_exists": "Set up a method to obtain customers' views (survey, interviews or feedback forms), "
     "with a sampling plan that covers key accounts, and report the results to management review.",
+    "actions_overdue": "Complete or re-plan the {count} overdue action(s) from earlier audits (starting with {ids}) "
+    "with their owners, record the new dates in actions.xlsx, and review open actions monthly.",
+    "actions_not_effective": "Re-open the {count} action(s) closed without reaching their success measure ({ids}); "
+    "find why the measure did not move, revise the action, and close it only when the measure is met.",
 }
 
 _SUCCESS = {
     "complaints_overdue": "No complaint open beyond the SLA at the next audit",
     "lost_key_accounts": "Loss analysis on record for every lost key account",
     "monitoring_exists": "Survey responses from every key account in the next quarter",
+    "actions_overdue": "No action in the register past its due date at the next audit",
+    "actions_not_effective": "The success measure of each re-opened action met at the next audit",
 }
 
 
@@ -98,3 +107,44 @@ def action_for(finding: Finding, number: int, config: AuditConfig, kpis: KpiTabl
         else "Find the root cause, correct it, and check other processes for the same cause (ISO 9001 10.2)",
         verification="At the next audit: recompute the measure and check the records",
     )
+
+
+#: checks whose success measure is "none left": the KPI's target is 0 when audit.yaml sets none
+_ZERO_TARGET = {"complaints_overdue"}
+
+
+def register_entries(assessment: Assessment, kpis: KpiTable, config: AuditConfig, today: dt.date) -> tuple[Entry, ...]:
+    """The register rows for an audit's actions, with stable ids such as ``ACME-P1-2026-Q3/A-01``."""
+    info = config.audit
+    findings = {f.id: f for f in assessment.findings}
+    entries = []
+    for action in assessment.actions:
+        finding = findings[action.finding_id]
+        kpi = kpis.get(finding.kpi_id) if finding.kpi_id else None
+        target = kpi.target if kpi is not None else None
+        if kpi is not None and target is None:
+            target = 0.0 if finding.check in _ZERO_TARGET else kpi.previous if finding.check == "trend_decline" else None
+        entries.append(
+            Entry(
+                id=f"{info.id}/{action.id}",
+                raised_in=info.id,
+                period=info.period_label,
+                raised_on=info.audit_date,
+                finding_id=finding.id,
+                check=finding.check,
+                clause=finding.clauses,
+                grade=finding.grade,
+                description=action.description,
+                type=action.type,
+                owner_role=action.owner_role,
+                owner=action.owner,
+                due=action.due,
+                success_measure=action.success_measure,
+                kpi_id=kpi.id if kpi is not None and target is not None else "",
+                target=target,
+                baseline=kpi.value if kpi is not None else None,
+                status=action.status,
+                last_changed=today,
+            )
+        )
+    return tuple(entries)

@@ -33,6 +33,15 @@ CLAUSES: dict[str, tuple[str, str]] = {
         "Communication with customers shall include obtaining customer feedback relating to products and "
         "services, including customer complaints, and the organization shall act on it.",
     ),
+    "10.2.1": (
+        "8.5.2",
+        "When a nonconformity occurs, including any arising from complaints, the organization shall react to it, "
+        "evaluate the need for action to eliminate its causes, and implement any action needed.",
+    ),
+    "10.2.1 d": (
+        "8.5.2 f",
+        "The organization shall review the effectiveness of any corrective action taken.",
+    ),
 }
 
 SIGNIFICANCE = 0.05

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from typing import cast
+from typing import TYPE_CHECKING, cast
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -18,6 +18,9 @@ from audit.data.readers import ROW, RawTable, read_table, sha256_of
 from audit.data.schemas import SCORE_PREFIXES, Failure, cross_column_problems, failures
 from audit.exceptions import ConfigError, InputFileError, TooManyInvalidRows
 from audit.results import Problem, SourceInfo
+
+if TYPE_CHECKING:
+    from audit.assessment.register import Register
 
 __all__ = ["AuditData", "load_audit", "load_kind", "over_threshold", "history_periods", "HISTORY_QUARTERS"]
 
@@ -40,6 +43,8 @@ class AuditData:
             headers, cells as read, ``_row``); nothing is dropped unseen.
         sources: one entry per input file.
         timings: seconds spent reading and validating, per kind.
+        register: the site's action register (``audits/<site>/actions.xlsx``) as found
+            before this audit, or None for a site's first audit.
     """
 
     config: AuditConfig
@@ -49,6 +54,7 @@ class AuditData:
     quarantine: dict[str, pd.DataFrame] = field(default_factory=dict)
     sources: tuple[SourceInfo, ...] = ()
     timings: dict[str, float] = field(default_factory=dict)
+    register: Register | None = None
 
     def has(self, kind: str) -> bool:
         """Whether the kind was supplied (it may still have no rows in the period)."""
@@ -306,7 +312,8 @@ def load_audit(folder: Path | str, *, strict: bool = True) -> AuditData:
 
     Raises:
         ConfigError: audit.yaml is missing or invalid.
-        InputFileError: a file is missing, unreadable, empty or lacks a mapped column.
+        InputFileError: a file is missing, unreadable, empty or lacks a mapped column, or the
+            action register cannot be read.
         TooManyInvalidRows: a kind has more invalid rows than ``validation.max_invalid_pct``.
 
     Example:
@@ -334,4 +341,8 @@ def load_audit(folder: Path | str, *, strict: bool = True) -> AuditData:
         timings[kind] = time.perf_counter() - started
     if not sources:
         raise ConfigError(f"{config.folder / 'audit.yaml'}: 'data:' names no input files; add at least surveys")
-    return AuditData(config, frames, history, tuple(problems), quarantine, tuple(sources), timings)
+    from audit.assessment.register import read_register  # here: audit.assessment imports this module
+    from audit.paths import AuditFolder
+
+    register = read_register(AuditFolder(config.folder).action_register)
+    return AuditData(config, frames, history, tuple(problems), quarantine, tuple(sources), timings, register)

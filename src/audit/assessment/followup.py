@@ -1,0 +1,113 @@
+"""Follow-up of earlier audits' actions from the action register (ISO 9001:2015 10.2.1).
+
+Two checks: actions still open or in progress past their due date at the audit date
+(``actions_overdue``, minor, 10.2.1 / 2008 8.5.2), and closed actions whose success
+measure is not met in this audit's KPIs (``actions_not_effective``, minor, 10.2.1 d /
+2008 8.5.2 f). :func:`verify` gives the verdict on each closed action; the register
+records it.
+
+Example:
+    >>> verify(data.register, kpis, data.config)["ACME-P1-2026-Q3/A-02"].verdict   # doctest: +SKIP
+    'effective'
+"""
+
+from __future__ import annotations
+
+from audit.assessment.checks import Draft, fmt
+from audit.assessment.register import Entry, Register, Verification
+from audit.config import AuditConfig
+from audit.data.dataset import AuditData
+from audit.results import KpiTable
+
+__all__ = ["earlier_actions", "verify", "followup"]
+
+
+def earlier_actions(register: Register | None, config: AuditConfig) -> list[Entry]:
+    """The register's actions raised before this audit (not by it, nor by a later one)."""
+    if register is None:
+        return []
+    info = config.audit
+    return [
+        e
+        for e in register.entries
+        if e.raised_in != info.id and (e.raised_on is None or e.raised_on < info.audit_date)
+    ]
+
+
+def _needs_verdict(entry: Entry, audit_id: str) -> bool:
+    """Closed, and not already found effective by another audit (not effective is judged again)."""
+    return entry.status == "closed" and not (entry.verification == "effective" and entry.verified_in not in {"", audit_id})
+
+
+def verify(register: Register | None, kpis: KpiTable, config: AuditConfig) -> dict[str, Verification]:
+    """The verdict on each closed earlier action, by recomputing its success measure.
+
+    The action's KPI in this audit against the target recorded when it was raised: met →
+    effective; missed → not effective; KPI not computed or no numeric target → not yet
+    verified. An action an earlier audit found effective keeps that verdict; one found not
+    effective is judged again at each audit while it stays closed.
+
+    Returns:
+        Verification by action id, for the closed actions this audit judged.
+    """
+    out = {}
+    for entry in earlier_actions(register, config):
+        if not _needs_verdict(entry, config.audit.id):
+            continue
+        kpi = kpis.get(entry.kpi_id) if entry.kpi_id else None
+        if kpi is None or kpi.value is None or entry.target is None:
+            why = "it has no numeric success measure" if not entry.kpi_id or entry.target is None else f"{entry.kpi_id} was not computed"
+            out[entry.id] = Verification(entry.id, "not yet verified", None, f"{entry.id} cannot be verified from the data: {why}.")
+            continue
+        met = kpi.value >= entry.target if kpi.higher_is_better else kpi.value <= entry.target
+        sign = "≥" if kpi.higher_is_better else "≤"
+        reason = (
+            f"{entry.id} (closed{f' on {entry.closed_on:%d %b %Y}' if entry.closed_on else ''}) aimed at "
+            f"{kpi.label} {sign} {fmt(entry.target, kpi.unit)}; it is {fmt(kpi.value, kpi.unit)} in {config.audit.period_label}"
+            + (f" (baseline {fmt(entry.baseline, kpi.unit)})" if entry.baseline is not None else "")
+        )
+        out[entry.id] = Verification(entry.id, "effective" if met else "not effective", kpi.value, reason)
+    return out
+
+
+def followup(data: AuditData, kpis: KpiTable) -> list[Draft]:
+    """Findings on earlier actions: overdue ones, and closed ones that did not work."""
+    config = data.config
+    earlier = earlier_actions(data.register, config)
+    day = config.audit.audit_date
+    drafts = []
+    overdue = sorted((e for e in earlier if e.is_open and e.due is not None and e.due < day), key=lambda e: (e.due, e.id))
+    if overdue:
+        listed = "; ".join(f"{e.id} due {e.due:%d %b %Y}, {e.status}, owner {e.owner or 'not named'}" for e in overdue[:8])
+        more = f"; and {len(overdue) - 8} more" if len(overdue) > 8 else ""
+        oldest = (day - overdue[0].due).days if overdue[0].due else 0
+        drafts.append(
+            Draft(
+                check="actions_overdue",
+                clause="10.2.1",
+                grade="minor",
+                title=f"{len(overdue)} action{'s' if len(overdue) > 1 else ''} from earlier audits overdue",
+                evidence=f"At the audit date, {day:%d %b %Y}, the action register held {len(overdue)} action(s) from "
+                f"earlier audits still open past their due date: {listed}{more}. The oldest was {oldest} days overdue.",
+                gap="Actions the organisation decided on to deal with nonconformities and risks were not implemented "
+                "within the time it set itself.",
+                figures={"overdue": len(overdue), "oldest_days": oldest},
+                evidence_ids=tuple(e.id for e in overdue),
+            )
+        )
+    failed = [v for v in verify(data.register, kpis, config).values() if v.verdict == "not effective"]
+    if failed:
+        drafts.append(
+            Draft(
+                check="actions_not_effective",
+                clause="10.2.1 d",
+                grade="minor",
+                title=f"{len(failed)} closed action{'s' if len(failed) > 1 else ''} did not achieve the success measure",
+                evidence="; ".join(v.reason for v in failed) + ".",
+                gap="The actions were closed without their effectiveness being achieved: the success measure set "
+                "when they were raised is still not met.",
+                figures={"not_effective": len(failed)},
+                evidence_ids=tuple(v.action_id for v in failed),
+            )
+        )
+    return drafts
