@@ -27,7 +27,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> RunResult:
 
 def test_outputs_and_results_json(run: RunResult) -> None:
     root = run.folder.root
-    for name in ("audit.ipynb", "report.html", "report.pdf", "results.json", "manifest.json", "data_quality.xlsx"):
+    for name in ("audit.ipynb", "report.html", "report.pdf", "results.json", "manifest.json", "data_quality.xlsx", "findings.xlsx"):
         assert (root / name).stat().st_size > 0, name
     assert not list(root.glob(".*partial*"))
     # the site's action register, beside the audit folder, holds this audit's actions

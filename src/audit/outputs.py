@@ -62,7 +62,7 @@ def results_dict(data: AuditData, kpis: KpiTable, assessment: Assessment) -> dic
 
 
 def save_results(data: AuditData, kpis: KpiTable, assessment: Assessment, *, today: dt.date | None = None) -> Path:
-    """Write results.json and data_quality.xlsx, then update the site's action register.
+    """Write results.json, findings.xlsx and data_quality.xlsx, then update the site's action register.
 
     The register (``audits/<site>/actions.xlsx``) gets this audit's new actions and the
     verdicts on earlier closed actions (see docs/assessment.md, "Action register").
@@ -76,10 +76,12 @@ def save_results(data: AuditData, kpis: KpiTable, assessment: Assessment, *, tod
     from audit.assessment.actions import register_entries
     from audit.assessment.followup import verify
     from audit.assessment.register import update_register
+    from audit.report.findings_xlsx import write_findings
     from audit.report.xlsx import write_data_quality
 
     folder = AuditFolder(data.config.folder)
     write_json(folder.results, results_dict(data, kpis, assessment))
+    write_findings(data, kpis, assessment, folder.findings_xlsx)
     write_data_quality(data, folder.data_quality_xlsx)
     day = today or dt.date.today()
     update_register(

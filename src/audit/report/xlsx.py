@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
     from audit.data.dataset import AuditData
 
-__all__ = ["write_data_quality", "write_sheet", "save_atomic"]
+__all__ = ["write_data_quality", "write_sheet", "save_atomic", "problem_rows", "PROBLEM_HEADER"]
 
 #: Excel's limit on the characters in one cell
 MAX_CELL = 32_767
@@ -47,8 +47,25 @@ def _cell(sheet: WriteOnlyWorksheet, value: Any) -> Any:
     return cell
 
 
+def _styled(sheet: WriteOnlyWorksheet, cell: Any, fill: Any) -> Any:
+    """``cell`` (a value or a WriteOnlyCell) with a background fill."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import Cell
+
+    if not isinstance(cell, Cell):
+        cell = WriteOnlyCell(sheet, value=cell)
+    cell.fill = fill
+    return cell
+
+
 def write_sheet(
-    book: Any, title: str, header: Sequence[str], rows: Iterable[Sequence[Any]], *, widths: Sequence[int] = ()
+    book: Any,
+    title: str,
+    header: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    widths: Sequence[int] = (),
+    fills: Sequence[str | None] = (),
 ) -> None:
     """Append a sheet with a bold, frozen, filterable header row.
 
@@ -58,6 +75,7 @@ def write_sheet(
         header: column titles.
         rows: the values; text is never read as a formula.
         widths: column widths in characters; guessed from the header and the first rows when absent.
+        fills: a background colour (hex RGB) per row, or None for none.
     """
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -82,8 +100,13 @@ def write_sheet(
         cell.font, cell.fill, cell.alignment = bold, fill, Alignment(wrap_text=True, vertical="top")
         titles.append(cell)
     sheet.append(titles)
-    for row in rows:
-        sheet.append([_cell(sheet, v) for v in row])
+    for index, row in enumerate(rows):
+        cells = [_cell(sheet, v) for v in row]
+        colour = fills[index] if index < len(fills) else None
+        if colour:
+            fill = PatternFill("solid", fgColor=colour)
+            cells = [_styled(sheet, c, fill) for c in cells]
+        sheet.append(cells)
 
 
 def save_atomic(book: Any, path: Path) -> Path:
@@ -100,6 +123,12 @@ def save_atomic(book: Any, path: Path) -> Path:
 
 
 PROBLEM_HEADER = ("Kind", "File", "Sheet", "Row", "Column", "Value", "Rule", "Row quarantined", "What to do")
+PROBLEM_WIDTHS = (11, 28, 12, 7, 22, 22, 18, 11, 90)
+
+
+def problem_rows(problems: Iterable[Problem]) -> Iterable[list[Any]]:
+    """The Problems sheet's rows (shared by data_quality.xlsx and findings.xlsx)."""
+    return (_problem_row(p) for p in problems)
 
 
 def _problem_row(p: Problem) -> list[Any]:
@@ -138,7 +167,7 @@ def write_data_quality(data: AuditData, path: Path) -> Path:
             for s in data.sources
         ],
     )  # fmt: skip
-    write_sheet(book, "Problems", PROBLEM_HEADER, (_problem_row(p) for p in data.problems), widths=(11, 28, 12, 7, 22, 22, 18, 11, 90))
+    write_sheet(book, "Problems", PROBLEM_HEADER, problem_rows(data.problems), widths=PROBLEM_WIDTHS)
     for kind, rows in data.quarantine.items():
         if rows.empty:
             continue

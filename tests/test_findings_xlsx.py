@@ -1,0 +1,43 @@
+"""findings.xlsx: the sheets people filter in Excel, coloured by grade, with data kept as text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+
+from audit import assess, compute_kpis, load_audit
+from audit.report.findings_xlsx import GRADE_COLOURS, write_findings
+from conftest import replace_in
+
+EVIL = '=HYPERLINK("http://x","y")'
+
+
+def test_findings_workbook_sheets_colours_and_text(tiny: Path) -> None:
+    replace_in(tiny / "audit.yaml", "owners:", "validation: {max_invalid_pct: 50}\nowners:")
+    replace_in(tiny / "complaints.csv", "Motor noise", "@SUM(1)")
+    replace_in(tiny / "returns.csv", "R2,O05,K5,2026-08-10,1,", f'R2,O05,K5,2026-08-10,"{EVIL.replace(chr(34), chr(34) * 2)}",')
+    data = load_audit(tiny)
+    kpis = compute_kpis(data)
+    assessment = assess(data, kpis)
+    path = write_findings(data, kpis, assessment, tiny / "findings.xlsx")
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == ["Summary", "KPIs", "Findings", "Actions", "Data quality", "Evidence"]
+    for sheet in book.worksheets:
+        assert sheet.freeze_panes == "A2", sheet.title
+        assert sheet["A1"].font.bold
+    findings = book["Findings"]
+    ids = [row[0].value for row in findings.iter_rows(min_row=2)]
+    assert ids == [f.id for f in assessment.findings] and ids
+    for row, finding in zip(findings.iter_rows(min_row=2), assessment.findings):
+        colour = GRADE_COLOURS[finding.grade]
+        assert (row[1].fill.fgColor.rgb[-6:] if colour else None) == colour
+    actions = [row[0].value for row in book["Actions"].iter_rows(min_row=2)]
+    assert actions == [a.id for a in assessment.actions]
+    kpi_ids = {row[0].value for row in book["KPIs"].iter_rows(min_row=2)}
+    assert {"csat_mean", "nps", "otif_pct"} <= kpi_ids
+    # the value that looks like a formula is text in the Data quality sheet
+    cells = [c for row in book["Data quality"].iter_rows() for c in row if c.value == EVIL]
+    assert cells and all(c.data_type == "s" for c in cells)
+    evidence = [(r[0].value, r[2].value) for r in book["Evidence"].iter_rows(min_row=2)]
+    assert evidence and evidence == [(f.id, i) for f in assessment.findings for i in f.evidence_ids]
