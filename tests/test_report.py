@@ -409,6 +409,15 @@ def test_export_html_keeps_only_tagged_report_outputs(
     assert_no_raw_markup(html)
 
 
+def test_draft_watermark_until_finalised(tmp_path: Path, data: AuditData, kpis: KpiTable, assessment: Assessment) -> None:
+    from audit.report.html import export_html
+
+    notebook = make_notebook(tmp_path / "audit.ipynb", render_section("summary", data, kpis, assessment))
+    body = export_html(notebook).split("</style>")[1]
+    assert body.count('class="watermark"') == 1 and ">DRAFT</div>" in body
+    assert "watermark" not in export_html(notebook, draft=False).split("</style>")[1]
+
+
 # --------------------------------------------------------------------------- PDF
 
 

@@ -21,11 +21,12 @@ __all__ = ["export_html", "standalone_html", "report_css"]
 TEMPLATE_NAME = REPORT_TEMPLATE_DIR.name
 
 
-def export_html(notebook: Path) -> str:
+def export_html(notebook: Path, *, draft: bool = True) -> str:
     """The report HTML of an executed audit notebook.
 
     Args:
         notebook: the executed notebook (``audit.ipynb``).
+        draft: mark every page "DRAFT" (until the audit is finalised and issued).
 
     Returns:
         A complete HTML document with the CSS inlined.
@@ -42,7 +43,8 @@ def export_html(notebook: Path) -> str:
         template_name=TEMPLATE_NAME,
         extra_template_basedirs=[str(REPORT_TEMPLATE_DIR.parent)],
     )
-    body, _ = exporter.from_notebook_node(node, resources={"metadata": {"name": Path(notebook).stem}})
+    resources = {"metadata": {"name": Path(notebook).stem}, "draft": draft}
+    body, _ = exporter.from_notebook_node(node, resources=resources)
     return str(body)
 
 
