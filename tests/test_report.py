@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -551,3 +552,30 @@ def test_every_section_renders_from_a_bare_audit(tmp_path: Path) -> None:
     assert "2026-01-15 to 2026-03-31" in html
     assert "No KPIs could be computed" in html and "No findings were raised." in html
     assert "No data files were read." in html
+
+
+def test_follow_up_of_previous_actions(data: AuditData, kpis: KpiTable, assessment: Assessment) -> None:
+    import dataclasses
+
+    from audit.assessment.register import Entry, Register
+
+    first = render_section("follow_up", data, kpis, assessment)
+    assert "6 Follow-up of previous actions" in first and "first audit of the site" in first
+    earlier = dict(raised_in="ACME-2026-Q2", raised_on=dt.date(2026, 7, 10), kpi_id="csat_mean")
+    register = Register(
+        Path("actions.xlsx"),
+        (
+            # closed, and CSAT 3.98 now misses the 4.0 it aimed at → not effective
+            Entry("ACME-2026-Q2/A-01", **earlier, target=4.0, status="closed", description=EVIL),
+            # closed, and 3.98 meets the 3.9 aimed at → effective
+            Entry("ACME-2026-Q2/A-02", **earlier, target=3.9, status="closed"),
+            # open past its due date at the audit date (15 Oct 2026) → overdue
+            Entry("ACME-2026-Q2/A-03", **earlier, due=dt.date(2026, 9, 30), status="in progress"),
+            Entry("ACME-2026-Q2/A-04", **earlier, due=dt.date(2026, 12, 31), status="open"),
+        ),
+    )
+    html = render_section("follow_up", dataclasses.replace(data, register=register), kpis, assessment)
+    results = re.findall(r"<strong>([^<]+)</strong>", html)
+    assert results == ["not effective", "effective", "overdue", "open"]
+    assert "4 actions raised by earlier audits" in html
+    assert EVIL not in html and "&lt;" in html  # descriptions are text

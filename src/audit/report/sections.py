@@ -53,7 +53,8 @@ SECTIONS: dict[str, str] = {
     "results": "3 Results",
     "findings": "4 Findings",
     "actions": "5 Improvement action plan",
-    "conclusions": "6 Conclusions",
+    "follow_up": "6 Follow-up of previous actions",
+    "conclusions": "7 Conclusions",
     "appendix_data_quality": "Appendix A Data quality",
     "appendix_methodology": "Appendix B Methodology and formulas",
 }
@@ -513,6 +514,35 @@ def _actions(data: AuditData, kpis: KpiTable, assessment: Assessment) -> dict[st
     return {"actions": list(assessment.actions), "action_sentence": _action_sentence(assessment)}
 
 
+def _follow_up(data: AuditData, kpis: KpiTable, assessment: Assessment) -> dict[str, Any]:
+    """Earlier audits' actions from the site's register: status, and the verdict of this audit."""
+    from audit.assessment.followup import earlier_actions, verify
+
+    config = data.config
+    day = config.audit.audit_date
+    verdicts = verify(data.register, kpis, config)
+    rows = []
+    for entry in earlier_actions(data.register, config):
+        judged = verdicts.get(entry.id)
+        overdue = entry.is_open and entry.due is not None and entry.due < day
+        result: str
+        if judged is not None:
+            result, reason = judged.verdict, judged.reason
+        elif overdue:
+            result, reason = "overdue", f"due {entry.due:%d %b %Y}, still {entry.status}"
+        elif entry.status == "closed":
+            result, reason = entry.verification, f"verified in {entry.verified_in}" if entry.verified_in else ""
+        else:
+            result, reason = entry.status, ""
+        rows.append({"entry": entry, "result": result, "reason": reason})
+    counts = Counter(r["result"] for r in rows)
+    return {
+        "rows": rows,
+        "register": data.register is not None,
+        "counts": sorted(counts.items(), key=lambda item: -item[1]),
+    }
+
+
 def _conclusions(data: AuditData, kpis: KpiTable, assessment: Assessment) -> dict[str, Any]:
     findings = assessment.findings
     nc = [f for f in findings if f.grade in {"major", "minor"}]
@@ -578,6 +608,7 @@ _BUILDERS: dict[str, Callable[[Any, KpiTable, Assessment], dict[str, Any]]] = {
     "results": _results,
     "findings": _findings,
     "actions": _actions,
+    "follow_up": _follow_up,
     "conclusions": _conclusions,
     "appendix_data_quality": _appendix_data_quality,
     "appendix_methodology": _appendix_methodology,
