@@ -105,3 +105,45 @@ def test_cli_config_error_exit_2(tiny: Path) -> None:
     done = subprocess.run([*CLI, "run", "--quiet", str(tiny)], capture_output=True, text=True)
     assert (done.returncode, done.stderr.count("\n")) == (2, 1)
     assert "unknown key 'audit.sight'" in done.stderr
+
+
+@pytest.mark.skipif(PDFTOTEXT is None, reason="pdftotext not installed (apt-get install poppler-utils)")
+def test_hostile_complaint_text_is_literal_text_everywhere(tiny: Path) -> None:
+    import socket
+    import threading
+
+    import openpyxl
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)
+    server.settimeout(0.2)
+    port = server.getsockname()[1]
+    hits: list[object] = []
+    stop = threading.Event()
+
+    def listen() -> None:
+        while not stop.is_set():
+            try:
+                hits.append(server.accept())
+            except OSError:
+                continue
+
+    hostile = f'<img src="http://127.0.0.1:{port}/x.png"> <b>bold</b> =HYPERLINK("http://x","y")'
+    # C5 is the overdue complaint, so its record is evidence in the report and in findings.xlsx
+    replace_in(tiny / "complaints.csv", "Motor noise", '"' + hostile.replace('"', '""') + '"')
+    thread = threading.Thread(target=listen, daemon=True)
+    thread.start()
+    try:
+        result = run_audit(tiny, progress=False)
+    finally:
+        stop.set()
+        thread.join(2)
+        server.close()
+    assert hits == []
+    # compared without white space: the PDF may wrap the long text anywhere
+    text = "".join(subprocess.run([PDFTOTEXT, str(result.pdf), "-"], capture_output=True, text=True, check=True).stdout.split())
+    assert "".join(hostile.split()) in text
+    book = openpyxl.load_workbook(result.folder.findings_xlsx)
+    cells = [c for row in book["Evidence"].iter_rows() for c in row if c.value == hostile]
+    assert cells and all(c.data_type == "s" for c in cells)

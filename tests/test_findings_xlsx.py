@@ -39,5 +39,9 @@ def test_findings_workbook_sheets_colours_and_text(tiny: Path) -> None:
     # the value that looks like a formula is text in the Data quality sheet
     cells = [c for row in book["Data quality"].iter_rows() for c in row if c.value == EVIL]
     assert cells and all(c.data_type == "s" for c in cells)
-    evidence = [(r[0].value, r[2].value) for r in book["Evidence"].iter_rows(min_row=2)]
+    evidence = [(r[0].value, r[3].value) for r in book["Evidence"].iter_rows(min_row=2)]
     assert evidence and evidence == [(f.id, i) for f in assessment.findings for i in f.evidence_ids]
+    # the record behind the overdue complaint, with its text kept as text
+    (c5,) = [r for r in book["Evidence"].iter_rows(min_row=2) if r[3].value == "C5"]
+    assert (c5[2].value, c5[5].value, c5[5].data_type) == ("complaints", "@SUM(1)", "s")
+    assert "received_on: 2026-09-01" in c5[4].value

@@ -10,6 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import pandas as pd
+
+from audit.report.evidence import evidence_records
 from audit.report.xlsx import PROBLEM_HEADER, PROBLEM_WIDTHS, problem_rows, save_atomic, write_sheet
 from audit.results import GRADES, Assessment, KpiTable
 
@@ -27,6 +30,18 @@ GRADE_COLOURS = {
     "good_practice": "D5ECD4",
     "conforming": None,
 }
+
+
+def _text(value: Any) -> str:
+    """A record's cell as text: dates as yyyy-mm-dd, blanks empty."""
+    if value is None or value is pd.NaT or (isinstance(value, float) and value != value):
+        return ""
+    return f"{value:%Y-%m-%d}" if hasattr(value, "strftime") else str(value)
+
+
+def grade_key(label: str) -> str:
+    """The grade id of a grade label (``Minor nonconformity`` → ``minor``)."""
+    return next((grade for grade, text in GRADES.items() if text == label), "")
 
 
 def _round(value: float | None, digits: int = 4) -> float | None:
@@ -100,11 +115,21 @@ def write_findings(data: AuditData, kpis: KpiTable, assessment: Assessment, path
         fills=[GRADE_COLOURS.get(grade_of.get(a.finding_id, "")) for a in assessment.actions],
     )  # fmt: skip
     write_sheet(book, "Data quality", PROBLEM_HEADER, problem_rows(data.problems), widths=PROBLEM_WIDTHS)
+    evidence: list[tuple[Any, ...]] = []
+    for f in assessment.findings:
+        records = evidence_records(data, f.evidence_ids) if f.evidence_ids else None
+        found = {row[0]: row for row in records.rows} if records else {}
+        for ident in dict.fromkeys(f.evidence_ids):
+            row = found.get(ident)
+            details = "; ".join(f"{h}: {_text(v)}" for h, v in zip(records.header[1:-1], row[1:-1])) if records and row else ""
+            text = _text(row[-1]) if records and row and len(row) > 1 else ""
+            evidence.append((f.id, GRADES[f.grade], records.kind if records and row else "", ident, details, text))
     write_sheet(
         book,
         "Evidence",
-        ("Finding", "Grade", "Evidence id"),
-        [(f.id, GRADES[f.grade], ident) for f in assessment.findings for ident in f.evidence_ids],
-        widths=(9, 16, 30),
+        ("Finding", "Grade", "Kind", "Evidence id", "Record", "Text"),
+        evidence,
+        widths=(9, 16, 11, 22, 70, 80),
+        fills=[GRADE_COLOURS.get(grade_key(row[1])) for row in evidence],
     )
     return save_atomic(book, path)

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import re
 
 import jinja2
+import pandas as pd
 from markupsafe import Markup
 
 from audit import charts
@@ -57,7 +58,9 @@ SECTIONS: dict[str, str] = {
     "conclusions": "7 Conclusions",
     "appendix_data_quality": "Appendix A Data quality",
     "appendix_methodology": "Appendix B Methodology and formulas",
+    "appendix_evidence": "Appendix C Evidence",
 }
+
 
 #: KPIs always shown on the executive scorecard (with every KPI that has a target)
 HEADLINE_KPIS = (
@@ -74,6 +77,8 @@ HEADLINE_KPIS = (
 MAX_PROBLEMS_SHOWN = 25
 #: most evidence ids quoted under a finding
 MAX_EVIDENCE_IDS = 20
+#: most rows of an evidence list in Appendix C; all of them are in findings.xlsx
+MAX_EVIDENCE_ROWS = 25
 
 _KIND_LABELS = {
     "surveys": "Survey responses",
@@ -586,6 +591,39 @@ def _appendix_data_quality(data: AuditData, kpis: KpiTable, assessment: Assessme
     }
 
 
+def _evidence_cell(value: Any) -> str:
+    if value is None or (isinstance(value, float) and value != value) or value is pd.NaT:
+        return "–"
+    if hasattr(value, "strftime"):
+        return f"{value:%Y-%m-%d}"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def _appendix_evidence(data: AuditData, kpis: KpiTable, assessment: Assessment) -> dict[str, Any]:
+    """Per finding, the rows behind it (first 25), found by id in the period's data."""
+    from audit.report.evidence import evidence_records
+
+    lists = []
+    for finding in assessment.findings:
+        if not finding.evidence_ids:
+            continue
+        wanted = list(dict.fromkeys(finding.evidence_ids))
+        records = evidence_records(data, wanted)
+        table = None
+        if records is not None:
+            rows = [[_evidence_cell(v) for v in row] for row in records.rows[:MAX_EVIDENCE_ROWS]]
+            table = {"header": records.header, "rows": rows}
+        lists.append({
+            "finding": finding,
+            "table": table,
+            "ids": wanted[:MAX_EVIDENCE_ROWS],
+            "more": max(len(wanted) - MAX_EVIDENCE_ROWS, 0),
+        })  # fmt: skip
+    return {"lists": lists}
+
+
 def _appendix_methodology(data: AuditData, kpis: KpiTable, assessment: Assessment) -> dict[str, Any]:
     config = data.config
     scale = config.data.surveys.scale_of("overall") if config.data.surveys is not None else None
@@ -612,4 +650,5 @@ _BUILDERS: dict[str, Callable[[Any, KpiTable, Assessment], dict[str, Any]]] = {
     "conclusions": _conclusions,
     "appendix_data_quality": _appendix_data_quality,
     "appendix_methodology": _appendix_methodology,
+    "appendix_evidence": _appendix_evidence,
 }
