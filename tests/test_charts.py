@@ -90,7 +90,7 @@ def test_gap_bars_label_the_sign_convention() -> None:
 def test_chinese_labels_raise_no_glyph_warning(monkeypatch: pytest.MonkeyPatch) -> None:
     # Force a font without Chinese glyphs: matplotlib's missing-glyph warning must stay
     # inside the chart module (pytest turns any escaping warning into an error).
-    monkeypatch.setattr(charts, "_font_families", lambda: ("DejaVu Sans",))
+    monkeypatch.setattr(charts._base, "_font_families", lambda: ("DejaVu Sans",))
     svg = charts.pareto_svg((("交付延迟", 12.0), ("产品质量", 8.0)), "投诉类别")
     assert "交付延迟" in texts(svg)
 
@@ -125,7 +125,7 @@ def test_naming_groups_are_unwrapped_and_others_kept() -> None:
         '   <g id="line">\n    <path d="M 0 0"/>\n   </g>\n  </g>\n  <g>\n   <text>x</text>\n  </g>\n'
         ' </g>\n</svg>\n'
     )
-    lean = charts._unwrap_named_groups(svg)
+    lean = charts._base._unwrap_named_groups(svg)
     root = parse(lean)
     assert [child.tag for child in root] == [f"{SVG}g", f"{SVG}text"]
     assert root[0].get("clip-path") == "url(#p1)" and root[0][0].tag == f"{SVG}path"
