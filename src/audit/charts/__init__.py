@@ -18,6 +18,9 @@ Example:
 
 from audit.charts._base import inline_svg, no_data_svg
 from audit.charts.bars import gap_bars_svg, pareto_svg
+from audit.charts.complaints import p_chart_svg, resolution_svg
+from audit.charts.heatmap import segment_heatmap_svg
+from audit.charts.survey import ipa_svg, nps_composition_svg, radar_svg
 from audit.charts.trend import csat_trend_svg, kpi_trend_svg
 
 __all__ = [
@@ -25,6 +28,12 @@ __all__ = [
     "kpi_trend_svg",
     "pareto_svg",
     "gap_bars_svg",
+    "radar_svg",
+    "ipa_svg",
+    "nps_composition_svg",
+    "p_chart_svg",
+    "resolution_svg",
+    "segment_heatmap_svg",
     "no_data_svg",
     "inline_svg",
 ]

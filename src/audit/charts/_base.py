@@ -190,9 +190,19 @@ def _label(value: float, unit: str) -> str:
     return text.replace("-", "−")
 
 
-def _legend_beside_title(ax: Any, handles: list[Any]) -> None:
-    """The legend above the plot's top right corner, on the line of the left-hand title."""
-    ax.legend(handles, [str(h.get_label()) for h in handles], loc="lower right",
+def _legend_beside_title(ax: Any, handles: list[Any], below: bool = False) -> None:
+    """The legend above the plot's top right corner, on the line of the left-hand title.
+
+    With ``below``, the legend takes a line of its own between the title and the plot
+    (for legends too wide to share the title's line); call it after ``set_title``.
+    """
+    labels = [str(h.get_label()) for h in handles]
+    if below:
+        ax.set_title(ax.get_title(loc="left"), loc="left", pad=20)
+        ax.legend(handles, labels, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=len(handles),
+                  borderaxespad=0.2, handlelength=2.2, columnspacing=1.2)
+        return
+    ax.legend(handles, labels, loc="lower right",
               bbox_to_anchor=(1.0, 1.0), ncols=len(handles), borderaxespad=0.2,
               handlelength=2.2, columnspacing=1.2)
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 from audit.charts._base import (
     INK,
+    LIGHT,
     TARGET,
     History,
     _drawing,
@@ -21,7 +23,13 @@ from audit.charts._base import (
 __all__ = ["csat_trend_svg", "kpi_trend_svg"]
 
 
-def _trend(history: History, target: float | None, title: str, ylabel: str, unit: str) -> str:
+#: a 95% confidence interval per period: (low, high), None where unknown
+Band = Sequence[tuple[float | None, float | None]]
+
+
+def _trend(
+    history: History, target: float | None, title: str, ylabel: str, unit: str, band: Band | None = None
+) -> str:
     points = [(str(period), value) for period, value in history]
     if not any(v is not None and _finite(v) for _, v in points):
         return no_data_svg(f"No data for {title.lower()}")
@@ -33,6 +41,12 @@ def _trend(history: History, target: float | None, title: str, ylabel: str, unit
         ax = fig.add_subplot()
         xs = list(range(len(points)))
         ys = [float(v) if v is not None and _finite(v) else math.nan for _, v in points]  # NaN: a gap
+        lows, highs = _band(band, ys)
+        if any(math.isfinite(lo) for lo in lows):
+            # a light band joins the intervals; whiskers show each one, even a lone point's
+            ax.fill_between(xs, lows, highs, color=LIGHT, alpha=0.45, linewidth=0, label="95% CI")
+            ax.errorbar(xs, ys, yerr=[[y - lo for y, lo in zip(ys, lows)], [hi - y for y, hi in zip(ys, highs)]],
+                        fmt="none", ecolor=TARGET, elinewidth=0.8, capsize=3, capthick=0.8)
         # markers show even a point whose neighbours are missing
         ax.plot(xs, ys, color=INK, linewidth=1.6, marker="o", markersize=4.5, label=ylabel)
         for i, y in enumerate(ys):
@@ -47,7 +61,7 @@ def _trend(history: History, target: float | None, title: str, ylabel: str, unit
             ax.set_xlim(-0.5, 0.5)
         else:
             ax.set_xlim(-0.3, len(points) - 0.7)
-        values = [y for y in ys if math.isfinite(y)] + ([goal] if goal is not None else [])
+        values = [y for y in ys + lows + highs if math.isfinite(y)] + ([goal] if goal is not None else [])
         low, high = min(values), max(values)
         pad = max((high - low) * 0.25, abs(high) * 0.02, 0.05)
         ax.set_ylim(low - pad, high + pad * 1.6)
@@ -58,18 +72,32 @@ def _trend(history: History, target: float | None, title: str, ylabel: str, unit
         return _to_svg(fig)
 
 
-def csat_trend_svg(history: History, target: float | None) -> str:
-    """Mean customer satisfaction per period, with the target as a dashed line.
+def _band(band: Band | None, ys: list[float]) -> tuple[list[float], list[float]]:
+    """The band's limits per point as floats, NaN where the point or its interval is unknown."""
+    lows, highs = [math.nan] * len(ys), [math.nan] * len(ys)
+    for i, (low, high) in enumerate(list(band or ())[: len(ys)]):
+        if low is None or high is None or not math.isfinite(ys[i]):
+            continue
+        lo, hi = float(low), float(high)
+        if math.isfinite(lo) and math.isfinite(hi) and lo <= ys[i] <= hi:
+            lows[i], highs[i] = lo, hi
+    return lows, highs
+
+
+def csat_trend_svg(history: History, target: float | None, band: Band | None = None) -> str:
+    """Mean customer satisfaction per period, with its 95% CI band and the target as a dashed line.
 
     Args:
         history: (period label, CSAT mean or None) per period, oldest first; a None
             leaves a gap in the line.
         target: the CSAT target, or None.
+        band: (CI low, CI high) per period, in the order of ``history``; drawn as a light
+            band with whiskers where known (an interval not around its mean is ignored).
 
     Returns:
         SVG text; a "no data" placeholder when no period has a value.
     """
-    return _trend(history, target, "Customer satisfaction (CSAT mean) per period", "CSAT mean", "score")
+    return _trend(history, target, "CSAT mean per period", "CSAT mean", "score", band)
 
 
 def kpi_trend_svg(history: History, target: float | None, label: str, unit: str) -> str:
