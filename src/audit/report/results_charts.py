@@ -290,7 +290,8 @@ def _segments_reading(cells: Sequence[SegmentCell], columns: Sequence[tuple[str,
     kpi_id, label, higher, unit = columns[0]
     solid = [c for c in shown if c.kpi_id == kpi_id and not c.small_n]
     caution = (
-        f"{small} of {len(shown)} cells rest on fewer than {small_n} observations and are hatched"
+        f"{small} of {len(shown)} cells {'rests' if small == 1 else 'rest'} on fewer than {small_n} observations "
+        f"and {'is' if small == 1 else 'are'} hatched"
         if small else f"every cell rests on at least {small_n} observations"
     )
     if len(solid) < 2:
