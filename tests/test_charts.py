@@ -90,7 +90,7 @@ def test_gap_bars_label_the_sign_convention() -> None:
 def test_chinese_labels_raise_no_glyph_warning(monkeypatch: pytest.MonkeyPatch) -> None:
     # Force a font without Chinese glyphs: matplotlib's missing-glyph warning must stay
     # inside the chart module (pytest turns any escaping warning into an error).
-    monkeypatch.setattr(charts, "_font_families", lambda: ("DejaVu Sans",))
+    monkeypatch.setattr(charts._base, "_font_families", lambda: ("DejaVu Sans",))
     svg = charts.pareto_svg((("交付延迟", 12.0), ("产品质量", 8.0)), "投诉类别")
     assert "交付延迟" in texts(svg)
 
@@ -125,9 +125,155 @@ def test_naming_groups_are_unwrapped_and_others_kept() -> None:
         '   <g id="line">\n    <path d="M 0 0"/>\n   </g>\n  </g>\n  <g>\n   <text>x</text>\n  </g>\n'
         ' </g>\n</svg>\n'
     )
-    lean = charts._unwrap_named_groups(svg)
+    lean = charts._base._unwrap_named_groups(svg)
     root = parse(lean)
     assert [child.tag for child in root] == [f"{SVG}g", f"{SVG}text"]
     assert root[0].get("clip-path") == "url(#p1)" and root[0][0].tag == f"{SVG}path"
     chart = charts.pareto_svg((("A", 3.0), ("B", 1.0)), "Pareto")
     assert chart.count("<g") == chart.count("</g>") <= 2
+
+
+# --------------------------------------------------------------------------- issue 6 charts
+
+from pathlib import Path  # noqa: E402
+
+from conftest import TINY, replace_in  # noqa: E402
+
+from audit import compute_kpis, load_audit  # noqa: E402
+from audit.report import results_charts  # noqa: E402
+from audit.results import Analyses, Comparison, Kpi, KpiTable, Quadrant, SegmentCell  # noqa: E402
+
+RADAR = (("2026-Q3", (3.9, 3.52, 4.1, 4.2)), ("2026-Q2", (3.95, 3.92, 4.05, None)), ("Target", (4.0, 4.0, 4.0, 4.0)))
+CONTROL = (("2026-06", 30.0, 24.0, 36.0, ""), ("2026-07", 31.0, 24.5, 35.5, ""), ("2026-08", 54.7, 23.0, 37.0, "above"))
+HEAT = (((4.1, "4.10", False), (26.0, "+26", False)), ((3.5, "3.50", True), None))
+
+NEW_CHARTS = {
+    "radar": lambda: charts.radar_svg(("reliability", "responsiveness", "assurance", "empathy"), RADAR, (1, 5)),
+    "ipa": lambda: charts.ipa_svg((("reliability", 0.6, 75.8), ("responsiveness", 0.56, 63.1)), "Importance"),
+    "nps": lambda: charts.nps_composition_svg((("2026-Q2", 50.0, 36.0, 14.0, 3000), ("2026-Q3", 45.0, 37.0, 18.0, 2984))),
+    "p-chart": lambda: charts.p_chart_svg(CONTROL, 30.0, "per 1000", audited_from="2026-07"),
+    "resolution": lambda: charts.resolution_svg((1.0, 4.0, 7.0, 15.0, float("nan")), 10),
+    "heatmap": lambda: charts.segment_heatmap_svg(("Tier: A", "Tier: " + "Q" * 60), (("CSAT mean", True), ("NPS", True)), HEAT, 30),
+}
+
+
+@pytest.mark.parametrize("name", list(NEW_CHARTS))
+def test_new_charts_are_valid_and_deterministic(name: str) -> None:
+    svg = NEW_CHARTS[name]()
+    assert texts(svg) and not any("No data" in t for t in texts(svg))
+    assert svg == NEW_CHARTS[name]()
+    assert parse(charts.inline_svg(svg)).get("width") == "100%"
+
+
+def test_new_charts_show_their_marks() -> None:
+    radar = texts(NEW_CHARTS["radar"]())
+    assert {"Reliability", "Responsiveness", "2026-Q3", "2026-Q2", "Target"} <= set(radar)
+    ipa = texts(NEW_CHARTS["ipa"]())
+    assert {"Concentrate here", "Keep up the good work", "Low priority", "Possible overkill", "Reliability"} <= set(ipa)
+    nps = texts(NEW_CHARTS["nps"]())
+    assert "NPS +27" in nps and "18%" in nps and "Detractors (0–6)" in nps
+    control = texts(NEW_CHARTS["p-chart"]())
+    assert "54.7" in control and "Beyond a limit" in control and "audited period" in control
+    resolution = texts(NEW_CHARTS["resolution"]())
+    assert "SLA 10 days" in resolution and "Median 5.5 days" in resolution  # (4 + 7) / 2, the NaN left out
+    heat = texts(NEW_CHARTS["heatmap"]())
+    assert "3.50 *" in heat and "–" in heat  # the small cell marked, not hidden; the empty one a dash
+    assert any(t.startswith("Tier: QQQ") and t.endswith("…") for t in heat)
+
+
+def test_csat_trend_draws_its_confidence_band() -> None:
+    band = ((4.1, 4.3), (None, None), (4.0, 4.2), (3.9, 4.06))
+    drawn = texts(charts.csat_trend_svg(HISTORY, 4.0, band))
+    assert "95% CI" in drawn and "Target 4.00" in drawn
+    assert "95% CI" not in texts(charts.csat_trend_svg(HISTORY, 4.0))
+
+
+@pytest.mark.parametrize(
+    "svg, reason",
+    [
+        (lambda: charts.radar_svg(("a", "b"), (("Q3", (3.0, 4.0)),), (1, 5)), "at least three"),
+        (lambda: charts.radar_svg(("a", "b", "c"), (("Q3", (None, None, 4.0)),), (1, 5)), "Fewer than three"),
+        (lambda: charts.ipa_svg((("a", float("nan"), 50.0),), "Importance"), "No dimension"),
+        (lambda: charts.nps_composition_svg((("2026-Q3", 0.0, 0.0, 0.0, 0),)), "No likelihood"),
+        (lambda: charts.p_chart_svg((), 30.0, "per 1000"), "No months"),
+        (lambda: charts.resolution_svg((float("nan"),), 10), "No complaint was resolved"),
+        (lambda: charts.segment_heatmap_svg(("A",), (("CSAT", True),), ((None,),), 30), "No segment"),
+    ],
+    ids=["radar-2-dims", "radar-no-values", "ipa", "nps", "p-chart", "resolution", "heatmap"],
+)
+def test_new_charts_without_data_say_why(svg: object, reason: str) -> None:
+    drawn = texts(svg())  # type: ignore[operator]
+    assert len(drawn) == 1 and reason in drawn[0]
+
+
+# --------------------------------------------------------------------------- readings
+
+
+@pytest.fixture(scope="module")
+def tiny_audit() -> tuple[object, KpiTable]:
+    data = load_audit(TINY)
+    return data, compute_kpis(data)
+
+
+def test_readings_on_the_tiny_audit(tiny_audit: tuple[object, KpiTable]) -> None:
+    data, kpis = tiny_audit
+    # recommend Q3: 10 9 8 7 10 3 6 9 0 8 -> 4 promoters, 3 passives, 3 detractors; Q2: 9 10
+    assert results_charts.nps_composition(data)[-2:] == [("2026-Q2", 100.0, 0.0, 0.0, 2), ("2026-Q3", 40.0, 30.0, 30.0, 10)]
+    svg, reading = results_charts.nps_composition_block(data, kpis)
+    assert svg is not None and reading == (
+        "In 2026-Q3, 40% of the 10 answers were promoters and 30% detractors (NPS +10); "
+        "since 2026-Q2, promoters down 60 points and detractors up 30 points."
+    )
+    # resolved C1 4, C2 15, C3 7, C4 1 days; C5 and C6 open; SLA 10 days
+    built = results_charts.resolution_block(data, kpis)
+    assert built is not None and built[0] is not None
+    assert built[1] == (
+        "3 of the 4 complaints received and resolved in the period (75%) took 10 days or less "
+        "(median 5.5 days, longest 15 days); 2 were still open at the period's end."
+    )
+    # 2 complaints a month over 7, 8 and 5 orders: centre 6 / 20 = 300 per 1,000, no month beyond 3 sigma
+    built = results_charts.p_chart_block(data, kpis)
+    assert built is not None and built[1] == (
+        "All 3 months of 2026-Q3 were within the control limits around the centre line of "
+        "300.0 complaints per 1,000 orders."
+    )
+    # two dimensions: no radar, and a sentence saying why
+    built = results_charts.radar_block(data, kpis)
+    assert built is not None and built[0] is None and "too few for a radar" in built[1]
+    assert results_charts.ipa_block(data, kpis) is not None
+    built = results_charts.segments_block(data, kpis)
+    assert built is not None and built[0] is not None and "10 of 10 cells rest on fewer than 30" in built[1]
+
+
+def _dimension(name: str, value: float, before: float, p: float, verdict: str) -> Kpi:
+    change = Comparison("previous_quarter", "2026-Q2", before, value - before, p, verdict)
+    return Kpi(f"dimension_{name}_mean", name, value, "score", 300, comparisons=(change,), source="surveys")
+
+
+def test_radar_ipa_and_segment_readings_on_crafted_numbers(tiny: Path) -> None:
+    replace_in(tiny / "audit.yaml", "responsiveness: Responsiveness}", "responsiveness: Responsiveness, empathy: Reliability}")
+    data = load_audit(tiny)
+    dims = (
+        _dimension("reliability", 4.03, 4.05, 0.54, "no significant change"),
+        _dimension("responsiveness", 3.52, 3.95, 0.0004, "significant decline"),
+        _dimension("empathy", 3.96, 3.90, 0.3, "no significant change"),
+    )
+    ipa = (Quadrant("reliability", 0.61, 75.8, "keep up the good work"),
+           Quadrant("responsiveness", 0.56, 63.1, "concentrate here"),
+           Quadrant("empathy", 0.55, 74.0, "low priority"))
+    cells = (SegmentCell("region", "North", "csat_mean", 4.11, 400), SegmentCell("region", "Export", "csat_mean", 3.62, 120),
+             SegmentCell("region", "East", "csat_mean", 2.5, 12, small_n=True), SegmentCell("region", "North", "nps", 32.0, 380))
+    kpis = KpiTable(dims, analyses=Analyses(ipa=ipa, importance_basis="stated", segments=cells))
+    svg, reading = results_charts.radar_block(data, kpis) or (None, "")
+    assert svg is not None
+    assert reading == "Responsiveness fell 0.43 points (p < 0.001) since 2026-Q2, the only significant decline."
+    svg, reading = results_charts.ipa_block(data, kpis) or (None, "")
+    assert svg is not None and reading == (
+        "Responsiveness falls in “concentrate here” (above-average importance, below-average performance); "
+        "importance is the mean score respondents gave."
+    )
+    svg, reading = results_charts.segments_block(data, kpis) or (None, "")
+    assert svg is not None and reading == (  # the small East cell (2.50) is not the lowest: too few answers
+        "CSAT mean ranges from 3.62 (region Export, n = 120) to 4.11 (region North, n = 400) among segments "
+        "with 30 or more observations; 1 of 4 cells rests on fewer than 30 observations and is hatched."
+    )

@@ -259,6 +259,26 @@ def test_results_draw_charts_with_readings(data: AuditData, kpis: KpiTable, asse
     assert "All KPIs" in html and "92.6%–94.1%" in html
 
 
+def test_results_of_the_tiny_audit_have_every_chart_with_its_reading() -> None:
+    from conftest import TINY
+
+    from audit import assess, compute_kpis, load_audit
+
+    data = load_audit(TINY)
+    kpis = compute_kpis(data)
+    html = render_section("results", data, kpis, assess(data, kpis))
+    headings = ["Customer satisfaction", "Net Promoter Score", "NPS composition", "Satisfaction by dimension",
+                "Service quality gaps (SERVQUAL)", "Importance and performance (IPA)",
+                "Satisfaction and complaints by segment", "Complaints by category", "Complaint rate (control chart)",
+                "Complaint resolution time", "Returns by reason", "Delivery performance (OTIF)"]
+    assert [h for h in headings if f"{h}</h2>" not in html] == []
+    # every block but the radar (two dimensions: a sentence says why) draws a chart
+    assert html.count('<svg class="chart"') == len(headings) - 1
+    assert "too few for a radar" in html
+    assert "95% CI" in html  # the CSAT trend's band
+    assert html.count('<p class="reading">') == len(headings) - 1
+
+
 def test_results_say_when_data_is_absent(tmp_path: Path, assessment: Assessment) -> None:
     data = make_data(tmp_path)
     empty = KpiTable(kpis=(Kpi("csat_mean", "CSAT mean", None, "score", 0, note="No survey responses."),))

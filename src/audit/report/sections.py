@@ -25,6 +25,7 @@ from markupsafe import Markup
 
 from audit import charts
 from audit.paths import REPORT_TEMPLATE_DIR
+from audit.report import results_charts
 from audit.report.fonts import CJK_FONT_HINT, cjk_font_available
 from audit.report.tables import (
     GRADE_ORDER,
@@ -363,11 +364,17 @@ def _results(data: AuditData, kpis: KpiTable, assessment: Assessment) -> dict[st
             return
         blocks.append(_block(heading, draw(kpi, series), _trend_reading(kpi, name, period)))
 
+    def add(heading: str, built: tuple[str | None, str] | None) -> None:
+        if built is not None:
+            blocks.append(_block(heading, *built))
+
     trend("csat_mean", "Customer satisfaction", "CSAT",
-          lambda k, s: charts.csat_trend_svg(s, k.target))
+          lambda k, s: charts.csat_trend_svg(s, k.target, results_charts.csat_band(data, k, s)))
     if kpis.get("nps") is not None:
         trend("nps", "Net Promoter Score", "NPS",
               lambda k, s: charts.kpi_trend_svg(s, k.target, "NPS", k.unit))
+        add("NPS composition", results_charts.nps_composition_block(data, kpis))
+    add("Satisfaction by dimension", results_charts.radar_block(data, kpis))
 
     gaps = kpis.breakdowns.get("dimension_gaps", ())
     means = dict(kpis.breakdowns.get("dimension_means", ()))
@@ -387,6 +394,9 @@ def _results(data: AuditData, kpis: KpiTable, assessment: Assessment) -> dict[st
             "The survey has no dimension or expectation scores, so no SERVQUAL gap could be computed.",
         ))
 
+    add("Importance and performance (IPA)", results_charts.ipa_block(data, kpis))
+    add("Satisfaction and complaints by segment", results_charts.segments_block(data, kpis))
+
     complaints = kpis.breakdowns.get("complaints_by_category", ())
     if _positive(complaints):
         blocks.append(_block("Complaints by category", charts.pareto_svg(complaints, "Complaints by category (Pareto)"),
@@ -394,6 +404,9 @@ def _results(data: AuditData, kpis: KpiTable, assessment: Assessment) -> dict[st
     else:
         blocks.append(_block("Complaints by category", None, f"No complaints are recorded for {period}."
                              if data.has("complaints") else "No complaint log was supplied."))
+
+    add("Complaint rate (control chart)", results_charts.p_chart_block(data, kpis))
+    add("Complaint resolution time", results_charts.resolution_block(data, kpis))
 
     returns = kpis.breakdowns.get("returns_by_reason", ())
     if _positive(returns):
