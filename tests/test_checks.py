@@ -439,3 +439,31 @@ def test_catalogue_cites_known_clauses_and_is_documented() -> None:
     for check in CHECKS:
         assert check.clause in CLAUSES and check.question.endswith("?") and check.evidence and check.rule
         assert f"`{check.id}`" in docs, check.id
+
+
+def test_surveys_only_runs_every_check_and_names_the_missing_sources(tiny: Path) -> None:
+    text = (tiny / "audit.yaml").read_text(encoding="utf-8")
+    for kind in ("complaints", "returns", "orders"):
+        text = text.replace(f"  {kind}:\n    path: {kind}.csv\n", "")
+    (tiny / "audit.yaml").write_text(text, encoding="utf-8")
+    result = _assess(tiny)
+    methods = _only(result, "methods_determined")
+    assert (methods.grade, methods.figures["in_use"]) == ("ofi", ["customer surveys"])
+    # checks of the absent kinds record nothing rather than a conforming finding
+    assert not {"complaints_overdue", "root_cause_recorded", "returns_analysed", "delivery_performance",
+                "lost_key_accounts", "complaint_spike"} & {f.check for f in result.findings}  # fmt: skip
+    # S06 and S09 are dissatisfied and, with no complaint log, nothing shows they were followed up
+    assert _only(result, "closing_the_loop").evidence_ids == ("S06", "S09")
+
+
+def test_no_survey_responses_at_all(tiny: Path) -> None:
+    text = (tiny / "audit.yaml").read_text(encoding="utf-8")
+    start = text.index("  surveys:")
+    end = text.index("  complaints:")
+    (tiny / "audit.yaml").write_text(text[:start] + text[end:], encoding="utf-8")
+    result = _assess(tiny)
+    major = _only(result, "monitoring_exists")
+    assert (major.grade, major.clauses, major.id) == ("major", "ISO 9001:2015 9.1.2 (ISO 9001:2008 8.2.1)", "F-01")
+    assert result.conclusion == "not_effective"
+    assert _action(result, major).due == dt.date(2026, 11, 9)  # major: 30 days
+    assert not {"sample_adequacy", "closing_the_loop", "weakest_dimension"} & {f.check for f in result.findings}

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Literal
 
 from audit.assessment.checks import fmt
+from audit.assessment.checks.base import plural
 from audit.assessment.register import Entry
 from audit.config import AuditConfig
 from audit.results import Action, Assessment, Finding, Kpi, KpiTable
@@ -204,24 +205,24 @@ TEMPLATES: dict[str, Template] = {
                             c.config.checks.acknowledged_within_sla_min_pct),
     ),
     "complaints_resolved": Template(
-        lambda c: f"Find why {c.count} complaint(s) of {c.period} took longer than {c.config.sla.complaint_resolve_days:g} "
+        lambda c: f"Find why {plural(c.count, 'complaint')} of {c.period} took longer than {c.config.sla.complaint_resolve_days:g} "
         f"days ({c.ids}); set an ageing review of open complaints in the weekly complaint meeting and a target for it.",
         lambda c: _at_least("complaints_resolved_within_sla_pct", "Complaints resolved within SLA",
                             c.config.checks.resolved_within_sla_min_pct),
     ),
     "complaints_overdue": Template(
-        lambda c: f"Close or escalate the {c.count} complaints open beyond the SLA (starting with {c.ids}); then find why "
-        "they stalled and add an ageing review to the weekly complaint meeting.",
+        lambda c: f"Close or escalate the {plural(c.count, 'complaint')} open beyond the SLA (starting with {c.ids}); then find "
+        "why they stalled and add an ageing review to the weekly complaint meeting.",
         lambda c: ("No complaint open beyond the SLA at the next audit", "complaints_open_overdue", 0.0),
     ),
     "root_cause_recorded": Template(
-        lambda c: f"Determine and record the root cause of the {c.count} complaint(s) closed without one ({c.ids}); "
+        lambda c: f"Determine and record the root cause of the {plural(c.count, 'complaint')} closed without one ({c.ids}); "
         "make the root cause a required field before a complaint can be closed, and train the handlers in 5-why analysis.",
         lambda c: _at_least("root_cause_recorded_pct", "Closed complaints with a root cause", c.config.checks.root_cause_min_pct),
         resources="Quality engineer's time; complaint-log change",
     ),
     "repeat_complaints": Template(
-        lambda c: f"Review the {c.count} repeat complaint(s) of {c.period} ({c.ids}) with the corrective actions taken on "
+        lambda c: f"Review the {plural(c.count, 'repeat complaint')} of {c.period} ({c.ids}) with the corrective actions taken on "
         "the first complaint; find why they did not remove the cause and revise them.",
         lambda c: _at_least("repeat_complaint_pct", "Repeat complaints", c.config.checks.repeat_complaint_max_pct, "%", False),
     ),
