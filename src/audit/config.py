@@ -29,6 +29,7 @@ __all__ = [
     "SurveySource",
     "LineSource",
     "Analysis",
+    "Checks",
     "Scale",
     "CONFIG_FILE",
     "KPI_TARGET_KEYS",
@@ -277,6 +278,42 @@ class DueDays(_Model):
     ofi: int = 90
 
 
+class Checks(_Model):
+    """Thresholds of the clause checks (the ``checks:`` block; rules in docs/assessment.md)."""
+
+    response_rate_min_pct: float = Field(20.0, ge=0, le=100, description="survey response rate below this → ofi")
+    margin_of_error_max_points: float = Field(5.0, gt=0, description="survey margin of error (±, 95%) above this → ofi")
+    key_account_coverage_min_pct: float = Field(
+        50.0, ge=0, le=100, description="share of tier-A customers who answered the survey below this → ofi"
+    )
+    methods_min: int = Field(3, ge=1, description="fewer monitoring methods (sources in the clause's note) in use → ofi")
+    gap_max_points: float = Field(
+        0.5, ge=0, description="a dimension whose perception falls short of expectation by more than this → ofi"
+    )
+    records_complete_min_pct: float = Field(
+        95.0, ge=0, le=100, description="share of complaint records with every field filled in below this → ofi"
+    )
+    acknowledged_within_sla_min_pct: float = Field(
+        90.0, ge=0, le=100, description="complaints acknowledged within the SLA below this → ofi"
+    )
+    resolved_within_sla_min_pct: float = Field(
+        90.0, ge=0, le=100, description="complaints resolved within the SLA below this (when no target is set) → observation"
+    )
+    root_cause_min_pct: float = Field(
+        90.0, ge=0, le=100, description="closed complaints with a root cause below this → minor (10.2.1 b)"
+    )
+    repeat_complaint_max_pct: float = Field(
+        10.0, ge=0, le=100, description="repeat complaints above this → observation (10.2)"
+    )
+    return_reason_min_pct: float = Field(90.0, ge=0, le=100, description="returns with a reason below this → ofi")
+    otif_min_pct: float = Field(
+        90.0, ge=0, le=100, description="on time in full below this (when no otif_pct target is set) → observation"
+    )
+    quarantined_max_pct: float = Field(
+        2.0, ge=0, le=100, description="rows of a kind set aside as invalid above this share → observation"
+    )
+
+
 class AuditConfig(_Model):
     """The whole of audit.yaml.
 
@@ -292,6 +329,7 @@ class AuditConfig(_Model):
     owners: dict[str, str] = Field(default_factory=dict)
     validation: Validation = Validation()
     due_days: DueDays = DueDays()
+    checks: Checks = Checks()
     analysis: Analysis = Analysis()
     benchmarks: dict[str, float] = Field(
         default_factory=dict, description="competitor or industry value per KPI id, for the gap to benchmark"

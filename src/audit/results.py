@@ -453,16 +453,28 @@ class Finding:
     def needs_action(self) -> bool:
         return self.grade in {"major", "minor", "observation", "ofi"}
 
+    @property
+    def statement(self) -> str:
+        """The finding as an auditor writes it: requirement — evidence — gap."""
+        return f"Requirement: {self.requirement} Evidence: {self.evidence} Gap: {self.gap}"
+
     def to_dict(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)
         data["evidence_ids"] = list(self.evidence_ids)
         data["grade_label"] = self.grade_label
+        data["clauses"] = self.clauses
+        data["statement"] = self.statement
         return _plain(data)
 
 
 @dataclass(frozen=True)
 class Action:
-    """An improvement action raised from a finding."""
+    """An improvement action raised from a finding.
+
+    ``success_kpi`` and ``success_target`` make the success measure checkable: the next
+    audit recomputes the KPI and compares it with the target in the KPI's direction
+    (empty and None when the measure is a record to look at, not a KPI).
+    """
 
     id: str
     finding_id: str
@@ -476,6 +488,8 @@ class Action:
     preventive_measure: str
     verification: str
     status: str = "open"
+    success_kpi: str = ""
+    success_target: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return _plain(dataclasses.asdict(self))

@@ -8,37 +8,86 @@ Example:
 
 from __future__ import annotations
 
+import dataclasses
+from collections import Counter
+
 from audit.assessment.actions import action_for
-from audit.assessment.checks import CHECKS, CLAUSES
+from audit.assessment.checks import CHECKS, CLAUSES, GUIDANCE, Draft
 from audit.assessment.followup import followup
 from audit.data.dataset import AuditData
 from audit.results import Assessment, Conclusion, Finding, KpiTable
 
-__all__ = ["assess", "conclude"]
+__all__ = ["assess", "conclude", "systemic"]
 
 _ORDER = {"major": 0, "minor": 1, "observation": 2, "ofi": 3, "good_practice": 4, "conforming": 5}
+#: minors against one clause that make a systemic breakdown (a major)
+SYSTEMIC_MINORS = 3
 
 
 def conclude(findings: tuple[Finding, ...]) -> tuple[Conclusion, str]:
     """The overall conclusion and its reason (rule in docs/assessment.md).
 
     Any major → not effective; any minor → partially effective; observations or OFIs
-    only → effective with opportunities for improvement; otherwise effective.
+    only → effective with opportunities for improvement; otherwise effective (good
+    practice and conforming findings do not change the conclusion).
     """
-    grades = {f.grade for f in findings}
-    count = {g: sum(f.grade == g for f in findings) for g in grades}
-    if "major" in grades:
+    count = Counter(f.grade for f in findings)
+    if count["major"]:
         return "not_effective", f"{count['major']} major nonconformity(ies): a requirement of the clause is not met."
-    if "minor" in grades:
+    if count["minor"]:
         return "partially_effective", f"{count['minor']} minor nonconformity(ies): the requirements are partly met."
-    if grades & {"observation", "ofi"}:
-        n = count.get("observation", 0) + count.get("ofi", 0)
+    if count["observation"] or count["ofi"]:
+        n = count["observation"] + count["ofi"]
         return "effective_with_ofi", f"No nonconformity; {n} observation(s) or opportunity(ies) for improvement."
     return "effective", "No nonconformity, observation or opportunity for improvement was found."
 
 
+def _run_checks(data: AuditData, kpis: KpiTable) -> list[Draft]:
+    """Every check's drafts; a check resting on guidance grades at most ofi."""
+    drafts = []
+    for check in CHECKS:
+        for draft in check.run(data, kpis):
+            if check.guidance:
+                if _ORDER[draft.grade] < _ORDER["ofi"]:
+                    draft = dataclasses.replace(draft, grade="ofi")
+                draft = dataclasses.replace(draft, guidance=draft.guidance or check.guidance)
+            drafts.append(draft)
+    return drafts
+
+
+def systemic(drafts: list[Draft]) -> list[Draft]:
+    """A major per clause with three or more minors against it: a systemic breakdown."""
+    minors = Counter(d.clause for d in drafts if d.grade == "minor")
+    out = []
+    for clause, n in minors.items():
+        if n < SYSTEMIC_MINORS:
+            continue
+        titles = "; ".join(d.title for d in drafts if d.grade == "minor" and d.clause == clause)
+        out.append(
+            Draft(
+                check="systemic_breakdown",
+                clause=clause,
+                grade="major",
+                title=f"Systemic breakdown against {clause}: {n} minor nonconformities",
+                evidence=f"{n} minor nonconformities were raised against this clause: {titles}.",
+                gap="Taken together the nonconformities show that the process does not achieve what the clause "
+                "requires: a systemic breakdown rather than isolated lapses.",
+                figures={"minors": n},
+            )
+        )
+    return out
+
+
+def _requirement(draft: Draft) -> str:
+    text = CLAUSES[draft.clause][1]
+    return text + (f" Guidance: {GUIDANCE[draft.guidance]}." if draft.guidance else "")
+
+
 def assess(data: AuditData, kpis: KpiTable) -> Assessment:
     """Run every check and follow up earlier actions, then number findings by grade and raise an action for each that needs one.
+
+    Conforming checks are recorded as findings graded ``conforming`` (last, no action),
+    so the report can say what was checked and found in order.
 
     Args:
         data: the loaded audit data.
@@ -47,9 +96,10 @@ def assess(data: AuditData, kpis: KpiTable) -> Assessment:
     Returns:
         Findings (F-01 …, most severe first), actions (A-01 …) and the conclusion.
     """
-    drafts = [draft for check in CHECKS for draft in check.run(data, kpis)] + followup(data, kpis)
+    drafts = _run_checks(data, kpis) + followup(data, kpis)
+    drafts += systemic(drafts)
     drafts.sort(key=lambda d: _ORDER[d.grade])
-    findings = tuple(
+    findings = [
         Finding(
             id=f"F-{i:02d}",
             check=d.check,
@@ -57,7 +107,7 @@ def assess(data: AuditData, kpis: KpiTable) -> Assessment:
             clause_2008=CLAUSES[d.clause][0],
             grade=d.grade,
             title=d.title,
-            requirement=CLAUSES[d.clause][1],
+            requirement=_requirement(d),
             evidence=d.evidence,
             gap=d.gap,
             kpi_id=d.kpi_id,
@@ -65,8 +115,13 @@ def assess(data: AuditData, kpis: KpiTable) -> Assessment:
             evidence_ids=d.evidence_ids,
         )
         for i, d in enumerate(drafts, start=1)
-    )
+    ]
+    # a systemic breakdown lists the minor findings behind it
+    for i, f in enumerate(findings):
+        if f.check == "systemic_breakdown":
+            behind = tuple(m.id for m in findings if m.grade == "minor" and m.clause_2015 == f.clause_2015)
+            findings[i] = dataclasses.replace(f, evidence_ids=behind)
     needing = [f for f in findings if f.needs_action]
     actions = tuple(action_for(f, i, data.config, kpis) for i, f in enumerate(needing, start=1))
-    conclusion, reason = conclude(findings)
-    return Assessment(findings, actions, conclusion, reason)
+    conclusion, reason = conclude(tuple(findings))
+    return Assessment(tuple(findings), actions, conclusion, reason)

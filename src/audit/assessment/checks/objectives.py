@@ -1,0 +1,206 @@
+"""Checks on the KPIs: objectives met, significant trends, and where perception falls shortest.
+
+ISO 9001:2015 9.1.2 (2008: 8.2.1) for survey and complaint KPIs, 9.1.3 (2008: 8.4) for
+returns and delivery; the weakest-dimension check rests on ISO 10004 guidance.
+"""
+
+from __future__ import annotations
+
+from audit.assessment.checks.base import (
+    SIGNIFICANCE,
+    Draft,
+    change_text,
+    clause_for,
+    conforming,
+    fmt,
+    plural,
+    significant_decline,
+)
+from audit.data.dataset import AuditData
+from audit.results import Grade, Kpi, KpiTable
+
+__all__ = ["objectives", "trends", "improvements", "weakest_dimension"]
+
+
+def _open_action_ids(data: AuditData, kpi_id: str) -> tuple[str, ...]:
+    """Ids of actions from earlier audits, still open, whose success measure is this KPI."""
+    if data.register is None:
+        return ()
+    info = data.config.audit
+    return tuple(
+        e.id
+        for e in data.register.entries
+        if e.kpi_id == kpi_id and e.is_open and e.raised_in != info.id and (e.raised_on is None or e.raised_on < info.audit_date)
+    )
+
+
+def objectives(data: AuditData, kpis: KpiTable) -> list[Draft]:
+    """Each KPI with a target: missed → observation; missed two quarters running → minor, unless an action on it is open."""
+    drafts = []
+    judged = [k for k in kpis if k.status in {"met", "not_met"}]
+    for kpi in judged:
+        if kpi.status != "not_met" or kpi.target is None:
+            continue
+        before = kpi.previous
+        missed_before = before is not None and (before < kpi.target if kpi.higher_is_better else before > kpi.target)
+        acting = _open_action_ids(data, kpi.id) if missed_before else ()
+        grade: Grade = "minor" if missed_before and not acting else "observation"
+        compare = "below" if kpi.higher_is_better else "above"
+        ci = f" (95% CI {fmt(kpi.ci_low, kpi.unit)} to {fmt(kpi.ci_high, kpi.unit)})" if kpi.ci_low is not None else ""
+        evidence = (
+            f"{kpi.label} was {fmt(kpi.value, kpi.unit)}{ci} in {data.config.audit.period_label}, "
+            f"n = {kpi.n:,}, against a target of {fmt(kpi.target, kpi.unit)}.{change_text(kpi)}"
+        )
+        gap = f"The objective for {kpi.label.lower()} was not achieved: the result is {compare} target"
+        if missed_before and acting:
+            gap += f" for the second quarter running; action {', '.join(acting)} on it is still open, so it is followed up there."
+        else:
+            gap += " for the second quarter running, and no action on it is open." if missed_before else "."
+        drafts.append(
+            Draft(
+                check="objective_met",
+                clause=clause_for(kpi),
+                grade=grade,
+                title=f"{kpi.label} {compare} target: {fmt(kpi.value, kpi.unit)} vs {fmt(kpi.target, kpi.unit)}",
+                evidence=evidence,
+                gap=gap,
+                kpi_id=kpi.id,
+                figures={"value": kpi.value, "target": kpi.target, "previous": kpi.previous, "n": kpi.n},
+                evidence_ids=acting,
+            )
+        )
+    if judged and not drafts:
+        listed = "; ".join(f"{k.label} {fmt(k.value, k.unit)} (target {fmt(k.target, k.unit)})" for k in judged)
+        drafts.append(
+            conforming(
+                "objective_met", "9.1.2", f"All {plural(len(judged), 'KPI')} with a target met it",
+                f"In {data.config.audit.period_label}: {listed}.", {"met": len(judged)},
+            )
+        )
+    return drafts
+
+
+def _duplicate_gap(kpis: KpiTable, kpi: Kpi, verdict: str) -> bool:
+    """A SERVQUAL gap that moved with its dimension: the same change, raised on the dimension."""
+    if not kpi.id.startswith("gap_"):
+        return False
+    dimension = kpis.get(f"dimension_{kpi.id.removeprefix('gap_')}_mean")
+    if dimension is None:
+        return False
+    return significant_decline(dimension) if verdict == "decline" else dimension.verdict == "significant improvement"
+
+
+def trends(data: AuditData, kpis: KpiTable) -> list[Draft]:
+    """A significant decline of a KPI without a target (those are judged by ``objectives``) → observation."""
+    drafts = []
+    tested = 0
+    for kpi in kpis:
+        if kpi.target is not None or kpi.unit == "count":
+            continue
+        tested += kpi.p_value is not None
+        if not significant_decline(kpi) or _duplicate_gap(kpis, kpi, "decline"):
+            continue
+        drafts.append(
+            Draft(
+                check="trend_decline",
+                clause=clause_for(kpi),
+                grade="observation",
+                title=f"{kpi.label} worsened significantly: {fmt(kpi.previous, kpi.unit)} → {fmt(kpi.value, kpi.unit)}",
+                evidence=f"{kpi.label} moved from {fmt(kpi.previous, kpi.unit)} to {fmt(kpi.value, kpi.unit)} "
+                f"(n = {kpi.n:,}, p = {kpi.p_value:.3f}).",
+                gap="A significant deterioration in customer perception is a risk to customer satisfaction "
+                "that the monitoring results should trigger action on.",
+                kpi_id=kpi.id,
+                figures={"value": kpi.value, "previous": kpi.previous, "p_value": kpi.p_value},
+            )
+        )
+    if tested and not drafts:
+        drafts.append(
+            conforming(
+                "trend_decline", "9.1.2", "No measure without a target declined significantly",
+                f"{plural(tested, 'KPI')} without a target were compared with the previous quarter; "
+                f"none moved the wrong way with p < {SIGNIFICANCE}.", {"tested": tested},
+            )
+        )
+    return drafts
+
+
+def improvements(data: AuditData, kpis: KpiTable) -> list[Draft]:
+    """A sustained improvement → good practice.
+
+    Significant (p < 0.05) against both the previous quarter and the same quarter last
+    year, on at least ``analysis.small_n`` observations, of a KPI not below its target.
+    """
+    drafts = []
+    for kpi in kpis:
+        if kpi.verdict != "significant improvement" or kpi.unit in {"count", "value"} or kpi.status == "not_met":
+            continue
+        last_year = kpi.comparison("same_quarter_last_year")
+        if last_year is None or last_year.verdict != "significant improvement":
+            continue
+        if kpi.n < data.config.analysis.small_n:
+            continue  # too few observations to hold up as a practice to spread
+        if _duplicate_gap(kpis, kpi, "improvement"):
+            continue
+        drafts.append(
+            Draft(
+                check="trend_improvement",
+                clause=clause_for(kpi),
+                grade="good_practice",
+                title=f"{kpi.label} improved significantly: {fmt(kpi.previous, kpi.unit)} → {fmt(kpi.value, kpi.unit)}",
+                evidence=f"{kpi.label} moved from {fmt(kpi.previous, kpi.unit)} to {fmt(kpi.value, kpi.unit)} "
+                f"(n = {kpi.n:,}, p = {kpi.p_value:.3f}); it was {fmt(last_year.value, kpi.unit)} in {last_year.period} "
+                f"(p = {last_year.p_value:.3f})"
+                + (f", against a target of {fmt(kpi.target, kpi.unit)}." if kpi.target is not None else "."),
+                gap="None: the improvement is worth keeping; the practices behind it could be spread to other areas.",
+                kpi_id=kpi.id,
+                figures={"value": kpi.value, "previous": kpi.previous, "p_value": kpi.p_value, "last_year": last_year.value},
+            )
+        )
+    return drafts
+
+
+def weakest_dimension(data: AuditData, kpis: KpiTable) -> list[Draft]:
+    """The dimension to improve first: IPA "concentrate here", or a SERVQUAL gap beyond ``checks.gap_max_points`` → ofi."""
+    means = [(n, v) for n, v in kpis.breakdowns.get("dimension_means", ()) if v == v]
+    if not means:
+        return []
+    limit = data.config.checks.gap_max_points
+    gaps = sorted(((n, g) for n, g in kpis.breakdowns.get("dimension_gaps", ()) if g == g), key=lambda x: x[1])
+    concentrate = sorted((q for q in kpis.analyses.ipa if q.quadrant == "concentrate here"), key=lambda q: q.performance)
+    weakest, weakest_mean = min(means, key=lambda x: x[1])
+    figures = {"weakest": weakest, "weakest_mean": weakest_mean}
+    facts = [f"The lowest mean perception is {weakest} ({weakest_mean:.2f})"]
+    if gaps:
+        figures |= {"largest_gap": gaps[0][0], "largest_gap_points": gaps[0][1]}
+        facts.append(f"the largest SERVQUAL gap (perception − expectation) is {gaps[0][0]} ({gaps[0][1]:+.2f})")
+    if kpis.analyses.ipa:
+        placed = ", ".join(q.dimension for q in concentrate) or "none"
+        facts.append(f"in importance–performance analysis ({kpis.analyses.importance_basis} importance) the dimensions "
+                     f"in 'concentrate here' are: {placed}")  # fmt: skip
+        figures["concentrate_here"] = [q.dimension for q in concentrate]
+    short = [(n, g) for n, g in gaps if g < -limit]
+    evidence = "; ".join(facts) + "."
+    if not short and not concentrate:
+        return [conforming("weakest_dimension", "9.1.3", "No survey dimension calls for priority action", evidence, figures)]
+    focus = concentrate[0].dimension if concentrate else short[0][0]
+    reasons = []
+    if concentrate:
+        reasons.append("customers rate it important but perform it below the other dimensions")
+    if short:
+        reasons.append(f"perception falls short of expectation by more than {limit:g} points in "
+                       f"{', '.join(n for n, _ in short)}")  # fmt: skip
+    return [
+        Draft(
+            check="weakest_dimension",
+            clause="9.1.3",
+            grade="ofi",
+            title=f"Improve {focus} first: " + "; ".join(reasons),
+            evidence=evidence,
+            gap="The analysis of the survey shows where improving would raise satisfaction most; no improvement "
+            f"targeted at {focus} was presented.",
+            kpi_id=f"dimension_{focus}_mean" if kpis.get(f"dimension_{focus}_mean") else None,
+            figures=figures | {"focus": focus},
+            guidance="ISO 10004",
+        )
+    ]
