@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from audit.data.dataset import load_audit
+from audit.kpi import compute_kpis
 from audit.exceptions import AuditError, InputFileError
 
 HEADER = """audit: {id: T-2026-Q3, organisation: Test Ltd, period: 2026-Q3}
@@ -287,3 +288,32 @@ def test_any_cells_load_or_fail_with_an_audit_error(tmp_path: Path, cells: list[
         assert "\n" not in str(exc)
     else:
         assert sum(s.rows_valid for s in data.sources) <= len(cells)
+
+
+def test_a_responded_column_gives_the_questionnaires_sent_per_quarter(tmp_path: Path) -> None:
+    (tmp_path / "s.csv").write_text(
+        "id,sent,answered,date,overall\n"
+        "1,2026-07-01,yes,2026-07-03,5\n"
+        "2,2026-07-01,no,,\n"
+        "3,2026-07-02,no,,\n"
+        "4,2026-07-02,yes,2026-07-09,4\n"
+        "5,2026-04-01,yes,2026-04-04,3\n"  # 2026-Q2: one sent, one answered
+        "6,2026-08-01,NO,,\n",
+        encoding="utf-8",
+    )
+    folder = audit_folder(
+        tmp_path,
+        "  surveys: {path: s.csv, columns: {response_id: id, sent_on: sent, responded: answered, responded_on: date}}\n",
+    )
+    data = load_audit(folder)
+    assert data.problems == ()  # unanswered rows have no date or score, and need none
+    assert data.surveys_sent == {"2026-Q3": 5, "2026-Q2": 1}
+    assert list(data.frames["surveys"]["response_id"]) == ["1", "4"]
+    kpis = compute_kpis(data)
+    # 2 answered of 5 sent = 40%; in 2026-Q2 1 of 1
+    assert kpis["response_rate_pct"].value == 40.0 and kpis["responses"].value == 2
+    assert kpis["response_rate_pct"].previous == 100.0
+
+    (tmp_path / "audit.yaml").write_text(HEADER + "  surveys: {path: s.csv, columns: {response_id: id, responded: answered, responded_on: date}}\n", encoding="utf-8")
+    with pytest.raises(InputFileError, match="a 'responded' column needs a 'sent_on' column too"):
+        load_audit(folder)

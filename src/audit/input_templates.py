@@ -230,7 +230,9 @@ def input_columns(kind: str) -> list[InputColumn]:
     """
     columns: list[InputColumn] = []
     for name, kind_of in COLUMNS[kind].items():
-        if name == "unit_price":  # for exports without a value column; the templates have one
+        if name in ("unit_price", "sent_on", "responded"):
+            # for exports without a value column (the templates have one) and for distribution
+            # lists with unanswered questionnaires (the template holds answers; sent: gives the count)
             continue
         choices: tuple[str, ...]
         if name in ("severity", "status"):

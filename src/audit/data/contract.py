@@ -27,6 +27,8 @@ COLUMNS: dict[str, dict[str, ColumnType]] = {
         "region": "text",
         "product": "text",
         "followed_up": "bool",
+        "sent_on": "date",
+        "responded": "bool",
     },
     "complaints": {
         "complaint_id": "id",

@@ -55,6 +55,7 @@ class AuditData:
     sources: tuple[SourceInfo, ...] = ()
     timings: dict[str, float] = field(default_factory=dict)
     register: Register | None = None
+    surveys_sent: dict[str, int] = field(default_factory=dict)
 
     def has(self, kind: str) -> bool:
         """Whether the kind was supplied (it may still have no rows in the period)."""
@@ -159,6 +160,26 @@ _UNREADABLE = {
 }
 
 
+def _unanswered(kind: str, frame: pd.DataFrame, headers: Mapping, where: str, path: Path) -> set[int]:
+    """Survey rows marked not responded (questionnaires sent without an answer).
+
+    They count towards the questionnaires sent and are dated by ``sent_on``; an empty
+    score or response date is expected there, not a problem.
+    """
+    if kind != "surveys" or "responded" not in frame:
+        return set()
+    if "sent_on" not in frame:
+        raise InputFileError(
+            f"{where}: a 'responded' column needs a 'sent_on' column too, so that unanswered questionnaires "
+            "fall in a period; map sent_on under data.surveys.columns",
+            path,
+            kind,
+        )
+    mask = frame["responded"].eq(False).fillna(False).to_numpy(dtype=bool)
+    frame.loc[mask, "responded_on"] = frame.loc[mask, "sent_on"]
+    return set(frame.index[mask])
+
+
 def _blank_na_codes(frame: pd.DataFrame, source: Source) -> pd.DataFrame:
     """Survey scores holding their scale's not-applicable code become blank."""
     if not isinstance(source, SurveySource):
@@ -212,7 +233,12 @@ def load_kind(
     frame, found = _convert(kind, source, table, headers, where, path, notes)
     lines = getattr(source, "grain", "order") == "line"
     unconverted = {(f.index, f.column) for f in found}  # already reported; not "missing" as well
-    found += [f for f in failures(kind, frame, source, headers, unique=not lines) if (f.index, f.column) not in unconverted]
+    unanswered = _unanswered(kind, frame, headers, where, path)
+    found += [
+        f
+        for f in failures(kind, frame, source, headers, unique=not lines)
+        if (f.index, f.column) not in unconverted and not (f.rule == "missing_value" and f.index in unanswered)
+    ]
     found += cross_column_problems(kind, frame, headers)
     bad = {f.index for f in found if f.quarantine}
     if lines:
@@ -299,6 +325,13 @@ def over_threshold(data: AuditData) -> list[str]:
     ]
 
 
+def _answered(surveys: pd.DataFrame, config: AuditConfig) -> tuple[pd.DataFrame, dict[str, int]]:
+    """The answered questionnaires, and the questionnaires sent per period (answered or not)."""
+    _, every = _split("surveys", surveys, config)
+    sent = {str(label): int(n) for label, n in every["_period"].value_counts().items()}
+    return surveys.loc[surveys["responded"].ne(False).fillna(True).to_numpy(dtype=bool)], sent
+
+
 def load_audit(folder: Path | str, *, strict: bool = True) -> AuditData:
     """Read audit.yaml and every data file it names, validating as it goes.
 
@@ -325,6 +358,7 @@ def load_audit(folder: Path | str, *, strict: bool = True) -> AuditData:
     frames: dict[str, pd.DataFrame] = {}
     history: dict[str, pd.DataFrame] = {}
     problems: list[Problem] = []
+    sent: dict[str, int] = {}
     quarantine: dict[str, pd.DataFrame] = {}
     sources: list[SourceInfo] = []
     timings: dict[str, float] = {}
@@ -334,6 +368,8 @@ def load_audit(folder: Path | str, *, strict: bool = True) -> AuditData:
             continue
         started = time.perf_counter()
         valid, found, quarantine[kind], info = load_kind(kind, source, config, strict=strict)
+        if kind == "surveys" and "responded" in valid:
+            valid, sent = _answered(valid, config)
         current, window = _split(kind, valid, config)
         frames[kind], history[kind] = current, window
         problems += found
@@ -345,4 +381,4 @@ def load_audit(folder: Path | str, *, strict: bool = True) -> AuditData:
     from audit.paths import AuditFolder
 
     register = read_register(AuditFolder(config.folder).action_register)
-    return AuditData(config, frames, history, tuple(problems), quarantine, tuple(sources), timings, register)
+    return AuditData(config, frames, history, tuple(problems), quarantine, tuple(sources), timings, register, sent)

@@ -36,14 +36,15 @@ def _period_estimates(
     period: tuple[pd.Timestamp, pd.Timestamp],
     current: bool,
     repeats: pd.Series | None,
+    sent: int | None = None,
 ) -> dict[str, Estimate]:
-    """Every estimate for one period; the number of surveys sent is known for the audited one only."""
+    """Every estimate for one period; ``sent``: questionnaires sent in it, when known."""
     out: dict[str, Estimate] = {}
     period_start, period_end = period
     orders = frames.get("orders")
     surveys = config.data.surveys
     if surveys is not None and "surveys" in frames:
-        out |= survey_estimates(frames["surveys"], surveys, config.analysis, sent=surveys.sent if current else None)
+        out |= survey_estimates(frames["surveys"], surveys, config.analysis, sent=sent)
     if "complaints" in frames:
         out |= complaint_estimates(
             frames["complaints"], history["complaints"], config.sla, config.analysis, period_end,
@@ -178,12 +179,15 @@ def compute_kpis(data: AuditData) -> KpiTable:
     if complaints is not None and "customer_id" in complaints:
         repeats = repeat_flags(complaints, config.analysis.repeat_window_days)
     estimates: dict[str, dict[str, Estimate]] = {}
+    surveys_sent = config.data.surveys.sent if config.data.surveys is not None else None
     for label, (start, end) in zip(periods, bounds):
         last = label == periods[-1]
         # a file that starts after this period does not cover it: its KPIs are unknown, not zero
         covered = [kind for kind in groups if last or first[kind] <= end]
         period_frames = frames if last else {kind: groups[kind].get(label, history[kind].iloc[0:0]) for kind in covered}
-        estimates[label] = _period_estimates(config, period_frames, history, (start, end), last, repeats)
+        # questionnaires sent: counted per quarter from a responded column, else audit.yaml's sent (this quarter)
+        sent = data.surveys_sent.get(label) if data.surveys_sent else (surveys_sent if last else None)
+        estimates[label] = _period_estimates(config, period_frames, history, (start, end), last, repeats, sent)
     current = estimates[periods[-1]]
     tiers: pd.Series | None = None
     tier_rows: tuple[TierRow, ...] = ()
