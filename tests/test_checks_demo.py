@@ -76,3 +76,10 @@ def test_what_is_in_order_is_recorded_as_conforming(result: Assessment) -> None:
     assert {"monitoring_exists", "methods_determined", "sample_adequacy", "complaint_records", "returns_analysed"} <= conforming
     assert result.conclusion == "partially_effective"
     assert not [a for a in result.actions if a.finding_id in {f.id for f in result.findings if f.grade == "conforming"}]
+
+
+def test_one_finding_per_problem(result: Assessment) -> None:
+    # repeat complaints rose significantly AND are above their limit: one finding, which says both
+    repeat = [f for f in result.findings if f.kpi_id == "repeat_complaint_pct" and f.grade != "conforming"]
+    assert [f.check for f in repeat] == ["repeat_complaints"]
+    assert "the quarter before (p = " in repeat[0].evidence

@@ -237,6 +237,9 @@ def repeat_complaints(data: AuditData, kpis: KpiTable) -> list[Draft]:
     start, end = pd.Timestamp(data.config.audit.period_start), _period_end(data)
     in_period = history["received_on"].between(start, end)
     ids = _ids(history, flags & in_period)
+    if kpi.previous is not None and kpi.p_value is not None and kpi.verdict in ("significant improvement", "significant decline"):
+        moved = "rose" if kpi.value > kpi.previous else "fell"
+        evidence += f" The share {moved} from {fmt(kpi.previous, '%')} the quarter before (p = {kpi.p_value:.3f})."
     return [
         Draft(
             check="repeat_complaints",

@@ -90,15 +90,31 @@ def _duplicate_gap(kpis: KpiTable, kpi: Kpi, verdict: str) -> bool:
     return significant_decline(dimension) if verdict == "decline" else dimension.verdict == "significant improvement"
 
 
+def _judged_by_its_own_check(data: AuditData, kpi: Kpi) -> bool:
+    """A KPI whose own threshold check already raises a finding (one finding per problem, not two)."""
+    checks = data.config.checks
+    if kpi.value is None:
+        return False
+    if kpi.id == "repeat_complaint_pct":
+        return kpi.value > checks.repeat_complaint_max_pct
+    if kpi.id == "root_cause_recorded_pct":
+        return kpi.value < checks.root_cause_min_pct
+    return False
+
+
 def trends(data: AuditData, kpis: KpiTable) -> list[Draft]:
-    """A significant decline of a KPI without a target (those are judged by ``objectives``) → observation."""
+    """A significant decline of a KPI without a target (those are judged by ``objectives``) → observation.
+
+    A KPI whose own check already raises a finding (repeat complaints above their limit,
+    root causes below theirs) is left to that check.
+    """
     drafts = []
     tested = 0
     for kpi in kpis:
         if kpi.target is not None or kpi.unit == "count":
             continue
         tested += kpi.p_value is not None
-        if not significant_decline(kpi) or _duplicate_gap(kpis, kpi, "decline"):
+        if not significant_decline(kpi) or _duplicate_gap(kpis, kpi, "decline") or _judged_by_its_own_check(data, kpi):
             continue
         drafts.append(
             Draft(
