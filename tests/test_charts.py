@@ -277,3 +277,11 @@ def test_radar_ipa_and_segment_readings_on_crafted_numbers(tiny: Path) -> None:
         "CSAT mean ranges from 3.62 (region Export, n = 120) to 4.11 (region North, n = 400) among segments "
         "with 30 or more observations; 1 of 4 cells rests on fewer than 30 observations and is hatched."
     )
+
+
+def test_segment_heatmap_says_when_segments_are_left_out(tiny: Path) -> None:
+    data = load_audit(tiny)
+    cells = tuple(SegmentCell("product", f"P{i:02d}", "csat_mean", 4.0 + i / 100, 100) for i in range(33))
+    svg, reading = results_charts.segments_block(data, KpiTable((), analyses=Analyses(segments=cells))) or (None, "")
+    assert svg is not None and svg.count("P32") == 0 and svg.count("P29") >= 1
+    assert reading.endswith("The chart shows the first 30 of 33 segments; every segment is in results.json (analyses.segments).")

@@ -21,7 +21,7 @@ __all__ = ["segment_heatmap_svg"]
 HeatCell = tuple[float, str, bool]
 
 _WORST_RGB = (0.184, 0.365, 0.541)  # the ACCENT blue: darkest shade, worst in its column
-_MAX_ROWS = 30
+MAX_ROWS = 30
 
 
 def _shade(badness: float) -> tuple[float, float, float]:
@@ -62,8 +62,8 @@ def segment_heatmap_svg(
     Returns:
         SVG text; a placeholder when no cell has a value. At most 30 rows are drawn.
     """
-    table = [list(r) for r in cells][:_MAX_ROWS]
-    labels = [str(r) for r in rows][:_MAX_ROWS]
+    table = [list(r) for r in cells][:MAX_ROWS]
+    labels = [str(r) for r in rows][:MAX_ROWS]
     if not table or not any(c is not None and _finite(c[0]) for r in table for c in r):
         return no_data_svg("No segment has a KPI value")
     from matplotlib.patches import Rectangle

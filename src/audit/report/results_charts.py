@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from audit import charts
+from audit.charts.heatmap import MAX_ROWS
 from audit.report.tables import format_p, format_value, is_number
 from audit.results import Kpi, KpiTable, SegmentCell
 
@@ -281,7 +282,13 @@ def segments_block(data: AuditData, kpis: KpiTable) -> Block | None:
     matrix = [[heat(by_key.get((by, seg, k)), unit) for k, _, _, unit in columns] for by, seg in rows]
     labels = [f"{by.capitalize()}: {seg}" for by, seg in rows]
     svg = charts.segment_heatmap_svg(labels, [(label, higher) for _, label, higher, _ in columns], matrix, small_n)
-    return svg, _segments_reading(cells, columns, small_n)
+    reading = _segments_reading(cells, columns, small_n)
+    if len(rows) > MAX_ROWS:
+        reading += (
+            f" The chart shows the first {MAX_ROWS} of {len(rows)} segments; every segment is in results.json "
+            "(analyses.segments)."
+        )
+    return svg, reading
 
 
 def _segments_reading(cells: Sequence[SegmentCell], columns: Sequence[tuple[str, str, bool, str]], small_n: int) -> str:
