@@ -153,3 +153,77 @@ def test_run_of_a_locked_folder_exits_2_with_one_line(first: RunResult) -> None:
         done = subprocess.run([*CLI, "run", "--quiet", str(root)], capture_output=True, text=True)
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1 and "is locked" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_same_inputs_give_the_same_results_apart_from_timestamps(first: RunResult) -> None:
+    before = json.loads(first.folder.results.read_text(encoding="utf-8"))
+    again = run_audit(first.folder.root, progress=False)
+    after = json.loads(again.folder.results.read_text(encoding="utf-8"))
+    for results in (before, after):
+        results.pop("run")  # generated_at and load timings
+    assert after == before
+    assert [f["title"] for f in after["findings"]] and after["findings"] == before["findings"]
+
+
+@pytest.fixture(scope="module")
+def issued(first: RunResult) -> dict[str, object]:
+    """Q3 issued as revision 1, then re-run with one survey score changed: revision 2."""
+    root = first.folder.root
+    issue = audits.finalize(root, by="Q. Manager")
+    hashes = _hashes(first.folder)
+    surveys = root / "surveys.csv"
+    os.chmod(surveys, 0o644)
+    text = surveys.read_text(encoding="utf-8")
+    assert "S04,K4,2026-08-01,3," in text
+    surveys.write_text(text.replace("S04,K4,2026-08-01,3,", "S04,K4,2026-08-01,5,", 1), encoding="utf-8")
+    second = run_audit(root, progress=False)
+    return {"issue": issue, "hashes": hashes, "second": second}
+
+
+def test_finalize_records_the_issue_and_makes_outputs_read_only(first: RunResult, issued: dict[str, object]) -> None:
+    issue = issued["issue"]
+    assert isinstance(issue, audits.Issue)
+    record = json.loads((first.folder.root / "issue.json").read_text(encoding="utf-8"))
+    assert record["issues"][0]["revision"] == 1 and record["issues"][0]["by"] == "Q. Manager"
+    assert record["issues"][0]["sha256"] == issued["hashes"]["report.pdf"]  # type: ignore[index]
+    assert set(record["issues"][0]["files"]) == {p.name for p in first.folder.outputs}
+    for path in first.folder.outputs:
+        assert not os.access(path, os.W_OK) or os.geteuid() == 0
+        assert path.stat().st_mode & 0o222 == 0, path.name
+
+
+def test_rerun_after_finalize_writes_revision_2_and_keeps_revision_1(first: RunResult, issued: dict[str, object]) -> None:
+    second = issued["second"]
+    assert isinstance(second, RunResult)
+    assert second.folder.revision == 2 and second.pdf.name == "report-r2.pdf"
+    assert all(p.stat().st_size > 0 for p in second.folder.outputs)
+    assert _hashes(first.folder) == issued["hashes"]
+    manifest = json.loads(second.folder.manifest.read_text(encoding="utf-8"))
+    assert manifest["outputs"]["report_pdf"] == "report-r2.pdf"
+    html = second.folder.report_html.read_text(encoding="utf-8")
+    assert 'data-rev="2"' in html and "Changes since revision 1" in html and "issued" in html and "Q. Manager" in html
+    results_1 = json.loads(first.folder.results.read_text(encoding="utf-8"))
+    results_2 = json.loads(second.folder.results.read_text(encoding="utf-8"))
+    label = results_2["kpis"]["csat_mean"]["label"]
+    assert results_1["kpis"]["csat_mean"]["value"] != results_2["kpis"]["csat_mean"]["value"]
+    assert f"{label}: " in html
+    assert "Report revision 2" in html
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext not installed (apt-get install poppler-utils)")
+def test_revision_2_pdf_shows_rev_2_in_the_running_header(issued: dict[str, object]) -> None:
+    second = issued["second"]
+    assert isinstance(second, RunResult)
+    text = subprocess.run(["pdftotext", "-layout", str(second.pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert text.count("Rev. 2") >= 3 and "Rev. 1" not in text
+
+
+def test_finalize_twice_and_a_second_revision(first: RunResult, issued: dict[str, object]) -> None:
+    root = first.folder.root
+    done = subprocess.run([*CLI, "finalize", str(root), "--by", "Q. Manager"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "issued revision 2" in done.stdout
+    again = subprocess.run([*CLI, "finalize", str(root)], capture_output=True, text=True)
+    assert again.returncode == 2 and again.stderr.count("\n") == 1
+    assert "revision 2 is already issued" in again.stderr
+    assert [i.revision for i in audits.issues(root)] == [1, 2]

@@ -63,13 +63,13 @@ def validate(
     Every problem is listed even when a kind has more invalid rows than a run allows; the
     exit code is then 2. Example: csat-audit validate audits/plant-1/2026-Q3
     """
+    from audit.audits import working_folder
     from audit.data.dataset import load_audit, over_threshold
-    from audit.paths import AuditFolder
     from audit.report.xlsx import write_data_quality
 
     try:
         data = load_audit(folder, strict=False)
-        written = write_data_quality(data, AuditFolder(data.config.folder).data_quality_xlsx)
+        written = write_data_quality(data, working_folder(data.config.folder).data_quality_xlsx)
     except Exception as exc:  # noqa: BLE001
         _fail(exc)
     for source in data.sources:
@@ -120,6 +120,25 @@ def init(
     for path in written:
         typer.echo(str(path))
     typer.echo(f"next: fill in the workbooks in {folder / 'data'}, then run 'csat-audit validate {folder}'", err=True)
+
+
+@app.command()
+def finalize(
+    folder: Annotated[Path, typer.Argument(help="the audit folder whose newest revision is issued")],
+    by: Annotated[str | None, typer.Option(help="who issues the report (default: the lead auditor in audit.yaml)")] = None,
+) -> None:
+    """Issue the audit's report: record its sha256, date and issuer in issue.json, make its files read-only.
+
+    A later run of the folder writes the next revision (report-r2.pdf …) and never touches
+    this one. Example: csat-audit finalize audits/plant-1/2026-Q3 --by "Li Na"
+    """
+    from audit.audits import finalize as issue_report
+
+    try:
+        issue = issue_report(folder, by=by)
+    except Exception as exc:  # noqa: BLE001
+        _fail(exc)
+    typer.echo(f"issued revision {issue.revision}: {folder / issue.report} (sha256 {issue.sha256[:12]}…) by {issue.by} on {issue.issued_on}")
 
 
 @app.command()
