@@ -123,6 +123,35 @@ def init(
 
 
 @app.command()
+def new(
+    period: Annotated[str, typer.Argument(help="the new calendar quarter, such as 2026-Q4")],
+    source: Annotated[Path, typer.Option("--from", help="the audit folder to carry forward, such as audits/plant-1/2026-Q3")],
+    folder: Annotated[Path | None, typer.Option(help="the new folder (default: beside --from, named PERIOD)")] = None,
+) -> None:
+    """Create next quarter's audit folder with audit.yaml carried forward, and list the files to supply.
+
+    Period, id, dates and data paths that contain the period are rolled; previous: points at
+    the source; targets, owners and mappings are kept. Never overwrites (exit code 2).
+
+    Example: csat-audit new 2026-Q4 --from audits/plant-1/2026-Q3
+    """
+    from audit.carry import new_audit
+
+    try:
+        made = new_audit(period, source, folder)
+    except Exception as exc:  # noqa: BLE001
+        _fail(exc)
+    typer.echo(str(made.config))
+    for old, rolled in made.rolled:
+        typer.echo(f"  rolled {old} → {rolled}")
+    if made.to_supply:
+        typer.echo(f"files still to supply for {period}:")
+        for path in made.to_supply:
+            typer.echo(f"  {path}")
+    typer.echo(f"next: check audit.yaml (such as data.surveys.sent), then run 'csat-audit validate {made.folder}'", err=True)
+
+
+@app.command()
 def finalize(
     folder: Annotated[Path, typer.Argument(help="the audit folder whose newest revision is issued")],
     by: Annotated[str | None, typer.Option(help="who issues the report (default: the lead auditor in audit.yaml)")] = None,
