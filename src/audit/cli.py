@@ -152,6 +152,29 @@ def new(
 
 
 @app.command()
+def status(
+    root: Annotated[Path, typer.Argument(help="the folder holding the sites' audit folders")] = Path("audits"),
+) -> None:
+    """Print every audit under ROOT: site, quarter, conclusion, findings by grade, open and overdue actions, draft or issued.
+
+    Reads results.json, issue.json and each site's actions.xlsx; runs nothing.
+    Example: csat-audit status audits
+    """
+    from audit.exceptions import ConfigError
+    from audit.status import audit_status, status_table
+
+    try:
+        if not root.is_dir():
+            raise ConfigError(f"{root}: no such folder; give the folder that holds the audits, such as audits")
+        rows = audit_status(root)
+        if not rows:
+            raise ConfigError(f"{root}: no audit folders (folders holding audit.yaml) found")
+    except Exception as exc:  # noqa: BLE001
+        _fail(exc)
+    typer.echo(status_table(rows))
+
+
+@app.command()
 def finalize(
     folder: Annotated[Path, typer.Argument(help="the audit folder whose newest revision is issued")],
     by: Annotated[str | None, typer.Option(help="who issues the report (default: the lead auditor in audit.yaml)")] = None,
