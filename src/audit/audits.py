@@ -149,8 +149,12 @@ def folder_lock(root: Path, command: str = "run") -> Iterator[None]:
 
 
 @contextmanager
-def stop_on_signals(root: Path) -> Iterator[None]:
+def stop_on_signals(root: Path | str, message: str | None = None) -> Iterator[None]:
     """Turn SIGTERM and SIGINT into :class:`~audit.exceptions.RunInterrupted` inside the block.
+
+    Args:
+        root: the audit folder, named in the exception's message.
+        message: another message, with ``{signal}`` for the signal's name.
 
     The exception unwinds the run so that every ``finally`` runs: the staging folder is
     removed, the notebook's kernel is killed and the lock released. Outside the main thread
@@ -162,7 +166,8 @@ def stop_on_signals(root: Path) -> Iterator[None]:
 
     def stop(signum: int, frame: Any) -> None:
         name = signal.Signals(signum).name
-        raise RunInterrupted(f"the run of {root} was stopped ({name}); its previous outputs are unchanged")
+        text = message or "the run of {root} was stopped ({signal}); its previous outputs are unchanged"
+        raise RunInterrupted(text.format(root=root, signal=name))
 
     previous = {s: signal.signal(s, stop) for s in (signal.SIGTERM, signal.SIGINT)}
     try:

@@ -10,11 +10,14 @@ import os
 import sys
 from collections import Counter
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
 from audit.exceptions import AuditError
+
+if TYPE_CHECKING:
+    from audit.batch import Outcome
 
 app = typer.Typer(
     add_completion=False,
@@ -38,19 +41,40 @@ def _fail(exc: BaseException) -> NoReturn:
 def run(
     folders: Annotated[list[Path], typer.Argument(help="audit folders, each holding audit.yaml")],
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar")] = False,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="folders run at once, in separate processes")] = 1,
 ) -> None:
     """Run the audit of one or more folders and print the path of each report.
 
-    Example: csat-audit run audits/plant-1/2026-Q3
+    With one folder the exit code is 0, 2 (bad input) or 3 (the run failed). With several,
+    one folder's failure does not stop the others, a line is printed as each finishes, and
+    the exit code is the number of folders that failed (0 when all are done; at most 100).
+
+    Example: csat-audit run audits/plant-1/2026-Q3 audits/plant-2/2026-Q3 --jobs 2
     """
+    from audit.batch import failures_exit_code, run_many
     from audit.runner import run_audit
 
-    for folder in folders:
+    if len(folders) == 1:
         try:
-            result = run_audit(folder, progress=not quiet)
+            result = run_audit(folders[0], progress=not quiet)
         except Exception as exc:  # noqa: BLE001 - every failure becomes one line and an exit code
             _fail(exc)
         typer.echo(str(result.pdf))
+        return
+
+    def report(outcome: Outcome, finished: int, total: int) -> None:
+        if outcome.ok:
+            typer.echo(f"[{finished}/{total}] done   {outcome.pdf} ({outcome.seconds:.1f} s)")
+        else:
+            typer.echo(f"[{finished}/{total}] failed {outcome.folder}: {outcome.error}", err=True)
+
+    try:
+        outcomes = run_many(folders, jobs=jobs, on_done=report)
+    except Exception as exc:  # noqa: BLE001
+        _fail(exc)
+    failed = sum(not o.ok for o in outcomes)
+    typer.echo(f"{len(outcomes) - failed} of {len(outcomes)} audits done, {failed} failed", err=True)
+    raise typer.Exit(failures_exit_code(outcomes))
 
 
 @app.command()
@@ -197,14 +221,24 @@ def finalize(
 def demo(
     root: Annotated[Path, typer.Option(help="where to write the demo organisation")] = Path("audits/demo"),
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar")] = False,
+    sites: Annotated[int, typer.Option(min=1, help="sites to write (plant-1, plant-2 … under ROOT), each with its own data")] = 1,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="sites run at once, in separate processes")] = 1,
 ) -> None:
     """Write the demo organisation's data and audit.yaml, run its audit, print the PDF's path.
 
-    Example: csat-audit demo
+    With --sites N, writes ROOT/plant-1/2026-Q3 … ROOT/plant-N/2026-Q3 (each site drawn from
+    its own seed) and runs them like 'run --jobs'. Example: csat-audit demo --sites 4 --jobs 2
     """
-    from audit.demo import write_demo
+    from audit.demo import write_demo, write_demo_sites
     from audit.runner import run_audit
 
+    if sites > 1:
+        try:
+            folders = write_demo_sites(root, sites)
+        except Exception as exc:  # noqa: BLE001
+            _fail(exc)
+        run(list(folders), quiet=True, jobs=jobs)
+        return
     try:
         folder = write_demo(root)
         result = run_audit(folder, progress=not quiet)
