@@ -227,3 +227,40 @@ def test_finalize_twice_and_a_second_revision(first: RunResult, issued: dict[str
     assert again.returncode == 2 and again.stderr.count("\n") == 1
     assert "revision 2 is already issued" in again.stderr
     assert [i.revision for i in audits.issues(root)] == [1, 2]
+
+
+def _next_quarter_data(q3: Path, q4: Path) -> None:
+    """Q4's exports: Q3's rows again, plus each row moved on by one quarter (92 days) with new ids."""
+    import pandas as pd
+
+    dates = {"Date", "received_on", "acknowledged_on", "resolved_on", "returned_on", "ordered_on", "promised_on", "delivered_on"}
+    ids = {"ID", "complaint_id", "return_id", "order_id"}
+    for name in ("surveys.csv", "complaints.csv", "returns.csv", "orders.csv"):
+        frame = pd.read_csv(q3 / name, dtype=str, keep_default_na=False)
+        moved = frame.copy()
+        for column in frame.columns:
+            if column in dates:
+                shifted = pd.to_datetime(frame[column], errors="coerce") + pd.Timedelta(days=92)
+                moved[column] = shifted.dt.strftime("%Y-%m-%d").fillna("")
+            elif column in ids:
+                moved[column] = "N" + frame[column]
+        pd.concat([frame, moved]).to_csv(q4 / name, index=False)
+
+
+def test_next_quarter_compares_with_q3_and_follows_up_its_actions(first: RunResult, issued: dict[str, object]) -> None:
+    from audit.carry import new_audit
+
+    q3 = first.folder.root
+    made = new_audit("2026-Q4", q3)
+    assert {p.name for p in made.to_supply} == {"surveys.csv", "complaints.csv", "returns.csv", "orders.csv"}
+    _next_quarter_data(q3, made.folder)
+    q4 = run_audit(made.folder, progress=False)
+    results = json.loads(q4.folder.results.read_text(encoding="utf-8"))
+    assert results["audit"]["id"] == "TINY-2026-Q4" and results["audit"]["period"] == "2026-Q4"
+    assert "2026-Q3" in results["periods_compared"]
+    assert results["kpis"]["csat_mean"]["previous"] is not None
+    q3_actions = [a["id"] for a in json.loads(AuditFolder(q3, 2).results.read_text(encoding="utf-8"))["actions"]]
+    overdue = [f for f in results["findings"] if f["check"] == "actions_overdue"]
+    assert overdue and q3_actions
+    assert any(action_id in overdue[0]["evidence"] or action_id in overdue[0]["evidence_ids"] for action_id in q3_actions)
+    assert _hashes(first.folder) == issued["hashes"]  # revision 1 of Q3 still byte-identical
