@@ -258,6 +258,8 @@ def test_next_quarter_compares_with_q3_and_follows_up_its_actions(first: RunResu
     results = json.loads(q4.folder.results.read_text(encoding="utf-8"))
     assert results["audit"]["id"] == "TINY-2026-Q4" and results["audit"]["period"] == "2026-Q4"
     assert "2026-Q3" in results["periods_compared"]
+    html = q4.folder.report_html.read_text(encoding="utf-8")
+    assert "Trends compare 2026-Q4 with the earlier quarters " in html and ", 2026-Q3; a quarter without records" in html
     assert results["kpis"]["csat_mean"]["previous"] is not None
     q3_actions = [a["id"] for a in json.loads(AuditFolder(q3, 2).results.read_text(encoding="utf-8"))["actions"]]
     overdue = [f for f in results["findings"] if f["check"] == "actions_overdue"]

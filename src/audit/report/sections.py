@@ -336,6 +336,7 @@ def _details(data: AuditData, kpis: KpiTable, assessment: Assessment) -> dict[st
         "period_dates": f"{info.period_start:%d %B %Y} to {info.period_end:%d %B %Y}",
         "audit_date": f"{info.audit_date:%d %B %Y}",
         "counts": counts,
+        "compared": [label for label in kpis.period_labels if label != info.period_label],
         "sources": [
             {
                 "kind": _KIND_LABELS.get(s.kind, s.kind),
