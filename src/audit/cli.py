@@ -199,6 +199,24 @@ def status(
 
 
 @app.command()
+def portfolio(
+    root: Annotated[Path, typer.Argument(help="the folder holding the sites' audit folders")] = Path("audits"),
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="the PDF to write (default: ROOT/portfolio.pdf)")] = None,
+) -> None:
+    """Write the portfolio PDF: a cross-site scorecard, then one page per site (each site's newest audit).
+
+    Reads results.json files only. Example: csat-audit portfolio audits -o portfolio.pdf
+    """
+    from audit.portfolio import write_portfolio
+
+    try:
+        written = write_portfolio(root, out or root / "portfolio.pdf")
+    except Exception as exc:  # noqa: BLE001
+        _fail(exc)
+    typer.echo(str(written))
+
+
+@app.command()
 def finalize(
     folder: Annotated[Path, typer.Argument(help="the audit folder whose newest revision is issued")],
     by: Annotated[str | None, typer.Option(help="who issues the report (default: the lead auditor in audit.yaml)")] = None,
