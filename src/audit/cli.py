@@ -10,11 +10,14 @@ import os
 import sys
 from collections import Counter
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
 from audit.exceptions import AuditError
+
+if TYPE_CHECKING:
+    from audit.batch import Outcome
 
 app = typer.Typer(
     add_completion=False,
@@ -38,19 +41,40 @@ def _fail(exc: BaseException) -> NoReturn:
 def run(
     folders: Annotated[list[Path], typer.Argument(help="audit folders, each holding audit.yaml")],
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar")] = False,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="folders run at once, in separate processes")] = 1,
 ) -> None:
     """Run the audit of one or more folders and print the path of each report.
 
-    Example: csat-audit run audits/plant-1/2026-Q3
+    With one folder the exit code is 0, 2 (bad input) or 3 (the run failed). With several,
+    one folder's failure does not stop the others, a line is printed as each finishes, and
+    the exit code is the number of folders that failed (0 when all are done; at most 100).
+
+    Example: csat-audit run audits/plant-1/2026-Q3 audits/plant-2/2026-Q3 --jobs 2
     """
+    from audit.batch import failures_exit_code, run_many
     from audit.runner import run_audit
 
-    for folder in folders:
+    if len(folders) == 1:
         try:
-            result = run_audit(folder, progress=not quiet)
+            result = run_audit(folders[0], progress=not quiet)
         except Exception as exc:  # noqa: BLE001 - every failure becomes one line and an exit code
             _fail(exc)
         typer.echo(str(result.pdf))
+        return
+
+    def report(outcome: Outcome, finished: int, total: int) -> None:
+        if outcome.ok:
+            typer.echo(f"[{finished}/{total}] done   {outcome.pdf} ({outcome.seconds:.1f} s)")
+        else:
+            typer.echo(f"[{finished}/{total}] failed {outcome.folder}: {outcome.error}", err=True)
+
+    try:
+        outcomes = run_many(folders, jobs=jobs, on_done=report)
+    except Exception as exc:  # noqa: BLE001
+        _fail(exc)
+    failed = sum(not o.ok for o in outcomes)
+    typer.echo(f"{len(outcomes) - failed} of {len(outcomes)} audits done, {failed} failed", err=True)
+    raise typer.Exit(failures_exit_code(outcomes))
 
 
 @app.command()
@@ -63,13 +87,13 @@ def validate(
     Every problem is listed even when a kind has more invalid rows than a run allows; the
     exit code is then 2. Example: csat-audit validate audits/plant-1/2026-Q3
     """
+    from audit.audits import working_folder
     from audit.data.dataset import load_audit, over_threshold
-    from audit.paths import AuditFolder
     from audit.report.xlsx import write_data_quality
 
     try:
         data = load_audit(folder, strict=False)
-        written = write_data_quality(data, AuditFolder(data.config.folder).data_quality_xlsx)
+        written = write_data_quality(data, working_folder(data.config.folder).data_quality_xlsx)
     except Exception as exc:  # noqa: BLE001
         _fail(exc)
     for source in data.sources:
@@ -123,17 +147,116 @@ def init(
 
 
 @app.command()
+def new(
+    period: Annotated[str, typer.Argument(help="the new calendar quarter, such as 2026-Q4")],
+    source: Annotated[Path, typer.Option("--from", help="the audit folder to carry forward, such as audits/plant-1/2026-Q3")],
+    folder: Annotated[Path | None, typer.Option(help="the new folder (default: beside --from, named PERIOD)")] = None,
+) -> None:
+    """Create next quarter's audit folder with audit.yaml carried forward, and list the files to supply.
+
+    Period, id, dates and data paths that contain the period are rolled; previous: points at
+    the source; targets, owners and mappings are kept. Never overwrites (exit code 2).
+
+    Example: csat-audit new 2026-Q4 --from audits/plant-1/2026-Q3
+    """
+    from audit.carry import new_audit
+
+    try:
+        made = new_audit(period, source, folder)
+    except Exception as exc:  # noqa: BLE001
+        _fail(exc)
+    typer.echo(str(made.config))
+    for old, rolled in made.rolled:
+        typer.echo(f"  rolled {old} → {rolled}")
+    if made.to_supply:
+        typer.echo(f"files still to supply for {period}:")
+        for path in made.to_supply:
+            typer.echo(f"  {path}")
+    typer.echo(f"next: check audit.yaml (such as data.surveys.sent), then run 'csat-audit validate {made.folder}'", err=True)
+
+
+@app.command()
+def status(
+    root: Annotated[Path, typer.Argument(help="the folder holding the sites' audit folders")] = Path("audits"),
+) -> None:
+    """Print every audit under ROOT: site, quarter, conclusion, findings by grade, open and overdue actions, draft or issued.
+
+    Reads results.json, issue.json and each site's actions.xlsx; runs nothing.
+    Example: csat-audit status audits
+    """
+    from audit.exceptions import ConfigError
+    from audit.status import audit_status, status_table
+
+    try:
+        if not root.is_dir():
+            raise ConfigError(f"{root}: no such folder; give the folder that holds the audits, such as audits")
+        rows = audit_status(root)
+        if not rows:
+            raise ConfigError(f"{root}: no audit folders (folders holding audit.yaml) found")
+    except Exception as exc:  # noqa: BLE001
+        _fail(exc)
+    typer.echo(status_table(rows))
+
+
+@app.command()
+def portfolio(
+    root: Annotated[Path, typer.Argument(help="the folder holding the sites' audit folders")] = Path("audits"),
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="the PDF to write (default: ROOT/portfolio.pdf)")] = None,
+) -> None:
+    """Write the portfolio PDF: a cross-site scorecard, then one page per site (each site's newest audit).
+
+    Reads results.json files only. Example: csat-audit portfolio audits -o portfolio.pdf
+    """
+    from audit.portfolio import write_portfolio
+
+    try:
+        written = write_portfolio(root, out or root / "portfolio.pdf")
+    except Exception as exc:  # noqa: BLE001
+        _fail(exc)
+    typer.echo(str(written))
+
+
+@app.command()
+def finalize(
+    folder: Annotated[Path, typer.Argument(help="the audit folder whose newest revision is issued")],
+    by: Annotated[str | None, typer.Option(help="who issues the report (default: the lead auditor in audit.yaml)")] = None,
+) -> None:
+    """Issue the audit's report: record its sha256, date and issuer in issue.json, make its files read-only.
+
+    A later run of the folder writes the next revision (report-r2.pdf …) and never touches
+    this one. Example: csat-audit finalize audits/plant-1/2026-Q3 --by "Li Na"
+    """
+    from audit.audits import finalize as issue_report
+
+    try:
+        issue = issue_report(folder, by=by)
+    except Exception as exc:  # noqa: BLE001
+        _fail(exc)
+    typer.echo(f"issued revision {issue.revision}: {folder / issue.report} (sha256 {issue.sha256[:12]}…) by {issue.by} on {issue.issued_on}")
+
+
+@app.command()
 def demo(
     root: Annotated[Path, typer.Option(help="where to write the demo organisation")] = Path("audits/demo"),
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar")] = False,
+    sites: Annotated[int, typer.Option(min=1, help="sites to write (plant-1, plant-2 … under ROOT), each with its own data")] = 1,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="sites run at once, in separate processes")] = 1,
 ) -> None:
     """Write the demo organisation's data and audit.yaml, run its audit, print the PDF's path.
 
-    Example: csat-audit demo
+    With --sites N, writes ROOT/plant-1/2026-Q3 … ROOT/plant-N/2026-Q3 (each site drawn from
+    its own seed) and runs them like 'run --jobs'. Example: csat-audit demo --sites 4 --jobs 2
     """
-    from audit.demo import write_demo
+    from audit.demo import write_demo, write_demo_sites
     from audit.runner import run_audit
 
+    if sites > 1:
+        try:
+            folders = write_demo_sites(root, sites)
+        except Exception as exc:  # noqa: BLE001
+            _fail(exc)
+        run(list(folders), quiet=True, jobs=jobs)
+        return
     try:
         folder = write_demo(root)
         result = run_audit(folder, progress=not quiet)

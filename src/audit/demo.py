@@ -723,3 +723,21 @@ def write_demo(
                        first=f"{first.year}-Q{(first.month + 2) // 3}")
     (folder / CONFIG_FILE).write_text(text, encoding="utf-8")
     return folder
+
+
+def write_demo_sites(root: Path, sites: int, *, seed: int = 20260930, **sizes: Any) -> list[Path]:
+    """Write ``sites`` demo sites, ``root/plant-1/<period>`` …, each drawn from its own seed.
+
+    Args:
+        root: folder that receives the site folders.
+        sites: number of sites (Plant 1, Plant 2, …).
+        seed: seed of the first site; site k uses ``seed + k - 1``.
+        sizes: passed to :func:`write_demo` (``orders_per_quarter`` …).
+
+    Returns:
+        The audit folders, one per site.
+    """
+    return [
+        write_demo(Path(root) / f"plant-{k}", seed=seed + k - 1, site=f"Plant {k}", **sizes)
+        for k in range(1, sites + 1)
+    ]

@@ -10,7 +10,9 @@ environment failure and maps to exit code 3.
     │   ├── InputFileError   missing, unreadable, empty, wrong sheet, mapped column absent
     │   └── TooManyInvalidRows  more invalid rows than the configured threshold
     ├── OverwriteRefused     a file the command would write exists (earlier audits are kept)
+    ├── FolderLocked         another run or finalize is working on the audit folder
     └── RunError             the notebook run or the report rendering failed
+        └── RunInterrupted   the run was stopped by a signal (SIGTERM, Ctrl-C)
 """
 
 from __future__ import annotations
@@ -24,7 +26,9 @@ __all__ = [
     "InputFileError",
     "TooManyInvalidRows",
     "OverwriteRefused",
+    "FolderLocked",
     "RunError",
+    "RunInterrupted",
 ]
 
 
@@ -81,7 +85,24 @@ class OverwriteRefused(AuditError):
         self.paths = paths
 
 
+class FolderLocked(AuditError):
+    """Another process holds the audit folder's lock file (``.audit.lock``).
+
+    Args:
+        message: who holds the lock and what to do.
+        path: the lock file.
+    """
+
+    def __init__(self, message: str, path: Path | None = None) -> None:
+        super().__init__(message)
+        self.path = path
+
+
 class RunError(AuditError):
     """Executing the audit notebook or rendering its report failed."""
 
     exit_code = 3
+
+
+class RunInterrupted(RunError):
+    """The run was stopped by a signal; the previous outputs are unchanged."""

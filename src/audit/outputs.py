@@ -61,14 +61,20 @@ def results_dict(data: AuditData, kpis: KpiTable, assessment: Assessment) -> dic
     }
 
 
-def save_results(data: AuditData, kpis: KpiTable, assessment: Assessment, *, today: dt.date | None = None) -> Path:
+def save_results(
+    data: AuditData, kpis: KpiTable, assessment: Assessment, *, today: dt.date | None = None, out: Path | str | None = None
+) -> Path:
     """Write results.json, findings.xlsx and data_quality.xlsx, then update the site's action register.
 
-    The register (``audits/<site>/actions.xlsx``) gets this audit's new actions and the
-    verdicts on earlier closed actions (see docs/assessment.md, "Action register").
+    The files are named for the revision being written (``results-r2.json`` once revision 1
+    was issued; see :mod:`audit.audits`). The register (``audits/<site>/actions.xlsx``)
+    gets this audit's new actions and the verdicts on earlier closed actions (see
+    docs/assessment.md, "Action register").
 
     Args:
         today: the date of the register's History rows; defaults to today.
+        out: the folder that receives the files; defaults to the audit folder
+            (``csat-audit run`` passes its staging folder).
 
     Returns:
         results.json's path.
@@ -79,13 +85,17 @@ def save_results(data: AuditData, kpis: KpiTable, assessment: Assessment, *, tod
     from audit.report.findings_xlsx import write_findings
     from audit.report.xlsx import write_data_quality
 
-    folder = AuditFolder(data.config.folder)
+    from audit.audits import working_folder
+
+    folder = working_folder(data.config.folder)
+    if out is not None:
+        folder = AuditFolder(Path(out), folder.revision)
     write_json(folder.results, results_dict(data, kpis, assessment))
     write_findings(data, kpis, assessment, folder.findings_xlsx)
     write_data_quality(data, folder.data_quality_xlsx)
     day = today or dt.date.today()
     update_register(
-        folder.action_register,
+        AuditFolder(data.config.folder).action_register,
         data.config.audit.id,
         register_entries(assessment, kpis, data.config, day),
         verify(data.register, kpis, data.config),

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["PROJECT_ROOT", "TEMPLATES_DIR", "CONFIG_TEMPLATE", "INPUT_TEMPLATES_DIR", "NOTEBOOK", "AuditFolder"]
+__all__ = ["PROJECT_ROOT", "TEMPLATES_DIR", "CONFIG_TEMPLATE", "INPUT_TEMPLATES_DIR", "NOTEBOOK", "OUTPUTS", "AuditFolder"]
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES_DIR = PROJECT_ROOT / "templates"
@@ -20,11 +20,29 @@ INPUT_TEMPLATES_DIR = TEMPLATES_DIR / "inputs"
 NOTEBOOK = PROJECT_ROOT / "notebooks" / "customer_satisfaction_audit.ipynb"
 
 
+#: outputs a run writes into the audit folder, by attribute of :class:`AuditFolder`
+OUTPUTS = ("notebook", "report_html", "report_pdf", "results", "manifest", "data_quality_xlsx", "findings_xlsx")
+
+
 @dataclass(frozen=True)
 class AuditFolder:
-    """The files of one audit folder (``audits/<site>/<period>/``)."""
+    """The files of one audit folder (``audits/<site>/<period>/``), for one revision.
+
+    Revision 1 has the plain names (``report.pdf``); a later revision, written after the
+    audit was issued (``csat-audit finalize``), adds ``-r<N>`` before the suffix
+    (``report-r2.pdf``, ``results-r2.json``) so an issued revision is never overwritten.
+    """
 
     root: Path
+    revision: int = 1
+
+    def _named(self, stem: str, suffix: str) -> Path:
+        tag = f"-r{self.revision}" if self.revision > 1 else ""
+        return self.root / f"{stem}{tag}{suffix}"
+
+    def at(self, revision: int) -> AuditFolder:
+        """The same folder's files for another revision."""
+        return AuditFolder(self.root, revision)
 
     @property
     def config(self) -> Path:
@@ -33,32 +51,57 @@ class AuditFolder:
     @property
     def notebook(self) -> Path:
         """The executed notebook: the auditor's working paper."""
-        return self.root / "audit.ipynb"
+        return self._named("audit", ".ipynb")
 
     @property
     def report_html(self) -> Path:
-        return self.root / "report.html"
+        return self._named("report", ".html")
 
     @property
     def report_pdf(self) -> Path:
-        return self.root / "report.pdf"
+        return self._named("report", ".pdf")
 
     @property
     def results(self) -> Path:
-        return self.root / "results.json"
+        return self._named("results", ".json")
 
     @property
     def manifest(self) -> Path:
-        return self.root / "manifest.json"
+        return self._named("manifest", ".json")
 
     @property
     def data_quality_xlsx(self) -> Path:
         """Every data-quality problem and every quarantined row."""
-        return self.root / "data_quality.xlsx"
+        return self._named("data_quality", ".xlsx")
 
     @property
     def findings_xlsx(self) -> Path:
-        return self.root / "findings.xlsx"
+        return self._named("findings", ".xlsx")
+
+    @property
+    def outputs(self) -> tuple[Path, ...]:
+        """Every file a run of this revision writes into the folder (see :data:`OUTPUTS`)."""
+        return tuple(getattr(self, name) for name in OUTPUTS)
+
+    @property
+    def issue_record(self) -> Path:
+        """``issue.json``: the revisions issued with ``csat-audit finalize`` (sha256, date, who)."""
+        return self.root / "issue.json"
+
+    @property
+    def lock(self) -> Path:
+        """``.audit.lock``: present while a run or finalize works on the folder (pid, host, time)."""
+        return self.root / ".audit.lock"
+
+    @property
+    def staging(self) -> Path:
+        """``.audit.staging/``: where a run builds its outputs before moving them into place."""
+        return self.root / ".audit.staging"
+
+    @property
+    def failed_notebook(self) -> Path:
+        """The partly executed notebook of a run that failed, kept for the auditor to read."""
+        return self.root / ".audit.partial.ipynb"
 
     @property
     def action_register(self) -> Path:

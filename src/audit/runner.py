@@ -39,11 +39,13 @@ def _user_error(ename: str) -> bool:
     return isinstance(cls, type) and issubclass(cls, AuditError) and cls.exit_code == 2
 
 
-def execute_notebook(folder: AuditFolder, *, progress: bool = True) -> float:
-    """Execute the audit notebook for ``folder`` into ``folder/audit.ipynb``.
+def execute_notebook(folder: AuditFolder, *, progress: bool = True, out: AuditFolder | None = None) -> float:
+    """Execute the audit notebook for ``folder`` into ``out.notebook`` (default ``folder``'s).
 
-    The notebook is written to a temporary file first and renamed when it has run, so
-    a failed run leaves the previous working paper in place.
+    The run writes its outputs (results.json, findings.xlsx, data_quality.xlsx) into
+    ``out.root``; :func:`run_audit` points it at a staging folder. When the notebook fails
+    for a reason other than bad input, the partly executed notebook is kept as
+    ``folder.failed_notebook`` for the auditor to read.
 
     Returns:
         Seconds taken.
@@ -55,13 +57,14 @@ def execute_notebook(folder: AuditFolder, *, progress: bool = True) -> float:
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
+    out = out or folder
     started = time.perf_counter()
-    partial = folder.root / ".audit.partial.ipynb"
+    partial = out.root / ".audit.partial.ipynb"
     try:
         papermill.execute_notebook(
             str(NOTEBOOK),
             str(partial),
-            parameters={"audit_dir": str(folder.root)},
+            parameters={"audit_dir": str(folder.root), "output_dir": str(out.root)},
             kernel_name="python3",
             progress_bar=progress,
             cwd=str(folder.root),
@@ -72,16 +75,18 @@ def execute_notebook(folder: AuditFolder, *, progress: bool = True) -> float:
         if _user_error(exc.ename):
             partial.unlink(missing_ok=True)  # nothing ran that is worth keeping
             raise AuditError(exc.evalue) from None
+        if partial != folder.failed_notebook:
+            os.replace(partial, folder.failed_notebook)
         raise RunError(
             f"the audit notebook failed in cell {exc.exec_count}: {exc.ename}: {exc.evalue}; "
-            f"the partly executed notebook is {partial}"
+            f"the partly executed notebook is {folder.failed_notebook}"
         ) from None
-    os.replace(partial, folder.notebook)
+    os.replace(partial, out.notebook)
     return time.perf_counter() - started
 
 
 def render_report(folder: AuditFolder) -> dict[str, float]:
-    """Export the executed notebook to report.html and report.pdf.
+    """Export ``folder.notebook`` to ``folder.report_html`` and ``folder.report_pdf``.
 
     Returns:
         Seconds taken by the HTML export and the PDF rendering.
@@ -102,30 +107,45 @@ def render_report(folder: AuditFolder) -> dict[str, float]:
 
 
 def run_audit(folder: Path | str, *, progress: bool = True) -> RunResult:
-    """Run the whole audit of one folder: notebook, report.html, report.pdf, results and manifest.
+    """Run the whole audit of one folder: notebook, report, results, workbooks and manifest.
+
+    Every output is built in the folder's staging folder and moved into place only when all
+    are written, under the folder's lock (see :mod:`audit.audits`): an interrupted or failed
+    run leaves the previous outputs as they were. Once the audit has been issued
+    (``csat-audit finalize``) the run writes the next revision (``report-r2.pdf`` …).
 
     Args:
         folder: the audit folder holding audit.yaml.
         progress: show papermill's progress bar.
 
     Returns:
-        The folder's outputs and the time taken by each stage.
+        The folder's outputs (for the revision written) and the time taken by each stage.
 
     Raises:
         AuditError: bad configuration or input (exit code 2 on the command line).
-        RunError: the run itself failed (exit code 3).
+        FolderLocked: another run or finalize is working on the folder (exit code 2).
+        RunError: the run itself failed (exit code 3); RunInterrupted when stopped by SIGTERM.
     """
-    audit_folder = AuditFolder(Path(folder).resolve())
-    config = load_config(audit_folder.root)  # fail fast on configuration, before starting a kernel
-    timings = {"notebook": execute_notebook(audit_folder, progress=progress)}
-    timings |= render_report(audit_folder)
-    try:
-        results = json.loads(audit_folder.results.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise RunError(f"{audit_folder.results}: not written by the notebook ({exc})") from None
-    for kind, seconds in results["run"]["load_seconds"].items():
-        timings[f"load_{kind}"] = seconds
+    from audit import audits
     from audit.outputs import write_manifest
 
-    write_manifest(audit_folder, results, config.parameters(), timings)
-    return RunResult(audit_folder, timings)
+    root = Path(folder).resolve()
+    config = load_config(root)  # fail fast on configuration, before starting a kernel
+    with audits.folder_lock(root), audits.stop_on_signals(root):
+        target = audits.working_folder(root)
+        staging = audits.fresh_staging(target)
+        try:
+            with audits.kill_new_children():
+                timings = {"notebook": execute_notebook(AuditFolder(root), progress=progress, out=staging)}
+            timings |= render_report(staging)
+            try:
+                results = json.loads(staging.results.read_text(encoding="utf-8"))
+            except (OSError, ValueError) as exc:
+                raise RunError(f"{target.results}: not written by the notebook ({exc})") from None
+            for kind, seconds in results["run"]["load_seconds"].items():
+                timings[f"load_{kind}"] = seconds
+            write_manifest(staging, results, config.parameters(), timings)
+            audits.publish(staging, target)
+        finally:
+            audits.discard(staging)
+    return RunResult(target, timings)

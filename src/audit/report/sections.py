@@ -188,8 +188,13 @@ def render_sections(
 
 
 def _base_context(name: str, data: AuditData, kpis: KpiTable, assessment: Assessment) -> dict[str, Any]:
+    from audit.audits import revision_of
+
     info = data.config.audit
+    revision = revision_of(data.config.folder)
     return {
+        "revision": revision.number,
+        "is_final": revision.is_final,
         "name": name,
         "heading": SECTIONS[name],
         "title": SECTIONS[name].lstrip("0123456789 ") if name != "cover" else "Cover",
@@ -262,8 +267,24 @@ def _cover(data: AuditData, kpis: KpiTable, assessment: Assessment) -> dict[str,
     return {
         "period_dates": f"{info.period_start:%d %B %Y} to {info.period_end:%d %B %Y}",
         "audit_date": f"{info.audit_date:%d %B %Y}",
-        "revision": "1",
+        **_revision_changes(data, kpis, assessment),
     }
+
+
+#: most changes since the issued revision listed on the cover (the rest are counted)
+MAX_CHANGES_SHOWN = 8
+
+
+def _revision_changes(data: AuditData, kpis: KpiTable, assessment: Assessment) -> dict[str, Any]:
+    """The issued revision this one replaces, and what changed since (see audit.audits)."""
+    from audit.audits import changes_since_issue, revision_of
+
+    issued = revision_of(data.config.folder).issued
+    if issued is None:
+        return {"issued": None, "changes": None, "more_changes": 0}
+    findings = [f.to_dict() for f in assessment.findings]
+    changes = changes_since_issue(data.config.folder, kpis.to_dict(), findings, assessment.conclusion) or []
+    return {"issued": issued, "changes": changes[:MAX_CHANGES_SHOWN], "more_changes": max(len(changes) - MAX_CHANGES_SHOWN, 0)}
 
 
 def _summary(data: AuditData, kpis: KpiTable, assessment: Assessment) -> dict[str, Any]:
@@ -322,6 +343,7 @@ def _details(data: AuditData, kpis: KpiTable, assessment: Assessment) -> dict[st
         "period_dates": f"{info.period_start:%d %B %Y} to {info.period_end:%d %B %Y}",
         "audit_date": f"{info.audit_date:%d %B %Y}",
         "counts": counts,
+        "compared": [label for label in kpis.period_labels if label != info.period_label],
         "sources": [
             {
                 "kind": _KIND_LABELS.get(s.kind, s.kind),

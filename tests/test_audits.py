@@ -1,0 +1,268 @@
+"""audit.audits: the run lock, staged outputs, SIGTERM, finalize and revisions."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from audit import audits
+from audit.exceptions import ConfigError, FolderLocked
+from audit.paths import AuditFolder
+from audit.runner import RunResult, run_audit
+from conftest import TINY
+
+CLI = [sys.executable, "-m", "audit.cli"]
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _hashes(folder: AuditFolder) -> dict[str, str]:
+    return {p.name: _sha(p) for p in folder.outputs}
+
+
+# ---------------------------------------------------------------- lock (no papermill)
+
+
+def test_second_lock_on_a_folder_stops_with_a_clear_message(tmp_path: Path) -> None:
+    with audits.folder_lock(tmp_path):
+        held = json.loads((tmp_path / ".audit.lock").read_text(encoding="utf-8"))
+        assert held["pid"] == os.getpid() and held["host"] == socket.gethostname()
+        with pytest.raises(FolderLocked, match=rf"pid {os.getpid()} on this host.*wait for it to finish"):
+            with audits.folder_lock(tmp_path):
+                pass
+    assert not (tmp_path / ".audit.lock").exists()
+
+
+def test_lock_is_released_when_the_block_fails(tmp_path: Path) -> None:
+    with pytest.raises(RuntimeError), audits.folder_lock(tmp_path):
+        raise RuntimeError("boom")
+    assert not (tmp_path / ".audit.lock").exists()
+
+
+def test_stale_lock_of_a_dead_process_is_taken_over(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True)
+    stale = {"pid": int(dead.stdout), "host": socket.gethostname(), "command": "run", "started": "2026-01-01T00:00:00+00:00"}
+    (tmp_path / ".audit.lock").write_text(json.dumps(stale), encoding="utf-8")
+    with audits.folder_lock(tmp_path):
+        assert json.loads((tmp_path / ".audit.lock").read_text(encoding="utf-8"))["pid"] == os.getpid()
+    assert "taking over a stale lock" in caplog.text and str(stale["pid"]) in caplog.text
+    assert not (tmp_path / ".audit.lock").exists()
+
+
+def test_lock_from_another_host_is_not_taken_over(tmp_path: Path) -> None:
+    other = {"pid": 1, "host": "elsewhere.example", "command": "run", "started": "2026-01-01T00:00:00+00:00"}
+    (tmp_path / ".audit.lock").write_text(json.dumps(other), encoding="utf-8")
+    with pytest.raises(FolderLocked, match="host elsewhere.example"), audits.folder_lock(tmp_path):
+        pass
+    assert (tmp_path / ".audit.lock").exists()
+
+
+def test_revision_file_names() -> None:
+    folder = AuditFolder(Path("x"))
+    assert folder.report_pdf.name == "report.pdf" and folder.results.name == "results.json"
+    assert [p.name for p in folder.at(2).outputs] == [
+        "audit-r2.ipynb", "report-r2.html", "report-r2.pdf", "results-r2.json",
+        "manifest-r2.json", "data_quality-r2.xlsx", "findings-r2.xlsx",
+    ]  # fmt: skip
+    assert folder.at(2).action_register == folder.action_register
+
+
+def test_changes_between_lists_kpis_findings_and_conclusion() -> None:
+    before = {
+        "conclusion": "effective_with_ofi",
+        "kpis": {"nps": {"label": "NPS", "value": 30.0}, "otif_pct": {"label": "OTIF", "value": 85.0}, "gone": {"label": "Gone", "value": 1}},
+        "findings": [{"check": "a", "title": "Old one", "grade": "ofi"}, {"check": "b", "title": "Kept", "grade": "minor"}],
+    }
+    kpis = {"nps": {"label": "NPS", "value": 25.0}, "otif_pct": {"label": "OTIF", "value": 85.001}}
+    findings = [{"check": "b", "title": "Kept", "grade": "major"}, {"check": "c", "title": "New one", "grade": "minor"}]
+    lines = audits.changes_between(before, kpis, findings, "partially_effective")
+    assert lines[0] == "Conclusion: effective with ofi → partially effective"
+    assert "NPS: 30 → 25" in lines and not any(line.startswith("OTIF") for line in lines)
+    assert "Gone: no longer reported" in lines
+    assert "Finding added: New one (minor)" in lines and "Finding removed: Old one (ofi)" in lines
+    assert "Finding regraded: Kept: minor → major" in lines
+    assert audits.changes_between(before, {k: before["kpis"][k] for k in ("nps", "otif_pct", "gone")}, before["findings"], "effective_with_ofi") == []
+
+
+def test_finalize_refuses_without_a_report(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="no report to issue yet"):
+        audits.finalize(tmp_path)
+
+
+# ---------------------------------------------------------------- runs (papermill)
+
+
+@pytest.fixture(scope="module")
+def first(tmp_path_factory: pytest.TempPathFactory) -> RunResult:
+    folder = tmp_path_factory.mktemp("cycle") / "site" / "2026-Q3"
+    shutil.copytree(TINY, folder)
+    return run_audit(folder, progress=False)
+
+
+def test_run_leaves_no_staging_lock_or_partial_files(first: RunResult) -> None:
+    root = first.folder.root
+    assert first.folder.revision == 1 and first.pdf == root / "report.pdf"
+    assert all(p.stat().st_size > 0 for p in first.folder.outputs)
+    assert sorted(p.name for p in root.glob(".*")) == []
+
+
+def test_sigterm_after_the_notebook_started_keeps_previous_outputs(first: RunResult) -> None:
+    import psutil
+
+    root = first.folder.root
+    before = _hashes(first.folder)
+    process = subprocess.Popen([*CLI, "run", "--quiet", str(root)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    partial = root / ".audit.staging" / ".audit.partial.ipynb"
+    try:
+        deadline = time.monotonic() + 60
+        kernels: list[psutil.Process] = []
+        while not (partial.exists() and kernels) and time.monotonic() < deadline and process.poll() is None:
+            time.sleep(0.1)
+            kernels = psutil.Process(process.pid).children(recursive=True)
+        assert partial.exists() and kernels, "the notebook did not start"
+        time.sleep(1.5)  # the kernel is executing cells
+        process.send_signal(signal.SIGTERM)
+        _, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert process.returncode == 3, err
+    assert err.strip().splitlines() == [f"error: the run of {root} was stopped (SIGTERM); its previous outputs are unchanged"]
+    assert _hashes(first.folder) == before
+    assert not (root / ".audit.lock").exists() and not (root / ".audit.staging").exists()
+    gone, alive = psutil.wait_procs(kernels, timeout=10)
+    assert not alive, "the kernel was left running"
+
+
+def test_run_of_a_locked_folder_exits_2_with_one_line(first: RunResult) -> None:
+    root = first.folder.root
+    with audits.folder_lock(root):
+        done = subprocess.run([*CLI, "run", "--quiet", str(root)], capture_output=True, text=True)
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and "is locked" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_same_inputs_give_the_same_results_apart_from_timestamps(first: RunResult) -> None:
+    before = json.loads(first.folder.results.read_text(encoding="utf-8"))
+    again = run_audit(first.folder.root, progress=False)
+    after = json.loads(again.folder.results.read_text(encoding="utf-8"))
+    for results in (before, after):
+        results.pop("run")  # generated_at and load timings
+    assert after == before
+    assert [f["title"] for f in after["findings"]] and after["findings"] == before["findings"]
+
+
+@pytest.fixture(scope="module")
+def issued(first: RunResult) -> dict[str, object]:
+    """Q3 issued as revision 1, then re-run with one survey score changed: revision 2."""
+    root = first.folder.root
+    issue = audits.finalize(root, by="Q. Manager")
+    hashes = _hashes(first.folder)
+    surveys = root / "surveys.csv"
+    os.chmod(surveys, 0o644)
+    text = surveys.read_text(encoding="utf-8")
+    assert "S04,K4,2026-08-01,3," in text
+    surveys.write_text(text.replace("S04,K4,2026-08-01,3,", "S04,K4,2026-08-01,5,", 1), encoding="utf-8")
+    second = run_audit(root, progress=False)
+    return {"issue": issue, "hashes": hashes, "second": second}
+
+
+def test_finalize_records_the_issue_and_makes_outputs_read_only(first: RunResult, issued: dict[str, object]) -> None:
+    issue = issued["issue"]
+    assert isinstance(issue, audits.Issue)
+    record = json.loads((first.folder.root / "issue.json").read_text(encoding="utf-8"))
+    assert record["issues"][0]["revision"] == 1 and record["issues"][0]["by"] == "Q. Manager"
+    assert record["issues"][0]["sha256"] == issued["hashes"]["report.pdf"]  # type: ignore[index]
+    assert set(record["issues"][0]["files"]) == {p.name for p in first.folder.outputs}
+    for path in first.folder.outputs:
+        assert not os.access(path, os.W_OK) or os.geteuid() == 0
+        assert path.stat().st_mode & 0o222 == 0, path.name
+
+
+def test_rerun_after_finalize_writes_revision_2_and_keeps_revision_1(first: RunResult, issued: dict[str, object]) -> None:
+    second = issued["second"]
+    assert isinstance(second, RunResult)
+    assert second.folder.revision == 2 and second.pdf.name == "report-r2.pdf"
+    assert all(p.stat().st_size > 0 for p in second.folder.outputs)
+    assert _hashes(first.folder) == issued["hashes"]
+    manifest = json.loads(second.folder.manifest.read_text(encoding="utf-8"))
+    assert manifest["outputs"]["report_pdf"] == "report-r2.pdf"
+    html = second.folder.report_html.read_text(encoding="utf-8")
+    assert 'data-rev="2"' in html and "Changes since revision 1" in html and "issued" in html and "Q. Manager" in html
+    results_1 = json.loads(first.folder.results.read_text(encoding="utf-8"))
+    results_2 = json.loads(second.folder.results.read_text(encoding="utf-8"))
+    label = results_2["kpis"]["csat_mean"]["label"]
+    assert results_1["kpis"]["csat_mean"]["value"] != results_2["kpis"]["csat_mean"]["value"]
+    assert f"{label}: " in html
+    assert "Report revision 2" in html
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext not installed (apt-get install poppler-utils)")
+def test_revision_2_pdf_shows_rev_2_in_the_running_header(issued: dict[str, object]) -> None:
+    second = issued["second"]
+    assert isinstance(second, RunResult)
+    text = subprocess.run(["pdftotext", "-layout", str(second.pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert text.count("Rev. 2") >= 3 and "Rev. 1" not in text
+
+
+def test_finalize_twice_and_a_second_revision(first: RunResult, issued: dict[str, object]) -> None:
+    root = first.folder.root
+    done = subprocess.run([*CLI, "finalize", str(root), "--by", "Q. Manager"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "issued revision 2" in done.stdout
+    again = subprocess.run([*CLI, "finalize", str(root)], capture_output=True, text=True)
+    assert again.returncode == 2 and again.stderr.count("\n") == 1
+    assert "revision 2 is already issued" in again.stderr
+    assert [i.revision for i in audits.issues(root)] == [1, 2]
+
+
+def _next_quarter_data(q3: Path, q4: Path) -> None:
+    """Q4's exports: Q3's rows again, plus each row moved on by one quarter (92 days) with new ids."""
+    import pandas as pd
+
+    dates = {"Date", "received_on", "acknowledged_on", "resolved_on", "returned_on", "ordered_on", "promised_on", "delivered_on"}
+    ids = {"ID", "complaint_id", "return_id", "order_id"}
+    for name in ("surveys.csv", "complaints.csv", "returns.csv", "orders.csv"):
+        frame = pd.read_csv(q3 / name, dtype=str, keep_default_na=False)
+        moved = frame.copy()
+        for column in frame.columns:
+            if column in dates:
+                shifted = pd.to_datetime(frame[column], errors="coerce") + pd.Timedelta(days=92)
+                moved[column] = shifted.dt.strftime("%Y-%m-%d").fillna("")
+            elif column in ids:
+                moved[column] = "N" + frame[column]
+        pd.concat([frame, moved]).to_csv(q4 / name, index=False)
+
+
+def test_next_quarter_compares_with_q3_and_follows_up_its_actions(first: RunResult, issued: dict[str, object]) -> None:
+    from audit.carry import new_audit
+
+    q3 = first.folder.root
+    made = new_audit("2026-Q4", q3)
+    assert {p.name for p in made.to_supply} == {"surveys.csv", "complaints.csv", "returns.csv", "orders.csv"}
+    _next_quarter_data(q3, made.folder)
+    q4 = run_audit(made.folder, progress=False)
+    results = json.loads(q4.folder.results.read_text(encoding="utf-8"))
+    assert results["audit"]["id"] == "TINY-2026-Q4" and results["audit"]["period"] == "2026-Q4"
+    assert "2026-Q3" in results["periods_compared"]
+    html = q4.folder.report_html.read_text(encoding="utf-8")
+    assert "Trends compare 2026-Q4 with the earlier quarters " in html and ", 2026-Q3; a quarter without records" in html
+    assert results["kpis"]["csat_mean"]["previous"] is not None
+    q3_actions = [a["id"] for a in json.loads(AuditFolder(q3, 2).results.read_text(encoding="utf-8"))["actions"]]
+    overdue = [f for f in results["findings"] if f["check"] == "actions_overdue"]
+    assert overdue and q3_actions
+    assert any(action_id in overdue[0]["evidence"] or action_id in overdue[0]["evidence_ids"] for action_id in q3_actions)
+    assert _hashes(first.folder) == issued["hashes"]  # revision 1 of Q3 still byte-identical
