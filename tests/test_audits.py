@@ -190,6 +190,8 @@ def test_finalize_records_the_issue_and_makes_outputs_read_only(first: RunResult
     for path in first.folder.outputs:
         assert not os.access(path, os.W_OK) or os.geteuid() == 0
         assert path.stat().st_mode & 0o222 == 0, path.name
+    # the issued report is rendered again without the DRAFT mark
+    assert 'class="watermark"' not in first.folder.report_html.read_text(encoding="utf-8")
 
 
 def test_rerun_after_finalize_writes_revision_2_and_keeps_revision_1(first: RunResult, issued: dict[str, object]) -> None:
@@ -208,6 +210,7 @@ def test_rerun_after_finalize_writes_revision_2_and_keeps_revision_1(first: RunR
     assert results_1["kpis"]["csat_mean"]["value"] != results_2["kpis"]["csat_mean"]["value"]
     assert f"{label}: " in html
     assert "Report revision 2" in html
+    assert 'class="watermark"' in html  # revision 2 is a draft until it is issued
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext not installed (apt-get install poppler-utils)")

@@ -358,7 +358,8 @@ def _write_record(path: Path, done: tuple[Issue, ...]) -> None:
 
 
 def finalize(root: Path | str, *, by: str | None = None, today: dt.date | None = None) -> Issue:
-    """Issue the audit's newest revision: record it in issue.json and make its files read-only.
+    """Issue the audit's newest revision: render its report without the DRAFT mark, record it
+    in issue.json and make its files read-only.
 
     Args:
         root: the audit folder.
@@ -392,6 +393,9 @@ def finalize(root: Path | str, *, by: str | None = None, today: dt.date | None =
             from audit.config import load_config
 
             by = load_config(folder).audit.lead_auditor or getpass.getuser()
+        from audit.runner import render_report  # here: the runner imports this module
+
+        render_report(target, draft=False)  # the issued report carries no DRAFT mark
         files = {p.name: _sha256(p) for p in target.outputs if p.exists()}
         issue = Issue(
             revision=target.revision,

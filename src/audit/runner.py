@@ -85,8 +85,12 @@ def execute_notebook(folder: AuditFolder, *, progress: bool = True, out: AuditFo
     return time.perf_counter() - started
 
 
-def render_report(folder: AuditFolder) -> dict[str, float]:
+def render_report(folder: AuditFolder, *, draft: bool = True) -> dict[str, float]:
     """Export ``folder.notebook`` to ``folder.report_html`` and ``folder.report_pdf``.
+
+    Args:
+        folder: the audit folder (or its staging folder) and revision.
+        draft: mark every page DRAFT; ``finalize`` renders the issued report without it.
 
     Returns:
         Seconds taken by the HTML export and the PDF rendering.
@@ -95,7 +99,7 @@ def render_report(folder: AuditFolder) -> dict[str, float]:
     from audit.report.pdf import write_pdf
 
     started = time.perf_counter()
-    html = export_html(folder.notebook)
+    html = export_html(folder.notebook, draft=draft)
     partial_html = folder.root / ".report.html.partial"
     partial_html.write_text(html, encoding="utf-8")
     os.replace(partial_html, folder.report_html)
