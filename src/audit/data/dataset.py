@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -56,6 +56,7 @@ class AuditData:
     timings: dict[str, float] = field(default_factory=dict)
     register: Register | None = None
     surveys_sent: dict[str, int] = field(default_factory=dict)
+    earlier: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
 
     def has(self, kind: str) -> bool:
         """Whether the kind was supplied (it may still have no rows in the period)."""
@@ -380,5 +381,8 @@ def load_audit(folder: Path | str, *, strict: bool = True) -> AuditData:
     from audit.assessment.register import read_register  # here: audit.assessment imports this module
     from audit.paths import AuditFolder
 
+    from audit.audits import earlier_results
+
     register = read_register(AuditFolder(config.folder).action_register)
-    return AuditData(config, frames, history, tuple(problems), quarantine, tuple(sources), timings, register, sent)
+    earlier = earlier_results(config.folder)
+    return AuditData(config, frames, history, tuple(problems), quarantine, tuple(sources), timings, register, sent, earlier)

@@ -9,6 +9,8 @@ Example:
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 from audit.config import AuditConfig, parse_period
@@ -27,6 +29,24 @@ from audit.kpi.trend import build_kpi
 from audit.results import Analyses, KpiTable, TierRow
 
 __all__ = ["compute_kpis", "KpiSpec", "CATALOGUE", "spec_for"]
+
+
+def _fill_from_earlier_audits(
+    estimates: dict[str, dict[str, Estimate]], periods: tuple[str, ...], earlier: dict[str, dict[str, dict[str, Any]]]
+) -> None:
+    """Earlier quarters the data no longer covers take their KPIs from that quarter's audit.
+
+    Only values the data could not give are filled; a change against such a value is shown
+    but not tested (results.json keeps no counts to test it with).
+    """
+    for label in periods[:-1]:
+        for kpi_id, recorded in earlier.get(label, {}).items():
+            known = estimates.setdefault(label, {}).get(kpi_id)
+            if (known is None or known.value is None) and isinstance(recorded, dict) and recorded.get("value") is not None:
+                estimates[label][kpi_id] = Estimate(
+                    float(recorded["value"]), int(recorded.get("n") or 0), recorded.get("ci_low"), recorded.get("ci_high"),
+                    note=f"from the {label} audit's results",
+                )  # fmt: skip
 
 
 def _period_estimates(
@@ -207,6 +227,7 @@ def compute_kpis(data: AuditData) -> KpiTable:
                 for k in ("active_customers", "lost_customers", "key_accounts_lost", "revenue_at_risk", "repeat_purchase_pct")
             }
     current |= {k: v for k, v in _unavailable(config, data).items() if k not in current}
+    _fill_from_earlier_audits(estimates, periods, data.earlier)
     kpis = tuple(build_kpi(kpi_id, estimates, periods, config) for kpi_id in ordered(set(current)))
     period_end = pd.Timestamp(config.audit.period_end)
     breakdowns = _breakdowns(data, frames, current, period_end)
