@@ -317,3 +317,11 @@ def test_a_responded_column_gives_the_questionnaires_sent_per_quarter(tmp_path: 
     (tmp_path / "audit.yaml").write_text(HEADER + "  surveys: {path: s.csv, columns: {response_id: id, responded: answered, responded_on: date}}\n", encoding="utf-8")
     with pytest.raises(InputFileError, match="a 'responded' column needs a 'sent_on' column too"):
         load_audit(folder)
+
+
+def test_a_default_outside_the_vocabulary_is_reported_not_a_crash(tmp_path: Path) -> None:
+    (tmp_path / "c.csv").write_text("complaint_id,received_on,category\nC1,2026-07-01,Late\n", encoding="utf-8")
+    folder = audit_folder(tmp_path, "  complaints: {path: c.csv, defaults: {severity: urgent}}\n")
+    (problem,) = load_audit(folder, strict=False).problems
+    assert (problem.rule, problem.column) == ("unknown_value", "severity")
+    assert problem.message.startswith("'urgent' is not a known severity")

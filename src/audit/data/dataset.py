@@ -134,7 +134,7 @@ def _convert(
         found += [
             Failure(
                 int(i), name, "unknown_value",
-                f"'{brief(excel_value(table.at[i, headers[name]]))}' is not a known {name}; map it to one of "
+                f"'{_cell(table, frame, headers, i, name)}' is not a known {name}; map it to one of "
                 f"{', '.join(allowed)} under data.{kind}.values.{name} in audit.yaml",
             )
             for i in frame.index[unknown.to_numpy()]
@@ -144,7 +144,7 @@ def _convert(
         found += [
             Failure(
                 int(i), "resolved_on", "open_but_resolved",
-                f"the status is '{brief(excel_value(table.at[i, headers['status']]))}' (open) but a resolved date is given; "
+                f"the status is '{_cell(table, frame, headers, i, 'status')}' (open) but a resolved date is given; "
                 "counted as open and the date left out; correct the status or the date",
                 quarantine=False,
             )
@@ -152,6 +152,12 @@ def _convert(
         ]  # fmt: skip
         frame.loc[conflict, "resolved_on"] = pd.NaT
     return frame, found
+
+
+def _cell(table: pd.DataFrame, frame: pd.DataFrame, headers: Mapping, index: int, name: str) -> str:
+    """A cell as quoted in a message: as in the file, or the converted value of a column from ``defaults:``."""
+    value = table.at[index, headers[name]] if name in headers else frame.at[index, name]
+    return brief(excel_value(value))
 
 
 _UNREADABLE = {
