@@ -62,6 +62,20 @@ def resolution_flags(frame: pd.DataFrame, sla: Sla, period_end: pd.Timestamp) ->
     return days, within, judged
 
 
+def acknowledgement_flags(frame: pd.DataFrame, sla: Sla, period_end: pd.Timestamp) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Per complaint: days to acknowledge (NaN while not acknowledged), within the SLA, and judged.
+
+    A complaint is judged once acknowledged by the period's end, or when still
+    unacknowledged and older than the SLA (a miss).
+    """
+    acknowledged = frame["acknowledged_on"].where(frame["acknowledged_on"] <= period_end)
+    days = _days(acknowledged, frame["received_on"])
+    age = _days(pd.Series(period_end, index=frame.index), frame["received_on"])
+    within = days <= sla.complaint_acknowledge_days
+    judged = days.notna() | (age > sla.complaint_acknowledge_days)
+    return days, within, judged
+
+
 def overdue_complaints(to_date: pd.DataFrame, sla: Sla, period_end: pd.Timestamp) -> pd.DataFrame:
     """Complaints still open at the period's end and older than the resolution SLA.
 
@@ -127,16 +141,11 @@ def complaint_estimates(
         out["complaints_per_1000_orders"] = absent("no order data to relate complaints to")
     else:
         out["complaints_per_1000_orders"] = rate(len(frame), orders, 1000)
-    received = frame["received_on"]
-    age = _days(pd.Series(period_end, index=frame.index), received)
     if "acknowledged_on" in frame:
-        acknowledged = frame["acknowledged_on"].where(frame["acknowledged_on"] <= period_end)
-        ack_days = _days(acknowledged, received)
+        ack_days, within, judged = acknowledgement_flags(frame, sla, period_end)
         out["complaint_ack_days_median"] = quantile(_floats(ack_days), 0.5)
         out["complaint_ack_days_p90"] = quantile(_floats(ack_days), 0.9)
-        late_open = ack_days.isna() & (age > sla.complaint_acknowledge_days)
-        within = ack_days <= sla.complaint_acknowledge_days
-        out["complaints_acknowledged_within_sla_pct"] = proportion(int(within.sum()), int((ack_days.notna() | late_open).sum()))
+        out["complaints_acknowledged_within_sla_pct"] = proportion(int(within.sum()), int(judged.sum()))
     else:
         reason = "the complaint log has no acknowledged_on column"
         for kpi_id in ("complaint_ack_days_median", "complaint_ack_days_p90", "complaints_acknowledged_within_sla_pct"):

@@ -11,7 +11,7 @@ import pandas as pd
 
 from audit.assessment.checks.base import Draft, conforming, fmt, plural
 from audit.data.dataset import AuditData
-from audit.kpi.complaints import closed_by, repeat_flags, resolution_flags
+from audit.kpi.complaints import acknowledgement_flags, closed_by, repeat_flags, resolution_flags
 from audit.results import KpiTable
 
 __all__ = [
@@ -88,12 +88,8 @@ def complaints_acknowledged(data: AuditData, kpis: KpiTable) -> list[Draft]:
     figures = {"value": kpi.value, "n": kpi.n, "sla_days": sla, "minimum": limit}
     if kpi.value >= limit:
         return [conforming("complaints_acknowledged", "8.2.1 c", "Complaints are acknowledged promptly", evidence, figures)]
-    end = _period_end(data)
-    acknowledged = frame["acknowledged_on"].where(frame["acknowledged_on"] <= end)
-    days = (acknowledged - frame["received_on"]).dt.days
-    age = (end - frame["received_on"]).dt.days
-    late = (days > sla) | (days.isna() & (age > sla))
-    ids = _ids(frame, late)
+    _, within, judged = acknowledgement_flags(frame, data.config.sla, _period_end(data))
+    ids = _ids(frame, judged & ~within)
     return [
         Draft(
             check="complaints_acknowledged",
