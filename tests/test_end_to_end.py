@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from audit.runner import RunResult, run_audit
-from conftest import TINY, replace_in
+from conftest import TINY, local_listener, replace_in
 
 PDFTOTEXT = shutil.which("pdftotext")
 CLI = [sys.executable, "-m", "audit.cli"]
@@ -109,37 +109,13 @@ def test_cli_config_error_exit_2(tiny: Path) -> None:
 
 @pytest.mark.skipif(PDFTOTEXT is None, reason="pdftotext not installed (apt-get install poppler-utils)")
 def test_hostile_complaint_text_is_literal_text_everywhere(tiny: Path) -> None:
-    import socket
-    import threading
-
     import openpyxl
 
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen(1)
-    server.settimeout(0.2)
-    port = server.getsockname()[1]
-    hits: list[object] = []
-    stop = threading.Event()
-
-    def listen() -> None:
-        while not stop.is_set():
-            try:
-                hits.append(server.accept())
-            except OSError:
-                continue
-
-    hostile = f'<img src="http://127.0.0.1:{port}/x.png"> <b>bold</b> =HYPERLINK("http://x","y")'
-    # C5 is the overdue complaint, so its record is evidence in the report and in findings.xlsx
-    replace_in(tiny / "complaints.csv", "Motor noise", '"' + hostile.replace('"', '""') + '"')
-    thread = threading.Thread(target=listen, daemon=True)
-    thread.start()
-    try:
+    with local_listener() as (port, hits):
+        hostile = f'<img src="http://127.0.0.1:{port}/x.png"> <b>bold</b> =HYPERLINK("http://x","y")'
+        # C5 is the overdue complaint, so its record is evidence in the report and in findings.xlsx
+        replace_in(tiny / "complaints.csv", "Motor noise", '"' + hostile.replace('"', '""') + '"')
         result = run_audit(tiny, progress=False)
-    finally:
-        stop.set()
-        thread.join(2)
-        server.close()
     assert hits == []
     # compared without white space: the PDF may wrap the long text anywhere
     text = "".join(subprocess.run([PDFTOTEXT, str(result.pdf), "-"], capture_output=True, text=True, check=True).stdout.split())

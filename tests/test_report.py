@@ -14,6 +14,7 @@ import pytest
 from audit.config import AuditConfig
 from audit.data.dataset import AuditData
 from audit.results import Action, Assessment, Finding, Kpi, KpiTable, Problem, SourceInfo
+from conftest import local_listener
 
 EVIL = '<img src="http://127.0.0.1:9/x.png"> <b>bold</b>'
 LONG_WORD = "Q" * 60  # a 60-character category with no space to break at
@@ -473,32 +474,10 @@ def test_url_fetcher_serves_only_local_files(tmp_path: Path) -> None:
 
 
 def test_write_pdf_never_touches_the_network(tmp_path: Path) -> None:
-    import socket
-    import threading
-
     from audit.report.html import standalone_html
     from audit.report.pdf import write_pdf
 
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen(1)
-    server.settimeout(0.2)
-    port = server.getsockname()[1]
-    hits: list[object] = []
-    stop = threading.Event()
-
-    def listen() -> None:
-        while not stop.is_set():
-            try:
-                conn, _ = server.accept()
-            except OSError:
-                continue
-            hits.append(conn)
-            conn.close()
-
-    thread = threading.Thread(target=listen, daemon=True)
-    thread.start()
-    try:
+    with local_listener() as (port, hits):
         html = standalone_html(
             f'<h1>Hostile</h1><img src="http://127.0.0.1:{port}/x.png">'
             f'<link rel="stylesheet" href="http://127.0.0.1:{port}/x.css">'
@@ -506,10 +485,6 @@ def test_write_pdf_never_touches_the_network(tmp_path: Path) -> None:
             f'<p style="background: url(http://127.0.0.1:{port}/bg.png)">text</p>'
         )
         write_pdf(html, tmp_path / "hostile.pdf", base_dir=tmp_path)
-    finally:
-        stop.set()
-        thread.join(2)
-        server.close()
     assert hits == []
     assert (tmp_path / "hostile.pdf").read_bytes().startswith(b"%PDF")
 
