@@ -278,13 +278,12 @@ def _text(value: Any) -> str:
 
 def _put(cell: Any, value: Any) -> None:
     """Write a value; text stays text even when it starts with = + - @."""
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from audit.report.xlsx import put_text
 
     if value is None or value == "":
         cell.value = None
     elif isinstance(value, str):
-        cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)[:32_767]
-        cell.data_type = "s"  # never a formula
+        put_text(cell, value)
     elif isinstance(value, dt.date):
         cell.value = value
         cell.number_format = "yyyy-mm-dd"

@@ -23,17 +23,28 @@ if TYPE_CHECKING:
 
     from audit.data.dataset import AuditData
 
-__all__ = ["write_data_quality", "write_sheet", "save_atomic", "problem_rows", "PROBLEM_HEADER"]
+__all__ = ["write_data_quality", "write_sheet", "save_atomic", "put_text", "problem_rows", "PROBLEM_HEADER"]
 
 #: Excel's limit on the characters in one cell
 MAX_CELL = 32_767
 MAX_WIDTH = 60
 
 
+def put_text(cell: Any, text: str) -> Any:
+    """Store ``text`` in an openpyxl cell as text, never as a formula (= + - @ stay text).
+
+    Characters Excel cannot hold are dropped and the text is cut at Excel's cell limit.
+    """
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    cell.value = ILLEGAL_CHARACTERS_RE.sub("", text)[:MAX_CELL]
+    cell.data_type = "s"
+    return cell
+
+
 def _cell(sheet: WriteOnlyWorksheet, value: Any) -> Any:
     """A cell holding ``value`` as data: text stays text even when it looks like a formula."""
     from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return None
@@ -41,10 +52,7 @@ def _cell(sheet: WriteOnlyWorksheet, value: Any) -> Any:
         return value
     if hasattr(value, "item"):  # numpy scalars
         return _cell(sheet, value.item())
-    text = ILLEGAL_CHARACTERS_RE.sub("", str(value))[:MAX_CELL]
-    cell = WriteOnlyCell(sheet, value=text)
-    cell.data_type = "s"  # never a formula
-    return cell
+    return put_text(WriteOnlyCell(sheet), str(value))
 
 
 def _styled(sheet: WriteOnlyWorksheet, cell: Any, fill: Any) -> Any:
@@ -95,8 +103,7 @@ def write_sheet(
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDE4EC")
     titles = []
     for name in header:
-        cell = WriteOnlyCell(sheet, value=str(name))
-        cell.data_type = "s"
+        cell = put_text(WriteOnlyCell(sheet), str(name))
         cell.font, cell.fill, cell.alignment = bold, fill, Alignment(wrap_text=True, vertical="top")
         titles.append(cell)
     sheet.append(titles)
