@@ -36,6 +36,8 @@ demo: $(STAMP) system-packages
 
 test: $(STAMP) system-packages
 	$(BIN)/python -m pytest -q
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/python -m mypy
 
 bench: $(STAMP)

@@ -30,15 +30,19 @@ def _parser() -> argparse.ArgumentParser:
         ("complaints", 4_800, "complaints, before the planted spike,"),
         ("returns", 3_200, "RMA returns"),
     ):
-        parser.add_argument(f"--{name}", type=int, default=default,
-                            help=f"{what} in total (default %(default)s)")
-    parser.add_argument("--quarters", type=int, default=8,
-                        help="quarters of data, ending with --period (default %(default)s)")
+        parser.add_argument(f"--{name}", type=int, default=default, help=f"{what} in total (default %(default)s)")
+    parser.add_argument(
+        "--quarters", type=int, default=8, help="quarters of data, ending with --period (default %(default)s)"
+    )
     parser.add_argument("--period", default="2026-Q3", help="audited quarter (default %(default)s)")
     parser.add_argument("--site", default="Plant 1", help="site name (default %(default)s)")
     parser.add_argument("--seed", type=int, default=20260930, help="random seed (default %(default)s)")
-    parser.add_argument("--audit-date", type=dt.date.fromisoformat, default=dt.date(2026, 10, 15),
-                        help="date of the audit, YYYY-MM-DD (default %(default)s)")
+    parser.add_argument(
+        "--audit-date",
+        type=dt.date.fromisoformat,
+        default=dt.date(2026, 10, 15),
+        help="date of the audit, YYYY-MM-DD (default %(default)s)",
+    )
     return parser
 
 

@@ -69,8 +69,10 @@ def main() -> int:
         compute_kpis(data)
         times.append(time.perf_counter() - started)
     chart = kpis.analyses.complaint_chart
-    print(f"KPIs: {len(kpis)}, segment cells: {len(kpis.analyses.segments)}, "
-          f"p-chart points: {len(chart.points) if chart else 0}")
+    print(
+        f"KPIs: {len(kpis)}, segment cells: {len(kpis.analyses.segments)}, "
+        f"p-chart points: {len(chart.points) if chart else 0}"
+    )
     print(f"compute_kpis, first call in the process: {first:.2f} s (budget {args.budget:g} s)")
     if times:
         print(f"compute_kpis, later calls: median {statistics.median(times):.2f} s, best {min(times):.2f} s")

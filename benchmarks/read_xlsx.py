@@ -19,7 +19,18 @@ from collections.abc import Callable
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-HEADER = ["order_id", "customer_id", "ordered_on", "promised_on", "delivered_on", "quantity_ordered", "quantity_delivered", "value", "product", "region"]
+HEADER = [
+    "order_id",
+    "customer_id",
+    "ordered_on",
+    "promised_on",
+    "delivered_on",
+    "quantity_ordered",
+    "quantity_delivered",
+    "value",
+    "product",
+    "region",
+]
 
 
 def write_sheet(path: Path, rows: int) -> None:
@@ -75,7 +86,11 @@ def main() -> None:
         return read_table(path, expected=HEADER)
 
     config = AuditConfig.model_validate(
-        {"audit": {"id": "B", "organisation": "B", "period": "2026-Q3"}, "data": {"orders": {"path": str(path)}}, "folder": out}
+        {
+            "audit": {"id": "B", "organisation": "B", "period": "2026-Q3"},
+            "data": {"orders": {"path": str(path)}},
+            "folder": out,
+        }
     )
     assert config.data.orders is not None
     source = config.data.orders

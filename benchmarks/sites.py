@@ -25,8 +25,11 @@ HERE = Path(__file__).resolve().parent
 
 def _timed(folders: list[Path], jobs: int) -> float:
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "audit.cli", "run", *map(str, folders), "--jobs", str(jobs)],
-                   check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-m", "audit.cli", "run", *map(str, folders), "--jobs", str(jobs)],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     return time.perf_counter() - started
 
 
@@ -45,8 +48,10 @@ def main() -> None:
     _timed(folders[:1], 1)  # warm-up
     one_by_one = _timed(folders, 1)
     parallel = _timed(folders, args.jobs)
-    print(f"one after another: {one_by_one:.1f} s; --jobs {args.jobs}: {parallel:.1f} s; "
-          f"ratio {parallel / one_by_one:.2f}; load average {os.getloadavg()[0]:.2f} at end")
+    print(
+        f"one after another: {one_by_one:.1f} s; --jobs {args.jobs}: {parallel:.1f} s; "
+        f"ratio {parallel / one_by_one:.2f}; load average {os.getloadavg()[0]:.2f} at end"
+    )
 
 
 if __name__ == "__main__":

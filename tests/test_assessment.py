@@ -52,23 +52,36 @@ def test_overdue_complaints_are_a_minor_with_their_ids(tiny: Path) -> None:
 
 def test_quiet_when_requirements_are_met(tiny: Path) -> None:
     yaml = tiny / "audit.yaml"
-    replace_in(yaml, "targets: {csat_mean: 4.0, csat_top2_pct: 60, nps: 30, otif_pct: 95, complaints_resolved_within_sla_pct: 90, complaint_resolution_days_median: 10, return_rate_pct: 2}", "targets: {csat_mean: 3.5, otif_pct: 80}")
+    replace_in(
+        yaml,
+        "targets: {csat_mean: 4.0, csat_top2_pct: 60, nps: 30, otif_pct: 95, complaints_resolved_within_sla_pct: 90, complaint_resolution_days_median: 10, return_rate_pct: 2}",
+        "targets: {csat_mean: 3.5, otif_pct: 80}",
+    )
     replace_in(tiny / "complaints.csv", "C5,K9,2026-09-01,2026-09-04,,", "C5,K9,2026-09-01,2026-09-04,2026-09-06,")
     # the tiny sample is far from ±5 points, C3 and C5 lack a root cause (3 of 5), C2 took 15 days, C5 was
     # acknowledged after 3 days, and responsiveness falls 1.2 points short of expectation
     with yaml.open("a", encoding="utf-8") as f:
-        f.write("checks: {margin_of_error_max_points: 35, root_cause_min_pct: 60, acknowledged_within_sla_min_pct: 80, resolved_within_sla_min_pct: 80, gap_max_points: 1.5}\n")
+        f.write(
+            "checks: {margin_of_error_max_points: 35, root_cause_min_pct: 60, acknowledged_within_sla_min_pct: 80, resolved_within_sla_min_pct: 80, gap_max_points: 1.5}\n"
+        )
     result = _assess(tiny)
     assert [f.check for f in result.findings if f.grade != "conforming"] == []
     # what was checked is on record: one conforming finding per check that had data to judge
-    assert {f.check for f in result.findings} >= {"monitoring_exists", "objective_met", "complaints_overdue", "data_integrity"}
+    assert {f.check for f in result.findings} >= {
+        "monitoring_exists",
+        "objective_met",
+        "complaints_overdue",
+        "data_integrity",
+    }
     assert result.conclusion == "effective"
     assert result.actions == ()
 
 
 def test_no_survey_responses_is_major_and_not_effective(tiny: Path) -> None:
     lines = (tiny / "surveys.csv").read_text(encoding="utf-8").splitlines()
-    (tiny / "surveys.csv").write_text("\n".join([lines[0]] + [l for l in lines if l.startswith("P")]) + "\n", encoding="utf-8")
+    (tiny / "surveys.csv").write_text(
+        "\n".join([lines[0]] + [line for line in lines if line.startswith("P")]) + "\n", encoding="utf-8"
+    )
     result = _assess(tiny)
     major = [f for f in result.findings if f.grade == "major"]
     assert [f.check for f in major] == ["monitoring_exists"]

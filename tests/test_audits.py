@@ -39,9 +39,11 @@ def test_second_lock_on_a_folder_stops_with_a_clear_message(tmp_path: Path) -> N
     with audits.folder_lock(tmp_path):
         held = json.loads((tmp_path / ".audit.lock").read_text(encoding="utf-8"))
         assert held["pid"] == os.getpid() and held["host"] == socket.gethostname()
-        with pytest.raises(FolderLocked, match=rf"pid {os.getpid()} on this host.*wait for it to finish"):
-            with audits.folder_lock(tmp_path):
-                pass
+        with (
+            pytest.raises(FolderLocked, match=rf"pid {os.getpid()} on this host.*wait for it to finish"),
+            audits.folder_lock(tmp_path),
+        ):
+            pass
     assert not (tmp_path / ".audit.lock").exists()
 
 
@@ -52,8 +54,15 @@ def test_lock_is_released_when_the_block_fails(tmp_path: Path) -> None:
 
 
 def test_stale_lock_of_a_dead_process_is_taken_over(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True)
-    stale = {"pid": int(dead.stdout), "host": socket.gethostname(), "command": "run", "started": "2026-01-01T00:00:00+00:00"}
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True
+    )
+    stale = {
+        "pid": int(dead.stdout),
+        "host": socket.gethostname(),
+        "command": "run",
+        "started": "2026-01-01T00:00:00+00:00",
+    }
     (tmp_path / ".audit.lock").write_text(json.dumps(stale), encoding="utf-8")
     with audits.folder_lock(tmp_path):
         assert json.loads((tmp_path / ".audit.lock").read_text(encoding="utf-8"))["pid"] == os.getpid()
@@ -64,7 +73,7 @@ def test_stale_lock_of_a_dead_process_is_taken_over(tmp_path: Path, caplog: pyte
 def test_lock_from_another_host_is_not_taken_over(tmp_path: Path) -> None:
     other = {"pid": 1, "host": "elsewhere.example", "command": "run", "started": "2026-01-01T00:00:00+00:00"}
     (tmp_path / ".audit.lock").write_text(json.dumps(other), encoding="utf-8")
-    with pytest.raises(FolderLocked, match="host elsewhere.example"), audits.folder_lock(tmp_path):
+    with pytest.raises(FolderLocked, match=r"host elsewhere\.example"), audits.folder_lock(tmp_path):
         pass
     assert (tmp_path / ".audit.lock").exists()
 
@@ -82,8 +91,15 @@ def test_revision_file_names() -> None:
 def test_changes_between_lists_kpis_findings_and_conclusion() -> None:
     before = {
         "conclusion": "effective_with_ofi",
-        "kpis": {"nps": {"label": "NPS", "value": 30.0}, "otif_pct": {"label": "OTIF", "value": 85.0}, "gone": {"label": "Gone", "value": 1}},
-        "findings": [{"check": "a", "title": "Old one", "grade": "ofi"}, {"check": "b", "title": "Kept", "grade": "minor"}],
+        "kpis": {
+            "nps": {"label": "NPS", "value": 30.0},
+            "otif_pct": {"label": "OTIF", "value": 85.0},
+            "gone": {"label": "Gone", "value": 1},
+        },
+        "findings": [
+            {"check": "a", "title": "Old one", "grade": "ofi"},
+            {"check": "b", "title": "Kept", "grade": "minor"},
+        ],
     }
     kpis = {"nps": {"label": "NPS", "value": 25.0}, "otif_pct": {"label": "OTIF", "value": 85.001}}
     findings = [{"check": "b", "title": "Kept", "grade": "major"}, {"check": "c", "title": "New one", "grade": "minor"}]
@@ -93,7 +109,15 @@ def test_changes_between_lists_kpis_findings_and_conclusion() -> None:
     assert "Gone: no longer reported" in lines
     assert "Finding added: New one (minor)" in lines and "Finding removed: Old one (ofi)" in lines
     assert "Finding regraded: Kept: minor → major" in lines
-    assert audits.changes_between(before, {k: before["kpis"][k] for k in ("nps", "otif_pct", "gone")}, before["findings"], "effective_with_ofi") == []
+    assert (
+        audits.changes_between(
+            before,
+            {k: before["kpis"][k] for k in ("nps", "otif_pct", "gone")},
+            before["findings"],
+            "effective_with_ofi",
+        )
+        == []
+    )
 
 
 def test_finalize_refuses_without_a_report(tmp_path: Path) -> None:
@@ -123,7 +147,9 @@ def test_sigterm_after_the_notebook_started_keeps_previous_outputs(first: RunRes
 
     root = first.folder.root
     before = _hashes(first.folder)
-    process = subprocess.Popen([*CLI, "run", "--quiet", str(root)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [*CLI, "run", "--quiet", str(root)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     partial = root / ".audit.staging" / ".audit.partial.ipynb"
     try:
         deadline = time.monotonic() + 60
@@ -140,10 +166,12 @@ def test_sigterm_after_the_notebook_started_keeps_previous_outputs(first: RunRes
             process.kill()
             process.communicate()
     assert process.returncode == 3, err
-    assert err.strip().splitlines() == [f"error: the run of {root} was stopped (SIGTERM); its previous outputs are unchanged"]
+    assert err.strip().splitlines() == [
+        f"error: the run of {root} was stopped (SIGTERM); its previous outputs are unchanged"
+    ]
     assert _hashes(first.folder) == before
     assert not (root / ".audit.lock").exists() and not (root / ".audit.staging").exists()
-    gone, alive = psutil.wait_procs(kernels, timeout=10)
+    _gone, alive = psutil.wait_procs(kernels, timeout=10)
     assert not alive, "the kernel was left running"
 
 
@@ -194,7 +222,9 @@ def test_finalize_records_the_issue_and_makes_outputs_read_only(first: RunResult
     assert 'class="watermark"' not in first.folder.report_html.read_text(encoding="utf-8")
 
 
-def test_rerun_after_finalize_writes_revision_2_and_keeps_revision_1(first: RunResult, issued: dict[str, object]) -> None:
+def test_rerun_after_finalize_writes_revision_2_and_keeps_revision_1(
+    first: RunResult, issued: dict[str, object]
+) -> None:
     second = issued["second"]
     assert isinstance(second, RunResult)
     assert second.folder.revision == 2 and second.pdf.name == "report-r2.pdf"
@@ -217,7 +247,9 @@ def test_rerun_after_finalize_writes_revision_2_and_keeps_revision_1(first: RunR
 def test_revision_2_pdf_shows_rev_2_in_the_running_header(issued: dict[str, object]) -> None:
     second = issued["second"]
     assert isinstance(second, RunResult)
-    text = subprocess.run(["pdftotext", "-layout", str(second.pdf), "-"], capture_output=True, text=True, check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(second.pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
     assert text.count("Rev. 2") >= 3 and "Rev. 1" not in text
 
 
@@ -236,7 +268,16 @@ def _next_quarter_data(q3: Path, q4: Path) -> None:
     """Q4's exports: Q3's rows again, plus each row moved on by one quarter (92 days) with new ids."""
     import pandas as pd
 
-    dates = {"Date", "received_on", "acknowledged_on", "resolved_on", "returned_on", "ordered_on", "promised_on", "delivered_on"}
+    dates = {
+        "Date",
+        "received_on",
+        "acknowledged_on",
+        "resolved_on",
+        "returned_on",
+        "ordered_on",
+        "promised_on",
+        "delivered_on",
+    }
     ids = {"ID", "complaint_id", "return_id", "order_id"}
     for name in ("surveys.csv", "complaints.csv", "returns.csv", "orders.csv"):
         frame = pd.read_csv(q3 / name, dtype=str, keep_default_na=False)
@@ -262,10 +303,14 @@ def test_next_quarter_compares_with_q3_and_follows_up_its_actions(first: RunResu
     assert results["audit"]["id"] == "TINY-2026-Q4" and results["audit"]["period"] == "2026-Q4"
     assert "2026-Q3" in results["periods_compared"]
     html = q4.folder.report_html.read_text(encoding="utf-8")
-    assert "Trends compare 2026-Q4 with the earlier quarters " in html and ", 2026-Q3; a quarter without records" in html
+    assert (
+        "Trends compare 2026-Q4 with the earlier quarters " in html and ", 2026-Q3; a quarter without records" in html
+    )
     assert results["kpis"]["csat_mean"]["previous"] is not None
     q3_actions = [a["id"] for a in json.loads(AuditFolder(q3, 2).results.read_text(encoding="utf-8"))["actions"]]
     overdue = [f for f in results["findings"] if f["check"] == "actions_overdue"]
     assert overdue and q3_actions
-    assert any(action_id in overdue[0]["evidence"] or action_id in overdue[0]["evidence_ids"] for action_id in q3_actions)
+    assert any(
+        action_id in overdue[0]["evidence"] or action_id in overdue[0]["evidence_ids"] for action_id in q3_actions
+    )
     assert _hashes(first.folder) == issued["hashes"]  # revision 1 of Q3 still byte-identical

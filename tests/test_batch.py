@@ -38,15 +38,19 @@ def test_cli_runs_several_sites_in_parallel(tmp_path: Path) -> None:
     bad = tmp_path / "plant-2" / "2026-Q3"
     shutil.copytree(TINY, bad)
     replace_in(bad / "surveys.csv", "S04,K4,2026-08-01,3,", "S04,K4,2026-08-01,9,")
-    done = subprocess.run([*CLI, "run", str(good), str(bad), str(tmp_path / "nowhere"), "--jobs", "2"], capture_output=True, text=True)
+    done = subprocess.run(
+        [*CLI, "run", str(good), str(bad), str(tmp_path / "nowhere"), "--jobs", "2"], capture_output=True, text=True
+    )
     assert done.returncode == 2, done.stderr
     out = done.stdout.strip().splitlines()
-    assert len(out) == 1 and out[0].endswith(f"done   {good / 'report.pdf'}" + out[0][out[0].rindex(" ("):])
+    assert len(out) == 1 and out[0].endswith(f"done   {good / 'report.pdf'}" + out[0][out[0].rindex(" (") :])
     errors = done.stderr.strip().splitlines()
     assert len(errors) == 3 and errors[-1] == "1 of 3 audits done, 2 failed"
     assert any(f"failed {bad}: " in e and "row 5, column 'Overall satisfaction'" in e for e in errors)
     assert (good / "report.pdf").is_file() and not (bad / "report.pdf").exists()
     assert not (good / ".audit.lock").exists() and not (bad / ".audit.lock").exists()
-    status = subprocess.run([*CLI, "status", str(tmp_path)], capture_output=True, text=True, check=True).stdout.splitlines()
+    status = subprocess.run(
+        [*CLI, "status", str(tmp_path)], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
     assert [line.split()[:2] for line in status[1:]] == [["plant-1", "2026-Q3"], ["plant-2", "2026-Q3"]]
     assert status[1].endswith("draft rev 1") and status[2].endswith("not run")

@@ -48,7 +48,11 @@ def site(tmp_path: Path) -> Path:
     (q3 / "exports").mkdir()
     (q3 / "surveys.csv").rename(q3 / "exports" / "surveys_2026Q3.csv")
     replace_in(q3 / "audit.yaml", "path: surveys.csv", "path: exports/surveys_2026Q3.csv")
-    replace_in(q3 / "audit.yaml", "  date: 2026-10-10\n", "  date: 2026-10-10   # fieldwork\n  start: 2026-07-01\n  end: 2026-09-30\n")
+    replace_in(
+        q3 / "audit.yaml",
+        "  date: 2026-10-10\n",
+        "  date: 2026-10-10   # fieldwork\n  start: 2026-07-01\n  end: 2026-09-30\n",
+    )
     replace_in(q3 / "audit.yaml", "targets:", "previous: ../2026-Q2\ntargets:")
     return q3
 

@@ -123,7 +123,7 @@ def test_naming_groups_are_unwrapped_and_others_kept() -> None:
     svg = (
         '<svg xmlns="http://www.w3.org/2000/svg">\n <g id="figure_1">\n  <g clip-path="url(#p1)">\n'
         '   <g id="line">\n    <path d="M 0 0"/>\n   </g>\n  </g>\n  <g>\n   <text>x</text>\n  </g>\n'
-        ' </g>\n</svg>\n'
+        " </g>\n</svg>\n"
     )
     lean = charts._base._unwrap_named_groups(svg)
     root = parse(lean)
@@ -137,11 +137,10 @@ def test_naming_groups_are_unwrapped_and_others_kept() -> None:
 
 from pathlib import Path  # noqa: E402
 
-from conftest import TINY, replace_in  # noqa: E402
-
 from audit import compute_kpis, load_audit  # noqa: E402
 from audit.report import results_charts  # noqa: E402
 from audit.results import Analyses, Comparison, Kpi, KpiTable, Quadrant, SegmentCell  # noqa: E402
+from conftest import TINY, replace_in  # noqa: E402
 
 RADAR = (("2026-Q3", (3.9, 3.52, 4.1, 4.2)), ("2026-Q2", (3.95, 3.92, 4.05, None)), ("Target", (4.0, 4.0, 4.0, 4.0)))
 CONTROL = (("2026-06", 30.0, 24.0, 36.0, ""), ("2026-07", 31.0, 24.5, 35.5, ""), ("2026-08", 54.7, 23.0, 37.0, "above"))
@@ -150,10 +149,14 @@ HEAT = (((4.1, "4.10", False), (26.0, "+26", False)), ((3.5, "3.50", True), None
 NEW_CHARTS = {
     "radar": lambda: charts.radar_svg(("reliability", "responsiveness", "assurance", "empathy"), RADAR, (1, 5)),
     "ipa": lambda: charts.ipa_svg((("reliability", 0.6, 75.8), ("responsiveness", 0.56, 63.1)), "Importance"),
-    "nps": lambda: charts.nps_composition_svg((("2026-Q2", 50.0, 36.0, 14.0, 3000), ("2026-Q3", 45.0, 37.0, 18.0, 2984))),
+    "nps": lambda: charts.nps_composition_svg(
+        (("2026-Q2", 50.0, 36.0, 14.0, 3000), ("2026-Q3", 45.0, 37.0, 18.0, 2984))
+    ),
     "p-chart": lambda: charts.p_chart_svg(CONTROL, 30.0, "per 1000", audited_from="2026-07"),
     "resolution": lambda: charts.resolution_svg((1.0, 4.0, 7.0, 15.0, float("nan")), 10),
-    "heatmap": lambda: charts.segment_heatmap_svg(("Tier: A", "Tier: " + "Q" * 60), (("CSAT mean", True), ("NPS", True)), HEAT, 30),
+    "heatmap": lambda: charts.segment_heatmap_svg(
+        ("Tier: A", "Tier: " + "Q" * 60), (("CSAT mean", True), ("NPS", True)), HEAT, 30
+    ),
 }
 
 
@@ -218,7 +221,10 @@ def tiny_audit() -> tuple[object, KpiTable]:
 def test_readings_on_the_tiny_audit(tiny_audit: tuple[object, KpiTable]) -> None:
     data, kpis = tiny_audit
     # recommend Q3: 10 9 8 7 10 3 6 9 0 8 -> 4 promoters, 3 passives, 3 detractors; Q2: 9 10
-    assert results_charts.nps_composition(data)[-2:] == [("2026-Q2", 100.0, 0.0, 0.0, 2), ("2026-Q3", 40.0, 30.0, 30.0, 10)]
+    assert results_charts.nps_composition(data)[-2:] == [
+        ("2026-Q2", 100.0, 0.0, 0.0, 2),
+        ("2026-Q3", 40.0, 30.0, 30.0, 10),
+    ]
     svg, reading = results_charts.nps_composition_block(data, kpis)
     assert svg is not None and reading == (
         "In 2026-Q3, 40% of the 10 answers were promoters and 30% detractors (NPS +10); "
@@ -251,18 +257,26 @@ def _dimension(name: str, value: float, before: float, p: float, verdict: str) -
 
 
 def test_radar_ipa_and_segment_readings_on_crafted_numbers(tiny: Path) -> None:
-    replace_in(tiny / "audit.yaml", "responsiveness: Responsiveness}", "responsiveness: Responsiveness, empathy: Reliability}")
+    replace_in(
+        tiny / "audit.yaml", "responsiveness: Responsiveness}", "responsiveness: Responsiveness, empathy: Reliability}"
+    )
     data = load_audit(tiny)
     dims = (
         _dimension("reliability", 4.03, 4.05, 0.54, "no significant change"),
         _dimension("responsiveness", 3.52, 3.95, 0.0004, "significant decline"),
         _dimension("empathy", 3.96, 3.90, 0.3, "no significant change"),
     )
-    ipa = (Quadrant("reliability", 0.61, 75.8, "keep up the good work"),
-           Quadrant("responsiveness", 0.56, 63.1, "concentrate here"),
-           Quadrant("empathy", 0.55, 74.0, "low priority"))
-    cells = (SegmentCell("region", "North", "csat_mean", 4.11, 400), SegmentCell("region", "Export", "csat_mean", 3.62, 120),
-             SegmentCell("region", "East", "csat_mean", 2.5, 12, small_n=True), SegmentCell("region", "North", "nps", 32.0, 380))
+    ipa = (
+        Quadrant("reliability", 0.61, 75.8, "keep up the good work"),
+        Quadrant("responsiveness", 0.56, 63.1, "concentrate here"),
+        Quadrant("empathy", 0.55, 74.0, "low priority"),
+    )
+    cells = (
+        SegmentCell("region", "North", "csat_mean", 4.11, 400),
+        SegmentCell("region", "Export", "csat_mean", 3.62, 120),
+        SegmentCell("region", "East", "csat_mean", 2.5, 12, small_n=True),
+        SegmentCell("region", "North", "nps", 32.0, 380),
+    )
     kpis = KpiTable(dims, analyses=Analyses(ipa=ipa, importance_basis="stated", segments=cells))
     svg, reading = results_charts.radar_block(data, kpis) or (None, "")
     assert svg is not None
@@ -284,4 +298,6 @@ def test_segment_heatmap_says_when_segments_are_left_out(tiny: Path) -> None:
     cells = tuple(SegmentCell("product", f"P{i:02d}", "csat_mean", 4.0 + i / 100, 100) for i in range(33))
     svg, reading = results_charts.segments_block(data, KpiTable((), analyses=Analyses(segments=cells))) or (None, "")
     assert svg is not None and svg.count("P32") == 0 and svg.count("P29") >= 1
-    assert reading.endswith("The chart shows the first 30 of 33 segments; every segment is in results.json (analyses.segments).")
+    assert reading.endswith(
+        "The chart shows the first 30 of 33 segments; every segment is in results.json (analyses.segments)."
+    )

@@ -71,7 +71,11 @@ def test_methods_below_minimum_is_an_ofi_naming_the_unused_sources(tiny: Path) -
 
 
 def test_a_compliment_in_the_feedback_log_counts_as_a_method(tiny: Path) -> None:
-    replace_in(tiny / "complaints.csv", "C6,K4,2026-09-25,2026-09-26,,Invoice error", "C6,K4,2026-09-25,2026-09-26,2026-09-27,Compliment")
+    replace_in(
+        tiny / "complaints.csv",
+        "C6,K4,2026-09-25,2026-09-26,,Invoice error",
+        "C6,K4,2026-09-25,2026-09-26,2026-09-27,Compliment",
+    )
     found = _only(_assess(tiny, "methods_min: 7"), "methods_determined")
     assert found.grade == "conforming" and found.figures["not_in_use"] == ["dealer reports"]
 
@@ -159,7 +163,9 @@ def test_missed_twice_with_an_open_action_stays_an_observation(tiny: Path) -> No
 
 def test_missed_twice_with_the_action_closed_is_minor(tiny: Path) -> None:
     data = _register(_miss_csat_twice(tiny), "csat_mean", "closed")
-    csat = next(f for f in assess(data, compute_kpis(data)).findings if f.kpi_id == "csat_mean" and f.check == "objective_met")
+    csat = next(
+        f for f in assess(data, compute_kpis(data)).findings if f.kpi_id == "csat_mean" and f.check == "objective_met"
+    )
     assert csat.grade == "minor"
 
 
@@ -170,8 +176,8 @@ def test_all_targets_met_is_one_conforming_record(tiny: Path) -> None:
 
 
 def _kpi(**kw: object) -> Kpi:
-    base: dict[str, object] = dict(id="dissatisfied_pct", label="Dissatisfied customers", unit="%", n=400,
-                                   higher_is_better=False, source="surveys")  # fmt: skip
+    base: dict[str, object] = {"id": "dissatisfied_pct", "label": "Dissatisfied customers", "unit": "%", "n": 400,
+                                   "higher_is_better": False, "source": "surveys"}  # fmt: skip
     return Kpi(**(base | kw))  # type: ignore[arg-type]
 
 
@@ -192,15 +198,31 @@ def test_change_that_is_not_significant_is_quiet(tiny: Path) -> None:
 
 
 def test_sustained_significant_improvement_is_good_practice(tiny: Path) -> None:
-    kpi = _kpi(value=8.0, previous=12.0, p_value=0.01, comparisons=_comparisons("significant improvement", "significant improvement"))
+    kpi = _kpi(
+        value=8.0,
+        previous=12.0,
+        p_value=0.01,
+        comparisons=_comparisons("significant improvement", "significant improvement"),
+    )
     drafts = improvements(load_audit(tiny), KpiTable((kpi,)))
     assert [(d.check, d.grade) for d in drafts] == [("trend_improvement", "good_practice")]
 
 
 def test_improvement_not_sustained_or_on_few_answers_is_not_good_practice(tiny: Path) -> None:
     data = load_audit(tiny)
-    once = _kpi(value=8.0, previous=12.0, p_value=0.01, comparisons=_comparisons("significant improvement", "no significant change"))
-    few = _kpi(value=8.0, previous=12.0, p_value=0.01, n=10, comparisons=_comparisons("significant improvement", "significant improvement"))
+    once = _kpi(
+        value=8.0,
+        previous=12.0,
+        p_value=0.01,
+        comparisons=_comparisons("significant improvement", "no significant change"),
+    )
+    few = _kpi(
+        value=8.0,
+        previous=12.0,
+        p_value=0.01,
+        n=10,
+        comparisons=_comparisons("significant improvement", "significant improvement"),
+    )
     assert improvements(data, KpiTable((once, few))) == []
 
 
@@ -264,7 +286,11 @@ def test_closed_without_root_cause_is_minor_on_10_2_1_b(tiny: Path) -> None:
     # closed C1–C4; C3 has no root cause: 75% < 90%
     result = _assess(tiny)
     found = _only(result, "root_cause_recorded")
-    assert (found.grade, found.clauses, found.evidence_ids) == ("minor", "ISO 9001:2015 10.2.1 b (ISO 9001:2008 8.5.2 b)", ("C3",))
+    assert (found.grade, found.clauses, found.evidence_ids) == (
+        "minor",
+        "ISO 9001:2015 10.2.1 b (ISO 9001:2008 8.5.2 b)",
+        ("C3",),
+    )
     action = _action(result, found)
     assert (action.type, action.success_kpi, action.success_target) == ("corrective", "root_cause_recorded_pct", 90.0)
     assert action.due == dt.date(2026, 12, 9)  # audit date 2026-10-10 + 60 days for a minor
@@ -288,8 +314,13 @@ def test_no_repeat_complaints(tiny: Path) -> None:
 
 def _chart(signal: str) -> KpiTable:
     points = tuple(ControlPoint(f"2026-0{m}", 5, 100, 50.0, 0.0, 90.0, "") for m in range(1, 7))
-    points += (ControlPoint("2026-07", 5, 100, 50.0, 0.0, 90.0, ""), ControlPoint("2026-08", 12, 100, 120.0, 0.0, 90.0, signal))
-    return KpiTable((), analyses=Analyses(complaint_chart=ControlChart("c", "per 1000", 50.0, "the months before", points)))
+    points += (
+        ControlPoint("2026-07", 5, 100, 50.0, 0.0, 90.0, ""),
+        ControlPoint("2026-08", 12, 100, 120.0, 0.0, 90.0, signal),
+    )
+    return KpiTable(
+        (), analyses=Analyses(complaint_chart=ControlChart("c", "per 1000", 50.0, "the months before", points))
+    )
 
 
 def test_complaint_spike_is_an_observation_naming_the_category(tiny: Path) -> None:
@@ -378,7 +409,7 @@ def test_two_minors_are_not_systemic() -> None:
     drafts = [Draft("a", "8.2.1 c", "minor", "A", "", ""), Draft("b", "8.2.1 c", "minor", "B", "", ""),
               Draft("c", "9.1.2", "minor", "C", "", "")]  # fmt: skip
     assert systemic(drafts) == []
-    assert [d.clause for d in systemic(drafts + [Draft("d", "8.2.1 c", "minor", "D", "", "")])] == ["8.2.1 c"]
+    assert [d.clause for d in systemic([*drafts, Draft("d", "8.2.1 c", "minor", "D", "", "")])] == ["8.2.1 c"]
 
 
 def test_a_shortfall_against_guidance_is_at_most_an_ofi(tiny: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from audit.assessment import assess
@@ -13,7 +11,12 @@ from audit.kpi import compute_kpis
 from audit.results import Assessment, Finding
 
 # the sizes of tests/test_kpi_demo.py: the planted effects are detectable, the run stays quick
-SIZE = {"orders_per_quarter": 5_000, "responses_per_quarter": 800, "complaints_per_quarter": 300, "returns_per_quarter": 100}
+SIZE = {
+    "orders_per_quarter": 5_000,
+    "responses_per_quarter": 800,
+    "complaints_per_quarter": 300,
+    "returns_per_quarter": 100,
+}
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +76,13 @@ def test_invalid_rows(result: Assessment) -> None:
 
 def test_what_is_in_order_is_recorded_as_conforming(result: Assessment) -> None:
     conforming = {f.check for f in result.findings if f.grade == "conforming"}
-    assert {"monitoring_exists", "methods_determined", "sample_adequacy", "complaint_records", "returns_analysed"} <= conforming
+    assert {
+        "monitoring_exists",
+        "methods_determined",
+        "sample_adequacy",
+        "complaint_records",
+        "returns_analysed",
+    } <= conforming
     assert result.conclusion == "partially_effective"
     assert not [a for a in result.actions if a.finding_id in {f.id for f in result.findings if f.grade == "conforming"}]
 

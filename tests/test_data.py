@@ -25,14 +25,18 @@ def test_score_off_scale_stops_with_file_row_and_column(tiny: Path) -> None:
     with pytest.raises(TooManyInvalidRows) as err:
         load_audit(tiny)
     message = str(err.value)
-    assert message.startswith("surveys.csv, row 5, column 'Overall satisfaction': score 9 is outside the declared scale 1–5")
+    assert message.startswith(
+        "surveys.csv, row 5, column 'Overall satisfaction': score 9 is outside the declared scale 1–5"
+    )
     assert "1 of 12 surveys rows" in message and "\n" not in message
 
 
 def test_invalid_rows_under_threshold_are_quarantined_not_dropped(tiny: Path) -> None:
     replace_in(tiny / "audit.yaml", "owners:", "validation: {max_invalid_pct: 20}\nowners:")
     replace_in(tiny / "surveys.csv", "S04,K4,2026-08-01,3,", "S04,K4,2026-08-01,9,")
-    replace_in(tiny / "complaints.csv", "C3,K3,2026-08-01,2026-08-01,2026-08-08", "C3,K3,2026-08-01,2026-08-01,2026-07-08")
+    replace_in(
+        tiny / "complaints.csv", "C3,K3,2026-08-01,2026-08-01,2026-08-08", "C3,K3,2026-08-01,2026-08-01,2026-07-08"
+    )
     data = load_audit(tiny)
     assert len(data.frames["surveys"]) == 9 and len(data.frames["complaints"]) == 5
     found = {(p.file, p.row, p.column, p.rule) for p in data.problems}
@@ -60,13 +64,15 @@ def test_unparseable_values_and_duplicates_are_reported(tiny: Path) -> None:
 
 def test_missing_file_and_missing_mapped_column(tiny: Path) -> None:
     (tiny / "returns.csv").unlink()
-    with pytest.raises(InputFileError, match="returns.csv: file not found"):
+    with pytest.raises(InputFileError, match=r"returns\.csv: file not found"):
         load_audit(tiny)
 
 
 def test_mapped_column_absent_lists_headers(tiny: Path) -> None:
     replace_in(tiny / "audit.yaml", "overall: Overall satisfaction", "overall: Satisfaction")
-    with pytest.raises(InputFileError, match="column 'Satisfaction' \\(mapped to overall in audit.yaml\\) is not in the header"):
+    with pytest.raises(
+        InputFileError, match=r"column 'Satisfaction' \(mapped to overall in audit\.yaml\) is not in the header"
+    ):
         load_audit(tiny)
 
 
@@ -115,13 +121,19 @@ def test_corrupt_xlsx(tiny: Path) -> None:
 def test_gb18030_csv_with_chinese_headers(tiny: Path) -> None:
     text = "投诉编号,接收日期,类别\nC1,2026-07-01,交付延迟\nC2,2026-08-02,产品缺陷\n"
     (tiny / "complaints.csv").write_bytes(text.encode("gb18030"))
-    replace_in(tiny / "audit.yaml", "path: complaints.csv", "path: complaints.csv\n    columns: {complaint_id: 投诉编号, received_on: 接收日期, category: 类别}")
+    replace_in(
+        tiny / "audit.yaml",
+        "path: complaints.csv",
+        "path: complaints.csv\n    columns: {complaint_id: 投诉编号, received_on: 接收日期, category: 类别}",
+    )
     data = load_audit(tiny)
     assert list(data.frames["complaints"]["category"]) == ["交付延迟", "产品缺陷"]
 
 
 def test_repeated_header_is_an_error_in_csv_and_excel(tiny: Path) -> None:
-    replace_in(tiny / "returns.csv", "return_id,order_id,customer_id,returned_on", "return_id,order_id,order_id ,returned_on")
+    replace_in(
+        tiny / "returns.csv", "return_id,order_id,customer_id,returned_on", "return_id,order_id,order_id ,returned_on"
+    )
     with pytest.raises(InputFileError, match="the header 'order_id' appears twice in row 1"):
         load_audit(tiny)
     book = openpyxl.Workbook()

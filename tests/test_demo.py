@@ -198,16 +198,27 @@ def test_refuses_sizes_too_small_to_plant_problems(tmp_path: Path) -> None:
         write_demo(tmp_path, period="2026-13")
 
 
-def test_benchmark_generator_splits_totals_over_quarters(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_benchmark_generator_splits_totals_over_quarters(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     script = Path(__file__).resolve().parents[1] / "benchmarks" / "generate.py"
     spec = importlib.util.spec_from_file_location("generate", script)
     assert spec is not None and spec.loader is not None
     generate = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(generate)
-    argv = [str(tmp_path), "--orders", "4000", "--responses", "800", "--complaints", "120",
-            "--returns", "80", "--quarters", "4", "--period", "2025-Q2"]
+    argv = [
+        str(tmp_path),
+        "--orders",
+        "4000",
+        "--responses",
+        "800",
+        "--complaints",
+        "120",
+        "--returns",
+        "80",
+        "--quarters",
+        "4",
+        "--period",
+        "2025-Q2",
+    ]
     assert generate.main(argv) == 0
     out = capsys.readouterr().out
     assert str(tmp_path / "2025-Q2") in out and "written in" in out

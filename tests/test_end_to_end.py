@@ -27,7 +27,15 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> RunResult:
 
 def test_outputs_and_results_json(run: RunResult) -> None:
     root = run.folder.root
-    for name in ("audit.ipynb", "report.html", "report.pdf", "results.json", "manifest.json", "data_quality.xlsx", "findings.xlsx"):
+    for name in (
+        "audit.ipynb",
+        "report.html",
+        "report.pdf",
+        "results.json",
+        "manifest.json",
+        "data_quality.xlsx",
+        "findings.xlsx",
+    ):
         assert (root / name).stat().st_size > 0, name
     assert not list(root.glob(".*partial*"))
     # the site's action register, beside the audit folder, holds this audit's actions
@@ -87,7 +95,7 @@ def test_pdf_text_reads_as_a_report(run: RunResult) -> None:
     for workbook in set(re.findall(r"[\w.-]+\.xlsx", text)):
         assert (run.folder.root / workbook).is_file() or (run.folder.root.parent / workbook).is_file(), workbook
     pages = subprocess.run(["pdfinfo", str(run.pdf)], capture_output=True, text=True, check=True).stdout
-    assert int(next(l for l in pages.splitlines() if l.startswith("Pages:")).split()[1]) >= 6
+    assert int(next(line for line in pages.splitlines() if line.startswith("Pages:")).split()[1]) >= 6
 
 
 def test_cli_stops_with_exit_2_on_score_off_scale(tiny: Path) -> None:
@@ -118,7 +126,9 @@ def test_hostile_complaint_text_is_literal_text_everywhere(tiny: Path) -> None:
         result = run_audit(tiny, progress=False)
     assert hits == []
     # compared without white space: the PDF may wrap the long text anywhere
-    text = "".join(subprocess.run([PDFTOTEXT, str(result.pdf), "-"], capture_output=True, text=True, check=True).stdout.split())
+    text = "".join(
+        subprocess.run([PDFTOTEXT, str(result.pdf), "-"], capture_output=True, text=True, check=True).stdout.split()
+    )
     assert "".join(hostile.split()) in text
     book = openpyxl.load_workbook(result.folder.findings_xlsx)
     cells = [c for row in book["Evidence"].iter_rows() for c in row if c.value == hostile]

@@ -16,7 +16,9 @@ EVIL = '=HYPERLINK("http://x","y")'
 def test_findings_workbook_sheets_colours_and_text(tiny: Path) -> None:
     replace_in(tiny / "audit.yaml", "owners:", "validation: {max_invalid_pct: 50}\nowners:")
     replace_in(tiny / "complaints.csv", "Motor noise", "@SUM(1)")
-    replace_in(tiny / "returns.csv", "R2,O05,K5,2026-08-10,1,", f'R2,O05,K5,2026-08-10,"{EVIL.replace(chr(34), chr(34) * 2)}",')
+    replace_in(
+        tiny / "returns.csv", "R2,O05,K5,2026-08-10,1,", f'R2,O05,K5,2026-08-10,"{EVIL.replace(chr(34), chr(34) * 2)}",'
+    )
     data = load_audit(tiny)
     kpis = compute_kpis(data)
     assessment = assess(data, kpis)

@@ -65,7 +65,11 @@ def test_init_writes_config_and_one_workbook_per_kind(tmp_path: Path) -> None:
 
 def test_config_loads_as_is_and_points_at_the_templates(folder: Path) -> None:
     config = load_config(folder)
-    assert (config.audit.id, config.audit.organisation, config.audit.period) == ("APL-2026-Q4", "ACME Pumps Ltd", PERIOD)
+    assert (config.audit.id, config.audit.organisation, config.audit.period) == (
+        "APL-2026-Q4",
+        "ACME Pumps Ltd",
+        PERIOD,
+    )
     for kind in KINDS:
         source = getattr(config.data, kind)
         assert source.sheet == kind
@@ -164,9 +168,9 @@ def test_filled_in_templates_validate_cleanly(folder: Path) -> None:
         _fill(folder / "data" / WORKBOOKS[kind], kind, ROWS, start)
     data = load_audit(folder)
     assert data.problems == ()
-    assert {s.kind: (s.rows_read, s.rows_valid, s.rows_in_period) for s in data.sources} == {
-        kind: (ROWS, ROWS, ROWS) for kind in KINDS
-    }
+    assert {s.kind: (s.rows_read, s.rows_valid, s.rows_in_period) for s in data.sources} == dict.fromkeys(
+        KINDS, (ROWS, ROWS, ROWS)
+    )
     complaints, surveys = data.frames["complaints"], data.frames["surveys"]
     assert set(complaints["severity"]) == set(SEVERITIES) and set(complaints["status"]) == set(STATUSES)
     assert set(complaints["resolution_accepted"]) == {True, False}
@@ -229,7 +233,12 @@ def test_commented_chinese_mapping_example_is_valid() -> None:
     assert block is not None
     example = yaml.safe_load("\n".join(line.strip().removeprefix("# ") for line in block[0].splitlines()))
     source = Source.model_validate(example)
-    assert source.columns == {"complaint_id": "投诉编号", "received_on": "接收日期", "category": "投诉类别", "severity": "严重程度"}
+    assert source.columns == {
+        "complaint_id": "投诉编号",
+        "received_on": "接收日期",
+        "category": "投诉类别",
+        "severity": "严重程度",
+    }
     assert set(source.columns) <= set(COLUMNS["complaints"])
     assert source.values == {"severity": {"高": "high", "中": "medium", "低": "low"}}
 

@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from audit.data.dataset import load_audit
-from audit.kpi import compute_kpis
 from audit.exceptions import AuditError, InputFileError
+from audit.kpi import compute_kpis
 
 HEADER = """audit: {id: T-2026-Q3, organisation: Test Ltd, period: 2026-Q3}
 validation: {max_invalid_pct: 50}
@@ -88,10 +88,7 @@ def test_value_mappings_from_audit_yaml_and_unknown_values(tmp_path: Path) -> No
 
 def test_scales_per_column_and_not_applicable_code(tmp_path: Path) -> None:
     (tmp_path / "s.csv").write_text(
-        "id,date,overall,quality,delivery\n"
-        "1,2026-07-01,7,5,0\n"
-        "2,2026-07-02,6,0,4\n"
-        "3,2026-07-03,1,3,6\n",
+        "id,date,overall,quality,delivery\n1,2026-07-01,7,5,0\n2,2026-07-02,6,0,4\n3,2026-07-03,1,3,6\n",
         encoding="utf-8",
     )
     folder = audit_folder(
@@ -118,7 +115,7 @@ def test_scales_per_column_and_not_applicable_code(tmp_path: Path) -> None:
 def test_line_grain_orders_summed_per_order(tmp_path: Path) -> None:
     (tmp_path / "lines.csv").write_text(
         "Order,Line,Date,Customer,Promised,Delivered,Qty,Shipped,Unit price\n"
-        "A1,1,2026-07-01,K1,2026-07-10,2026-07-08,2,2,\"£1,000.00\"\n"
+        'A1,1,2026-07-01,K1,2026-07-10,2026-07-08,2,2,"£1,000.00"\n'
         "A1,2,2026-07-01,K1,2026-07-12,2026-07-11,3,3,£10.50\n"
         "A2,1,2026-07-05,K2,2026-07-15,2026-07-14,1,1,£5\n"
         "A2,2,2026-07-05,K2,2026-07-15,,4,0,£5\n"
@@ -198,18 +195,19 @@ def test_day_first_inferred_for_the_whole_column_or_asked_for(tmp_path: Path) ->
     assert [(p.row, p.rule, p.value) for p in data.problems] == [(4, "not_a_date", "07/25/2026")]
 
     (tmp_path / "r.csv").write_text("id,when\nR1,03/08/2026\nR2,04/08/2026\n", encoding="utf-8")
-    with pytest.raises(InputFileError, match="dates such as 03/08/2026 read both day first and month first; set 'dayfirst"):
+    with pytest.raises(
+        InputFileError, match="dates such as 03/08/2026 read both day first and month first; set 'dayfirst"
+    ):
         load_audit(folder)
     (tmp_path / "audit.yaml").write_text(
-        HEADER + "  returns: {path: r.csv, dayfirst: false, columns: {return_id: id, returned_on: when}}\n", encoding="utf-8"
+        HEADER + "  returns: {path: r.csv, dayfirst: false, columns: {return_id: id, returned_on: when}}\n",
+        encoding="utf-8",
     )
     assert [d.month for d in load_audit(folder).history["returns"]["returned_on"]] == [3, 4]
 
 
 def test_defaults_outside_period_and_nps_only_survey(tmp_path: Path) -> None:
-    (tmp_path / "nps.csv").write_text(
-        "Customer,How likely are you to recommend us?\nK1,10\nK2,6\n", encoding="utf-8"
-    )
+    (tmp_path / "nps.csv").write_text("Customer,How likely are you to recommend us?\nK1,10\nK2,6\n", encoding="utf-8")
     (tmp_path / "c.csv").write_text(
         "complaint_id,received_on,category\nC1,2026-09-30,Late\nC2,2024-06-30,Late\nC3,2026-10-01,Late\nC4,2024-10-01,Late\n",
         encoding="utf-8",
@@ -245,7 +243,10 @@ def test_survey_without_any_score_column_is_refused(tmp_path: Path) -> None:
 def test_a_filter_on_an_absent_column_names_the_headers(tmp_path: Path) -> None:
     (tmp_path / "r.csv").write_text("return_id,returned_on\nR1,2026-07-01\n", encoding="utf-8")
     folder = audit_folder(tmp_path, "  returns: {path: r.csv, where: {Type: {equals: RMA}}}\n")
-    with pytest.raises(InputFileError, match="column 'Type' \\(in data.returns.where\\) is not in the header; the headers are: return_id, returned_on"):
+    with pytest.raises(
+        InputFileError,
+        match=r"column 'Type' \(in data\.returns\.where\) is not in the header; the headers are: return_id, returned_on",
+    ):
         load_audit(folder)
 
 
@@ -256,11 +257,14 @@ def test_csv_title_rows_and_unnamed_columns_are_skipped(tmp_path: Path) -> None:
         ",,,\n"
         ",,,\n"
         "Complaint,Received,Type,Comments\n"
-        "K-1,2026-07-01,Late,\"two\nlines\"\n"
+        'K-1,2026-07-01,Late,"two\nlines"\n'
         "K-2,2026-07-02,Damaged,\n",
         encoding="utf-8-sig",
     )
-    folder = audit_folder(tmp_path, "  complaints: {path: c.csv, columns: {complaint_id: Complaint, received_on: Received, category: Type}}\n")
+    folder = audit_folder(
+        tmp_path,
+        "  complaints: {path: c.csv, columns: {complaint_id: Complaint, received_on: Received, category: Type}}\n",
+    )
     data = load_audit(folder)
     assert list(data.frames["complaints"]["complaint_id"]) == ["K-1", "K-2"]
     assert list(data.frames["complaints"]["_row"]) == [5, 6]  # a quoted cell over two lines is one Excel row
@@ -314,7 +318,10 @@ def test_a_responded_column_gives_the_questionnaires_sent_per_quarter(tmp_path: 
     assert kpis["response_rate_pct"].value == 40.0 and kpis["responses"].value == 2
     assert kpis["response_rate_pct"].previous == 100.0
 
-    (tmp_path / "audit.yaml").write_text(HEADER + "  surveys: {path: s.csv, columns: {response_id: id, responded: answered, responded_on: date}}\n", encoding="utf-8")
+    (tmp_path / "audit.yaml").write_text(
+        HEADER + "  surveys: {path: s.csv, columns: {response_id: id, responded: answered, responded_on: date}}\n",
+        encoding="utf-8",
+    )
     with pytest.raises(InputFileError, match="a 'responded' column needs a 'sent_on' column too"):
         load_audit(folder)
 

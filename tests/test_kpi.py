@@ -212,7 +212,11 @@ def test_pareto_and_p_chart(kpis: KpiTable) -> None:
     # log starts in July, so earlier months are not charted; no earlier month → centre from all: 6/20
     chart = kpis.analyses.complaint_chart
     assert chart is not None
-    assert [(p.period, p.events, p.n) for p in chart.points] == [("2026-07", 2, 7), ("2026-08", 2, 8), ("2026-09", 2, 5)]
+    assert [(p.period, p.events, p.n) for p in chart.points] == [
+        ("2026-07", 2, 7),
+        ("2026-08", 2, 8),
+        ("2026-09", 2, 5),
+    ]
     assert chart.centre == pytest.approx(300.0)
     # UCL July = 0.3 + 3·√(0.3·0.7/7) = 0.8196; LCL below 0 → 0
     assert chart.points[0].ucl == pytest.approx(1000 * (0.3 + 3 * math.sqrt(0.21 / 7)))
@@ -235,15 +239,40 @@ def test_tiers_and_segments(kpis: KpiTable) -> None:
 
 
 def test_results_carry_every_design_kpi(kpis: KpiTable) -> None:
-    design = (
-        "responses response_rate_pct csat_mean csat_top2_pct dissatisfied_pct nps csi complaints "
-        "complaints_per_1000_orders complaint_ack_days_median complaint_resolution_days_median "
-        "complaint_resolution_days_p90 complaints_resolved_within_sla_pct complaints_open_overdue "
-        "repeat_complaint_pct root_cause_recorded_pct returns return_rate_pct returns_ppm warranty_claims "
-        "orders on_time_pct in_full_pct otif_pct active_customers lost_customers key_accounts_lost "
-        "repeat_purchase_pct dimension_reliability_mean dimension_responsiveness_mean gap_reliability "
-        "gap_responsiveness"
-    ).split()
+    design = [
+        "responses",
+        "response_rate_pct",
+        "csat_mean",
+        "csat_top2_pct",
+        "dissatisfied_pct",
+        "nps",
+        "csi",
+        "complaints",
+        "complaints_per_1000_orders",
+        "complaint_ack_days_median",
+        "complaint_resolution_days_median",
+        "complaint_resolution_days_p90",
+        "complaints_resolved_within_sla_pct",
+        "complaints_open_overdue",
+        "repeat_complaint_pct",
+        "root_cause_recorded_pct",
+        "returns",
+        "return_rate_pct",
+        "returns_ppm",
+        "warranty_claims",
+        "orders",
+        "on_time_pct",
+        "in_full_pct",
+        "otif_pct",
+        "active_customers",
+        "lost_customers",
+        "key_accounts_lost",
+        "repeat_purchase_pct",
+        "dimension_reliability_mean",
+        "dimension_responsiveness_mean",
+        "gap_reliability",
+        "gap_responsiveness",
+    ]
     results = kpis.to_dict()
     fields = {"value", "unit", "n", "ci_low", "ci_high", "target", "previous", "change", "p_value", "status", "verdict"}
     for kpi_id in design:
@@ -282,17 +311,28 @@ def test_analyses_show_in_the_notebook_escaped(kpis: KpiTable) -> None:
 def _drop_column(path: Path, header: str) -> None:
     lines = path.read_text(encoding="utf-8").splitlines()
     where = lines[0].split(",").index(header)
-    path.write_text("\n".join(",".join(c for i, c in enumerate(l.split(",")) if i != where) for l in lines) + "\n", encoding="utf-8")
+    path.write_text(
+        "\n".join(",".join(c for i, c in enumerate(line.split(",")) if i != where) for line in lines) + "\n",
+        encoding="utf-8",
+    )
 
 
 @pytest.mark.parametrize(
     ("file", "column", "absent"),
     [
         ("complaints.csv", "acknowledged_on", ["complaint_ack_days_median", "complaints_acknowledged_within_sla_pct"]),
-        ("complaints.csv", "resolved_on", ["complaint_resolution_days_median", "complaints_resolved_within_sla_pct", "complaints_open_overdue"]),
+        (
+            "complaints.csv",
+            "resolved_on",
+            ["complaint_resolution_days_median", "complaints_resolved_within_sla_pct", "complaints_open_overdue"],
+        ),
         ("complaints.csv", "root_cause", ["root_cause_recorded_pct"]),
         ("complaints.csv", "customer_id", ["repeat_complaint_pct"]),
-        ("orders.csv", "customer_id", ["active_customers", "lost_customers", "key_accounts_lost", "repeat_purchase_pct"]),
+        (
+            "orders.csv",
+            "customer_id",
+            ["active_customers", "lost_customers", "key_accounts_lost", "repeat_purchase_pct"],
+        ),
         ("orders.csv", "promised_on", ["on_time_pct", "in_full_pct", "otif_pct", "late_days_mean"]),
         ("orders.csv", "quantity_delivered", ["in_full_pct"]),
         ("returns.csv", "warranty", ["warranty_claims"]),

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from audit.data.dataset import load_audit
@@ -12,7 +10,12 @@ from audit.kpi import compute_kpis
 from audit.results import KpiTable
 
 # large enough for the planted effects to be detectable, small enough to stay quick
-SIZE = {"orders_per_quarter": 5_000, "responses_per_quarter": 800, "complaints_per_quarter": 300, "returns_per_quarter": 100}
+SIZE = {
+    "orders_per_quarter": 5_000,
+    "responses_per_quarter": 800,
+    "complaints_per_quarter": 300,
+    "returns_per_quarter": 100,
+}
 
 
 @pytest.fixture(scope="module")
@@ -22,7 +25,12 @@ def kpis(tmp_path_factory: pytest.TempPathFactory) -> KpiTable:
 
 def test_planted_declines_are_significant(kpis: KpiTable) -> None:
     dimension = PLANTED["declining_dimension"]
-    declining = (f"dimension_{dimension}_mean", f"gap_{dimension}", "complaints_per_1000_orders", *PLANTED["slipping_kpis"])
+    declining = (
+        f"dimension_{dimension}_mean",
+        f"gap_{dimension}",
+        "complaints_per_1000_orders",
+        *PLANTED["slipping_kpis"],
+    )
     for kpi_id in declining:
         kpi = kpis[kpi_id]
         assert kpi.verdict == "significant decline", (kpi_id, kpi.value, kpi.previous, kpi.p_value)

@@ -15,7 +15,9 @@ def test_earlier_audits_fill_history_the_data_does_not_cover(tiny: Path) -> None
         "complaints": {"value": 9, "n": 9},  # the tiny complaint log starts in 2026-Q3
         "nps": {"value": -100.0, "n": 2},  # the survey file covers 2026-Q2: the data wins
     }
-    (earlier / "results.json").write_text(json.dumps({"audit": {"period": "2026-Q2"}, "kpis": kpis_q2}), encoding="utf-8")
+    (earlier / "results.json").write_text(
+        json.dumps({"audit": {"period": "2026-Q2"}, "kpis": kpis_q2}), encoding="utf-8"
+    )
     (tiny.parent / "2026-Q1").mkdir()  # a folder without results is skipped
     data = load_audit(tiny)
     assert set(data.earlier) == {"2026-Q2"}

@@ -61,7 +61,9 @@ def _same(a: dict[str, Estimate], b: dict[str, Estimate]) -> None:
 
 def _survey_frame(rows: list[tuple[Any, ...]]) -> pd.DataFrame:
     columns = ["overall", "recommend", "dim_quality", "dim_speed", "exp_quality"]
-    frame = pd.DataFrame(rows, columns=columns, dtype="float64") if rows else pd.DataFrame(columns=columns, dtype="float64")
+    frame = (
+        pd.DataFrame(rows, columns=columns, dtype="float64") if rows else pd.DataFrame(columns=columns, dtype="float64")
+    )
     frame.insert(0, "response_id", [f"S{i}" for i in range(len(frame))])
     return frame
 
@@ -91,8 +93,12 @@ def test_complaint_kpis(rows: list[tuple[Any, ...]], rnd: Any) -> None:
         {
             "complaint_id": [f"C{i}" for i in range(len(rows))],
             "received_on": pd.to_datetime([start + pd.Timedelta(days=r[0]) for r in rows]),
-            "acknowledged_on": pd.to_datetime([start + pd.Timedelta(days=r[0] + r[1]) if r[1] is not None else pd.NaT for r in rows]),
-            "resolved_on": pd.to_datetime([start + pd.Timedelta(days=r[0] + r[2]) if r[2] is not None else pd.NaT for r in rows]),
+            "acknowledged_on": pd.to_datetime(
+                [start + pd.Timedelta(days=r[0] + r[1]) if r[1] is not None else pd.NaT for r in rows]
+            ),
+            "resolved_on": pd.to_datetime(
+                [start + pd.Timedelta(days=r[0] + r[2]) if r[2] is not None else pd.NaT for r in rows]
+            ),
             "customer_id": pd.Series([r[3] for r in rows], dtype="string"),
             "category": pd.Series([r[4] for r in rows], dtype="string"),
             "status": pd.Series([r[5] for r in rows], dtype="string"),
@@ -112,7 +118,9 @@ def test_complaint_kpis(rows: list[tuple[Any, ...]], rnd: Any) -> None:
     _same(out, run(shuffled, shuffled.loc[shuffled["received_on"] >= pd.Timestamp("2026-07-01")]))
 
 
-order_rows = st.tuples(days, st.integers(0, 30), st.one_of(st.none(), st.integers(-5, 40)), st.integers(1, 10), st.integers(0, 10))
+order_rows = st.tuples(
+    days, st.integers(0, 30), st.one_of(st.none(), st.integers(-5, 40)), st.integers(1, 10), st.integers(0, 10)
+)
 
 
 @PROPERTY

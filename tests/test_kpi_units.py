@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 
 from audit.config import Analysis, Sla, SurveySource
+from audit.data.lines import aggregate_lines
 from audit.kpi.complaints import closed_by, complaint_estimates, repeat_flags
 from audit.kpi.control import p_chart, pareto
 from audit.kpi.customers import abc_tiers, customer_estimates, customer_history
-from audit.data.lines import aggregate_lines
 from audit.kpi.delivery import order_estimates
 from audit.kpi.returns import delivered_units, return_estimates, returns_by_product
 from audit.kpi.satisfaction import importance, ipa, margin_of_error, survey_estimates
@@ -315,7 +315,9 @@ def test_returns() -> None:
     assert out["returns_value"].value == 35.0
     assert out["warranty_claims"].value is None and "warranty" in out["warranty_claims"].note
     # P: 1 return (3 units, 30) of 3 orders → 33.3 per 100; Q: 1 of 1 → 100
-    by_product = {r.product: (r.returns, r.units, r.value, r.orders, r.rate_pct) for r in returns_by_product(returns, orders)}
+    by_product = {
+        r.product: (r.returns, r.units, r.value, r.orders, r.rate_pct) for r in returns_by_product(returns, orders)
+    }
     assert by_product == {"P": (1, 3.0, 30.0, 3, pytest.approx(100 / 3)), "Q": (1, 1.0, 5.0, 1, 100.0)}
     # no orders at all: the rates are absent with the reason
     alone = return_estimates(returns, None, None)

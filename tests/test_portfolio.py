@@ -20,13 +20,29 @@ def _results(folder: Path, audit_id: str, period: str, csat: float, grades: list
     folder.mkdir(parents=True)
     (folder / "audit.yaml").write_text("audit: {}\n", encoding="utf-8")
     kpis = {
-        "csat_mean": {"label": "Overall satisfaction (mean)", "value": csat, "target": 4.0, "previous": None,
-                      "status": "met" if csat >= 4 else "not_met"},
-        "responses": {"label": "Survey responses", "value": 120.0, "target": None, "previous": 100.0, "status": "no_target"},
+        "csat_mean": {
+            "label": "Overall satisfaction (mean)",
+            "value": csat,
+            "target": 4.0,
+            "previous": None,
+            "status": "met" if csat >= 4 else "not_met",
+        },
+        "responses": {
+            "label": "Survey responses",
+            "value": 120.0,
+            "target": None,
+            "previous": 100.0,
+            "status": "no_target",
+        },
     }
     findings = [{"id": f"F-{i:02d}", "grade": g, "title": f"<b>{g} finding</b>"} for i, g in enumerate(grades, 1)]
-    results = {"audit": {"id": audit_id, "period": period, "organisation": "Tiny Valves Ltd", "site": audit_id[:2]},
-               "conclusion": "partially_effective", "conclusion_reason": "Because.", "kpis": kpis, "findings": findings}
+    results = {
+        "audit": {"id": audit_id, "period": period, "organisation": "Tiny Valves Ltd", "site": audit_id[:2]},
+        "conclusion": "partially_effective",
+        "conclusion_reason": "Because.",
+        "kpis": kpis,
+        "findings": findings,
+    }
     (folder / "results.json").write_text(json.dumps(results), encoding="utf-8")
 
 
@@ -44,7 +60,9 @@ def root(tmp_path: Path) -> Path:
 def test_scorecard_has_each_sites_newest_audit_then_a_page_each(root: Path) -> None:
     html = portfolio_html(root)
     assert html.count('<section class="site">') == 2
-    assert "plant-1 · 2026-Q3" in html and "plant-2 · 2026-Q3" in html and "2026-Q2" not in html and "plant-3" not in html
+    assert (
+        "plant-1 · 2026-Q3" in html and "plant-2 · 2026-Q3" in html and "2026-Q2" not in html and "plant-3" not in html
+    )
     assert '<td class="num not_met">3.80</td>' in html and '<td class="num met">4.20</td>' in html
     assert "&lt;b&gt;major finding&lt;/b&gt;" in html and "<b>major finding" not in html  # escaped
     assert "conforming finding" not in html  # only findings with a grade that counts

@@ -95,7 +95,9 @@ def test_cfpb_complaints(tmp_path: Path, whole: bool) -> None:
 @pytest.mark.parametrize("whole", [False, True], ids=["excerpt", "whole"])
 def test_case_281_complaints_bom_day_first_in_progress(tmp_path: Path, whole: bool) -> None:
     data = load_case(tmp_path, "case_281", whole=whole)
-    rows, first_last, in_progress = (53, ("2023-01-13", "2023-12-07"), 11) if whole else (25, ("2023-01-17", "2023-09-20"), 9)
+    rows, first_last, in_progress = (
+        (53, ("2023-01-13", "2023-12-07"), 11) if whole else (25, ("2023-01-17", "2023-09-20"), 9)
+    )
     assert len(data.frames["complaints"]) == rows
     assert days(data, "complaints", "received_on") == first_last
     assert "dates in 'Date Received' read day first (inferred from the column)" in data.sources[0].notes

@@ -23,7 +23,13 @@ from conftest import TINY, replace_in
 Q3_DAY, Q4_DAY = dt.date(2026, 10, 10), dt.date(2027, 1, 10)
 HEADERS = {c.key: c.header for c in COLUMNS}
 # months shifted by one quarter, latest first so that no date is shifted twice
-SHIFT = (("2026-09-", "2026-12-"), ("2026-08-", "2026-11-"), ("2026-07-", "2026-10-"), ("2026-06-", "2026-09-"), ("2026-05-", "2026-08-"))
+SHIFT = (
+    ("2026-09-", "2026-12-"),
+    ("2026-08-", "2026-11-"),
+    ("2026-07-", "2026-10-"),
+    ("2026-06-", "2026-09-"),
+    ("2026-05-", "2026-08-"),
+)
 
 
 def _q3(root: Path) -> Path:
@@ -46,9 +52,17 @@ def _q4(root: Path) -> Path:
     replace_in(yaml, "period: 2026-Q3", "period: 2026-Q4")
     replace_in(yaml, "date: 2026-10-10", "date: 2027-01-10")
     # every order on time and in full in Q4: OTIF 100% against its 95% target
-    replace_in(folder / "orders.csv", "O03,K3,2026-10-13,2026-10-20,2026-10-23", "O03,K3,2026-10-13,2026-10-20,2026-10-19")
-    replace_in(folder / "orders.csv", "O07,K7,2026-10-29,2026-11-05,2026-11-08", "O07,K7,2026-10-29,2026-11-05,2026-11-04")
-    replace_in(folder / "orders.csv", "O12,K2,2026-11-18,2026-11-25,2026-11-24,10,8", "O12,K2,2026-11-18,2026-11-25,2026-11-24,10,10")
+    replace_in(
+        folder / "orders.csv", "O03,K3,2026-10-13,2026-10-20,2026-10-23", "O03,K3,2026-10-13,2026-10-20,2026-10-19"
+    )
+    replace_in(
+        folder / "orders.csv", "O07,K7,2026-10-29,2026-11-05,2026-11-08", "O07,K7,2026-10-29,2026-11-05,2026-11-04"
+    )
+    replace_in(
+        folder / "orders.csv",
+        "O12,K2,2026-11-18,2026-11-25,2026-11-24,10,8",
+        "O12,K2,2026-11-18,2026-11-25,2026-11-24,10,10",
+    )
     return folder
 
 
@@ -115,9 +129,15 @@ def test_second_quarter_keeps_edits_follows_up_and_verifies(quarters: tuple[Path
     overdue_id = _id_for(first, "TINY-2026-Q3", check="complaints_overdue")  # due 2026-12-09, left open
     otif_id = _id_for(first, "TINY-2026-Q3", kpi_id="otif_pct")
     csat_id = _id_for(first, "TINY-2026-Q3", kpi_id="csat_mean")
-    later = {a: {"Status": "in progress", "Due": dt.datetime(2027, 6, 30)} for a in (r["Action id"] for r in _rows(path))}
+    later = {
+        a: {"Status": "in progress", "Due": dt.datetime(2027, 6, 30)} for a in (r["Action id"] for r in _rows(path))
+    }
     later.pop(overdue_id)
-    later[otif_id] = {"Status": "closed", "Notes": "Carrier changed in November", "Closed on": dt.datetime(2026, 12, 15)}
+    later[otif_id] = {
+        "Status": "closed",
+        "Notes": "Carrier changed in November",
+        "Closed on": dt.datetime(2026, 12, 15),
+    }
     later[csat_id] = {"Status": "closed", "Notes": "Training held"}
     _edit(path, later)
 
@@ -125,18 +145,35 @@ def test_second_quarter_keeps_edits_follows_up_and_verifies(quarters: tuple[Path
 
     by_check = {f.check: f for f in second.findings}
     overdue = by_check["actions_overdue"]
-    assert (overdue.grade, overdue.clause_2015, overdue.clause_2008, overdue.evidence_ids) == ("minor", "10.2.1", "8.5.2", (overdue_id,))
+    assert (overdue.grade, overdue.clause_2015, overdue.clause_2008, overdue.evidence_ids) == (
+        "minor",
+        "10.2.1",
+        "8.5.2",
+        (overdue_id,),
+    )
     assert "09 Dec 2026" in overdue.evidence and overdue.requirement and overdue.gap
     failed = by_check["actions_not_effective"]
-    assert (failed.grade, failed.clauses, failed.evidence_ids) == ("minor", "ISO 9001:2015 10.2.1 d (ISO 9001:2008 8.5.2 f)", (csat_id,))
+    assert (failed.grade, failed.clauses, failed.evidence_ids) == (
+        "minor",
+        "ISO 9001:2015 10.2.1 d (ISO 9001:2008 8.5.2 f)",
+        (csat_id,),
+    )
     assert "3.70" in failed.evidence and "4.00" in failed.evidence
     # each follow-up finding raises its own action, owned by quality
     assert {a.owner for a in second.actions if a.finding_id in {overdue.id, failed.id}} == {"Liu Yang"}
 
     rows = {r["Action id"]: r for r in _rows(path)}
     otif = rows[otif_id]
-    assert (otif["Status"], otif["Notes"], otif["Closed on"].date()) == ("closed", "Carrier changed in November", dt.date(2026, 12, 15))
-    assert (otif["Verification"], otif["KPI at verification"], otif["Verified in"]) == ("effective", 100, "TINY-2026-Q4")
+    assert (otif["Status"], otif["Notes"], otif["Closed on"].date()) == (
+        "closed",
+        "Carrier changed in November",
+        dt.date(2026, 12, 15),
+    )
+    assert (otif["Verification"], otif["KPI at verification"], otif["Verified in"]) == (
+        "effective",
+        100,
+        "TINY-2026-Q4",
+    )
     assert (rows[csat_id]["Verification"], rows[csat_id]["Notes"]) == ("not effective", "Training held")
     assert rows[overdue_id]["Status"] == "open" and rows[overdue_id]["Verification"] == "not yet verified"
     assert rows[otif_id]["Last changed"].date() == Q4_DAY
@@ -144,7 +181,9 @@ def test_second_quarter_keeps_edits_follows_up_and_verifies(quarters: tuple[Path
     assert [i for i in rows if i.startswith("TINY-2026-Q4/")] == [f"TINY-2026-Q4/{a.id}" for a in second.actions]
 
     history = _rows(path, "History")
-    edits = {(h["Action id"], h["Column"], h["Old value"], h["New value"]) for h in history if h["By"] == "edited in Excel"}
+    edits = {
+        (h["Action id"], h["Column"], h["Old value"], h["New value"]) for h in history if h["By"] == "edited in Excel"
+    }
     assert (otif_id, "Status", "open", "closed") in edits
     assert (otif_id, "Notes", None, "Carrier changed in November") in edits
     assert (csat_id, "Notes", None, "Training held") in edits
@@ -173,11 +212,16 @@ def test_first_audit_of_a_site_has_no_register(tiny: Path) -> None:
 
 def test_formula_like_text_is_stored_as_text(tmp_path: Path) -> None:
     path = tmp_path / "actions.xlsx"
-    entry = Entry("X/A-01", description="=HYPERLINK(\"http://x\")", owner="+1", notes="@SUM(A1)", success_measure="-2")
+    entry = Entry("X/A-01", description='=HYPERLINK("http://x")', owner="+1", notes="@SUM(A1)", success_measure="-2")
     update_register(path, "X", [entry], {}, Q3_DAY)
     ws = load_workbook(path)["Actions"]
     col = {c.value: c.column for c in ws[1]}
-    for header, text in (("Description", '=HYPERLINK("http://x")'), ("Owner", "+1"), ("Notes", "@SUM(A1)"), ("Success measure", "-2")):
+    for header, text in (
+        ("Description", '=HYPERLINK("http://x")'),
+        ("Owner", "+1"),
+        ("Notes", "@SUM(A1)"),
+        ("Success measure", "-2"),
+    ):
         cell = ws.cell(2, col[header])
         assert (cell.value, cell.data_type) == (text, "s"), header
     # a person's text edit logged on History stays text there too
@@ -234,7 +278,13 @@ def test_action_found_not_effective_is_judged_again_while_closed(quarters: tuple
     path = AuditFolder(q3).action_register
     csat_id = _id_for(first, "TINY-2026-Q3", kpi_id="csat_mean")
     otif_id = _id_for(first, "TINY-2026-Q3", kpi_id="otif_pct")
-    _edit(path, {csat_id: {"Status": "closed"}, otif_id: {"Status": "closed", "Verification": "effective", "Verified in": "OLDER-AUDIT"}})
+    _edit(
+        path,
+        {
+            csat_id: {"Status": "closed"},
+            otif_id: {"Status": "closed", "Verification": "effective", "Verified in": "OLDER-AUDIT"},
+        },
+    )
     second = _run(q4, Q4_DAY)
     failed = next(f for f in second.findings if f.check == "actions_not_effective")
     # csat judged (not effective); otif was found effective by an earlier audit and is not judged again

@@ -84,22 +84,69 @@ def make_kpis() -> KpiTable:
     history = (("2025-Q4", 4.21), ("2026-Q1", None), ("2026-Q2", 4.12))
     kpis = (
         Kpi("responses", "Survey responses", 380, "count", 380, source="surveys"),
-        Kpi("csat_mean", "CSAT mean", 3.98, "score", 380, ci_low=3.9, ci_high=4.06, target=4.0,
-            previous=4.12, p_value=0.03, history=history, source="surveys"),
-        Kpi("nps", "Net Promoter Score", 22.0, "points", 350, ci_low=14.0, ci_high=30.0, target=30,
-            previous=25.0, p_value=0.4, history=(("2026-Q2", 25.0),), source="surveys"),
+        Kpi(
+            "csat_mean",
+            "CSAT mean",
+            3.98,
+            "score",
+            380,
+            ci_low=3.9,
+            ci_high=4.06,
+            target=4.0,
+            previous=4.12,
+            p_value=0.03,
+            history=history,
+            source="surveys",
+        ),
+        Kpi(
+            "nps",
+            "Net Promoter Score",
+            22.0,
+            "points",
+            350,
+            ci_low=14.0,
+            ci_high=30.0,
+            target=30,
+            previous=25.0,
+            p_value=0.4,
+            history=(("2026-Q2", 25.0),),
+            source="surveys",
+        ),
         Kpi("csat_top2_pct", f"Top-2-box {EVIL}", 71.2, "%", 380, note=EVIL, source="surveys"),
         Kpi("complaints", "Complaints", 87, "count", 87, source="complaints"),
-        Kpi("complaint_resolution_days_median", "Resolution days (median)", 6.5, "days", 80,
-            higher_is_better=False, source="complaints"),
-        Kpi("otif_pct", "On time in full", 93.4, "%", 4100, ci_low=92.6, ci_high=94.1, target=95,
-            previous=94.0, history=(("2026-Q1", 95.2), ("2026-Q2", 94.0)), source="orders"),
-        Kpi("return_rate_pct", "Return rate", None, "%", 0, note="No returns file was supplied.",
-            source="returns"),
+        Kpi(
+            "complaint_resolution_days_median",
+            "Resolution days (median)",
+            6.5,
+            "days",
+            80,
+            higher_is_better=False,
+            source="complaints",
+        ),
+        Kpi(
+            "otif_pct",
+            "On time in full",
+            93.4,
+            "%",
+            4100,
+            ci_low=92.6,
+            ci_high=94.1,
+            target=95,
+            previous=94.0,
+            history=(("2026-Q1", 95.2), ("2026-Q2", 94.0)),
+            source="orders",
+        ),
+        Kpi("return_rate_pct", "Return rate", None, "%", 0, note="No returns file was supplied.", source="returns"),
     )
     breakdowns = {
-        "complaints_by_category": ((EVIL, 30.0), (LONG_WORD, 25.0), ("Wrong item", 15.0),
-                                   ("Late delivery", 10.0), ("Price $5 $6", 5.0), ("Other", 2.0)),
+        "complaints_by_category": (
+            (EVIL, 30.0),
+            (LONG_WORD, 25.0),
+            ("Wrong item", 15.0),
+            ("Late delivery", 10.0),
+            ("Price $5 $6", 5.0),
+            ("Other", 2.0),
+        ),
         "dimension_means": (("reliability", 3.8), ("responsiveness", 4.1), ("empathy", 4.3)),
         "dimension_gaps": (("reliability", -0.62), ("responsiveness", -0.1), ("empathy", 0.15)),
     }
@@ -109,28 +156,106 @@ def make_kpis() -> KpiTable:
 def make_assessment() -> Assessment:
     """Findings of several grades and their actions, with long and hostile text."""
     findings = (
-        Finding("F-01", "csat_target", "9.1.2", "8.2.1", "major", f"CSAT below target {EVIL}",
-                "The organisation shall monitor customers' perceptions.", "Evidence " + "long " * 400,
-                "The gap.", kpi_id="csat_mean", evidence_ids=tuple(f"C{i}" for i in range(30))),
-        Finding("F-02", "complaint_sla", "9.1.2", "8.2.1", "minor", "Complaints resolved late",
-                "Resolve within SLA.", "62% within 10 days.", "28 points short."),
-        Finding("F-03", "survey_method", "9.1.2", "8.2.1", "ofi", "Survey response rate is low",
-                "ISO 10004 guidance.", "Response rate 9.5%.", "Below guidance."),
-        Finding("F-04", "root_cause", "10.2", "8.5.2", "good_practice", "Root causes recorded",
-                "Determine causes.", "98% have a root cause.", "None."),
-        Finding("F-05", "analysis", "9.1.3", "8.4", "conforming", "Results analysed",
-                "Analyse and evaluate.", "Monthly review minutes.", "None."),
+        Finding(
+            "F-01",
+            "csat_target",
+            "9.1.2",
+            "8.2.1",
+            "major",
+            f"CSAT below target {EVIL}",
+            "The organisation shall monitor customers' perceptions.",
+            "Evidence " + "long " * 400,
+            "The gap.",
+            kpi_id="csat_mean",
+            evidence_ids=tuple(f"C{i}" for i in range(30)),
+        ),
+        Finding(
+            "F-02",
+            "complaint_sla",
+            "9.1.2",
+            "8.2.1",
+            "minor",
+            "Complaints resolved late",
+            "Resolve within SLA.",
+            "62% within 10 days.",
+            "28 points short.",
+        ),
+        Finding(
+            "F-03",
+            "survey_method",
+            "9.1.2",
+            "8.2.1",
+            "ofi",
+            "Survey response rate is low",
+            "ISO 10004 guidance.",
+            "Response rate 9.5%.",
+            "Below guidance.",
+        ),
+        Finding(
+            "F-04",
+            "root_cause",
+            "10.2",
+            "8.5.2",
+            "good_practice",
+            "Root causes recorded",
+            "Determine causes.",
+            "98% have a root cause.",
+            "None.",
+        ),
+        Finding(
+            "F-05",
+            "analysis",
+            "9.1.3",
+            "8.4",
+            "conforming",
+            "Results analysed",
+            "Analyse and evaluate.",
+            "Monthly review minutes.",
+            "None.",
+        ),
     )
     actions = (
-        Action("A-01", "F-01", f"Re-train the team. {EVIL} " + "word " * 300, "corrective", "customer_service",
-               "Zhang Min", dt.date(2026, 11, 14), "2 days", "CSAT mean ≥ 4.0", "Quarterly review", "Next audit"),
-        Action("A-02", "F-02", "Add an SLA alert.", "correction", "quality", "Liu Yang", dt.date(2026, 12, 14),
-               "", "Within SLA ≥ 90%", "", "Next audit"),
-        Action("A-03", "F-03", "Send the survey by SMS.", "improvement", "customer_service", "Zhang Min",
-               dt.date(2027, 1, 13), "", "Response rate ≥ 20%", "", "Next audit"),
+        Action(
+            "A-01",
+            "F-01",
+            f"Re-train the team. {EVIL} " + "word " * 300,
+            "corrective",
+            "customer_service",
+            "Zhang Min",
+            dt.date(2026, 11, 14),
+            "2 days",
+            "CSAT mean ≥ 4.0",
+            "Quarterly review",
+            "Next audit",
+        ),
+        Action(
+            "A-02",
+            "F-02",
+            "Add an SLA alert.",
+            "correction",
+            "quality",
+            "Liu Yang",
+            dt.date(2026, 12, 14),
+            "",
+            "Within SLA ≥ 90%",
+            "",
+            "Next audit",
+        ),
+        Action(
+            "A-03",
+            "F-03",
+            "Send the survey by SMS.",
+            "improvement",
+            "customer_service",
+            "Zhang Min",
+            dt.date(2027, 1, 13),
+            "",
+            "Response rate ≥ 20%",
+            "",
+            "Next audit",
+        ),
     )
-    return Assessment(findings, actions, "partially_effective",
-                      f"One major nonconformity on CSAT {EVIL}.")
+    return Assessment(findings, actions, "partially_effective", f"One major nonconformity on CSAT {EVIL}.")
 
 
 # --------------------------------------------------------------------------- fixtures
@@ -198,9 +323,17 @@ def test_cover_escapes_the_configuration(tmp_path: Path, kpis: KpiTable, assessm
     html = render_section("cover", data, kpis, assessment)
     assert "ACME &lt;b&gt;Pumps&lt;/b&gt;" in html
     assert "<script>" not in html
-    for fact in ("Plant 1", "2026-Q3", "ACME-P1-2026-Q3", "Revision", "15 October 2026",
-                 "General Manager, Sales Director", "Confidential", "ISO 9001:2015 clause 9.1.2",
-                 "ISO 9001:2008 clause 8.2.1"):
+    for fact in (
+        "Plant 1",
+        "2026-Q3",
+        "ACME-P1-2026-Q3",
+        "Revision",
+        "15 October 2026",
+        "General Manager, Sales Director",
+        "Confidential",
+        "ISO 9001:2015 clause 9.1.2",
+        "ISO 9001:2008 clause 8.2.1",
+    ):
         assert fact in html
 
 
@@ -261,17 +394,26 @@ def test_results_draw_charts_with_readings(data: AuditData, kpis: KpiTable, asse
 
 
 def test_results_of_the_tiny_audit_have_every_chart_with_its_reading() -> None:
-    from conftest import TINY
-
     from audit import assess, compute_kpis, load_audit
+    from conftest import TINY
 
     data = load_audit(TINY)
     kpis = compute_kpis(data)
     html = render_section("results", data, kpis, assess(data, kpis))
-    headings = ["Customer satisfaction", "Net Promoter Score", "NPS composition", "Satisfaction by dimension",
-                "Service quality gaps (SERVQUAL)", "Importance and performance (IPA)",
-                "Satisfaction and complaints by segment", "Complaints by category", "Complaint rate (control chart)",
-                "Complaint resolution time", "Returns by reason", "Delivery performance (OTIF)"]
+    headings = [
+        "Customer satisfaction",
+        "Net Promoter Score",
+        "NPS composition",
+        "Satisfaction by dimension",
+        "Service quality gaps (SERVQUAL)",
+        "Importance and performance (IPA)",
+        "Satisfaction and complaints by segment",
+        "Complaints by category",
+        "Complaint rate (control chart)",
+        "Complaint resolution time",
+        "Returns by reason",
+        "Delivery performance (OTIF)",
+    ]
     assert [h for h in headings if f"{h}</h2>" not in html] == []
     # every block but the radar (two dimensions: a sentence says why) draws a chart
     assert html.count('<svg class="chart"') == len(headings) - 1
@@ -323,7 +465,9 @@ def test_conclusions_have_fulfilment_opinions_and_sign_off(
 def test_data_quality_shows_at_most_25_problems(data: AuditData, kpis: KpiTable, assessment: Assessment) -> None:
     html = render_section("appendix_data_quality", data, kpis, assessment)
     assert html.count("Score outside the 1–5 scale") == 25
-    assert "… and 5 more. Every problem, and every quarantined row as found in its file, is in data_quality.xlsx" in html
+    assert (
+        "… and 5 more. Every problem, and every quarantined row as found in its file, is in data_quality.xlsx" in html
+    )
 
 
 def test_data_quality_without_problems(tmp_path: Path, kpis: KpiTable, assessment: Assessment) -> None:
@@ -333,8 +477,19 @@ def test_data_quality_without_problems(tmp_path: Path, kpis: KpiTable, assessmen
 
 def test_methodology_states_the_formulas(data: AuditData, kpis: KpiTable, assessment: Assessment) -> None:
     html = render_section("appendix_methodology", data, kpis, assessment)
-    for text in ("CSAT mean", "Wilson", "promoters (recommend score 9–10)", "detractors (0–6)", "+1", "−1",
-                 "OTIF", "Return rate", "median", "within 14 calendar days", "4 or 5"):
+    for text in (
+        "CSAT mean",
+        "Wilson",
+        "promoters (recommend score 9–10)",
+        "detractors (0–6)",
+        "+1",
+        "−1",
+        "OTIF",
+        "Return rate",
+        "median",
+        "within 14 calendar days",
+        "4 or 5",
+    ):
         assert text in html
 
 
@@ -358,8 +513,15 @@ def test_assessment_html_escapes(assessment: Assessment) -> None:
 
 @pytest.mark.parametrize(
     ("value", "unit", "shown"),
-    [(4.123, "score", "4.12"), (93.44, "%", "93.4%"), (-12.0, "points", "−12 pts"), (1234.0, "count", "1,234"),
-     (3.25, "days", "3.2 days"), (None, "%", "–"), (float("nan"), "score", "–")],
+    [
+        (4.123, "score", "4.12"),
+        (93.44, "%", "93.4%"),
+        (-12.0, "points", "−12 pts"),
+        (1234.0, "count", "1,234"),
+        (3.25, "days", "3.2 days"),
+        (None, "%", "–"),
+        (float("nan"), "score", "–"),
+    ],
 )
 def test_format_value(value: float | None, unit: str, shown: str) -> None:
     assert format_value(value, unit) == shown
@@ -392,8 +554,12 @@ def make_notebook(path: Path, report_html: str) -> Path:
             outputs=[
                 new_output("stream", name="stdout", text="untagged stdout\n"),
                 new_output("display_data", data={"text/html": "<p>untagged html</p>", "text/plain": "x"}),
-                new_output("error", ename="ValueError", evalue="boom",
-                           traceback=["Traceback (most recent call last)", "ValueError: boom"]),
+                new_output(
+                    "error",
+                    ename="ValueError",
+                    evalue="boom",
+                    traceback=["Traceback (most recent call last)", "ValueError: boom"],
+                ),
             ],
         ),
         new_code_cell(
@@ -401,10 +567,18 @@ def make_notebook(path: Path, report_html: str) -> Path:
             metadata={"tags": ["report"]},
             outputs=[
                 new_output("stream", name="stderr", text="tagged stderr noise\n"),
-                new_output("execute_result", execution_count=3,
-                           data={"text/html": report_html, "text/plain": "<IPython.core.display.HTML object>"}),
-                new_output("display_data", data={"image/svg+xml": '<svg xmlns="http://www.w3.org/2000/svg" '
-                                                                  'viewBox="0 0 10 10"><rect width="5" height="5"/></svg>'}),
+                new_output(
+                    "execute_result",
+                    execution_count=3,
+                    data={"text/html": report_html, "text/plain": "<IPython.core.display.HTML object>"},
+                ),
+                new_output(
+                    "display_data",
+                    data={
+                        "image/svg+xml": '<svg xmlns="http://www.w3.org/2000/svg" '
+                        'viewBox="0 0 10 10"><rect width="5" height="5"/></svg>'
+                    },
+                ),
                 new_output("error", ename="KeyError", evalue="x", traceback=["Traceback tagged"]),
             ],
         ),
@@ -422,8 +596,18 @@ def test_export_html_keeps_only_tagged_report_outputs(
     html = export_html(notebook)
     assert "1 Executive summary" in html
     assert "<rect" in html  # the tagged SVG output
-    for noise in ("untagged stdout", "untagged html", "secret markdown", "Traceback", "boom",
-                  "tagged stderr noise", "from audit.report import", "section(", "In&nbsp;[", "Out["):
+    for noise in (
+        "untagged stdout",
+        "untagged html",
+        "secret markdown",
+        "Traceback",
+        "boom",
+        "tagged stderr noise",
+        "from audit.report import",
+        "section(",
+        "In&nbsp;[",
+        "Out[",
+    ):
         assert noise not in html, noise
     assert "@page" in html and "counter(pages)" in html  # CSS inlined
     assert "<link" not in html and "<script" not in html  # self-contained, no theme, no JS
@@ -431,7 +615,9 @@ def test_export_html_keeps_only_tagged_report_outputs(
     assert_no_raw_markup(html)
 
 
-def test_draft_watermark_until_finalised(tmp_path: Path, data: AuditData, kpis: KpiTable, assessment: Assessment) -> None:
+def test_draft_watermark_until_finalised(
+    tmp_path: Path, data: AuditData, kpis: KpiTable, assessment: Assessment
+) -> None:
     from audit.report.html import export_html
 
     notebook = make_notebook(tmp_path / "audit.ipynb", render_section("summary", data, kpis, assessment))
@@ -558,7 +744,7 @@ def test_follow_up_of_previous_actions(data: AuditData, kpis: KpiTable, assessme
 
     first = render_section("follow_up", data, kpis, assessment)
     assert "6 Follow-up of previous actions" in first and "first audit of the site" in first
-    earlier = dict(raised_in="ACME-2026-Q2", raised_on=dt.date(2026, 7, 10), kpi_id="csat_mean")
+    earlier = {"raised_in": "ACME-2026-Q2", "raised_on": dt.date(2026, 7, 10), "kpi_id": "csat_mean"}
     register = Register(
         Path("actions.xlsx"),
         (

@@ -29,7 +29,9 @@ REPORT_ITEMS = (
 def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[RunResult, str]:
     folder = write_demo(tmp_path_factory.mktemp("demo"))
     result = run_audit(folder, progress=False)
-    text = subprocess.run([PDFTOTEXT, "-layout", str(result.pdf), "-"], capture_output=True, text=True, check=True).stdout
+    text = subprocess.run(
+        [PDFTOTEXT, "-layout", str(result.pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
     return result, text
 
 
@@ -58,6 +60,14 @@ def test_no_code_or_noise_in_the_report(demo: tuple[RunResult, str]) -> None:
 def test_the_outputs_sit_beside_the_report(demo: tuple[RunResult, str]) -> None:
     result, _ = demo
     root: Path = result.folder.root
-    for name in ("report.pdf", "report.html", "audit.ipynb", "results.json", "manifest.json", "findings.xlsx", "data_quality.xlsx"):
+    for name in (
+        "report.pdf",
+        "report.html",
+        "audit.ipynb",
+        "results.json",
+        "manifest.json",
+        "findings.xlsx",
+        "data_quality.xlsx",
+    ):
         assert (root / name).is_file(), name
     assert (root.parent / "actions.xlsx").is_file()

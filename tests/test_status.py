@@ -14,7 +14,9 @@ from audit.status import audit_status, status_table
 CLI = [sys.executable, "-m", "audit.cli"]
 
 
-def _audit(folder: Path, audit_id: str, period: str, grades: list[str] | None, *, issued: bool = False, revision: int = 1) -> None:
+def _audit(
+    folder: Path, audit_id: str, period: str, grades: list[str] | None, *, issued: bool = False, revision: int = 1
+) -> None:
     folder.mkdir(parents=True)
     (folder / "audit.yaml").write_text("audit: {}\n", encoding="utf-8")  # status never reads it
     if grades is None:
@@ -27,14 +29,33 @@ def _audit(folder: Path, audit_id: str, period: str, grades: list[str] | None, *
     name = "results.json" if revision == 1 else f"results-r{revision}.json"
     (folder / name).write_text(json.dumps(results), encoding="utf-8")
     if issued:
-        record = {"issues": [{"revision": 1, "report": "report.pdf", "sha256": "0" * 64, "issued_on": "2026-10-20", "by": "X", "files": {}}]}
+        record = {
+            "issues": [
+                {
+                    "revision": 1,
+                    "report": "report.pdf",
+                    "sha256": "0" * 64,
+                    "issued_on": "2026-10-20",
+                    "by": "X",
+                    "files": {},
+                }
+            ]
+        }
         (folder / "issue.json").write_text(json.dumps(record), encoding="utf-8")
 
 
 def test_status_counts_grades_actions_and_states(tmp_path: Path) -> None:
     root = tmp_path / "audits"
-    _audit(root / "plant-1" / "2026-Q2", "P1-2026-Q2", "2026-Q2", ["major", "minor", "minor", "ofi", "conforming"], issued=True)
-    _audit(root / "plant-1" / "2026-Q3", "P1-2026-Q3", "2026-Q3", ["observation", "ofi", "ofi"], issued=True, revision=2)
+    _audit(
+        root / "plant-1" / "2026-Q2",
+        "P1-2026-Q2",
+        "2026-Q2",
+        ["major", "minor", "minor", "ofi", "conforming"],
+        issued=True,
+    )
+    _audit(
+        root / "plant-1" / "2026-Q3", "P1-2026-Q3", "2026-Q3", ["observation", "ofi", "ofi"], issued=True, revision=2
+    )
     _audit(root / "plant-2" / "2026-Q3", "P2-2026-Q3", "2026-Q3", None)
     _audit(root / "plant-1" / ".audit.staging", "junk", "junk", ["major"])  # hidden: never listed
     day = dt.date(2026, 10, 20)
@@ -58,8 +79,33 @@ def test_status_counts_grades_actions_and_states(tmp_path: Path) -> None:
     assert (q3.open_actions, q3.overdue_actions) == (1, 1)
     assert p2.conclusion is None
     table = status_table(rows).splitlines()
-    assert table[0].split() == ["site", "quarter", "conclusion", "major", "minor", "obs", "ofi", "open", "overdue", "state"]
-    assert table[1].split() == ["plant-1", "2026-Q2", "partially", "effective", "1", "2", "0", "1", "2", "1", "issued", "rev", "1"]
+    assert table[0].split() == [
+        "site",
+        "quarter",
+        "conclusion",
+        "major",
+        "minor",
+        "obs",
+        "ofi",
+        "open",
+        "overdue",
+        "state",
+    ]
+    assert table[1].split() == [
+        "plant-1",
+        "2026-Q2",
+        "partially",
+        "effective",
+        "1",
+        "2",
+        "0",
+        "1",
+        "2",
+        "1",
+        "issued",
+        "rev",
+        "1",
+    ]
     assert table[3].split()[:3] == ["plant-2", "2026-Q3", "–"] and table[3].endswith("not run")
 
 

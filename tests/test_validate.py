@@ -84,7 +84,9 @@ def test_twelve_planted_defects_give_exactly_twelve_problems(tiny: Path) -> None
 
 def test_data_quality_xlsx_keeps_formulas_as_text(tiny: Path) -> None:
     replace_in(tiny / "audit.yaml", "owners:", "validation: {max_invalid_pct: 50}\nowners:")
-    replace_in(tiny / "returns.csv", "R2,O05,K5,2026-08-10,1,", 'R2,O05,K5,2026-08-10,"=HYPERLINK(""http://x"",""y"")",')
+    replace_in(
+        tiny / "returns.csv", "R2,O05,K5,2026-08-10,1,", 'R2,O05,K5,2026-08-10,"=HYPERLINK(""http://x"",""y"")",'
+    )
     done = subprocess.run([*CLI, "validate", str(tiny)], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     book = openpyxl.load_workbook(tiny / "data_quality.xlsx")
@@ -135,6 +137,13 @@ def test_notebook_shows_bad_input_as_one_line_not_a_traceback(tiny: Path) -> Non
             str(NOTEBOOK), str(out), parameters={"audit_dir": str(tiny)}, progress_bar=False, cwd=str(tiny),
             extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
         )  # fmt: skip
-    errors = [o for cell in nbformat.read(out, as_version=4).cells for o in cell.get("outputs", []) if o.output_type == "error"]
+    errors = [
+        o
+        for cell in nbformat.read(out, as_version=4).cells
+        for o in cell.get("outputs", [])
+        if o.output_type == "error"
+    ]
     (error,) = errors
-    assert error.traceback == [f"InputFileError: {tiny / 'returns.csv'}: file not found; check 'path' in audit.yaml or copy the file into the audit folder"]
+    assert error.traceback == [
+        f"InputFileError: {tiny / 'returns.csv'}: file not found; check 'path' in audit.yaml or copy the file into the audit folder"
+    ]

@@ -17,4 +17,4 @@ from audit.runner import run_audit
 
 __version__ = "0.1.0"
 
-__all__ = ["load_audit", "compute_kpis", "assess", "save_results", "run_audit", "AuditError", "__version__"]
+__all__ = ["AuditError", "__version__", "assess", "compute_kpis", "load_audit", "run_audit", "save_results"]

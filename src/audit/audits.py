@@ -24,6 +24,7 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import getpass
 import hashlib
@@ -47,20 +48,20 @@ from audit.paths import OUTPUTS, AuditFolder
 __all__ = [
     "Issue",
     "Revision",
-    "folder_lock",
-    "stop_on_signals",
-    "kill_new_children",
-    "issues",
-    "issued_revision",
-    "working_folder",
-    "latest_folder",
-    "revision_of",
-    "fresh_staging",
-    "publish",
-    "discard",
-    "finalize",
     "changes_between",
     "changes_since_issue",
+    "discard",
+    "finalize",
+    "folder_lock",
+    "fresh_staging",
+    "issued_revision",
+    "issues",
+    "kill_new_children",
+    "latest_folder",
+    "publish",
+    "revision_of",
+    "stop_on_signals",
+    "working_folder",
 ]
 
 log = logging.getLogger(__name__)
@@ -116,15 +117,25 @@ def folder_lock(root: Path, command: str = "run") -> Iterator[None]:
             state cannot be checked.
     """
     path = AuditFolder(root).lock
-    me = {"pid": os.getpid(), "host": socket.gethostname(), "command": command,
-          "started": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
+    me = {
+        "pid": os.getpid(),
+        "host": socket.gethostname(),
+        "command": command,
+        "started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    }
     if not _try_create(path, me):
         held = _read_lock(path)
         pid, host = held.get("pid"), held.get("host")
         since = held.get("started", "an unknown time")
         what = held.get("command", "run")
         if isinstance(pid, int) and host == me["host"] and not _alive(pid):
-            log.warning("note: %s: taking over a stale lock of %s (pid %s, started %s), which no longer runs", root, what, pid, since)
+            log.warning(
+                "note: %s: taking over a stale lock of %s (pid %s, started %s), which no longer runs",
+                root,
+                what,
+                pid,
+                since,
+            )
             path.unlink(missing_ok=True)
         elif not held and path.exists():
             log.warning("note: %s: taking over an unreadable lock file %s", root, path.name)
@@ -212,10 +223,8 @@ def kill_new_children() -> Iterator[None]:
     except BaseException:
         started = [p for pid, p in _children().items() if pid not in before]
         for process in started:
-            try:
+            with contextlib.suppress(Exception):  # already gone
                 process.kill()
-            except Exception:  # noqa: BLE001 - already gone
-                pass
         if started:
             import psutil
 
@@ -275,7 +284,9 @@ def issues(root: Path) -> tuple[Issue, ...]:
         payload = json.loads(path.read_text(encoding="utf-8"))
         return tuple(Issue(**item) for item in payload["issues"])
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise ConfigError(f"{path}: cannot read the record of issued revisions ({exc}); restore it from a backup", path) from None
+        raise ConfigError(
+            f"{path}: cannot read the record of issued revisions ({exc}); restore it from a backup", path
+        ) from None
 
 
 def issued_revision(root: Path) -> int:
@@ -352,7 +363,9 @@ def _sha256(path: Path) -> str:
 
 def _write_record(path: Path, done: tuple[Issue, ...]) -> None:
     temporary = path.with_name(f".{path.name}.partial")
-    temporary.write_text(json.dumps({"issues": [asdict(i) for i in done]}, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    temporary.write_text(
+        json.dumps({"issues": [asdict(i) for i in done]}, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
     os.chmod(temporary, READ_ONLY)
     os.replace(temporary, path)
 
@@ -421,7 +434,10 @@ def _fmt(value: Any) -> str:
 
 
 def changes_between(
-    before: dict[str, Any], kpis: dict[str, dict[str, Any]], findings: list[dict[str, Any]], conclusion: str | None = None
+    before: dict[str, Any],
+    kpis: dict[str, dict[str, Any]],
+    findings: list[dict[str, Any]],
+    conclusion: str | None = None,
 ) -> list[str]:
     """What changed from an issued results.json to this run, one sentence per change.
 
@@ -445,11 +461,22 @@ def changes_between(
             lines.append(f"{label}: {_fmt(then.get('value'))} → {_fmt(now.get('value'))}")
     for kpi_id in old_kpis.keys() - kpis.keys():
         lines.append(f"{old_kpis[kpi_id].get('label') or kpi_id}: no longer reported")
-    key = lambda f: (f.get("check"), f.get("title"))  # noqa: E731
+
+    def key(f: dict[str, Any]) -> tuple[Any, Any]:
+        return f.get("check"), f.get("title")
+
     old = {key(f): f for f in before.get("findings", [])}
     new = {key(f): f for f in findings}
-    lines += [f"Finding added: {f.get('title')} ({f.get('grade_label') or f.get('grade')})" for k, f in new.items() if k not in old]
-    lines += [f"Finding removed: {f.get('title')} ({f.get('grade_label') or f.get('grade')})" for k, f in old.items() if k not in new]
+    lines += [
+        f"Finding added: {f.get('title')} ({f.get('grade_label') or f.get('grade')})"
+        for k, f in new.items()
+        if k not in old
+    ]
+    lines += [
+        f"Finding removed: {f.get('title')} ({f.get('grade_label') or f.get('grade')})"
+        for k, f in old.items()
+        if k not in new
+    ]
     for k in new.keys() & old.keys():
         if new[k].get("grade") != old[k].get("grade"):
             lines.append(f"Finding regraded: {new[k].get('title')}: {old[k].get('grade')} → {new[k].get('grade')}")

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from audit.exceptions import AuditError
 
-__all__ = ["Outcome", "run_many", "failures_exit_code"]
+__all__ = ["Outcome", "failures_exit_code", "run_many"]
 
 #: the highest exit code ``run`` gives for failed folders (codes above 125 mean signals)
 MAX_FAILURES_EXIT = 100

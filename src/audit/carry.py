@@ -123,10 +123,12 @@ def _carry_text(text: str, old: str, new: str, date: dt.date | None, quarters: i
     if not has_period:
         block.insert(0, f"{indent}period: {new}")
     rest = [line for line in lines[end:] if not re.match(r"^previous:", line)]
-    carried = [*lines[:start + 1], *block]
-    rolled = roll_period_text("\n".join([*lines[:start + 1], *block, *rest]), old, new).splitlines()
+    carried = [*lines[: start + 1], *block]
+    rolled = roll_period_text("\n".join([*lines[: start + 1], *block, *rest]), old, new).splitlines()
     head = rolled[: len(carried)]
-    return "\n".join([*head, f"previous: {previous}   # carried forward from this audit", *rolled[len(carried):]]) + "\n"
+    return (
+        "\n".join([*head, f"previous: {previous}   # carried forward from this audit", *rolled[len(carried) :]]) + "\n"
+    )
 
 
 def new_audit(period: str, source: Path | str, folder: Path | str | None = None) -> NewAudit:
@@ -153,16 +155,22 @@ def new_audit(period: str, source: Path | str, folder: Path | str | None = None)
     else:  # explicit dates: the quarter that holds the start date
         old = f"{config.audit.period_start.year}-Q{(config.audit.period_start.month + 2) // 3}"
     if old == period:
-        raise ConfigError(f"{src} already audits {period}; give the next quarter, such as csat-audit new <YYYY-Qn> --from {source}")
+        raise ConfigError(
+            f"{src} already audits {period}; give the next quarter, such as csat-audit new <YYYY-Qn> --from {source}"
+        )
     quarters = (parse_period(period)[0].year - parse_period(old)[0].year) * 4 + (
         parse_period(period)[0].month - parse_period(old)[0].month
     ) // 3
     target = Path(folder).resolve() if folder is not None else src.parent / period
     new_config = AuditFolder(target).config
     if new_config.exists():
-        raise OverwriteRefused(f"{new_config} exists; earlier audits are never overwritten (remove it first to start again)", (new_config,))
+        raise OverwriteRefused(
+            f"{new_config} exists; earlier audits are never overwritten (remove it first to start again)", (new_config,)
+        )
     previous = Path(os.path.relpath(src, target)).as_posix()
-    text = _carry_text(src.joinpath("audit.yaml").read_text(encoding="utf-8-sig"), old, period, config.audit.date, quarters, previous)
+    text = _carry_text(
+        src.joinpath("audit.yaml").read_text(encoding="utf-8-sig"), old, period, config.audit.date, quarters, previous
+    )
     target.mkdir(parents=True, exist_ok=True)
     partial = target / ".audit.yaml.partial"
     partial.write_text(text, encoding="utf-8")
@@ -185,4 +193,3 @@ def new_audit(period: str, source: Path | str, folder: Path | str | None = None)
             if path.is_relative_to(target):
                 path.parent.mkdir(parents=True, exist_ok=True)
     return NewAudit(target, new_config, tuple(missing), tuple(rolled))
-

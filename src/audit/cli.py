@@ -149,7 +149,9 @@ def init(
 @app.command()
 def new(
     period: Annotated[str, typer.Argument(help="the new calendar quarter, such as 2026-Q4")],
-    source: Annotated[Path, typer.Option("--from", help="the audit folder to carry forward, such as audits/plant-1/2026-Q3")],
+    source: Annotated[
+        Path, typer.Option("--from", help="the audit folder to carry forward, such as audits/plant-1/2026-Q3")
+    ],
     folder: Annotated[Path | None, typer.Option(help="the new folder (default: beside --from, named PERIOD)")] = None,
 ) -> None:
     """Create next quarter's audit folder with audit.yaml carried forward, and list the files to supply.
@@ -172,7 +174,9 @@ def new(
         typer.echo(f"files still to supply for {period}:")
         for path in made.to_supply:
             typer.echo(f"  {path}")
-    typer.echo(f"next: check audit.yaml (such as data.surveys.sent), then run 'csat-audit validate {made.folder}'", err=True)
+    typer.echo(
+        f"next: check audit.yaml (such as data.surveys.sent), then run 'csat-audit validate {made.folder}'", err=True
+    )
 
 
 @app.command()
@@ -201,7 +205,9 @@ def status(
 @app.command()
 def portfolio(
     root: Annotated[Path, typer.Argument(help="the folder holding the sites' audit folders")] = Path("audits"),
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="the PDF to write (default: ROOT/portfolio.pdf)")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="the PDF to write (default: ROOT/portfolio.pdf)")
+    ] = None,
 ) -> None:
     """Write the portfolio PDF: a cross-site scorecard, then one page per site (each site's newest audit).
 
@@ -219,7 +225,9 @@ def portfolio(
 @app.command()
 def finalize(
     folder: Annotated[Path, typer.Argument(help="the audit folder whose newest revision is issued")],
-    by: Annotated[str | None, typer.Option(help="who issues the report (default: the lead auditor in audit.yaml)")] = None,
+    by: Annotated[
+        str | None, typer.Option(help="who issues the report (default: the lead auditor in audit.yaml)")
+    ] = None,
 ) -> None:
     """Issue the audit's report: record its sha256, date and issuer in issue.json, make its files read-only.
 
@@ -232,14 +240,18 @@ def finalize(
         issue = issue_report(folder, by=by)
     except Exception as exc:  # noqa: BLE001
         _fail(exc)
-    typer.echo(f"issued revision {issue.revision}: {folder / issue.report} (sha256 {issue.sha256[:12]}…) by {issue.by} on {issue.issued_on}")
+    typer.echo(
+        f"issued revision {issue.revision}: {folder / issue.report} (sha256 {issue.sha256[:12]}…) by {issue.by} on {issue.issued_on}"
+    )
 
 
 @app.command()
 def demo(
     root: Annotated[Path, typer.Option(help="where to write the demo organisation")] = Path("audits/demo"),
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar")] = False,
-    sites: Annotated[int, typer.Option(min=1, help="sites to write (plant-1, plant-2 … under ROOT), each with its own data")] = 1,
+    sites: Annotated[
+        int, typer.Option(min=1, help="sites to write (plant-1, plant-2 … under ROOT), each with its own data")
+    ] = 1,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="sites run at once, in separate processes")] = 1,
 ) -> None:
     """Write the demo organisation's data and audit.yaml, run its audit, print the PDF's path.

@@ -23,16 +23,16 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from audit.exceptions import ConfigError
 
 __all__ = [
-    "AuditConfig",
-    "AuditInfo",
-    "Source",
-    "SurveySource",
-    "LineSource",
-    "Analysis",
-    "Checks",
-    "Scale",
     "CONFIG_FILE",
     "KPI_TARGET_KEYS",
+    "Analysis",
+    "AuditConfig",
+    "AuditInfo",
+    "Checks",
+    "LineSource",
+    "Scale",
+    "Source",
+    "SurveySource",
     "load_config",
     "parse_period",
 ]
@@ -210,9 +210,7 @@ class SurveySource(Source):
         for block in ("expectations", "importance"):
             extra = set(getattr(self, block)) - set(self.dimensions)
             if extra:
-                raise ValueError(
-                    f"{block} names {sorted(extra)}, which are not under 'dimensions'"
-                )
+                raise ValueError(f"{block} names {sorted(extra)}, which are not under 'dimensions'")
         unknown = set(self.scales) - set(self.dimensions) - {"overall", "recommend"}
         if unknown:
             raise ValueError(f"scales names {sorted(unknown)}; use overall, recommend or a name under 'dimensions'")
@@ -260,13 +258,18 @@ class Analysis(_Model):
     """Settings of the analytics (see docs/metrics.md)."""
 
     complainer_share: float = Field(
-        0.04, gt=0, le=1, description="share of dissatisfied customers who complain, for the silent-dissatisfied estimate"
+        0.04,
+        gt=0,
+        le=1,
+        description="share of dissatisfied customers who complain, for the silent-dissatisfied estimate",
     )
     customer_base: int | None = Field(
         None, gt=0, description="customers who could have answered the survey, for the finite-population correction"
     )
     small_n: int = Field(30, ge=1, description="segment cells with fewer observations are marked")
-    repeat_window_days: int = Field(90, gt=0, description="a complaint within this many days of an earlier one is a repeat")
+    repeat_window_days: int = Field(
+        90, gt=0, description="a complaint within this many days of an earlier one is a repeat"
+    )
 
 
 class DueDays(_Model):
@@ -286,7 +289,9 @@ class Checks(_Model):
     key_account_coverage_min_pct: float = Field(
         50.0, ge=0, le=100, description="share of tier-A customers who answered the survey below this → ofi"
     )
-    methods_min: int = Field(3, ge=1, description="fewer monitoring methods (sources in the clause's note) in use → ofi")
+    methods_min: int = Field(
+        3, ge=1, description="fewer monitoring methods (sources in the clause's note) in use → ofi"
+    )
     gap_max_points: float = Field(
         0.5, ge=0, description="a dimension whose perception falls short of expectation by more than this → ofi"
     )
@@ -297,7 +302,10 @@ class Checks(_Model):
         90.0, ge=0, le=100, description="complaints acknowledged within the SLA below this → ofi"
     )
     resolved_within_sla_min_pct: float = Field(
-        90.0, ge=0, le=100, description="complaints resolved within the SLA below this (when no target is set) → observation"
+        90.0,
+        ge=0,
+        le=100,
+        description="complaints resolved within the SLA below this (when no target is set) → observation",
     )
     root_cause_min_pct: float = Field(
         90.0, ge=0, le=100, description="closed complaints with a root cause below this → minor (10.2.1 b)"
@@ -341,9 +349,7 @@ class AuditConfig(_Model):
     def _known_targets(cls, targets: dict[str, float]) -> dict[str, float]:
         unknown = sorted(set(targets) - KPI_TARGET_KEYS)
         if unknown:
-            raise ValueError(
-                f"unknown KPI {unknown}; targets can be set for: {', '.join(sorted(KPI_TARGET_KEYS))}"
-            )
+            raise ValueError(f"unknown KPI {unknown}; targets can be set for: {', '.join(sorted(KPI_TARGET_KEYS))}")
         return targets
 
     def resolve(self, relative: str) -> Path:

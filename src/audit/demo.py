@@ -40,12 +40,12 @@ import pandas as pd
 from audit.config import CONFIG_FILE, parse_period
 
 __all__ = [
-    "ORGANISATION",
-    "LOST_CUSTOMER_ID",
     "HEADERS",
+    "LOST_CUSTOMER_ID",
+    "ORGANISATION",
+    "PLANTED",
     "SURVEY_DIMENSIONS",
     "Planted",
-    "PLANTED",
     "planted",
     "write_demo",
 ]
@@ -59,34 +59,63 @@ SURVEY_DIMENSIONS = ("tangibles", "reliability", "responsiveness", "assurance", 
 #: per kind, our column name (audit.data.contract) → the header in the demo's export
 HEADERS: dict[str, dict[str, str]] = {
     "orders": {
-        "order_id": "Order No", "customer_id": "Customer No", "ordered_on": "Order Date",
-        "promised_on": "Promised Date", "delivered_on": "Delivery Date",
-        "quantity_ordered": "Qty Ordered", "quantity_delivered": "Qty Delivered",
-        "value": "Net Value (EUR)", "product": "Product", "region": "Sales Region",
+        "order_id": "Order No",
+        "customer_id": "Customer No",
+        "ordered_on": "Order Date",
+        "promised_on": "Promised Date",
+        "delivered_on": "Delivery Date",
+        "quantity_ordered": "Qty Ordered",
+        "quantity_delivered": "Qty Delivered",
+        "value": "Net Value (EUR)",
+        "product": "Product",
+        "region": "Sales Region",
     },
     "surveys": {
-        "response_id": "Response ID", "customer_id": "Account Number",
-        "responded_on": "Submitted On", "overall": "Overall Satisfaction (1-5)",
-        "recommend": "Likelihood to Recommend (0-10)", "channel": "Channel",
-        "region": "Region", "product": "Product", "comment": "Comments",
+        "response_id": "Response ID",
+        "customer_id": "Account Number",
+        "responded_on": "Submitted On",
+        "overall": "Overall Satisfaction (1-5)",
+        "recommend": "Likelihood to Recommend (0-10)",
+        "channel": "Channel",
+        "region": "Region",
+        "product": "Product",
+        "comment": "Comments",
         "followed_up": "Followed Up",
     },
     "complaints": {
-        "complaint_id": "Ticket ID", "customer_id": "Customer No", "order_id": "Order No",
-        "received_on": "Received", "acknowledged_on": "Acknowledged", "resolved_on": "Resolved",
-        "status": "Status", "category": "Category", "severity": "Severity",
-        "root_cause": "Root Cause", "description": "Description", "channel": "Channel",
+        "complaint_id": "Ticket ID",
+        "customer_id": "Customer No",
+        "order_id": "Order No",
+        "received_on": "Received",
+        "acknowledged_on": "Acknowledged",
+        "resolved_on": "Resolved",
+        "status": "Status",
+        "category": "Category",
+        "severity": "Severity",
+        "root_cause": "Root Cause",
+        "description": "Description",
+        "channel": "Channel",
     },
     "returns": {
-        "return_id": "RMA Number", "order_id": "Order No", "customer_id": "Customer No",
-        "returned_on": "Return Date", "product": "Product", "quantity": "Qty Returned",
-        "reason": "Return Reason", "value": "Credit Value (EUR)", "warranty": "Warranty (Y/N)",
+        "return_id": "RMA Number",
+        "order_id": "Order No",
+        "customer_id": "Customer No",
+        "returned_on": "Return Date",
+        "product": "Product",
+        "quantity": "Qty Returned",
+        "reason": "Return Reason",
+        "value": "Credit Value (EUR)",
+        "warranty": "Warranty (Y/N)",
     },
 }
 _PERCEPTION = {d: f"{d.title()} - Perception" for d in SURVEY_DIMENSIONS}
 _EXPECTATION = {d: f"{d.title()} - Expectation" for d in SURVEY_DIMENSIONS}
-_FILES = {"orders": "orders.csv", "surveys": "survey_responses.csv",
-          "complaints": "complaint_log.xlsx", "returns": "rma_returns.xlsx"}
+_FILES = {
+    "orders": "orders.csv",
+    "surveys": "survey_responses.csv",
+    "complaints": "complaint_log.xlsx",
+    "returns": "rma_returns.xlsx",
+}
 _SHEETS = {"complaints": "Complaints", "returns": "Returns"}
 
 
@@ -122,8 +151,11 @@ def planted(period: str = DEFAULT_PERIOD) -> Planted:
         declining_dimension="responsiveness",
         spike_category="Packaging damage",
         spike_month=f"{start.year}-{start.month + 1:02d}",
-        slipping_kpis=("complaint_resolution_days_median", "complaints_resolved_within_sla_pct",
-                       "complaints_open_overdue"),
+        slipping_kpis=(
+            "complaint_resolution_days_median",
+            "complaints_resolved_within_sla_pct",
+            "complaints_open_overdue",
+        ),
         invalid={
             "surveys": ("overall outside the 1-5 scale", "blank response date"),
             "complaints": ("resolved before received",),
@@ -158,59 +190,117 @@ _PRODUCT_P = np.array([p[4] for p in _PRODUCTS])
 _SEASON = np.array([0.85, 0.9, 1.05, 1.1, 1.15, 1.1, 1.0, 0.8, 1.05, 1.05, 1.0, 0.75])
 _WEEKDAY = np.array([1.0, 1.0, 1.0, 1.0, 0.95, 0.08, 0.02])  # Monday..Sunday
 
-_CATEGORIES = ["Late delivery", "Product defect", "Packaging damage", "Wrong item",
-               "Documentation", "Invoice error", "Service attitude"]
+_CATEGORIES = [
+    "Late delivery",
+    "Product defect",
+    "Packaging damage",
+    "Wrong item",
+    "Documentation",
+    "Invoice error",
+    "Service attitude",
+]
 _CATEGORY_P = np.array([0.27, 0.25, 0.10, 0.10, 0.09, 0.11, 0.08])
 _SPIKE = _CATEGORIES.index("Packaging damage")
 # per category: English descriptions, Chinese descriptions, root causes
 _COMPLAINT_TEXT: list[tuple[list[str], list[str], list[str]]] = [
-    (["Order arrived a week after the promised date.", "Delivery missed the agreed installation window.",
-      "No advance notice of the delay.", "Partial delivery, balance still outstanding."],
-     ["交货延迟，影响现场安装", "未提前通知延期交货"],
-     ["Production planning backlog", "Carrier capacity shortfall", "Component shortage (castings)"]),
-    (["Mechanical seal leaking on commissioning.", "Motor overheats after 30 minutes.",
-      "Impeller rubbing, abnormal noise.", "Head below the data sheet curve."],
-     ["机械密封泄漏", "电机过热，异常噪音"],
-     ["Seal supplier batch nonconforming", "Assembly torque not to specification",
-      "Machining tolerance out of limits"]),
-    (["Crate broken on arrival, pump casing scratched.", "Pallet collapsed in transit.",
-      "Flange cover missing, flange face damaged.", "Packaging wet, corrosion on the shaft."],
-     ["包装破损，泵体外壳有划痕", "托盘运输中损坏"],
-     ["New packaging supplier, weaker crates", "Pallet strapping inadequate",
-      "Forklift handling in dispatch"]),
-    (["Received CP-50 instead of CP-80.", "Wrong voltage motor supplied.",
-      "Spare kit does not match pump model."],
-     ["发错型号", "备件与泵型号不符"],
-     ["Picking error in warehouse", "Label mix-up at packing"]),
-    (["Test certificate missing.", "Manual in the wrong language.",
-      "Declaration of conformity not included."],
-     ["缺少检验证书", "说明书语言错误"],
-     ["Certificate not printed at dispatch", "Manual version control"]),
-    (["Invoiced at the old price list.", "Invoice quantity does not match delivery.",
-      "Duplicate invoice received."],
-     ["发票价格错误", "发票数量与交货不符"],
-     ["Price list not updated in ERP", "Manual invoice entry"]),
-    (["Sales office was rude on the phone.", "No call back after three messages.",
-      "Service engineer left the site without explanation."],
-     ["客服态度差", "多次来电无人回复"],
-     ["Call centre understaffed", "Staff training gap"]),
+    (
+        [
+            "Order arrived a week after the promised date.",
+            "Delivery missed the agreed installation window.",
+            "No advance notice of the delay.",
+            "Partial delivery, balance still outstanding.",
+        ],
+        ["交货延迟，影响现场安装", "未提前通知延期交货"],
+        ["Production planning backlog", "Carrier capacity shortfall", "Component shortage (castings)"],
+    ),
+    (
+        [
+            "Mechanical seal leaking on commissioning.",
+            "Motor overheats after 30 minutes.",
+            "Impeller rubbing, abnormal noise.",
+            "Head below the data sheet curve.",
+        ],
+        ["机械密封泄漏", "电机过热，异常噪音"],
+        [
+            "Seal supplier batch nonconforming",
+            "Assembly torque not to specification",
+            "Machining tolerance out of limits",
+        ],
+    ),
+    (
+        [
+            "Crate broken on arrival, pump casing scratched.",
+            "Pallet collapsed in transit.",
+            "Flange cover missing, flange face damaged.",
+            "Packaging wet, corrosion on the shaft.",
+        ],
+        ["包装破损，泵体外壳有划痕", "托盘运输中损坏"],
+        ["New packaging supplier, weaker crates", "Pallet strapping inadequate", "Forklift handling in dispatch"],
+    ),
+    (
+        ["Received CP-50 instead of CP-80.", "Wrong voltage motor supplied.", "Spare kit does not match pump model."],
+        ["发错型号", "备件与泵型号不符"],
+        ["Picking error in warehouse", "Label mix-up at packing"],
+    ),
+    (
+        ["Test certificate missing.", "Manual in the wrong language.", "Declaration of conformity not included."],
+        ["缺少检验证书", "说明书语言错误"],
+        ["Certificate not printed at dispatch", "Manual version control"],
+    ),
+    (
+        ["Invoiced at the old price list.", "Invoice quantity does not match delivery.", "Duplicate invoice received."],
+        ["发票价格错误", "发票数量与交货不符"],
+        ["Price list not updated in ERP", "Manual invoice entry"],
+    ),
+    (
+        [
+            "Sales office was rude on the phone.",
+            "No call back after three messages.",
+            "Service engineer left the site without explanation.",
+        ],
+        ["客服态度差", "多次来电无人回复"],
+        ["Call centre understaffed", "Staff training gap"],
+    ),
 ]
 # survey comments by sentiment (negative, neutral, positive, slow response): English, Chinese
 _COMMENTS: list[tuple[list[str], list[str]]] = [
-    (["Third late delivery this year, very disappointing.", "Seal leaked after two weeks of operation.",
-      "Invoice errors keep coming back.", "Packaging was damaged and the pump housing scratched."],
-     ["多次延迟交货，很不满意", "密封件漏水，需要尽快处理", "发票经常出错"]),
-    (["Product is fine, delivery could be faster.", "Prices have gone up; quality is acceptable.",
-      "OK overall, the ordering portal is hard to use.", "Lead times are longer than last year."],
-     ["质量还可以，交货期偏长", "价格偏高，服务一般", "整体满意，文件有时不全"]),
-    (["Pumps arrive on time and work as specified.", "Very reliable products, we keep reordering.",
-      "Good technical support from the sales engineer.", "Test certificates always complete.",
-      "Friendly staff and quick quotations."],
-     ["交货及时，质量稳定", "产品可靠，服务很好", "技术支持很专业"]),
-    (["We waited over a week for a reply to our enquiry.", "Calls to customer service are not returned.",
-      "Support takes too long to respond to urgent requests.",
-      "Hard to reach anyone when there is a problem."],
-     ["投诉一周都没有回复", "客服响应太慢", "紧急问题无人跟进"]),
+    (
+        [
+            "Third late delivery this year, very disappointing.",
+            "Seal leaked after two weeks of operation.",
+            "Invoice errors keep coming back.",
+            "Packaging was damaged and the pump housing scratched.",
+        ],
+        ["多次延迟交货，很不满意", "密封件漏水，需要尽快处理", "发票经常出错"],
+    ),
+    (
+        [
+            "Product is fine, delivery could be faster.",
+            "Prices have gone up; quality is acceptable.",
+            "OK overall, the ordering portal is hard to use.",
+            "Lead times are longer than last year.",
+        ],
+        ["质量还可以，交货期偏长", "价格偏高，服务一般", "整体满意，文件有时不全"],
+    ),
+    (
+        [
+            "Pumps arrive on time and work as specified.",
+            "Very reliable products, we keep reordering.",
+            "Good technical support from the sales engineer.",
+            "Test certificates always complete.",
+            "Friendly staff and quick quotations.",
+        ],
+        ["交货及时，质量稳定", "产品可靠，服务很好", "技术支持很专业"],
+    ),
+    (
+        [
+            "We waited over a week for a reply to our enquiry.",
+            "Calls to customer service are not returned.",
+            "Support takes too long to respond to urgent requests.",
+            "Hard to reach anyone when there is a problem.",
+        ],
+        ["投诉一周都没有回复", "客服响应太慢", "紧急问题无人跟进"],
+    ),
 ]
 # (perception mean, expectation mean) per SERVQUAL dimension; responsiveness drops last quarter
 _DIM_MEANS = np.array([[4.25, 3.9], [4.1, 4.6], [4.0, 4.4], [4.25, 4.3], [4.0, 3.9]])
@@ -218,9 +308,13 @@ _DIM_WEIGHTS = np.array([0.12, 0.30, 0.22, 0.18, 0.18])
 _RESPONSIVENESS_DROP = 0.45
 _RESPONSE_RATE = 0.25  # responses per questionnaire sent
 _RETURN_REASONS = [  # reason, share, probability of a warranty claim
-    ("Defective on arrival", 0.20, 0.9), ("Leaking seal", 0.18, 0.95), ("Motor failure", 0.10, 0.9),
-    ("Damaged in transit", 0.15, 0.3), ("Wrong item supplied", 0.14, 0.0),
-    ("Ordered in error", 0.13, 0.0), ("Performance below specification", 0.10, 0.7),
+    ("Defective on arrival", 0.20, 0.9),
+    ("Leaking seal", 0.18, 0.95),
+    ("Motor failure", 0.10, 0.9),
+    ("Damaged in transit", 0.15, 0.3),
+    ("Wrong item supplied", 0.14, 0.0),
+    ("Ordered in error", 0.13, 0.0),
+    ("Performance below specification", 0.10, 0.7),
 ]
 
 Days = npt.NDArray[np.datetime64]
@@ -339,8 +433,9 @@ class _Customers:
         return weight
 
 
-def _orders(rng: np.random.Generator, cust: _Customers, quarters: Quarters,
-            per_quarter: int) -> tuple[Table, dict[str, Any]]:
+def _orders(
+    rng: np.random.Generator, cust: _Customers, quarters: Quarters, per_quarter: int
+) -> tuple[Table, dict[str, Any]]:
     """Orders; also returns arrays the complaints and returns link to."""
     ordered: Days = np.concatenate([_days(rng, start, end, per_quarter) for start, end in quarters])
     customer = _choose(rng, cust.weights(last=False), len(ordered))
@@ -376,18 +471,30 @@ def _orders(rng: np.random.Generator, cust: _Customers, quarters: Quarters,
     order_id = _ids("SO-", 240001, n)
     h = HEADERS["orders"]
     table: Table = {
-        h["order_id"]: order_id, h["customer_id"]: cust.ids[customer], h["ordered_on"]: _iso(ordered),
-        h["promised_on"]: _iso(promised), h["delivered_on"]: _iso(delivered),
-        h["quantity_ordered"]: qty_text, h["quantity_delivered"]: delivered_text,
-        h["value"]: value, h["product"]: _PRODUCT_NAMES[product], h["region"]: cust.region[customer],
+        h["order_id"]: order_id,
+        h["customer_id"]: cust.ids[customer],
+        h["ordered_on"]: _iso(ordered),
+        h["promised_on"]: _iso(promised),
+        h["delivered_on"]: _iso(delivered),
+        h["quantity_ordered"]: qty_text,
+        h["quantity_delivered"]: delivered_text,
+        h["value"]: value,
+        h["product"]: _PRODUCT_NAMES[product],
+        h["region"]: cust.region[customer],
     }
-    links = {"ordered": ordered, "delivered": delivered, "customer": customer, "product": product,
-             "qty": qty_delivered, "unit": value / qty, "id": order_id}
+    links = {
+        "ordered": ordered,
+        "delivered": delivered,
+        "customer": customer,
+        "product": product,
+        "qty": qty_delivered,
+        "unit": value / qty,
+        "id": order_id,
+    }
     return table, links
 
 
-def _surveys(rng: np.random.Generator, cust: _Customers, quarters: Quarters,
-             per_quarter: int) -> Table:
+def _surveys(rng: np.random.Generator, cust: _Customers, quarters: Quarters, per_quarter: int) -> Table:
     """Survey responses: overall, recommend and five SERVQUAL perceptions and expectations."""
     dates, who = [], []
     for k, (start, end) in enumerate(quarters):
@@ -400,8 +507,9 @@ def _surveys(rng: np.random.Generator, cust: _Customers, quarters: Quarters,
     mean[last, SURVEY_DIMENSIONS.index("responsiveness")] -= _RESPONSIVENESS_DROP
     x = mean + 0.55 * latent[:, None] + 0.6 * rng.normal(0.0, 1.0, (n, 5))
     perception = np.clip(np.rint(x), 1, 5).astype(np.int64)
-    expectation = np.clip(np.rint(_DIM_MEANS[:, 1] + 0.35 * rng.normal(0.0, 1.0, (n, 1))
-                                  + 0.45 * rng.normal(0.0, 1.0, (n, 5))), 1, 5).astype(np.int64)
+    expectation = np.clip(
+        np.rint(_DIM_MEANS[:, 1] + 0.35 * rng.normal(0.0, 1.0, (n, 1)) + 0.45 * rng.normal(0.0, 1.0, (n, 5))), 1, 5
+    ).astype(np.int64)
     overall_c = 0.12 + x @ _DIM_WEIGHTS + 0.35 * rng.normal(0.0, 1.0, n)
     overall = np.clip(np.rint(overall_c), 1, 5).astype(np.int64)
     recommend = np.clip(np.rint(2.2 * overall_c - 0.8 + 1.1 * rng.normal(0.0, 1.0, n)), 0, 10)
@@ -424,8 +532,10 @@ def _surveys(rng: np.random.Generator, cust: _Customers, quarters: Quarters,
     date_text[bad[n_bad:]] = ""
     h = HEADERS["surveys"]
     columns: Table = {
-        h["response_id"]: _ids("R-", 700001, n), h["customer_id"]: cust.ids[customer],
-        h["responded_on"]: date_text, h["overall"]: overall_out,
+        h["response_id"]: _ids("R-", 700001, n),
+        h["customer_id"]: cust.ids[customer],
+        h["responded_on"]: date_text,
+        h["overall"]: overall_out,
         h["recommend"]: recommend.astype(np.int64),
     }
     for d, dim in enumerate(SURVEY_DIMENSIONS):
@@ -433,8 +543,10 @@ def _surveys(rng: np.random.Generator, cust: _Customers, quarters: Quarters,
         columns[_EXPECTATION[dim]] = expectation[:, d]
     columns |= {
         h["channel"]: _draw(rng, ["email", "phone", "web"], [0.55, 0.15, 0.3], n),
-        h["region"]: cust.region[customer], h["product"]: _PRODUCT_NAMES[_choose(rng, _PRODUCT_P, n)],
-        h["comment"]: comment, h["followed_up"]: np.where(follow, "yes", "no").astype(object),
+        h["region"]: cust.region[customer],
+        h["product"]: _PRODUCT_NAMES[_choose(rng, _PRODUCT_P, n)],
+        h["comment"]: comment,
+        h["followed_up"]: np.where(follow, "yes", "no").astype(object),
     }
     return columns
 
@@ -445,21 +557,23 @@ def _link(rng: np.random.Generator, links: dict[str, Any], when: Days, lo: int, 
     return np.clip(np.searchsorted(links["ordered"], target), 0, len(links["ordered"]) - 1)
 
 
-def _complaints(rng: np.random.Generator, cust: _Customers, links: dict[str, Any],
-                quarters: Quarters, per_quarter: int) -> Table:
+def _complaints(
+    rng: np.random.Generator, cust: _Customers, links: dict[str, Any], quarters: Quarters, per_quarter: int
+) -> Table:
     """The complaint log, with slow resolution and a packaging-damage spike in the last quarter."""
     dates, cats = [], []
     for start, end in quarters:
         dates.append(_days(rng, start, end, per_quarter))
         cats.append(_exact(rng, _CATEGORY_P, per_quarter))
     start, end = quarters[-1]
-    extra = int(round(2.2 * per_quarter * _CATEGORY_P[_SPIKE] / _CATEGORY_P.sum()))
+    extra = round(2.2 * per_quarter * _CATEGORY_P[_SPIKE] / _CATEGORY_P.sum())
     month = start.astype("datetime64[M]")
     month2 = (month + np.timedelta64(1, "M")).astype("datetime64[D]")
     month3 = (month + np.timedelta64(2, "M")).astype("datetime64[D]")
     in_month2 = rng.random(extra) < 0.85
-    spike = np.where(in_month2, _days(rng, month2, month3 - np.timedelta64(1, "D"), extra),
-                     _days(rng, start, end, extra))
+    spike = np.where(
+        in_month2, _days(rng, month2, month3 - np.timedelta64(1, "D"), extra), _days(rng, start, end, extra)
+    )
     dates.append(spike)
     cats.append(np.full(extra, _SPIKE))
     received, category = np.concatenate(dates), np.concatenate(cats)
@@ -484,23 +598,32 @@ def _complaints(rng: np.random.Generator, cust: _Customers, links: dict[str, Any
     has_root = ~open_ & (rng.random(n) < 0.92)
     for c, (english, zh, causes) in enumerate(_COMPLAINT_TEXT):
         mine = category == c
-        for target, pool, mask in ((description, english, mine & ~chinese),
-                                   (description, zh, mine & chinese), (root, causes, mine & has_root)):
+        for target, pool, mask in (
+            (description, english, mine & ~chinese),
+            (description, zh, mine & chinese),
+            (root, causes, mine & has_root),
+        ):
             target[mask] = _pick(rng, pool, int(mask.sum()))
     h = HEADERS["complaints"]
     return {
-        h["complaint_id"]: _ids("CMP-", 10001, n), h["customer_id"]: cust.ids[links["customer"][linked]],
-        h["order_id"]: links["id"][linked], h["received_on"]: received, h["acknowledged_on"]: ack,
-        h["resolved_on"]: resolved, h["status"]: np.where(open_, "open", "closed").astype(object),
+        h["complaint_id"]: _ids("CMP-", 10001, n),
+        h["customer_id"]: cust.ids[links["customer"][linked]],
+        h["order_id"]: links["id"][linked],
+        h["received_on"]: received,
+        h["acknowledged_on"]: ack,
+        h["resolved_on"]: resolved,
+        h["status"]: np.where(open_, "open", "closed").astype(object),
         h["category"]: np.array(_CATEGORIES, dtype=object)[category],
         h["severity"]: _draw(rng, ["high", "medium", "low"], [0.15, 0.45, 0.4], n),
-        h["root_cause"]: root, h["description"]: description,
+        h["root_cause"]: root,
+        h["description"]: description,
         h["channel"]: _draw(rng, ["email", "phone", "web portal", "sales rep"], [0.45, 0.3, 0.15, 0.1], n),
     }
 
 
-def _returns(rng: np.random.Generator, cust: _Customers, links: dict[str, Any],
-             quarters: Quarters, per_quarter: int) -> Table:
+def _returns(
+    rng: np.random.Generator, cust: _Customers, links: dict[str, Any], quarters: Quarters, per_quarter: int
+) -> Table:
     """The RMA register: each return follows its order's delivery by 3–90 days."""
     delivered = links["delivered"]
     picked, dates = [], []
@@ -524,9 +647,12 @@ def _returns(rng: np.random.Generator, cust: _Customers, links: dict[str, Any],
     rma[pairs[n_bad:]] = rma[pairs[:n_bad]]
     h = HEADERS["returns"]
     return {
-        h["return_id"]: rma, h["order_id"]: links["id"][linked],
-        h["customer_id"]: cust.ids[links["customer"][linked]], h["returned_on"]: returned,
-        h["product"]: _PRODUCT_NAMES[links["product"][linked]], h["quantity"]: qty,
+        h["return_id"]: rma,
+        h["order_id"]: links["id"][linked],
+        h["customer_id"]: cust.ids[links["customer"][linked]],
+        h["returned_on"]: returned,
+        h["product"]: _PRODUCT_NAMES[links["product"][linked]],
+        h["quantity"]: qty,
         h["reason"]: np.array([r[0] for r in _RETURN_REASONS], dtype=object)[reason],
         h["value"]: np.round(qty * links["unit"][linked], 2),
         h["warranty"]: np.where(warranty, "Y", "N").astype(object),
@@ -536,8 +662,9 @@ def _returns(rng: np.random.Generator, cust: _Customers, links: dict[str, Any],
 # --- writing -------------------------------------------------------------------------------
 def _write_csv(path: Path, table: Table, encoding: str) -> None:
     """A CSV file; text columns stay plain object arrays (much faster to write than ``str``)."""
-    frame = pd.DataFrame({name: pd.Series(values, dtype=object) if values.dtype == object else values
-                          for name, values in table.items()})
+    frame = pd.DataFrame(
+        {name: pd.Series(values, dtype=object) if values.dtype == object else values for name, values in table.items()}
+    )
     frame.to_csv(path, index=False, encoding=encoding, float_format="%.2f", lineterminator="\n")
 
 
@@ -582,9 +709,11 @@ def _audit_yaml(period: str, site: str, audit_date: dt.date, sent: int, first: s
         "Assess whether the results are analysed and evaluated (9.1.3) and acted upon (10.2)",
         "Identify opportunities for improvement",
     ]
-    scope = (f"Customer satisfaction monitoring at {ORGANISATION}, {site}: customer surveys, complaint "
-             f"handling, returns (RMA) and order delivery performance for {period}, with the quarters "
-             f"from {first} onwards as trend history.")
+    scope = (
+        f"Customer satisfaction monitoring at {ORGANISATION}, {site}: customer surveys, complaint "
+        f"handling, returns (RMA) and order delivery performance for {period}, with the quarters "
+        f"from {first} onwards as trend history."
+    )
     lines = "\n".join(f"    - {_q(o)}" for o in objectives)
     return f"""\
 # audit.yaml: customer-satisfaction monitoring audit of {ORGANISATION} (synthetic demo data)
@@ -696,31 +825,45 @@ def write_demo(
         >>> sorted(p.name for p in (folder / "data").iterdir())       # doctest: +SKIP
         ['complaint_log.xlsx', 'orders.csv', 'rma_returns.xlsx', 'survey_responses.csv']
     """
-    minimum = {"quarters": (quarters, 2), "orders_per_quarter": (orders_per_quarter, 500),
-               "responses_per_quarter": (responses_per_quarter, 100),
-               "complaints_per_quarter": (complaints_per_quarter, 30),
-               "returns_per_quarter": (returns_per_quarter, 20)}
+    minimum = {
+        "quarters": (quarters, 2),
+        "orders_per_quarter": (orders_per_quarter, 500),
+        "responses_per_quarter": (responses_per_quarter, 100),
+        "complaints_per_quarter": (complaints_per_quarter, 30),
+        "returns_per_quarter": (returns_per_quarter, 20),
+    }
     for name, (value, least) in minimum.items():
         if value < least:
             raise ValueError(f"{name} is {value}; the demo needs at least {least}")
     bounds = _quarters(period, quarters)
     r_cust, r_orders, r_surveys, r_complaints, r_returns = (
-        np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(5))
+        np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(5)
+    )
     cust = _Customers(r_cust, max(60, round(orders_per_quarter / 50)))
     orders, links = _orders(r_orders, cust, bounds, orders_per_quarter)
     folder = Path(root) / period
     data = folder / "data"
     data.mkdir(parents=True, exist_ok=True)
     _write_csv(data / _FILES["orders"], orders, encoding="utf-8")
-    _write_csv(data / _FILES["surveys"], _surveys(r_surveys, cust, bounds, responses_per_quarter),
-               encoding="utf-8-sig")  # a CRM export with a byte-order mark
-    _write_xlsx(data / _FILES["complaints"], _SHEETS["complaints"],
-                _complaints(r_complaints, cust, links, bounds, complaints_per_quarter))
-    _write_xlsx(data / _FILES["returns"], _SHEETS["returns"],
-                _returns(r_returns, cust, links, bounds, returns_per_quarter))
+    _write_csv(
+        data / _FILES["surveys"], _surveys(r_surveys, cust, bounds, responses_per_quarter), encoding="utf-8-sig"
+    )  # a CRM export with a byte-order mark
+    _write_xlsx(
+        data / _FILES["complaints"],
+        _SHEETS["complaints"],
+        _complaints(r_complaints, cust, links, bounds, complaints_per_quarter),
+    )
+    _write_xlsx(
+        data / _FILES["returns"], _SHEETS["returns"], _returns(r_returns, cust, links, bounds, returns_per_quarter)
+    )
     first: dt.date = bounds[0][0].astype(dt.date)
-    text = _audit_yaml(period, site, audit_date, sent=round(responses_per_quarter / _RESPONSE_RATE),
-                       first=f"{first.year}-Q{(first.month + 2) // 3}")
+    text = _audit_yaml(
+        period,
+        site,
+        audit_date,
+        sent=round(responses_per_quarter / _RESPONSE_RATE),
+        first=f"{first.year}-Q{(first.month + 2) // 3}",
+    )
     (folder / CONFIG_FILE).write_text(text, encoding="utf-8")
     return folder
 

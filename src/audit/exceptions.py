@@ -23,12 +23,12 @@ __all__ = [
     "AuditError",
     "ConfigError",
     "DataError",
-    "InputFileError",
-    "TooManyInvalidRows",
-    "OverwriteRefused",
     "FolderLocked",
+    "InputFileError",
+    "OverwriteRefused",
     "RunError",
     "RunInterrupted",
+    "TooManyInvalidRows",
 ]
 
 

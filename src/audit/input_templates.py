@@ -37,15 +37,15 @@ from audit.data.contract import COLUMNS, KINDS, REQUIRED_VALUES, ColumnType
 from audit.paths import INPUT_TEMPLATES_DIR
 
 __all__ = [
-    "WORKBOOKS",
     "DIMENSIONS",
     "NOT_APPLICABLE",
     "SEVERITIES",
     "STATUSES",
+    "WORKBOOKS",
     "YES_NO",
     "InputColumn",
-    "input_columns",
     "build_workbook",
+    "input_columns",
     "outline",
     "write_templates",
 ]
@@ -119,8 +119,7 @@ _NOTES: dict[str, dict[str, str]] = {
         "resolved_on": "The date the complaint was resolved; blank while it is open. Not before received_on.",
         "status": "open or closed, as at the date of the export.",
         "root_cause": "The cause the investigation found; blank when none was recorded.",
-        "corrective_action_ref": "The reference of the corrective action raised (ISO 9001 10.2), "
-        "such as CAR-2026-014.",
+        "corrective_action_ref": "The reference of the corrective action raised (ISO 9001 10.2), such as CAR-2026-014.",
         "description": "What the customer complained about.",
         "resolution_accepted": "Whether the customer accepted the resolution (yes or no).",
     },
@@ -396,7 +395,13 @@ def _instructions_sheet(sheet: Worksheet, kind: str, columns: list[InputColumn])
         cell = sheet.cell(row=top, column=index, value=title)
         cell.font, cell.fill = _REQUIRED_FONT, _REQUIRED_FILL
     for row, column in enumerate(columns, start=top + 1):
-        values = (column.name, "required" if column.required else "optional", column.type_label, column.note, column.allowed)
+        values = (
+            column.name,
+            "required" if column.required else "optional",
+            column.type_label,
+            column.note,
+            column.allowed,
+        )
         for index, value in enumerate(values, start=1):
             cell = sheet.cell(row=row, column=index, value=value)
             cell.alignment = Alignment(wrap_text=index >= 4, vertical="top")
@@ -456,10 +461,23 @@ def outline(source: Path | Workbook) -> dict[str, Any]:
             "notes": {c.coordinate: c.comment.text for c in cells if c.comment is not None},
             "header": [(c.font.b, c.font.color.rgb if c.font.color else None, c.fill.fgColor.rgb) for c in sheet[1]],
             "validations": sorted(
-                repr((str(v.sqref), v.type, v.operator, v.formula1, v.formula2, v.allow_blank, v.showErrorMessage,
-                      v.errorTitle, v.error, v.showInputMessage, v.prompt))
+                repr(
+                    (
+                        str(v.sqref),
+                        v.type,
+                        v.operator,
+                        v.formula1,
+                        v.formula2,
+                        v.allow_blank,
+                        v.showErrorMessage,
+                        v.errorTitle,
+                        v.error,
+                        v.showInputMessage,
+                        v.prompt,
+                    )
+                )
                 for v in sheet.data_validations.dataValidation
-            ),  # fmt: skip
+            ),
             "columns": {k: (d.width, d.number_format) for k, d in sorted(sheet.column_dimensions.items())},
             "freeze": sheet.freeze_panes,
         }

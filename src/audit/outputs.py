@@ -15,10 +15,23 @@ from audit.data.dataset import AuditData
 from audit.paths import AuditFolder
 from audit.results import Assessment, KpiTable
 
-__all__ = ["results_dict", "save_results", "write_manifest", "write_json"]
+__all__ = ["results_dict", "save_results", "write_json", "write_manifest"]
 
 RESULTS_VERSION = 1
-PACKAGES = ("csat-audit", "pandas", "numpy", "pandera", "pydantic", "scipy", "matplotlib", "papermill", "nbconvert", "weasyprint", "python-calamine", "openpyxl")
+PACKAGES = (
+    "csat-audit",
+    "pandas",
+    "numpy",
+    "pandera",
+    "pydantic",
+    "scipy",
+    "matplotlib",
+    "papermill",
+    "nbconvert",
+    "weasyprint",
+    "python-calamine",
+    "openpyxl",
+)
 
 
 def write_json(path: Path, payload: dict[str, Any]) -> None:
@@ -57,12 +70,17 @@ def results_dict(data: AuditData, kpis: KpiTable, assessment: Assessment) -> dic
             "quarantined_rows": sum(s.rows_quarantined for s in data.sources),
         },
         "periods_compared": list(kpis.period_labels),
-        "run": {"generated_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), "load_seconds": data.timings},
+        "run": {"generated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "load_seconds": data.timings},
     }
 
 
 def save_results(
-    data: AuditData, kpis: KpiTable, assessment: Assessment, *, today: dt.date | None = None, out: Path | str | None = None
+    data: AuditData,
+    kpis: KpiTable,
+    assessment: Assessment,
+    *,
+    today: dt.date | None = None,
+    out: Path | str | None = None,
 ) -> Path:
     """Write results.json, findings.xlsx and data_quality.xlsx, then update the site's action register.
 
@@ -82,10 +100,9 @@ def save_results(
     from audit.assessment.actions import register_entries
     from audit.assessment.followup import verify
     from audit.assessment.register import update_register
+    from audit.audits import working_folder
     from audit.report.findings_xlsx import write_findings
     from audit.report.xlsx import write_data_quality
-
-    from audit.audits import working_folder
 
     folder = working_folder(data.config.folder)
     if out is not None:
@@ -114,11 +131,13 @@ def _versions() -> dict[str, str]:
     return found
 
 
-def write_manifest(folder: AuditFolder, results: dict[str, Any], parameters: dict[str, Any], timings: dict[str, float]) -> Path:
+def write_manifest(
+    folder: AuditFolder, results: dict[str, Any], parameters: dict[str, Any], timings: dict[str, float]
+) -> Path:
     """Write manifest.json: inputs with sha256 and rows, parameters, versions, timings per stage."""
     manifest = {
         "audit_id": results["audit"]["id"],
-        "generated_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "generated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "inputs": results["data_quality"]["sources"],
         "outputs": {
             name: path.name

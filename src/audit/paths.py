@@ -8,7 +8,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["PROJECT_ROOT", "TEMPLATES_DIR", "CONFIG_TEMPLATE", "INPUT_TEMPLATES_DIR", "NOTEBOOK", "OUTPUTS", "AuditFolder"]
+__all__ = [
+    "CONFIG_TEMPLATE",
+    "INPUT_TEMPLATES_DIR",
+    "NOTEBOOK",
+    "OUTPUTS",
+    "PROJECT_ROOT",
+    "TEMPLATES_DIR",
+    "AuditFolder",
+]
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES_DIR = PROJECT_ROOT / "templates"

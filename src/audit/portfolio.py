@@ -22,7 +22,7 @@ from audit.exceptions import ConfigError
 from audit.paths import TEMPLATES_DIR
 from audit.status import COUNTED, AuditStatus, audit_status
 
-__all__ = ["PORTFOLIO_KPIS", "write_portfolio", "portfolio_html"]
+__all__ = ["PORTFOLIO_KPIS", "portfolio_html", "write_portfolio"]
 
 #: KPIs in the cross-site scorecard, with their column headings
 PORTFOLIO_KPIS = {
@@ -120,8 +120,11 @@ def portfolio_html(root: Path | str, *, today: dt.date | None = None) -> str:
         loader=jinja2.FileSystemLoader(TEMPLATES_DIR / "portfolio"), autoescape=True, undefined=jinja2.StrictUndefined
     )
     return environment.get_template("portfolio.html.j2").render(
-        sites=sites, grades=list(COUNTED), columns=list(PORTFOLIO_KPIS.items()),
-        root_name=Path(root).resolve().name, today=day.isoformat(),
+        sites=sites,
+        grades=list(COUNTED),
+        columns=list(PORTFOLIO_KPIS.items()),
+        root_name=Path(root).resolve().name,
+        today=day.isoformat(),
     )
 
 

@@ -10,31 +10,31 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
-from dataclasses import dataclass, field
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 __all__ = [
-    "Kpi",
-    "Comparison",
-    "KpiTable",
-    "Analyses",
-    "ParetoItem",
-    "ControlPoint",
-    "ControlChart",
-    "SegmentCell",
-    "Quadrant",
-    "TierRow",
-    "ProductReturns",
-    "Problem",
-    "SourceInfo",
-    "Finding",
-    "Action",
-    "Assessment",
-    "Grade",
-    "GRADES",
-    "Conclusion",
     "CONCLUSIONS",
+    "GRADES",
+    "Action",
+    "Analyses",
+    "Assessment",
+    "Comparison",
+    "Conclusion",
+    "ControlChart",
+    "ControlPoint",
+    "Finding",
+    "Grade",
+    "Kpi",
+    "KpiTable",
+    "ParetoItem",
+    "Problem",
+    "ProductReturns",
+    "Quadrant",
+    "SegmentCell",
+    "SourceInfo",
+    "TierRow",
 ]
 
 Grade = Literal["major", "minor", "observation", "ofi", "good_practice", "conforming"]
@@ -54,6 +54,11 @@ CONCLUSIONS: dict[str, str] = {
     "partially_effective": "Partially effective",
     "not_effective": "Not effective",
 }
+
+
+def _plain_dict(value: dict[str, Any]) -> dict[str, Any]:
+    """A dict as JSON can hold it (see :func:`_plain`)."""
+    return {k: _plain(v) for k, v in value.items()}
 
 
 def _plain(value: Any) -> Any:
@@ -91,7 +96,7 @@ class Comparison:
     verdict: str | None
 
     def to_dict(self) -> dict[str, Any]:
-        return _plain(dataclasses.asdict(self))
+        return _plain_dict(dataclasses.asdict(self))
 
 
 @dataclass(frozen=True)
@@ -172,7 +177,7 @@ class Kpi:
         data["history"] = [{"period": p, "value": v} for p, v in self.history]
         data["comparisons"] = [c.to_dict() for c in self.comparisons]
         data.update(status=self.status, change=self.change, verdict=self.verdict, benchmark_gap=self.benchmark_gap)
-        return _plain(data)
+        return _plain_dict(data)
 
 
 @dataclass(frozen=True)
@@ -297,7 +302,7 @@ class Analyses:
 
     def to_dict(self) -> dict[str, Any]:
         """The analyses as plain data, for results.json."""
-        return _plain(dataclasses.asdict(self))
+        return _plain_dict(dataclasses.asdict(self))
 
     def _repr_html_(self) -> str:
         from audit.report.tables import analyses_html
@@ -464,7 +469,7 @@ class Finding:
         data["grade_label"] = self.grade_label
         data["clauses"] = self.clauses
         data["statement"] = self.statement
-        return _plain(data)
+        return _plain_dict(data)
 
 
 @dataclass(frozen=True)
@@ -492,7 +497,7 @@ class Action:
     success_target: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return _plain(dataclasses.asdict(self))
+        return _plain_dict(dataclasses.asdict(self))
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from audit.config import load_config
 from audit.exceptions import AuditError, RunError
 from audit.paths import NOTEBOOK, AuditFolder
 
-__all__ = ["RunResult", "run_audit", "execute_notebook", "render_report"]
+__all__ = ["RunResult", "execute_notebook", "render_report", "run_audit"]
 
 
 @dataclass(frozen=True)

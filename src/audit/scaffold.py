@@ -31,7 +31,7 @@ from audit.exceptions import ConfigError, OverwriteRefused
 from audit.input_templates import WORKBOOKS, write_templates
 from audit.paths import CONFIG_TEMPLATE, INPUT_TEMPLATES_DIR
 
-__all__ = ["DATA_DIR", "current_quarter", "render_config", "init_audit"]
+__all__ = ["DATA_DIR", "current_quarter", "init_audit", "render_config"]
 
 #: the folder of an audit that receives the input workbooks
 DATA_DIR = "data"

@@ -54,7 +54,8 @@ class AuditStatus:
 
 def _audit_folders(root: Path) -> list[Path]:
     return sorted(
-        p.parent for p in root.rglob("audit.yaml")
+        p.parent
+        for p in root.rglob("audit.yaml")
         if not any(part.startswith(".") for part in p.relative_to(root).parts)
     )
 
@@ -85,8 +86,15 @@ def _one(root: Path, folder: Path, today: dt.date) -> AuditStatus:
         open_actions = len(mine)
         overdue = sum(e.due is not None and e.due < today for e in mine)
     return AuditStatus(
-        site, results["audit"].get("period") or folder.name, folder, results.get("conclusion"),
-        grades, open_actions, overdue, state, problem,
+        site,
+        results["audit"].get("period") or folder.name,
+        folder,
+        results.get("conclusion"),
+        grades,
+        open_actions,
+        overdue,
+        state,
+        problem,
     )
 
 
@@ -111,7 +119,9 @@ def status_table(rows: list[AuditStatus]) -> str:
     head = ["site", "quarter", "conclusion", *COUNTED.values(), "open", "overdue", "state"]
     body = [
         [
-            r.site, r.period, (r.conclusion or "–").replace("_", " "),
+            r.site,
+            r.period,
+            (r.conclusion or "–").replace("_", " "),
             *(str(r.grades.get(g, 0)) if r.conclusion else "–" for g in COUNTED),
             *(str(n) if r.conclusion else "–" for n in (r.open_actions, r.overdue_actions)),
             r.state,
@@ -122,7 +132,9 @@ def status_table(rows: list[AuditStatus]) -> str:
     numeric = set(range(3, 3 + len(COUNTED) + 2))
 
     def fmt(line: list[str]) -> str:
-        return "  ".join(c.rjust(w) if i in numeric else c.ljust(w) for i, (c, w) in enumerate(zip(line, widths))).rstrip()
+        return "  ".join(
+            c.rjust(w) if i in numeric else c.ljust(w) for i, (c, w) in enumerate(zip(line, widths))
+        ).rstrip()
 
     notes = [f"note: {r.folder}: {r.problem}" for r in rows if r.problem]
     return "\n".join([fmt(head), *map(fmt, body), *notes])

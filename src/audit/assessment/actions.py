@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable, Literal
+from typing import Any, Literal
 
 from audit.assessment.checks import fmt
 from audit.assessment.checks.base import plural
@@ -12,7 +13,7 @@ from audit.assessment.register import Entry
 from audit.config import AuditConfig
 from audit.results import Action, Assessment, Finding, Kpi, KpiTable
 
-__all__ = ["action_for", "register_entries", "OWNER_ROLES", "TEMPLATES"]
+__all__ = ["OWNER_ROLES", "TEMPLATES", "action_for", "register_entries"]
 
 #: data kind (or check) → the role that owns the action; names come from audit.yaml ``owners:``
 OWNER_ROLES = {
@@ -104,7 +105,11 @@ class Template:
 def _kpi_success(c: Context) -> Success:
     kpi = c.kpi
     if kpi is not None and kpi.target is not None:
-        return f"{kpi.label} {'≥' if kpi.higher_is_better else '≤'} {fmt(kpi.target, kpi.unit)} in the next quarter", "", None
+        return (
+            f"{kpi.label} {'≥' if kpi.higher_is_better else '≤'} {fmt(kpi.target, kpi.unit)} in the next quarter",
+            "",
+            None,
+        )
     if kpi is not None:
         return f"{kpi.label} back to at least {fmt(kpi.previous, kpi.unit)} with no significant decline", "", None
     return "Finding not repeated at the next audit", "", None
@@ -139,7 +144,9 @@ def _sample_success(c: Context) -> Success:
     if "response rate" in shortfalls:
         return _at_least("response_rate_pct", "Survey response rate", checks.response_rate_min_pct)
     if "margin of error" in shortfalls:
-        return _at_least("margin_of_error_pct", "Survey margin of error (±)", checks.margin_of_error_max_points, "%", False)
+        return _at_least(
+            "margin_of_error_pct", "Survey margin of error (±)", checks.margin_of_error_max_points, "%", False
+        )
     return f"At least {checks.key_account_coverage_min_pct:g}% of key accounts answering the next survey", "", None
 
 
@@ -147,7 +154,11 @@ def _weakest_success(c: Context) -> Success:
     focus = str(c.fig("focus"))
     limit = c.config.checks.gap_max_points
     if c.fig("largest_gap") is not None:
-        return f"{focus.capitalize()} gap (perception − expectation) ≥ −{limit:g} at the next audit", f"gap_{focus}", -limit
+        return (
+            f"{focus.capitalize()} gap (perception − expectation) ≥ −{limit:g} at the next audit",
+            f"gap_{focus}",
+            -limit,
+        )
     return f"{focus.capitalize()} no longer in IPA 'concentrate here' at the next audit", "", None
 
 
@@ -155,113 +166,183 @@ TEMPLATES: dict[str, Template] = {
     "objective_met": Template(_by_source, _kpi_success),
     "trend_decline": Template(_by_source, _kpi_success),
     "monitoring_exists": Template(
-        lambda c: "Set up a method to obtain customers' views (survey, interviews or feedback forms), with a sampling "
-        "plan that covers key accounts, and report the results to management review.",
+        lambda c: (
+            "Set up a method to obtain customers' views (survey, interviews or feedback forms), with a sampling "
+            "plan that covers key accounts, and report the results to management review."
+        ),
         lambda c: ("Survey responses from every key account in the next quarter", "", None),
         resources="Survey tool or interview plan; customer-service time to contact customers",
     ),
     "methods_determined": Template(
-        lambda c: f"Add to the customer-satisfaction review the sources already held but not used in {c.period} "
-        f"({c.items('not_in_use').replace(';', ',')}), starting with the one whose data is easiest to "
-        "obtain for, and record in the monitoring procedure which methods are used and how often.",
+        lambda c: (
+            f"Add to the customer-satisfaction review the sources already held but not used in {c.period} "
+            f"({c.items('not_in_use').replace(';', ',')}), starting with the one whose data is easiest to "
+            "obtain for, and record in the monitoring procedure which methods are used and how often."
+        ),
         lambda c: (f"At least {c.config.checks.methods_min} methods in use at the next audit", "", None),
     ),
     "sample_adequacy": Template(
-        lambda c: f"Improve the survey sample ({c.items('shortfalls')}): "
-        "send reminders, shorten the questionnaire, and ask account managers to invite each key account"
-        + (f", starting with {c.ids}" if c.count else "") + ".",
+        lambda c: (
+            f"Improve the survey sample ({c.items('shortfalls')}): "
+            "send reminders, shorten the questionnaire, and ask account managers to invite each key account"
+            + (f", starting with {c.ids}" if c.count else "")
+            + "."
+        ),
         _sample_success,
         resources="Customer-service time for reminders; account managers' contacts",
     ),
     "closing_the_loop": Template(
-        lambda c: f"Contact the {c.fig('not_followed_up')} dissatisfied respondent(s) of {c.period} not yet followed up "
-        f"(starting with {c.ids}), record the outcome, and open a complaint where they report a problem; add a "
-        "follow-up step for every score in the bottom two boxes to the survey procedure.",
-        lambda c: ("Every dissatisfied respondent of the next quarter followed up or on record as a complaint", "", None),
+        lambda c: (
+            f"Contact the {c.fig('not_followed_up')} dissatisfied respondent(s) of {c.period} not yet followed up "
+            f"(starting with {c.ids}), record the outcome, and open a complaint where they report a problem; add a "
+            "follow-up step for every score in the bottom two boxes to the survey procedure."
+        ),
+        lambda c: (
+            "Every dissatisfied respondent of the next quarter followed up or on record as a complaint",
+            "",
+            None,
+        ),
         kind="correction",
     ),
     "weakest_dimension": Template(
-        lambda c: f"Run an improvement project on {c.fig('focus')} ({c.finding.title.split(': ', 1)[-1]}): find from the "
-        "survey comments and interviews with customers what they expect of it, agree two or three measures with the "
-        "process owner, and track the dimension's score quarterly.",
+        lambda c: (
+            f"Run an improvement project on {c.fig('focus')} ({c.finding.title.split(': ', 1)[-1]}): find from the "
+            "survey comments and interviews with customers what they expect of it, agree two or three measures with the "
+            "process owner, and track the dimension's score quarterly."
+        ),
         _weakest_success,
     ),
     "lost_key_accounts": Template(
-        lambda c: f"Contact the lost key account(s) {c.ids} to learn why they stopped ordering; record the analysis and "
-        "feed the causes into the customer-satisfaction review.",
+        lambda c: (
+            f"Contact the lost key account(s) {c.ids} to learn why they stopped ordering; record the analysis and "
+            "feed the causes into the customer-satisfaction review."
+        ),
         lambda c: ("Loss analysis on record for every lost key account", "", None),
         resources="Sales director's and account managers' time",
     ),
     "complaint_records": Template(
-        lambda c: f"Complete the {c.count or 'incomplete'} complaint record(s) of {c.period} that lack the customer or a "
-        f"description ({c.ids}); make both fields mandatory in the complaint log.",
-        lambda c: (f"At least {c.config.checks.records_complete_min_pct:g}% of complaint records complete at the next audit", "", None),
+        lambda c: (
+            f"Complete the {c.count or 'incomplete'} complaint record(s) of {c.period} that lack the customer or a "
+            f"description ({c.ids}); make both fields mandatory in the complaint log."
+        ),
+        lambda c: (
+            f"At least {c.config.checks.records_complete_min_pct:g}% of complaint records complete at the next audit",
+            "",
+            None,
+        ),
         kind="correction",
     ),
     "complaints_acknowledged": Template(
-        lambda c: f"Acknowledge every complaint within {c.config.sla.complaint_acknowledge_days:g} days ({c.value()} in "
-        f"{c.period}; late: {c.ids}): send an automatic receipt and check unacknowledged cases daily.",
-        lambda c: _at_least("complaints_acknowledged_within_sla_pct", "Complaints acknowledged within SLA",
-                            c.config.checks.acknowledged_within_sla_min_pct),
+        lambda c: (
+            f"Acknowledge every complaint within {c.config.sla.complaint_acknowledge_days:g} days ({c.value()} in "
+            f"{c.period}; late: {c.ids}): send an automatic receipt and check unacknowledged cases daily."
+        ),
+        lambda c: _at_least(
+            "complaints_acknowledged_within_sla_pct",
+            "Complaints acknowledged within SLA",
+            c.config.checks.acknowledged_within_sla_min_pct,
+        ),
     ),
     "complaints_resolved": Template(
-        lambda c: f"Find why {plural(c.count, 'complaint')} of {c.period} took longer than {c.config.sla.complaint_resolve_days:g} "
-        f"days ({c.ids}); set an ageing review of open complaints in the weekly complaint meeting and a target for it.",
-        lambda c: _at_least("complaints_resolved_within_sla_pct", "Complaints resolved within SLA",
-                            c.config.checks.resolved_within_sla_min_pct),
+        lambda c: (
+            f"Find why {plural(c.count, 'complaint')} of {c.period} took longer than {c.config.sla.complaint_resolve_days:g} "
+            f"days ({c.ids}); set an ageing review of open complaints in the weekly complaint meeting and a target for it."
+        ),
+        lambda c: _at_least(
+            "complaints_resolved_within_sla_pct",
+            "Complaints resolved within SLA",
+            c.config.checks.resolved_within_sla_min_pct,
+        ),
     ),
     "complaints_overdue": Template(
-        lambda c: f"Close or escalate the {plural(c.count, 'complaint')} open beyond the SLA (starting with {c.ids}); then find "
-        "why they stalled and add an ageing review to the weekly complaint meeting.",
+        lambda c: (
+            f"Close or escalate the {plural(c.count, 'complaint')} open beyond the SLA (starting with {c.ids}); then find "
+            "why they stalled and add an ageing review to the weekly complaint meeting."
+        ),
         lambda c: ("No complaint open beyond the SLA at the next audit", "complaints_open_overdue", 0.0),
     ),
     "root_cause_recorded": Template(
-        lambda c: f"Determine and record the root cause of the {plural(c.count, 'complaint')} closed without one ({c.ids}); "
-        "make the root cause a required field before a complaint can be closed, and train the handlers in 5-why analysis.",
-        lambda c: _at_least("root_cause_recorded_pct", "Closed complaints with a root cause", c.config.checks.root_cause_min_pct),
+        lambda c: (
+            f"Determine and record the root cause of the {plural(c.count, 'complaint')} closed without one ({c.ids}); "
+            "make the root cause a required field before a complaint can be closed, and train the handlers in 5-why analysis."
+        ),
+        lambda c: _at_least(
+            "root_cause_recorded_pct", "Closed complaints with a root cause", c.config.checks.root_cause_min_pct
+        ),
         resources="Quality engineer's time; complaint-log change",
     ),
     "repeat_complaints": Template(
-        lambda c: f"Review the {plural(c.count, 'repeat complaint')} of {c.period} ({c.ids}) with the corrective actions taken on "
-        "the first complaint; find why they did not remove the cause and revise them.",
-        lambda c: _at_least("repeat_complaint_pct", "Repeat complaints", c.config.checks.repeat_complaint_max_pct, "%", False),
+        lambda c: (
+            f"Review the {plural(c.count, 'repeat complaint')} of {c.period} ({c.ids}) with the corrective actions taken on "
+            "the first complaint; find why they did not remove the cause and revise them."
+        ),
+        lambda c: _at_least(
+            "repeat_complaint_pct", "Repeat complaints", c.config.checks.repeat_complaint_max_pct, "%", False
+        ),
     ),
     "returns_analysed": Template(
-        lambda c: f"Record a reason on every return ({c.items('shortfalls')}); "
-        "mark warranty claims, and review the reason Pareto monthly with production and purchasing.",
-        lambda c: (f"At least {c.config.checks.return_reason_min_pct:g}% of returns with a reason, warranty claims marked", "", None),
+        lambda c: (
+            f"Record a reason on every return ({c.items('shortfalls')}); "
+            "mark warranty claims, and review the reason Pareto monthly with production and purchasing."
+        ),
+        lambda c: (
+            f"At least {c.config.checks.return_reason_min_pct:g}% of returns with a reason, warranty claims marked",
+            "",
+            None,
+        ),
     ),
     "delivery_performance": Template(
-        lambda c: f"Analyse the late and short deliveries of {c.period} ({c.value()}) by cause and carrier, set an OTIF "
-        "objective and review it monthly with planning and logistics.",
+        lambda c: (
+            f"Analyse the late and short deliveries of {c.period} ({c.value()}) by cause and carrier, set an OTIF "
+            "objective and review it monthly with planning and logistics."
+        ),
         lambda c: _at_least("otif_pct", "On time in full (OTIF)", c.config.checks.otif_min_pct),
     ),
     "complaint_spike": Template(
-        lambda c: f"Investigate the complaint spike of {c.items('months').replace(';', ',')}"
-        + (f", led by {c.fig('category')} ({c.fig('before')} → {c.fig('now')} complaints a quarter; starting with {c.ids})" if c.fig("category") else "")
-        + ": find the special cause with the process owners, correct it, and review the p-chart monthly.",
+        lambda c: (
+            f"Investigate the complaint spike of {c.items('months').replace(';', ',')}"
+            + (
+                f", led by {c.fig('category')} ({c.fig('before')} → {c.fig('now')} complaints a quarter; starting with {c.ids})"
+                if c.fig("category")
+                else ""
+            )
+            + ": find the special cause with the process owners, correct it, and review the p-chart monthly."
+        ),
         lambda c: ("No month above the p-chart's upper control limit in the next quarter", "", None),
     ),
     "data_integrity": Template(
-        lambda c: "Correct the invalid and duplicated rows at their source" + (f" (starting with {c.ids})" if c.count else "")
-        + ", find which entry step lets them through, and add a check there.",
-        lambda c: (f"No more than {c.config.checks.quarantined_max_pct:g}% of rows invalid and no duplicate ids at the next audit", "", None),
+        lambda c: (
+            "Correct the invalid and duplicated rows at their source"
+            + (f" (starting with {c.ids})" if c.count else "")
+            + ", find which entry step lets them through, and add a check there."
+        ),
+        lambda c: (
+            f"No more than {c.config.checks.quarantined_max_pct:g}% of rows invalid and no duplicate ids at the next audit",
+            "",
+            None,
+        ),
         kind="correction",
     ),
     "actions_overdue": Template(
-        lambda c: f"Complete or re-plan the {c.count} overdue action(s) from earlier audits (starting with {c.ids}) with "
-        "their owners, record the new dates in actions.xlsx, and review open actions monthly.",
+        lambda c: (
+            f"Complete or re-plan the {c.count} overdue action(s) from earlier audits (starting with {c.ids}) with "
+            "their owners, record the new dates in actions.xlsx, and review open actions monthly."
+        ),
         lambda c: ("No action in the register past its due date at the next audit", "", None),
     ),
     "actions_not_effective": Template(
-        lambda c: f"Re-open the {c.count} action(s) closed without reaching their success measure ({c.ids}); find why the "
-        "measure did not move, revise the action, and close it only when the measure is met.",
+        lambda c: (
+            f"Re-open the {c.count} action(s) closed without reaching their success measure ({c.ids}); find why the "
+            "measure did not move, revise the action, and close it only when the measure is met."
+        ),
         lambda c: ("The success measure of each re-opened action met at the next audit", "", None),
     ),
     "systemic_breakdown": Template(
-        lambda c: f"Review the process behind ISO 9001:2015 {c.finding.clause_2015} as a whole: the {c.count} minor "
-        f"nonconformities against it ({c.ids}) point to a common cause; determine it, correct it, and present the plan "
-        "to management review.",
+        lambda c: (
+            f"Review the process behind ISO 9001:2015 {c.finding.clause_2015} as a whole: the {c.count} minor "
+            f"nonconformities against it ({c.ids}) point to a common cause; determine it, correct it, and present the plan "
+            "to management review."
+        ),
         lambda c: (f"No nonconformity against {c.finding.clause_2015} at the next audit", "", None),
         resources="Management review; quality manager and process owners",
     ),
@@ -322,7 +403,9 @@ def register_entries(assessment: Assessment, kpis: KpiTable, config: AuditConfig
         kpi = kpis.get(action.success_kpi or finding.kpi_id or "")
         target = action.success_target
         if not action.success_kpi and kpi is not None:
-            target = kpi.target if kpi.target is not None else kpi.previous if finding.check == "trend_decline" else None
+            target = (
+                kpi.target if kpi.target is not None else kpi.previous if finding.check == "trend_decline" else None
+            )
         entries.append(
             Entry(
                 id=f"{info.id}/{action.id}",

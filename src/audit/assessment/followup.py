@@ -19,7 +19,7 @@ from audit.config import AuditConfig
 from audit.data.dataset import AuditData
 from audit.results import KpiTable
 
-__all__ = ["earlier_actions", "verify", "followup"]
+__all__ = ["earlier_actions", "followup", "verify"]
 
 
 def earlier_actions(register: Register | None, config: AuditConfig) -> list[Entry]:
@@ -28,15 +28,15 @@ def earlier_actions(register: Register | None, config: AuditConfig) -> list[Entr
         return []
     info = config.audit
     return [
-        e
-        for e in register.entries
-        if e.raised_in != info.id and (e.raised_on is None or e.raised_on < info.audit_date)
+        e for e in register.entries if e.raised_in != info.id and (e.raised_on is None or e.raised_on < info.audit_date)
     ]
 
 
 def _needs_verdict(entry: Entry, audit_id: str) -> bool:
     """Closed, and not already found effective by another audit (not effective is judged again)."""
-    return entry.status == "closed" and not (entry.verification == "effective" and entry.verified_in not in {"", audit_id})
+    return entry.status == "closed" and not (
+        entry.verification == "effective" and entry.verified_in not in {"", audit_id}
+    )
 
 
 def verify(register: Register | None, kpis: KpiTable, config: AuditConfig) -> dict[str, Verification]:
@@ -56,8 +56,14 @@ def verify(register: Register | None, kpis: KpiTable, config: AuditConfig) -> di
             continue
         kpi = kpis.get(entry.kpi_id) if entry.kpi_id else None
         if kpi is None or kpi.value is None or entry.target is None:
-            why = "it has no numeric success measure" if not entry.kpi_id or entry.target is None else f"{entry.kpi_id} was not computed"
-            out[entry.id] = Verification(entry.id, "not yet verified", None, f"{entry.id} cannot be verified from the data: {why}.")
+            why = (
+                "it has no numeric success measure"
+                if not entry.kpi_id or entry.target is None
+                else f"{entry.kpi_id} was not computed"
+            )
+            out[entry.id] = Verification(
+                entry.id, "not yet verified", None, f"{entry.id} cannot be verified from the data: {why}."
+            )
             continue
         met = kpi.value >= entry.target if kpi.higher_is_better else kpi.value <= entry.target
         sign = "≥" if kpi.higher_is_better else "≤"
@@ -76,9 +82,13 @@ def followup(data: AuditData, kpis: KpiTable) -> list[Draft]:
     earlier = earlier_actions(data.register, config)
     day = config.audit.audit_date
     drafts = []
-    overdue = sorted((e for e in earlier if e.is_open and e.due is not None and e.due < day), key=lambda e: (e.due, e.id))
+    overdue = sorted(
+        (e for e in earlier if e.is_open and e.due is not None and e.due < day), key=lambda e: (e.due, e.id)
+    )
     if overdue:
-        listed = "; ".join(f"{e.id} due {e.due:%d %b %Y}, {e.status}, owner {e.owner or 'not named'}" for e in overdue[:8])
+        listed = "; ".join(
+            f"{e.id} due {e.due:%d %b %Y}, {e.status}, owner {e.owner or 'not named'}" for e in overdue[:8]
+        )
         more = f"; and {len(overdue) - 8} more" if len(overdue) > 8 else ""
         oldest = (day - overdue[0].due).days if overdue[0].due else 0
         drafts.append(

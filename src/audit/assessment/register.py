@@ -25,12 +25,12 @@ from typing import Any, Literal
 from audit.exceptions import InputFileError
 
 __all__ = [
-    "Column",
     "COLUMNS",
+    "STATUSES",
+    "Column",
     "Entry",
     "Register",
     "Verification",
-    "STATUSES",
     "read_register",
     "update_register",
 ]
@@ -162,7 +162,7 @@ def _open(path: Path) -> Any:
 
     try:
         book = load_workbook(path)
-    except Exception as exc:  # zip, XML and openpyxl errors all mean the same thing to the user
+    except Exception as exc:  # noqa: BLE001 - zip, XML and openpyxl errors all mean the same thing to the user
         raise InputFileError(
             f"{path}: the action register cannot be read as an Excel workbook ({type(exc).__name__}); "
             "restore it from a backup, or move it away to start a new register",
@@ -171,7 +171,9 @@ def _open(path: Path) -> Any:
         ) from None
     for name in (ACTIONS, HISTORY):
         if name not in book.sheetnames:
-            raise InputFileError(f"{path}: the action register has no sheet '{name}'; restore it from a backup", path, "actions")
+            raise InputFileError(
+                f"{path}: the action register has no sheet '{name}'; restore it from a backup", path, "actions"
+            )
     return book
 
 
@@ -234,7 +236,9 @@ def _entry(values: dict[str, Any], path: Path, row: int) -> Entry:
         except ValueError as exc:
             raise InputFileError(str(exc), path, "actions") from None
     if not converted["id"]:
-        raise InputFileError(f"{path}, sheet '{ACTIONS}', row {row}: the action has no 'Action id'; give it a unique id", path, "actions")
+        raise InputFileError(
+            f"{path}, sheet '{ACTIONS}', row {row}: the action has no 'Action id'; give it a unique id", path, "actions"
+        )
     converted["status"] = converted["status"] or "open"
     converted["verification"] = converted["verification"] or NOT_YET
     return Entry(**converted)
@@ -255,7 +259,9 @@ def read_register(path: Path) -> Register | None:
     seen: set[str] = set()
     for e in entries:
         if e.id in seen:
-            raise InputFileError(f"{path}, sheet '{ACTIONS}': action id '{e.id}' appears twice; make each id unique", path, "actions")
+            raise InputFileError(
+                f"{path}, sheet '{ACTIONS}': action id '{e.id}' appears twice; make each id unique", path, "actions"
+            )
         seen.add(e.id)
     return Register(path, tuple(entries))
 
@@ -331,11 +337,14 @@ def _new_book() -> Any:
     drop_down.add(cells)
     sheet.add_data_validation(drop_down)
     for value, colour in (("open", "FCE4D6"), ("in progress", "FFF2CC"), ("closed", "E2EFDA"), ("cancelled", "EDEDED")):
-        sheet.conditional_formatting.add(cells, CellIsRule(operator="equal", formula=[f'"{value}"'], fill=PatternFill("solid", bgColor=colour)))
+        sheet.conditional_formatting.add(
+            cells, CellIsRule(operator="equal", formula=[f'"{value}"'], fill=PatternFill("solid", bgColor=colour))
+        )
     verdict = get_column_letter(next(i for i, c in enumerate(COLUMNS, start=1) if c.key == "verification"))
     for value, colour in (("effective", "E2EFDA"), ("not effective", "F8CBAD")):
         sheet.conditional_formatting.add(
-            f"{verdict}2:{verdict}1048576", CellIsRule(operator="equal", formula=[f'"{value}"'], fill=PatternFill("solid", bgColor=colour))
+            f"{verdict}2:{verdict}1048576",
+            CellIsRule(operator="equal", formula=[f'"{value}"'], fill=PatternFill("solid", bgColor=colour)),
         )
     _header(book.create_sheet(HISTORY), HISTORY_HEADER, (11, 26, 20, 40, 40, 20))
     snapshot = book.create_sheet(SNAPSHOT)
@@ -438,7 +447,9 @@ def update_register(
     return save_atomic(book, path)
 
 
-def _save_snapshot(book: Any, sheet: Any, index: dict[str, int], rows: dict[str, tuple[int, Any]], deleted: set[str]) -> None:
+def _save_snapshot(
+    book: Any, sheet: Any, index: dict[str, int], rows: dict[str, tuple[int, Any]], deleted: set[str]
+) -> None:
     """Rewrite the hidden snapshot from the Actions sheet as it is about to be saved."""
     if SNAPSHOT in book.sheetnames:
         del book[SNAPSHOT]

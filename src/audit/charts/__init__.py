@@ -25,15 +25,15 @@ from audit.charts.trend import csat_trend_svg, kpi_trend_svg
 
 __all__ = [
     "csat_trend_svg",
-    "kpi_trend_svg",
-    "pareto_svg",
     "gap_bars_svg",
-    "radar_svg",
+    "inline_svg",
     "ipa_svg",
+    "kpi_trend_svg",
+    "no_data_svg",
     "nps_composition_svg",
     "p_chart_svg",
+    "pareto_svg",
+    "radar_svg",
     "resolution_svg",
     "segment_heatmap_svg",
-    "no_data_svg",
-    "inline_svg",
 ]

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any, cast
 
-__all__ = ["no_data_svg", "inline_svg"]
+__all__ = ["inline_svg", "no_data_svg"]
 
 History = Sequence[tuple[str, float | None]]
 Pairs = Sequence[tuple[str, float]]
@@ -199,12 +199,27 @@ def _legend_beside_title(ax: Any, handles: list[Any], below: bool = False) -> No
     labels = [str(h.get_label()) for h in handles]
     if below:
         ax.set_title(ax.get_title(loc="left"), loc="left", pad=20)
-        ax.legend(handles, labels, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=len(handles),
-                  borderaxespad=0.2, handlelength=2.2, columnspacing=1.2)
+        ax.legend(
+            handles,
+            labels,
+            loc="lower left",
+            bbox_to_anchor=(0.0, 1.0),
+            ncols=len(handles),
+            borderaxespad=0.2,
+            handlelength=2.2,
+            columnspacing=1.2,
+        )
         return
-    ax.legend(handles, labels, loc="lower right",
-              bbox_to_anchor=(1.0, 1.0), ncols=len(handles), borderaxespad=0.2,
-              handlelength=2.2, columnspacing=1.2)
+    ax.legend(
+        handles,
+        labels,
+        loc="lower right",
+        bbox_to_anchor=(1.0, 1.0),
+        ncols=len(handles),
+        borderaxespad=0.2,
+        handlelength=2.2,
+        columnspacing=1.2,
+    )
 
 
 _SIZE_ATTR = re.compile(r'\s(?:width|height)="[^"]*"')

@@ -17,7 +17,7 @@ from audit.charts._base import (
     no_data_svg,
 )
 
-__all__ = ["pareto_svg", "gap_bars_svg"]
+__all__ = ["gap_bars_svg", "pareto_svg"]
 
 
 def pareto_svg(pairs: Pairs, title: str) -> str:
@@ -49,17 +49,21 @@ def pareto_svg(pairs: Pairs, title: str) -> str:
         fig = _figure(3.0)
         ax = fig.add_subplot()
         xs = list(range(len(items)))
-        ax.bar(xs, [c for _, c in items], color=ACCENT, edgecolor=INK, linewidth=0.5,
-               width=0.65, label="Count")
-        ax.set_xticks(xs, [_short(label) for label, _ in items],
-                      rotation=30 if len(items) > 4 else 0, ha="right" if len(items) > 4 else "center",
-                      rotation_mode="anchor")
+        ax.bar(xs, [c for _, c in items], color=ACCENT, edgecolor=INK, linewidth=0.5, width=0.65, label="Count")
+        ax.set_xticks(
+            xs,
+            [_short(label) for label, _ in items],
+            rotation=30 if len(items) > 4 else 0,
+            ha="right" if len(items) > 4 else "center",
+            rotation_mode="anchor",
+        )
         ax.set_ylabel("Count")
         ax.set_xlim(-0.6, len(items) - 0.4)
         ax.set_ylim(0, max(c for _, c in items) * 1.12)
         share = ax.twinx()
-        share.plot(xs, cumulative, color=INK, linewidth=1.4, marker="s", markersize=3.5,
-                   linestyle="-", label="Cumulative %")
+        share.plot(
+            xs, cumulative, color=INK, linewidth=1.4, marker="s", markersize=3.5, linestyle="-", label="Cumulative %"
+        )
         share.axhline(80, color=TARGET, linestyle=":", linewidth=1.2, label="80%")
         share.set_ylim(0, 105)
         share.set_yticks([0, 25, 50, 75, 100])
@@ -95,11 +99,25 @@ def gap_bars_svg(pairs: Pairs) -> str:
         ys = list(range(len(items)))[::-1]
         for y, (_, gap) in zip(ys, items):
             short = gap < 0
-            ax.barh(y, gap, height=0.6, color=ACCENT if short else LIGHT, edgecolor=INK,
-                    linewidth=0.5, hatch="///" if short else None)
-            ax.annotate(f"{gap:+.2f}".replace("-", "−"), (gap, y), textcoords="offset points",
-                        xytext=(-4 if short else 4, 0), ha="right" if short else "left",
-                        va="center", fontsize=7.5, color=INK)
+            ax.barh(
+                y,
+                gap,
+                height=0.6,
+                color=ACCENT if short else LIGHT,
+                edgecolor=INK,
+                linewidth=0.5,
+                hatch="///" if short else None,
+            )
+            ax.annotate(
+                f"{gap:+.2f}".replace("-", "−"),
+                (gap, y),
+                textcoords="offset points",
+                xytext=(-4 if short else 4, 0),
+                ha="right" if short else "left",
+                va="center",
+                fontsize=7.5,
+                color=INK,
+            )
         ax.set_yticks(ys, [_short(label.replace("_", " ").capitalize(), 24) for label, _ in items])
         ax.axvline(0, color=INK, linewidth=0.8)
         reach = max(abs(g) for _, g in items) or 1.0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 
@@ -41,8 +42,11 @@ def p_chart_svg(points: Sequence[ControlRow], centre: float, unit: str, audited_
     Returns:
         SVG text; a placeholder when there is no subgroup with a rate.
     """
-    items = [(str(p), float(v), float(lo), float(hi), str(s)) for p, v, lo, hi, s in points
-             if _finite(v) and _finite(lo) and _finite(hi)]
+    items = [
+        (str(p), float(v), float(lo), float(hi), str(s))
+        for p, v, lo, hi, s in points
+        if _finite(v) and _finite(lo) and _finite(hi)
+    ]
     rates = [v for _, v, _, _, _ in items]
     lows = [lo for _, _, lo, _, _ in items]
     highs = [hi for _, _, _, hi, _ in items]
@@ -56,25 +60,52 @@ def p_chart_svg(points: Sequence[ControlRow], centre: float, unit: str, audited_
             first = next((i for i, (p, *_) in enumerate(items) if p >= audited_from), None)
             if first is not None:
                 ax.axvspan(first - 0.5, len(items) - 0.5, color="#eef1f5", linewidth=0, zorder=0)
-                ax.text(first - 0.4, 0.02, "audited period", transform=ax.get_xaxis_transform(),
-                        ha="left", va="bottom", fontsize=7, color=TARGET)
-        ax.step(xs, highs, where="mid", color=TARGET, linestyle="--", linewidth=1.0,
-                label="Control limits (3σ)")
+                ax.text(
+                    first - 0.4,
+                    0.02,
+                    "audited period",
+                    transform=ax.get_xaxis_transform(),
+                    ha="left",
+                    va="bottom",
+                    fontsize=7,
+                    color=TARGET,
+                )
+        ax.step(xs, highs, where="mid", color=TARGET, linestyle="--", linewidth=1.0, label="Control limits (3σ)")
         ax.step(xs, lows, where="mid", color=TARGET, linestyle="--", linewidth=1.0)
         ax.axhline(centre, color=TARGET, linestyle="-", linewidth=1.0, label=f"Centre {centre:.1f}")
-        ax.plot(xs, rates, color=INK, linewidth=1.5, marker="o", markersize=4,
-                label="Complaint rate")
+        ax.plot(xs, rates, color=INK, linewidth=1.5, marker="o", markersize=4, label="Complaint rate")
         flagged = [(x, v) for x, (_, v, _, _, s) in zip(xs, items) if s]
         if flagged:
-            ax.plot([x for x, _ in flagged], [v for _, v in flagged], linestyle="none", marker="D",
-                    markersize=9, markerfacecolor="none", markeredgecolor=INK, markeredgewidth=1.3,
-                    label="Beyond a limit")
+            ax.plot(
+                [x for x, _ in flagged],
+                [v for _, v in flagged],
+                linestyle="none",
+                marker="D",
+                markersize=9,
+                markerfacecolor="none",
+                markeredgecolor=INK,
+                markeredgewidth=1.3,
+                label="Beyond a limit",
+            )
             for x, v in flagged:
-                ax.annotate(f"{v:.1f}", (x, v), textcoords="offset points", xytext=(0, 8), ha="center",
-                            fontsize=7.5, color=INK, fontweight="bold")
+                ax.annotate(
+                    f"{v:.1f}",
+                    (x, v),
+                    textcoords="offset points",
+                    xytext=(0, 8),
+                    ha="center",
+                    fontsize=7.5,
+                    color=INK,
+                    fontweight="bold",
+                )
         many = len(items) > 12
-        ax.set_xticks(xs, [_short(p, 10) for p, *_ in items], rotation=45 if many else 0,
-                      ha="right" if many else "center", rotation_mode="anchor")
+        ax.set_xticks(
+            xs,
+            [_short(p, 10) for p, *_ in items],
+            rotation=45 if many else 0,
+            ha="right" if many else "center",
+            rotation_mode="anchor",
+        )
         ax.set_xlim(-0.6, len(items) - 0.4)
         top = max(highs + rates)
         ax.set_ylim(0, top * 1.18 if top > 0 else 1.0)
@@ -112,8 +143,8 @@ def resolution_svg(days: Sequence[float], sla_days: float) -> str:
     edge = sla + 0.5  # whole days: the split falls between the SLA's day and the next
     start = edge - width * math.ceil((edge + 0.5) / width)
     stop = edge + width * max(1, math.ceil((values[-1] - edge + 0.5) / width))
-    edges = [start + width * i for i in range(int(round((stop - start) / width)) + 1)]
-    counts = [sum(lo <= v < hi for v in values) for lo, hi in zip(edges, edges[1:])]
+    edges = [start + width * i for i in range(round((stop - start) / width) + 1)]
+    counts = [sum(lo <= v < hi for v in values) for lo, hi in itertools.pairwise(edges)]
     n = len(values)
     median = values[n // 2] if n % 2 else (values[n // 2 - 1] + values[n // 2]) / 2
     with _drawing():
@@ -123,14 +154,36 @@ def resolution_svg(days: Sequence[float], sla_days: float) -> str:
         beyond = [(lo, c) for lo, hi, c in zip(edges, edges[1:], counts) if hi > edge + 1e-9]
         handles = []
         if within:
-            handles.append(ax.bar([lo for lo, _ in within], [c for _, c in within], width=width, align="edge",
-                                  color=LIGHT, edgecolor=INK, linewidth=0.5, label="Within SLA"))
+            handles.append(
+                ax.bar(
+                    [lo for lo, _ in within],
+                    [c for _, c in within],
+                    width=width,
+                    align="edge",
+                    color=LIGHT,
+                    edgecolor=INK,
+                    linewidth=0.5,
+                    label="Within SLA",
+                )
+            )
         if beyond:
-            handles.append(ax.bar([lo for lo, _ in beyond], [c for _, c in beyond], width=width, align="edge",
-                                  color=ACCENT, edgecolor=INK, linewidth=0.5, hatch="///", label="Beyond SLA"))
+            handles.append(
+                ax.bar(
+                    [lo for lo, _ in beyond],
+                    [c for _, c in beyond],
+                    width=width,
+                    align="edge",
+                    color=ACCENT,
+                    edgecolor=INK,
+                    linewidth=0.5,
+                    hatch="///",
+                    label="Beyond SLA",
+                )
+            )
         handles.append(ax.axvline(edge, color=INK, linestyle="--", linewidth=1.3, label=f"SLA {sla:g} days"))
-        handles.append(ax.axvline(median, color=TARGET, linestyle=":", linewidth=1.5,
-                                  label=f"Median {median:.1f} days"))
+        handles.append(
+            ax.axvline(median, color=TARGET, linestyle=":", linewidth=1.5, label=f"Median {median:.1f} days")
+        )
         ax.set_xlim(max(edges[0], -0.5), edges[-1])
         ax.set_ylim(0, max(counts) * 1.15 + 0.5)
         from matplotlib.ticker import MaxNLocator

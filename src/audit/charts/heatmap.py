@@ -89,14 +89,25 @@ def segment_heatmap_svg(
                 if cell is None or not _finite(cell[0]):
                     ax.text(j + 0.5, i + 0.5, "–", ha="center", va="center", fontsize=7.5, color=TARGET)
                     continue
-                value, text, small = cell
+                _value, text, small = cell
                 if small:
-                    ax.add_patch(Rectangle((j + 0.03, i + 0.06), 0.94, 0.88, fill=False, hatch="////",
-                                           edgecolor="#9ca3af", linewidth=0))
+                    ax.add_patch(
+                        Rectangle(
+                            (j + 0.03, i + 0.06), 0.94, 0.88, fill=False, hatch="////", edgecolor="#9ca3af", linewidth=0
+                        )
+                    )
                 dark = bad is not None and bad > 0.6
-                ax.text(j + 0.5, i + 0.5, text + (" *" if small else ""), ha="center", va="center",
-                        fontsize=7.5, color="white" if dark else INK, fontweight="bold" if small else "normal",
-                        bbox={"facecolor": face, "edgecolor": "none", "pad": 0.8} if small else None)
+                ax.text(
+                    j + 0.5,
+                    i + 0.5,
+                    text + (" *" if small else ""),
+                    ha="center",
+                    va="center",
+                    fontsize=7.5,
+                    color="white" if dark else INK,
+                    fontweight="bold" if small else "normal",
+                    bbox={"facecolor": face, "edgecolor": "none", "pad": 0.8} if small else None,
+                )
         ax.set_xlim(0, len(columns))
         ax.set_ylim(len(table), 0)
         ax.set_xticks([j + 0.5 for j in range(len(columns))], [_two_lines(c) for c, _ in columns])
@@ -105,6 +116,11 @@ def segment_heatmap_svg(
         ax.grid(False)
         for side in ("left", "bottom", "top", "right"):
             ax.spines[side].set_visible(False)
-        fig.supxlabel(f"Darker = worse within the column · * hatched: fewer than {small_n} observations, "
-                      "read with caution · – no observation", fontsize=7, color=TARGET, x=0.5)
+        fig.supxlabel(
+            f"Darker = worse within the column · * hatched: fewer than {small_n} observations, "
+            "read with caution · – no observation",
+            fontsize=7,
+            color=TARGET,
+            x=0.5,
+        )
         return _to_svg(fig)

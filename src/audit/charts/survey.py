@@ -19,7 +19,7 @@ from audit.charts._base import (
     no_data_svg,
 )
 
-__all__ = ["radar_svg", "ipa_svg", "nps_composition_svg"]
+__all__ = ["ipa_svg", "nps_composition_svg", "radar_svg"]
 
 #: one (label, value per dimension) series of a radar
 RadarSeries = tuple[str, Sequence[float | None]]
@@ -55,8 +55,11 @@ def radar_svg(dimensions: Sequence[str], series: Sequence[RadarSeries], scale: t
         the first series has fewer than three values.
     """
     names = [str(d) for d in dimensions]
-    drawn = [(str(label), [float(v) if v is not None and _finite(v) else math.nan for v in values])
-             for label, values in series[:3] if any(_finite(v) for v in values)]
+    drawn = [
+        (str(label), [float(v) if v is not None and _finite(v) else math.nan for v in values])
+        for label, values in series[:3]
+        if any(_finite(v) for v in values)
+    ]
     if len(names) < 3:
         return no_data_svg("A radar needs at least three dimensions")
     if not drawn or sum(math.isfinite(v) for v in drawn[0][1]) < 3:
@@ -75,8 +78,9 @@ def radar_svg(dimensions: Sequence[str], series: Sequence[RadarSeries], scale: t
             closed_y = vs + vs[:1]
             ax.plot(closed_x, closed_y, label=_short(label, 30), **style)
             if style is _RADAR_STYLES[0]:
-                ax.fill(closed_x, [v if math.isfinite(v) else inner for v in closed_y], color=LIGHT, alpha=0.35,
-                        linewidth=0)
+                ax.fill(
+                    closed_x, [v if math.isfinite(v) else inner for v in closed_y], color=LIGHT, alpha=0.35, linewidth=0
+                )
         ax.set_xticks(angles, [_dimension_label(n) for n in names])
         ax.tick_params(axis="x", pad=6)
         ax.set_ylim(inner, high)
@@ -134,13 +138,28 @@ def ipa_svg(points: Sequence[tuple[str, float, float]], importance_label: str) -
         ax.axhline(imp_cut, color=TARGET, linestyle="--", linewidth=1.0)
         for k, (name, imp, perf) in enumerate(sorted(items, key=lambda t: (t[2], t[1]))):
             focus = imp >= imp_cut - 1e-12 and perf < perf_cut - 1e-12
-            ax.plot(perf, imp, marker="o", markersize=6.5, linestyle="none", color=INK,
-                    markerfacecolor=INK if focus else "white", markeredgewidth=1.2)
-            ax.annotate(_dimension_label(name, 22), (perf, imp), textcoords="offset points",
-                        xytext=(7, 7 if k % 2 == 0 else -9), ha="left", va="center", fontsize=7.5, color=INK)
+            ax.plot(
+                perf,
+                imp,
+                marker="o",
+                markersize=6.5,
+                linestyle="none",
+                color=INK,
+                markerfacecolor=INK if focus else "white",
+                markeredgewidth=1.2,
+            )
+            ax.annotate(
+                _dimension_label(name, 22),
+                (perf, imp),
+                textcoords="offset points",
+                xytext=(7, 7 if k % 2 == 0 else -9),
+                ha="left",
+                va="center",
+                fontsize=7.5,
+                color=INK,
+            )
         for text, x, y, ha, va in _QUADRANT_CORNERS:
-            ax.text(x, y, text, transform=ax.transAxes, ha=ha, va=va, fontsize=7.5, color=TARGET,
-                    fontstyle="italic")
+            ax.text(x, y, text, transform=ax.transAxes, ha=ha, va=va, fontsize=7.5, color=TARGET, fontstyle="italic")
         ax.grid(False)
         ax.set_xlabel("Performance (mean score, 0–100 of the scale)")
         ax.set_ylabel(_short(importance_label, 40))
@@ -181,18 +200,43 @@ def nps_composition_svg(rows: Sequence[tuple[str, float, float, float, int]]) ->
         handles = []
         for band, (label, face, hatch, ink) in enumerate(_NPS_BANDS):
             heights = [(det, pas, pro)[band] if n else 0.0 for _, pro, pas, det, n in items]
-            bars = ax.bar(xs, heights, bottom=bottoms, width=0.62, color=face, edgecolor=INK,
-                          linewidth=0.5, hatch=hatch, label=label)
+            bars = ax.bar(
+                xs,
+                heights,
+                bottom=bottoms,
+                width=0.62,
+                color=face,
+                edgecolor=INK,
+                linewidth=0.5,
+                hatch=hatch,
+                label=label,
+            )
             handles.append(bars)
             for x, h, b in zip(xs, heights, bottoms):
                 if h >= 7:
-                    ax.text(x, b + h / 2, f"{h:.0f}%", ha="center", va="center", fontsize=7, color=ink,
-                            bbox={"facecolor": face, "edgecolor": "none", "pad": 0.6} if hatch else None)
+                    ax.text(
+                        x,
+                        b + h / 2,
+                        f"{h:.0f}%",
+                        ha="center",
+                        va="center",
+                        fontsize=7,
+                        color=ink,
+                        bbox={"facecolor": face, "edgecolor": "none", "pad": 0.6} if hatch else None,
+                    )
             bottoms = [b + h for b, h in zip(bottoms, heights)]
         for x, (_, pro, _, det, n) in zip(xs, items):
             if n:
-                ax.text(x, 102, f"NPS {pro - det:+.0f}".replace("-", "−"), ha="center", va="bottom",
-                        fontsize=7.5, color=INK, fontweight="bold")
+                ax.text(
+                    x,
+                    102,
+                    f"NPS {pro - det:+.0f}".replace("-", "−"),
+                    ha="center",
+                    va="bottom",
+                    fontsize=7.5,
+                    color=INK,
+                    fontweight="bold",
+                )
         ax.set_xticks(xs, [f"{_short(p, 12)}\nn = {n:,}" for p, *_, n in items])
         ax.set_xlim(-0.6, len(items) - 0.4)
         ax.set_ylim(0, 112)

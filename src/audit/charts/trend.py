@@ -27,9 +27,7 @@ __all__ = ["csat_trend_svg", "kpi_trend_svg"]
 Band = Sequence[tuple[float | None, float | None]]
 
 
-def _trend(
-    history: History, target: float | None, title: str, ylabel: str, unit: str, band: Band | None = None
-) -> str:
+def _trend(history: History, target: float | None, title: str, ylabel: str, unit: str, band: Band | None = None) -> str:
     points = [(str(period), value) for period, value in history]
     if not any(v is not None and _finite(v) for _, v in points):
         return no_data_svg(f"No data for {title.lower()}")
@@ -45,15 +43,30 @@ def _trend(
         if any(math.isfinite(lo) for lo in lows):
             # a light band joins the intervals; whiskers show each one, even a lone point's
             ax.fill_between(xs, lows, highs, color=LIGHT, alpha=0.45, linewidth=0, label="95% CI")
-            ax.errorbar(xs, ys, yerr=[[y - lo for y, lo in zip(ys, lows)], [hi - y for y, hi in zip(ys, highs)]],
-                        fmt="none", ecolor=TARGET, elinewidth=0.8, capsize=3, capthick=0.8)
+            ax.errorbar(
+                xs,
+                ys,
+                yerr=[[y - lo for y, lo in zip(ys, lows)], [hi - y for y, hi in zip(ys, highs)]],
+                fmt="none",
+                ecolor=TARGET,
+                elinewidth=0.8,
+                capsize=3,
+                capthick=0.8,
+            )
         # markers show even a point whose neighbours are missing
         ax.plot(xs, ys, color=INK, linewidth=1.6, marker="o", markersize=4.5, label=ylabel)
         for i, y in enumerate(ys):
             if math.isfinite(y):
                 below = goal is not None and y < goal
-                ax.annotate(_label(y, unit), (i, y), textcoords="offset points",
-                            xytext=(0, -11 if below else 6), ha="center", fontsize=7.5, color=INK)
+                ax.annotate(
+                    _label(y, unit),
+                    (i, y),
+                    textcoords="offset points",
+                    xytext=(0, -11 if below else 6),
+                    ha="center",
+                    fontsize=7.5,
+                    color=INK,
+                )
         if goal is not None:
             ax.axhline(goal, color=TARGET, linestyle="--", linewidth=1.1, label=f"Target {_label(goal, unit)}")
         ax.set_xticks(xs, [_short(p, 12) for p, _ in points])

@@ -8,7 +8,17 @@ from __future__ import annotations
 
 from typing import Literal
 
-__all__ = ["KINDS", "ColumnType", "COLUMNS", "REQUIRED", "REQUIRED_VALUES", "ID_COLUMN", "DATE_COLUMN", "CATEGORIES", "SURVEY_SCORES"]
+__all__ = [
+    "CATEGORIES",
+    "COLUMNS",
+    "DATE_COLUMN",
+    "ID_COLUMN",
+    "KINDS",
+    "REQUIRED",
+    "REQUIRED_VALUES",
+    "SURVEY_SCORES",
+    "ColumnType",
+]
 
 KINDS = ("surveys", "complaints", "returns", "orders")
 

@@ -14,7 +14,7 @@ import pandas as pd
 
 from audit.data.contract import ColumnType
 
-__all__ = ["brief", "excel_value", "convert_column", "map_values", "infer_dayfirst", "AmbiguousDates", "BOOLEANS"]
+__all__ = ["BOOLEANS", "AmbiguousDates", "brief", "convert_column", "excel_value", "infer_dayfirst", "map_values"]
 
 #: accepted spellings of yes/no, compared case-insensitively
 BOOLEANS = {
@@ -37,11 +37,16 @@ class AmbiguousDates(ValueError):
         self.example = example
 
 
+def _is_str(raw: pd.Series) -> pd.Series:
+    """Which cells of an object column hold Python text."""
+    return raw.map(type).isin((str,))
+
+
 def _blank(raw: pd.Series) -> pd.Series:
     """Empty cells: missing, or text that is only spaces (only text cells are looked at)."""
     if raw.dtype != object and not pd.api.types.is_string_dtype(raw):
         return raw.isna()
-    text = raw.where(raw.map(type) == str) if raw.dtype == object else raw
+    text = raw.where(_is_str(raw)) if raw.dtype == object else raw
     return raw.isna() | (text.str.strip() == "").fillna(False).astype(bool)
 
 
@@ -76,7 +81,7 @@ def infer_dayfirst(raw: pd.Series) -> bool | None:
     """
     if raw.dtype != object and not pd.api.types.is_string_dtype(raw):
         return None
-    parts = raw[raw.map(type) == str].str.extract(_NUMERIC_DATE) if raw.dtype == object else raw.str.extract(_NUMERIC_DATE)
+    parts = raw[_is_str(raw)].str.extract(_NUMERIC_DATE) if raw.dtype == object else raw.str.extract(_NUMERIC_DATE)
     parts = parts.dropna()
     if parts.empty:
         return None
@@ -105,13 +110,24 @@ def _as_date(raw: pd.Series, dayfirst: bool) -> pd.Series:
     text = ~(native | serial)
     if text.any():
         out[text] = _parse_dates(raw[text], dayfirst)
-    return out.dt.normalize()
+    return pd.Series(out.dt.normalize())
 
 
 #: date formats tried for a text column (after any time of day is cut off); the one that
 #: reads most of a sample of the column is used for all of it
-_ANY_ORDER = ("ISO8601", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d",
-              "%d %b %Y", "%d %B %Y", "%b %d, %Y", "%B %d, %Y", "%d-%b-%Y", "%d-%b-%y")
+_ANY_ORDER = (
+    "ISO8601",
+    "%Y/%m/%d",
+    "%Y.%m.%d",
+    "%Y年%m月%d日",
+    "%Y%m%d",
+    "%d %b %Y",
+    "%d %B %Y",
+    "%b %d, %Y",
+    "%B %d, %Y",
+    "%d-%b-%Y",
+    "%d-%b-%y",
+)
 _DAY_FIRST = ("%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y", "%d/%m/%y", "%d.%m.%y")
 _MONTH_FIRST = ("%m/%d/%Y", "%m-%d-%Y", "%m.%d.%Y", "%m/%d/%y")
 _TIME_OF_DAY = r"(?:[ T]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:[AaPp][Mm])?(?:Z|[+-]\d{2}:?\d{2})?)$"
@@ -149,7 +165,7 @@ def _parse_dates(raw: pd.Series, dayfirst: bool) -> pd.Series:
             best, best_read = fmt, read
         if read == len(sample):
             break
-    return _to_dates(strings, best).dt.normalize()
+    return pd.Series(_to_dates(strings, best).dt.normalize())
 
 
 def _as_number(raw: pd.Series) -> pd.Series:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any, cast
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
 
 import pandas as pd
 
@@ -22,7 +22,7 @@ from audit.results import Problem, SourceInfo
 if TYPE_CHECKING:
     from audit.assessment.register import Register
 
-__all__ = ["AuditData", "load_audit", "load_kind", "over_threshold", "history_periods", "HISTORY_QUARTERS"]
+__all__ = ["HISTORY_QUARTERS", "AuditData", "history_periods", "load_audit", "load_kind", "over_threshold"]
 
 #: quarters of history (the audited one included) kept for trends
 HISTORY_QUARTERS = 8
@@ -81,7 +81,9 @@ def history_periods(config: AuditConfig) -> tuple[str, ...]:
     return tuple(str(start - i).replace("Q", "-Q") for i in reversed(range(HISTORY_QUARTERS)))
 
 
-def _date_order(kind: str, source: Source, cells: pd.Series, header: str, where: str, path: Path, notes: list[str]) -> bool:
+def _date_order(
+    kind: str, source: Source, cells: pd.Series, header: str, where: str, path: Path, notes: list[str]
+) -> bool:
     """Day first or not for one date column: declared in audit.yaml, else inferred from the whole column."""
     if source.dayfirst is not None:
         return source.dayfirst
@@ -121,7 +123,9 @@ def _convert(
             ]
     for name, value in source.defaults.items():
         if name not in headers:
-            frame[name] = convert_column(pd.Series([value] * len(frame), index=frame.index, dtype=object), types[name])[0]
+            frame[name] = convert_column(pd.Series([value] * len(frame), index=frame.index, dtype=object), types[name])[
+                0
+            ]
             notes.append(f"{name} is {value} for every row (data.{kind}.defaults)")
     quantity = {"orders": "quantity_ordered", "returns": "quantity"}.get(kind)
     if "unit_price" in frame and "value" not in frame:
@@ -385,10 +389,11 @@ def load_audit(folder: Path | str, *, strict: bool = True) -> AuditData:
     if not sources:
         raise ConfigError(f"{config.folder / 'audit.yaml'}: 'data:' names no input files; add at least surveys")
     from audit.assessment.register import read_register  # here: audit.assessment imports this module
-    from audit.paths import AuditFolder
-
     from audit.audits import earlier_results
+    from audit.paths import AuditFolder
 
     register = read_register(AuditFolder(config.folder).action_register)
     earlier = earlier_results(config.folder)
-    return AuditData(config, frames, history, tuple(problems), quarantine, tuple(sources), timings, register, sent, earlier)
+    return AuditData(
+        config, frames, history, tuple(problems), quarantine, tuple(sources), timings, register, sent, earlier
+    )

@@ -16,7 +16,7 @@ from audit.data.convert import brief
 from audit.data.readers import ROW
 from audit.data.schemas import Failure
 
-__all__ = ["aggregate_lines", "SUMMED", "IN_FULL"]
+__all__ = ["IN_FULL", "SUMMED", "aggregate_lines"]
 
 #: columns added up over an order's lines
 SUMMED = ("quantity", "quantity_ordered", "quantity_delivered", "value")
@@ -47,7 +47,12 @@ def aggregate_lines(kind: str, frame: pd.DataFrame, found: list[Failure]) -> tup
             continue
         disagree = clean.groupby(key, sort=False)[column].transform("nunique").to_numpy() > 1
         new += [
-            Failure(int(i), column, "inconsistent_lines", f"the lines of {key} {brief(str(ident))} disagree on {column}; give every line of one order the same {column}")
+            Failure(
+                int(i),
+                column,
+                "inconsistent_lines",
+                f"the lines of {key} {brief(str(ident))} disagree on {column}; give every line of one order the same {column}",
+            )
             for i, ident in zip(clean.index[disagree], clean.loc[disagree, key])
         ]
     failed_index = frame.index.isin([f.index for f in found + new])

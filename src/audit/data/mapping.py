@@ -17,7 +17,7 @@ from audit.data.convert import map_values
 from audit.data.readers import ROW, RawTable
 from audit.exceptions import ConfigError, InputFileError
 
-__all__ = ["Mapping", "column_types", "expected_headers", "map_columns", "apply_filter", "value_mapping"]
+__all__ = ["Mapping", "apply_filter", "column_types", "expected_headers", "map_columns", "value_mapping"]
 
 #: our column name → the file's header, for the columns present
 Mapping = dict[str, str]
@@ -46,7 +46,9 @@ def _wanted(kind: str, source: Source) -> dict[str, str]:
     """Our column name → the header audit.yaml names for it."""
     unknown = sorted(set(source.columns) - set(COLUMNS[kind]))
     if unknown:
-        raise ConfigError(f"data.{kind}.columns: unknown column {unknown}; known columns are {', '.join(COLUMNS[kind])}")
+        raise ConfigError(
+            f"data.{kind}.columns: unknown column {unknown}; known columns are {', '.join(COLUMNS[kind])}"
+        )
     return {**source.columns, **_dimension_headers(source)}
 
 
@@ -73,7 +75,9 @@ def map_columns(kind: str, source: Source, raw: RawTable, path: Path) -> Mapping
     wanted = _wanted(kind, source)
     unknown = sorted(set(source.defaults) - set(COLUMNS[kind]))
     if unknown:
-        raise ConfigError(f"data.{kind}.defaults: unknown column {unknown}; known columns are {', '.join(COLUMNS[kind])}")
+        raise ConfigError(
+            f"data.{kind}.defaults: unknown column {unknown}; known columns are {', '.join(COLUMNS[kind])}"
+        )
     by_key = {str(h).strip().casefold(): str(h) for h in raw.frame.columns if h != ROW}
     listed = ", ".join(by_key.values())
     headers: Mapping = {}

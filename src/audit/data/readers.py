@@ -12,14 +12,14 @@ import hashlib
 import io
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from audit.exceptions import InputFileError
 
-__all__ = ["RawTable", "read_table", "sha256_of", "ROW"]
+__all__ = ["ROW", "RawTable", "read_table", "sha256_of"]
 
 ROW = "_row"
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
@@ -182,9 +182,7 @@ def _read_excel(path: Path, sheet: str | int | None, header_row: int | None, wan
         raise InputFileError(f"{path}: the sheet cannot be read ({exc}); save the workbook again", path) from None
     header_row = header_row or _find_header(cells, wanted)
     if len(cells) < header_row:
-        raise InputFileError(
-            f"{path} sheet '{chosen.name}': the sheet is empty (no header in row {header_row})", path
-        )
+        raise InputFileError(f"{path} sheet '{chosen.name}': the sheet is empty (no header in row {header_row})", path)
     names = _header_names(cells[header_row - 1], header_row, path)
     # calamine returns a rectangle (every row as wide as the used range), so the frame is
     # built in one go; only a ragged list would need padding.

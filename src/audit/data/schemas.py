@@ -18,7 +18,7 @@ from audit.config import Scale, SurveySource
 from audit.data.contract import ID_COLUMN, REQUIRED_VALUES
 from audit.data.convert import brief, excel_value
 
-__all__ = ["Failure", "schema_for", "failures", "cross_column_problems", "SCORE_PREFIXES"]
+__all__ = ["SCORE_PREFIXES", "Failure", "cross_column_problems", "failures", "schema_for"]
 
 #: internal column prefixes of survey dimensions: perception, expectation, importance
 SCORE_PREFIXES = ("dim_", "exp_", "imp_")
@@ -94,7 +94,11 @@ def schema_for(kind: str, columns: list[str], source: object, *, unique: bool = 
 
 
 #: pandera's names of its built-in checks → our rule ids
-_RULES = {"not_nullable": "missing_value", "greater_than_or_equal_to": "negative", "greater_than": "impossible_quantity"}
+_RULES = {
+    "not_nullable": "missing_value",
+    "greater_than_or_equal_to": "negative",
+    "greater_than": "impossible_quantity",
+}
 
 
 def _message(rule: str, column: str, value: object, declared: tuple[Scale, str] | None) -> str:
@@ -115,7 +119,9 @@ def _message(rule: str, column: str, value: object, declared: tuple[Scale, str] 
     return f"{value} fails {rule}"
 
 
-def failures(kind: str, frame: pd.DataFrame, source: object, headers: dict[str, str], *, unique: bool = True) -> list[Failure]:
+def failures(
+    kind: str, frame: pd.DataFrame, source: object, headers: dict[str, str], *, unique: bool = True
+) -> list[Failure]:
     """Validate a converted frame lazily and return every failure.
 
     Args:
@@ -138,7 +144,9 @@ def failures(kind: str, frame: pd.DataFrame, source: object, headers: dict[str, 
         check = str(case.check)
         rule = _RULES.get(check.split("(")[0], check)
         column = str(case.column)
-        message = _message(rule, headers.get(column, column), brief(excel_value(case.failure_case)), _scale_of(source, column))
+        message = _message(
+            rule, headers.get(column, column), brief(excel_value(case.failure_case)), _scale_of(source, column)
+        )
         found.append(Failure(int(case.index), column, rule, message))
     return found
 
@@ -160,4 +168,3 @@ def cross_column_problems(kind: str, frame: pd.DataFrame, headers: dict[str, str
             for index, then, before in zip(bad.index, bad[later], bad[earlier])
         ]
     return found
-

@@ -28,7 +28,7 @@ from audit.kpi.stats import Estimate, absent
 from audit.kpi.trend import build_kpi
 from audit.results import Analyses, KpiTable, TierRow
 
-__all__ = ["compute_kpis", "KpiSpec", "CATALOGUE", "spec_for"]
+__all__ = ["CATALOGUE", "KpiSpec", "compute_kpis", "spec_for"]
 
 
 def _fill_from_earlier_audits(
@@ -42,7 +42,11 @@ def _fill_from_earlier_audits(
     for label in periods[:-1]:
         for kpi_id, recorded in earlier.get(label, {}).items():
             known = estimates.setdefault(label, {}).get(kpi_id)
-            if (known is None or known.value is None) and isinstance(recorded, dict) and recorded.get("value") is not None:
+            if (
+                (known is None or known.value is None)
+                and isinstance(recorded, dict)
+                and recorded.get("value") is not None
+            ):
                 estimates[label][kpi_id] = Estimate(
                     float(recorded["value"]), int(recorded.get("n") or 0), recorded.get("ci_low"), recorded.get("ci_high"),
                     note=f"from the {label} audit's results",
@@ -110,11 +114,15 @@ def _breakdowns(
         overdue = overdue_complaints(data.history["complaints"], data.config.sla, period_end)
         if len(overdue) or "resolved_on" in complaints:
             age = (period_end - overdue["received_on"]).dt.days.set_axis(overdue["complaint_id"].to_numpy())
-            out["overdue_complaints"] = _pairs(age.sort_index(kind="stable").sort_values(ascending=False, kind="stable"))
+            out["overdue_complaints"] = _pairs(
+                age.sort_index(kind="stable").sort_values(ascending=False, kind="stable")
+            )
     source = data.config.data.surveys
     if "surveys" in frames and source is not None and source.dimensions:
         out["dimension_means"] = tuple((n, _value(current, f"dimension_{n}_mean")) for n in source.dimensions)
-        out["dimension_gaps"] = tuple((n, _value(current, f"gap_{n}")) for n in source.dimensions if n in source.expectations)
+        out["dimension_gaps"] = tuple(
+            (n, _value(current, f"gap_{n}")) for n in source.dimensions if n in source.expectations
+        )
     returns = frames.get("returns")
     if returns is not None and "reason" in returns:
         out["returns_by_reason"] = _pairs(_counts(returns["reason"]))
@@ -159,9 +167,15 @@ def _analyses(
         ipa=quadrants,
         importance_basis=basis,
         segments=segment_cells(
-            surveys, config.data.surveys, complaints, orders, tiers, config.sla,
-            pd.Timestamp(config.audit.period_end), config.analysis.small_n,
-        ),  # fmt: skip
+            surveys,
+            config.data.surveys,
+            complaints,
+            orders,
+            tiers,
+            config.sla,
+            pd.Timestamp(config.audit.period_end),
+            config.analysis.small_n,
+        ),
         tiers=tier_rows,
         returns_by_product=returns_by_product(returns, orders) if returns is not None else (),
         notes=notes,
@@ -224,7 +238,13 @@ def compute_kpis(data: AuditData) -> KpiTable:
             reason = "the orders have no customer_id column"
             current |= {
                 k: absent(reason)
-                for k in ("active_customers", "lost_customers", "key_accounts_lost", "revenue_at_risk", "repeat_purchase_pct")
+                for k in (
+                    "active_customers",
+                    "lost_customers",
+                    "key_accounts_lost",
+                    "revenue_at_risk",
+                    "repeat_purchase_pct",
+                )
             }
     current |= {k: v for k, v in _unavailable(config, data).items() if k not in current}
     _fill_from_earlier_audits(estimates, periods, data.earlier)

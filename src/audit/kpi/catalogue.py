@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["KpiSpec", "CATALOGUE", "spec_for", "ordered"]
+__all__ = ["CATALOGUE", "KpiSpec", "ordered", "spec_for"]
 
 
 @dataclass(frozen=True)
@@ -38,12 +38,16 @@ CATALOGUE: dict[str, KpiSpec] = {
     "complaint_ack_days_p90": KpiSpec("Days to acknowledge a complaint (90th percentile)", "days", False, "complaints"),
     "complaints_acknowledged_within_sla_pct": KpiSpec("Complaints acknowledged within SLA", "%", True, "complaints"),
     "complaint_resolution_days_median": KpiSpec("Days to resolve a complaint (median)", "days", False, "complaints"),
-    "complaint_resolution_days_p90": KpiSpec("Days to resolve a complaint (90th percentile)", "days", False, "complaints"),
+    "complaint_resolution_days_p90": KpiSpec(
+        "Days to resolve a complaint (90th percentile)", "days", False, "complaints"
+    ),
     "complaints_resolved_within_sla_pct": KpiSpec("Complaints resolved within SLA", "%", True, "complaints"),
     "complaints_open_overdue": KpiSpec("Open complaints past their SLA", "count", False, "complaints"),
     "repeat_complaint_pct": KpiSpec("Repeat complaints (same customer and category)", "%", False, "complaints"),
     "root_cause_recorded_pct": KpiSpec("Closed complaints with a root cause", "%", True, "complaints"),
-    "silent_dissatisfied_est": KpiSpec("Dissatisfied customers who did not complain (estimate)", "count", False, "complaints"),
+    "silent_dissatisfied_est": KpiSpec(
+        "Dissatisfied customers who did not complain (estimate)", "count", False, "complaints"
+    ),
     "returns": KpiSpec("Returns", "count", False, "returns"),
     "return_rate_pct": KpiSpec("Return rate (returns per 100 orders)", "%", False, "returns"),
     "returns_ppm": KpiSpec("Returned units per million delivered", "ppm", False, "returns"),

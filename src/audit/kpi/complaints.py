@@ -14,7 +14,14 @@ import pandas as pd
 from audit.config import Analysis, Sla
 from audit.kpi.stats import Estimate, absent, count, proportion, quantile, rate
 
-__all__ = ["complaint_estimates", "closed_by", "resolution_flags", "overdue_complaints", "repeat_flags", "silent_dissatisfied"]
+__all__ = [
+    "closed_by",
+    "complaint_estimates",
+    "overdue_complaints",
+    "repeat_flags",
+    "resolution_flags",
+    "silent_dissatisfied",
+]
 
 
 def _days(later: pd.Series, earlier: pd.Series) -> pd.Series:
@@ -62,7 +69,9 @@ def resolution_flags(frame: pd.DataFrame, sla: Sla, period_end: pd.Timestamp) ->
     return days, within, judged
 
 
-def acknowledgement_flags(frame: pd.DataFrame, sla: Sla, period_end: pd.Timestamp) -> tuple[pd.Series, pd.Series, pd.Series]:
+def acknowledgement_flags(
+    frame: pd.DataFrame, sla: Sla, period_end: pd.Timestamp
+) -> tuple[pd.Series, pd.Series, pd.Series]:
     """Per complaint: days to acknowledge (NaN while not acknowledged), within the SLA, and judged.
 
     A complaint is judged once acknowledged by the period's end, or when still
@@ -94,12 +103,14 @@ def repeat_flags(complaints: pd.DataFrame, window_days: int) -> pd.Series:
     Returns:
         A boolean series aligned with ``complaints`` (missing where the customer is unknown).
     """
-    known = complaints.loc[complaints["customer_id"].notna(), ["customer_id", "category", "received_on", "complaint_id"]]
+    known = complaints.loc[
+        complaints["customer_id"].notna(), ["customer_id", "category", "received_on", "complaint_id"]
+    ]
     known = known.sort_values(["customer_id", "category", "received_on", "complaint_id"], kind="stable")
     same = known["customer_id"].eq(known["customer_id"].shift()) & known["category"].eq(known["category"].shift())
     gap = known["received_on"].diff().dt.days
     flags = (same.fillna(False) & gap.le(window_days)).astype("boolean")
-    return flags.reindex(complaints.index)
+    return pd.Series(flags.reindex(complaints.index))
 
 
 def silent_dissatisfied(complainers: int, complainer_share: float) -> Estimate:
@@ -159,14 +170,20 @@ def complaint_estimates(
         out["complaints_resolved_within_sla_pct"] = proportion(int(within.sum()), int(judged.sum()))
     else:
         reason = "the complaint log has no resolved_on column"
-        for kpi_id in ("complaint_resolution_days_median", "complaint_resolution_days_p90", "complaints_resolved_within_sla_pct"):
+        for kpi_id in (
+            "complaint_resolution_days_median",
+            "complaint_resolution_days_p90",
+            "complaints_resolved_within_sla_pct",
+        ):
             out[kpi_id] = absent(reason)
     if has_state:
         out["complaints_open_overdue"] = count(len(overdue_complaints(to_date, sla, period_end)))
     else:
         out["complaints_open_overdue"] = absent("the complaint log has neither resolved_on nor status")
     if "customer_id" in frame:
-        flags = (repeats if repeats is not None else repeat_flags(to_date, analysis.repeat_window_days)).reindex(frame.index)
+        flags = (repeats if repeats is not None else repeat_flags(to_date, analysis.repeat_window_days)).reindex(
+            frame.index
+        )
         known = flags.notna()
         out["repeat_complaint_pct"] = proportion(int(flags[known].astype(bool).sum()), int(known.sum()))
         complainers = int(frame["customer_id"].nunique())

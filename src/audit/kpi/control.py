@@ -13,7 +13,7 @@ import pandas as pd
 
 from audit.results import ControlChart, ControlPoint, ParetoItem
 
-__all__ = ["pareto", "p_chart", "VITAL_SHARE", "SIGMAS", "MIN_BASELINE"]
+__all__ = ["MIN_BASELINE", "SIGMAS", "VITAL_SHARE", "p_chart", "pareto"]
 
 #: the vital few make up this share of the total (Juran's 80/20)
 VITAL_SHARE = 80.0
@@ -54,7 +54,7 @@ def _subgroup_counts(dates: pd.Series, freq: str) -> pd.Series:
         return pd.Series(counts.to_numpy(), index=labels)
     iso = dates.dt.isocalendar()
     labels = iso["year"].astype("string") + "-W" + iso["week"].astype("string").str.zfill(2)
-    return labels.value_counts()
+    return pd.Series(labels.value_counts())
 
 
 def p_chart(

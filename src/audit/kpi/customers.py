@@ -16,7 +16,7 @@ import pandas as pd
 from audit.kpi.stats import Estimate, absent, count, proportion
 from audit.results import TierRow
 
-__all__ = ["CustomerHistory", "customer_history", "abc_tiers", "customer_estimates", "current_tiers", "TIER_LIMITS"]
+__all__ = ["TIER_LIMITS", "CustomerHistory", "abc_tiers", "current_tiers", "customer_estimates", "customer_history"]
 
 #: cumulative revenue share before a customer below which it is tier A, then B; else C
 TIER_LIMITS = (("A", 0.80), ("B", 0.95))
@@ -101,7 +101,9 @@ def customer_estimates(
         (customer_id, revenue, tier), largest first.
     """
     out: dict[str, dict[str, Estimate]] = {}
-    lost_last = pd.DataFrame({"customer_id": pd.Series(dtype=object), "revenue": pd.Series(dtype=float), "tier": pd.Series(dtype=object)})
+    lost_last = pd.DataFrame(
+        {"customer_id": pd.Series(dtype=object), "revenue": pd.Series(dtype=float), "tier": pd.Series(dtype=object)}
+    )
     for i, label in enumerate(periods):
         if not covered[i]:
             continue
@@ -126,10 +128,14 @@ def customer_estimates(
         estimates["lost_customers"] = count(int(lost.sum())).with_note(note)
         estimates["key_accounts_lost"] = count(int((lost & (tiers == "A")).sum())).with_note(note)
         at_risk = Estimate(float(revenue[lost].sum()), int(lost.sum()))
-        estimates["revenue_at_risk"] = at_risk.with_note(note if table.by_value else "number of orders: the orders have no value")
+        estimates["revenue_at_risk"] = at_risk.with_note(
+            note if table.by_value else "number of orders: the orders have no value"
+        )
         out[label] = estimates
         if i == len(periods) - 1:
-            lost_last = pd.DataFrame({"customer_id": table.ids[lost], "revenue": revenue[lost], "tier": tiers[lost].astype(object)})
+            lost_last = pd.DataFrame(
+                {"customer_id": table.ids[lost], "revenue": revenue[lost], "tier": tiers[lost].astype(object)}
+            )
             lost_last = lost_last.sort_values(["revenue", "customer_id"], ascending=[False, True], kind="stable")
     return out, lost_last.reset_index(drop=True)
 

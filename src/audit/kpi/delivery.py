@@ -10,7 +10,6 @@ from __future__ import annotations
 import pandas as pd
 
 from audit.data.lines import IN_FULL
-
 from audit.kpi.stats import Estimate, absent, count, mean, proportion
 
 __all__ = ["order_estimates"]

@@ -12,7 +12,7 @@ import pandas as pd
 from audit.kpi.stats import Estimate, absent, compound_rate, count, proportion, rate
 from audit.results import ProductReturns
 
-__all__ = ["return_estimates", "returns_by_product", "delivered_units"]
+__all__ = ["delivered_units", "return_estimates", "returns_by_product"]
 
 
 def _returns(frame: pd.DataFrame) -> int:

@@ -17,7 +17,7 @@ from audit.config import Analysis, SurveySource
 from audit.kpi.stats import Z95, Estimate, Floats, absent, count, mean, nps, proportion
 from audit.results import Quadrant
 
-__all__ = ["survey_estimates", "importance", "csi_scores", "margin_of_error", "ipa", "QUADRANTS"]
+__all__ = ["QUADRANTS", "csi_scores", "importance", "ipa", "margin_of_error", "survey_estimates"]
 
 #: IPA quadrants by (importance high, performance high) (Martilla & James 1977)
 QUADRANTS = {
@@ -148,7 +148,9 @@ def survey_estimates(
     if "recommend" not in frame:
         out["nps"] = absent("the survey has no recommend (likelihood to recommend) column")
     elif (recommend.min, recommend.max) != (0, 10):
-        out["nps"] = absent(f"the NPS needs a 0–10 recommend scale; the declared one is {recommend.min}–{recommend.max}")
+        out["nps"] = absent(
+            f"the NPS needs a 0–10 recommend scale; the declared one is {recommend.min}–{recommend.max}"
+        )
     else:
         out["nps"] = nps(_values(frame, "recommend"))
     for name in source.dimensions:

@@ -17,7 +17,7 @@ from audit.kpi.complaints import resolution_flags
 from audit.kpi.stats import Z95, wilson
 from audit.results import SegmentCell
 
-__all__ = ["SEGMENT_COLUMNS", "NOT_RECORDED", "segment_cells"]
+__all__ = ["NOT_RECORDED", "SEGMENT_COLUMNS", "segment_cells"]
 
 #: the columns segments come from, in report order
 SEGMENT_COLUMNS = ("tier", "region", "product", "channel")
@@ -38,7 +38,9 @@ def _keys(frame: pd.DataFrame, by: str, tiers: pd.Series | None) -> pd.Series | 
     return keys.astype("object").where(keys.notna(), NOT_RECORDED).astype(str)
 
 
-def _survey_cells(frame: pd.DataFrame, keys: pd.Series, by: str, source: SurveySource, small_n: int) -> list[SegmentCell]:
+def _survey_cells(
+    frame: pd.DataFrame, keys: pd.Series, by: str, source: SurveySource, small_n: int
+) -> list[SegmentCell]:
     from scipy.special import stdtrit
 
     scale = source.scale_of("overall")
@@ -79,14 +81,25 @@ def _survey_cells(frame: pd.DataFrame, keys: pd.Series, by: str, source: SurveyS
             for kpi_id, column in (("csat_top2_pct", "top"), ("dissatisfied_pct", "bottom")):
                 k = float(row[column])
                 low, high = wilson(k, n)
-                cells.append(SegmentCell(by, str(key), kpi_id, 100 * k / n, n, 100 * float(low), 100 * float(high), small))
+                cells.append(
+                    SegmentCell(by, str(key), kpi_id, 100 * k / n, n, 100 * float(low), 100 * float(high), small)
+                )
         if with_nps and int(row["rated"]):
             r = int(row["rated"])
             p, d = float(row["promoter"]) / r, float(row["detractor"]) / r
             score = 100 * (p - d)
             se = 100 * math.sqrt(max(p + d - (p - d) ** 2, 0.0) / r)
             cells.append(
-                SegmentCell(by, str(key), "nps", score, r, max(-100.0, score - Z95 * se), min(100.0, score + Z95 * se), r < small_n)
+                SegmentCell(
+                    by,
+                    str(key),
+                    "nps",
+                    score,
+                    r,
+                    max(-100.0, score - Z95 * se),
+                    min(100.0, score + Z95 * se),
+                    r < small_n,
+                )
             )
     return cells
 
@@ -120,13 +133,24 @@ def _complaint_cells(
             low = 0.0 if k == 0 else float(gammaincinv(k, 0.025))
             high = float(gammaincinv(k + 1, 0.975))
             cells.append(
-                SegmentCell(by, key, "complaints_per_1000_orders", 1000 * k / n, n, 1000 * low / n, 1000 * high / n, n < small_n)
+                SegmentCell(
+                    by, key, "complaints_per_1000_orders", 1000 * k / n, n, 1000 * low / n, 1000 * high / n, n < small_n
+                )
             )
         n, w = judged.get(key, 0), within.get(key, 0)
         if n > 0:
             lo, hi = wilson(w, n)
             cells.append(
-                SegmentCell(by, key, "complaints_resolved_within_sla_pct", 100 * w / n, n, 100 * float(lo), 100 * float(hi), n < small_n)
+                SegmentCell(
+                    by,
+                    key,
+                    "complaints_resolved_within_sla_pct",
+                    100 * w / n,
+                    n,
+                    100 * float(lo),
+                    100 * float(hi),
+                    n < small_n,
+                )
             )
     return cells
 

@@ -20,22 +20,22 @@ import numpy as np
 import numpy.typing as npt
 
 __all__ = [
-    "Estimate",
-    "VERDICTS",
     "SIGNIFICANCE",
+    "VERDICTS",
     "Z95",
+    "Estimate",
     "absent",
-    "count",
-    "proportion",
-    "rate",
-    "compound_rate",
-    "mean",
-    "nps",
-    "quantile",
-    "median",
-    "wilson",
     "change_p_value",
+    "compound_rate",
+    "count",
+    "mean",
+    "median",
+    "nps",
+    "proportion",
+    "quantile",
+    "rate",
     "verdict",
+    "wilson",
 ]
 
 Z95 = 1.959963984540054
@@ -160,7 +160,9 @@ def compound_rate(sizes: Floats, n: float, per: float) -> Estimate:
         return Estimate(None, 0)
     value = per * float(sizes.sum()) / n
     se = per * math.sqrt(float(np.sum(sizes * sizes))) / n
-    return _bracketed(Estimate(value, int(n), max(0.0, value - Z95 * se), value + Z95 * se, se=se, test="se", k=len(sizes)))
+    return _bracketed(
+        Estimate(value, int(n), max(0.0, value - Z95 * se), value + Z95 * se, se=se, test="se", k=len(sizes))
+    )
 
 
 def mean(values: Floats) -> Estimate:
@@ -194,9 +196,7 @@ def nps(recommend: Floats) -> Estimate:
     d = float(np.mean(recommend <= 6))
     score = 100 * (p - d)
     se = 100 * math.sqrt(max(p + d - (p - d) ** 2, 0.0) / n)
-    return _bracketed(
-        Estimate(score, n, max(-100.0, score - Z95 * se), min(100.0, score + Z95 * se), se=se, test="se")
-    )
+    return _bracketed(Estimate(score, n, max(-100.0, score - Z95 * se), min(100.0, score + Z95 * se), se=se, test="se"))
 
 
 def quantile(values: Floats, q: float) -> Estimate:
@@ -213,8 +213,8 @@ def quantile(values: Floats, q: float) -> Estimate:
     if n < 2:
         return Estimate(value, n, test="quantile", q=q, sample=values)
     spread = Z95 * math.sqrt(n * q * (1 - q))
-    lower = max(int(math.floor(n * q - spread)), 1)
-    upper = min(int(math.ceil(n * q + spread)) + 1, n)
+    lower = max(math.floor(n * q - spread), 1)
+    upper = min(math.ceil(n * q + spread) + 1, n)
     return _bracketed(
         Estimate(value, n, float(values[lower - 1]), float(values[upper - 1]), test="quantile", q=q, sample=values)
     )

@@ -12,13 +12,15 @@ from audit.kpi.catalogue import spec_for
 from audit.kpi.stats import Estimate, change_p_value, verdict
 from audit.results import Comparison, Kpi
 
-__all__ = ["compare", "build_kpi", "BASES"]
+__all__ = ["BASES", "build_kpi", "compare"]
 
 #: comparison basis → quarters back
 BASES = {"previous_quarter": 1, "same_quarter_last_year": 4}
 
 
-def compare(basis: str, period: str, now: Estimate, before: Estimate | None, higher_is_better: bool) -> Comparison | None:
+def compare(
+    basis: str, period: str, now: Estimate, before: Estimate | None, higher_is_better: bool
+) -> Comparison | None:
     """The KPI now against one earlier period; None when the earlier value is unknown."""
     if before is None or before.value is None:
         return None

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from audit.report.sections import SECTIONS, render_section, render_sections, section
 
-__all__ = ["SECTIONS", "section", "render_section", "render_sections", "export_html", "write_pdf"]
+__all__ = ["SECTIONS", "export_html", "render_section", "render_sections", "section", "write_pdf"]
 
 
 def export_html(notebook: Path) -> str:

@@ -19,7 +19,7 @@ from audit.results import GRADES, Assessment, KpiTable
 if TYPE_CHECKING:
     from audit.data.dataset import AuditData
 
-__all__ = ["write_findings", "GRADE_COLOURS"]
+__all__ = ["GRADE_COLOURS", "write_findings"]
 
 #: light fills that stay distinct when printed in greyscale, most severe darkest
 GRADE_COLOURS = {
@@ -121,7 +121,11 @@ def write_findings(data: AuditData, kpis: KpiTable, assessment: Assessment, path
         found = {row[0]: row for row in records.rows} if records else {}
         for ident in dict.fromkeys(f.evidence_ids):
             row = found.get(ident)
-            details = "; ".join(f"{h}: {_text(v)}" for h, v in zip(records.header[1:-1], row[1:-1])) if records and row else ""
+            details = (
+                "; ".join(f"{h}: {_text(v)}" for h, v in zip(records.header[1:-1], row[1:-1]))
+                if records and row
+                else ""
+            )
             text = _text(row[-1]) if records and row and len(row) > 1 else ""
             evidence.append((f.id, GRADES[f.grade], records.kind if records and row else "", ident, details, text))
     write_sheet(

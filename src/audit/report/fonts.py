@@ -15,7 +15,7 @@ import shutil
 import subprocess
 from functools import lru_cache
 
-__all__ = ["cjk_font_available", "CJK_FONT_HINT"]
+__all__ = ["CJK_FONT_HINT", "cjk_font_available"]
 
 #: the sentence the report's limitations carry when no CJK font is installed
 CJK_FONT_HINT = (

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from audit.paths import REPORT_TEMPLATE_DIR
 
-__all__ = ["export_html", "standalone_html", "report_css"]
+__all__ = ["export_html", "report_css", "standalone_html"]
 
 TEMPLATE_NAME = REPORT_TEMPLATE_DIR.name
 

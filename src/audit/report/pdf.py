@@ -23,7 +23,7 @@ from urllib.request import url2pathname
 
 from audit.paths import REPORT_TEMPLATE_DIR
 
-__all__ = ["write_pdf", "make_url_fetcher", "RefusedURL"]
+__all__ = ["RefusedURL", "make_url_fetcher", "write_pdf"]
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +54,7 @@ def make_url_fetcher(base_dir: Path) -> Any:
 
     allowed = (Path(base_dir).resolve(), REPORT_TEMPLATE_DIR.resolve())
 
-    class LocalOnlyFetcher(URLFetcher):
+    class LocalOnlyFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint ships no type hints
         """Serves ``file:`` URLs inside the allowed folders; refuses everything else."""
 
         def fetch(self, url: str, headers: Any = None) -> Any:

@@ -26,13 +26,13 @@ if TYPE_CHECKING:
 
 __all__ = [
     "csat_band",
+    "ipa_block",
     "nps_composition",
     "nps_composition_block",
-    "radar_block",
-    "ipa_block",
-    "segments_block",
     "p_chart_block",
+    "radar_block",
     "resolution_block",
+    "segments_block",
 ]
 
 Block = tuple[str | None, str]
@@ -76,13 +76,15 @@ def _period_frames(data: AuditData, kind: str) -> list[tuple[str, pd.DataFrame]]
     if history is not None and "_period" in history:
         groups = dict(tuple(history.groupby("_period", sort=False)))
         out = [(p, groups.get(p, history.iloc[0:0])) for p in data.periods if p != period]
-    return out + [(period, current)]
+    return [*out, (period, current)]
 
 
 # --------------------------------------------------------------------------- CSAT band
 
 
-def csat_band(data: AuditData, kpi: Kpi, series: Sequence[tuple[str, float | None]]) -> list[tuple[float | None, float | None]]:
+def csat_band(
+    data: AuditData, kpi: Kpi, series: Sequence[tuple[str, float | None]]
+) -> list[tuple[float | None, float | None]]:
     """The 95% interval of the CSAT mean for each point of ``series``.
 
     The audited period's comes from the KPI; an earlier period's is the Student t
@@ -115,7 +117,9 @@ def nps_composition(data: AuditData) -> list[tuple[str, float, float, float, int
     """
     rows: list[tuple[str, float, float, float, int]] = []
     for label, frame in _period_frames(data, "surveys"):
-        answers = frame["recommend"].to_numpy(dtype="float64", na_value=np.nan) if "recommend" in frame else np.array([])
+        answers = (
+            frame["recommend"].to_numpy(dtype="float64", na_value=np.nan) if "recommend" in frame else np.array([])
+        )
         answers = answers[~np.isnan(answers)]
         n = len(answers)
         if n == 0:
@@ -236,7 +240,8 @@ def ipa_block(data: AuditData, kpis: KpiTable) -> Block | None:
     focus = [q.dimension.replace("_", " ") for q in analyses.ipa if q.quadrant == "concentrate here"]
     basis = (
         "importance is derived from each dimension's correlation with overall satisfaction"
-        if derived else "importance is the mean score respondents gave"
+        if derived
+        else "importance is the mean score respondents gave"
     )
     if focus:
         verb = "falls" if len(focus) == 1 else "fall"
@@ -299,7 +304,8 @@ def _segments_reading(cells: Sequence[SegmentCell], columns: Sequence[tuple[str,
     caution = (
         f"{small} of {len(shown)} cells {'rests' if small == 1 else 'rest'} on fewer than {small_n} observations "
         f"and {'is' if small == 1 else 'are'} hatched"
-        if small else f"every cell rests on at least {small_n} observations"
+        if small
+        else f"every cell rests on at least {small_n} observations"
     )
     if len(solid) < 2:
         return f"Too few segments have {small_n} or more observations to compare {label}; {caution}."
@@ -336,10 +342,12 @@ def p_chart_block(data: AuditData, kpis: KpiTable) -> Block | None:
     centre = f"{chart.centre:.1f} complaints per 1,000 orders"
     flagged = [p for p in inside if p.signal]
     if flagged:
-        listed = _join([
-            f"{p.period} {p.signal} ({p.value:.1f} against a limit of {(p.ucl if p.signal == 'above' else p.lcl):.1f})"
-            for p in flagged[:3]
-        ])
+        listed = _join(
+            [
+                f"{p.period} {p.signal} ({p.value:.1f} against a limit of {(p.ucl if p.signal == 'above' else p.lcl):.1f})"
+                for p in flagged[:3]
+            ]
+        )
         head = (
             f"{len(flagged)} of the {len(inside)} months of {info.period_label} fell beyond the control limits "
             f"around the centre line of {centre}: {listed}"
@@ -373,7 +381,9 @@ def resolution_block(data: AuditData, kpis: KpiTable) -> Block | None:
     ordered = sorted(resolved)
     n = len(ordered)
     median = ordered[n // 2] if n % 2 else (ordered[n // 2 - 1] + ordered[n // 2]) / 2
-    opened = f"; {still_open:,} {'was' if still_open == 1 else 'were'} still open at the period's end" if still_open else ""
+    opened = (
+        f"; {still_open:,} {'was' if still_open == 1 else 'were'} still open at the period's end" if still_open else ""
+    )
     reading = (
         f"{within:,} of the {n:,} complaints received and resolved in the period ({100 * within / n:.0f}%) took "
         f"{sla:g} days or less (median {format_value(median, 'days', decimals=1)}, longest "

@@ -12,12 +12,11 @@ Example (in the notebook):
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
-
-import re
 
 import jinja2
 import pandas as pd
@@ -45,7 +44,7 @@ if TYPE_CHECKING:
 
     from audit.data.dataset import AuditData
 
-__all__ = ["SECTIONS", "section", "render_section", "render_sections"]
+__all__ = ["SECTIONS", "render_section", "render_sections", "section"]
 
 #: section name → heading, in report order (numbers are part of the heading)
 SECTIONS: dict[str, str] = {
@@ -223,9 +222,7 @@ def _grade_sentence(assessment: Assessment) -> str:
     nc = counts["major"] + counts["minor"]
     parts = []
     if nc:
-        split = ", ".join(
-            f"{counts[g]} {g}" for g in ("major", "minor") if counts[g]
-        )
+        split = ", ".join(f"{counts[g]} {g}" for g in ("major", "minor") if counts[g])
         parts.append(f"{nc} nonconformit{'y' if nc == 1 else 'ies'} ({split})")
     else:
         parts.append("no nonconformities")
@@ -284,7 +281,11 @@ def _revision_changes(data: AuditData, kpis: KpiTable, assessment: Assessment) -
         return {"issued": None, "changes": None, "more_changes": 0}
     findings = [f.to_dict() for f in assessment.findings]
     changes = changes_since_issue(data.config.folder, kpis.to_dict(), findings, assessment.conclusion) or []
-    return {"issued": issued, "changes": changes[:MAX_CHANGES_SHOWN], "more_changes": max(len(changes) - MAX_CHANGES_SHOWN, 0)}
+    return {
+        "issued": issued,
+        "changes": changes[:MAX_CHANGES_SHOWN],
+        "more_changes": max(len(changes) - MAX_CHANGES_SHOWN, 0),
+    }
 
 
 def _summary(data: AuditData, kpis: KpiTable, assessment: Assessment) -> dict[str, Any]:
@@ -307,9 +308,7 @@ def _details(data: AuditData, kpis: KpiTable, assessment: Assessment) -> dict[st
     config = data.config
     supplied = [kind for kind in _KIND_LABELS if data.has(kind)]
     counts = [(kind, _KIND_LABELS[kind], len(data.frames[kind])) for kind in supplied]
-    not_supplied = [
-        _KIND_LABELS[kind] for kind in ("surveys", "complaints", "returns", "orders") if not data.has(kind)
-    ]
+    not_supplied = [_KIND_LABELS[kind] for kind in ("surveys", "complaints", "returns", "orders") if not data.has(kind)]
     quarantined = sum(s.rows_quarantined for s in data.sources)
     limitations = []
     if quarantined:
@@ -324,7 +323,9 @@ def _details(data: AuditData, kpis: KpiTable, assessment: Assessment) -> dict[st
             "the related KPIs and checks could not be evaluated."
         )
     if not any(is_number(k.previous) for k in kpis):
-        limitations.append("No figures for an earlier period were available, so no change from the previous period is shown.")
+        limitations.append(
+            "No figures for an earlier period were available, so no change from the previous period is shown."
+        )
     surveys = config.data.surveys
     if surveys is not None and surveys.sent is None and data.has("surveys"):
         limitations.append(
@@ -390,11 +391,14 @@ def _results(data: AuditData, kpis: KpiTable, assessment: Assessment) -> dict[st
         if built is not None:
             blocks.append(_block(heading, *built))
 
-    trend("csat_mean", "Customer satisfaction", "CSAT",
-          lambda k, s: charts.csat_trend_svg(s, k.target, results_charts.csat_band(data, k, s)))
+    trend(
+        "csat_mean",
+        "Customer satisfaction",
+        "CSAT",
+        lambda k, s: charts.csat_trend_svg(s, k.target, results_charts.csat_band(data, k, s)),
+    )
     if kpis.get("nps") is not None:
-        trend("nps", "Net Promoter Score", "NPS",
-              lambda k, s: charts.kpi_trend_svg(s, k.target, "NPS", k.unit))
+        trend("nps", "Net Promoter Score", "NPS", lambda k, s: charts.kpi_trend_svg(s, k.target, "NPS", k.unit))
         add("NPS composition", results_charts.nps_composition_block(data, kpis))
     add("Satisfaction by dimension", results_charts.radar_block(data, kpis))
 
@@ -405,38 +409,65 @@ def _results(data: AuditData, kpis: KpiTable, assessment: Assessment) -> dict[st
         block["dimensions"] = [(d, means.get(d), g) for d, g in gaps]
         blocks.append(block)
     elif means:
-        blocks.append(_block(
-            "Service quality gaps (SERVQUAL)", None,
-            "No expectation scores were supplied, so the gap between perception and expectation "
-            "could not be computed; the mean perception per dimension is in the KPI table.",
-        ))
+        blocks.append(
+            _block(
+                "Service quality gaps (SERVQUAL)",
+                None,
+                "No expectation scores were supplied, so the gap between perception and expectation "
+                "could not be computed; the mean perception per dimension is in the KPI table.",
+            )
+        )
     elif data.has("surveys"):
-        blocks.append(_block(
-            "Service quality gaps (SERVQUAL)", None,
-            "The survey has no dimension or expectation scores, so no SERVQUAL gap could be computed.",
-        ))
+        blocks.append(
+            _block(
+                "Service quality gaps (SERVQUAL)",
+                None,
+                "The survey has no dimension or expectation scores, so no SERVQUAL gap could be computed.",
+            )
+        )
 
     add("Importance and performance (IPA)", results_charts.ipa_block(data, kpis))
     add("Satisfaction and complaints by segment", results_charts.segments_block(data, kpis))
 
     complaints = kpis.breakdowns.get("complaints_by_category", ())
     if _positive(complaints):
-        blocks.append(_block("Complaints by category", charts.pareto_svg(complaints, "Complaints by category (Pareto)"),
-                             _pareto_reading(complaints, "complaints")))
+        blocks.append(
+            _block(
+                "Complaints by category",
+                charts.pareto_svg(complaints, "Complaints by category (Pareto)"),
+                _pareto_reading(complaints, "complaints"),
+            )
+        )
     else:
-        blocks.append(_block("Complaints by category", None, f"No complaints are recorded for {period}."
-                             if data.has("complaints") else "No complaint log was supplied."))
+        blocks.append(
+            _block(
+                "Complaints by category",
+                None,
+                f"No complaints are recorded for {period}."
+                if data.has("complaints")
+                else "No complaint log was supplied.",
+            )
+        )
 
     add("Complaint rate (control chart)", results_charts.p_chart_block(data, kpis))
     add("Complaint resolution time", results_charts.resolution_block(data, kpis))
 
     returns = kpis.breakdowns.get("returns_by_reason", ())
     if _positive(returns):
-        blocks.append(_block("Returns by reason", charts.pareto_svg(returns, "Returns by reason (Pareto)"),
-                             _pareto_reading(returns, "returns")))
+        blocks.append(
+            _block(
+                "Returns by reason",
+                charts.pareto_svg(returns, "Returns by reason (Pareto)"),
+                _pareto_reading(returns, "returns"),
+            )
+        )
 
-    trend("otif_pct", "Delivery performance (OTIF)", "OTIF",
-          lambda k, s: charts.kpi_trend_svg(s, k.target, "On time in full", "%"))
+    trend(
+        "otif_pct",
+        "Delivery performance (OTIF)",
+        "OTIF",
+        lambda k, s: charts.kpi_trend_svg(s, k.target, "On time in full", "%"),
+    )
 
     groups: dict[str, list[Kpi]] = {}
     for kpi in kpis:
@@ -510,7 +541,7 @@ def _pareto_reading(pairs: Sequence[tuple[str, float]], noun: str) -> str:
     if len(items) == 1:
         return f"All {count} {noun} fall in one category: {items[0][0]}."
     running, k = 0.0, 0
-    for k, (_, v) in enumerate(items, start=1):
+    for k, (_, v) in enumerate(items, start=1):  # noqa: B007 - k is read after the loop
         running += v
         if running >= 0.8 * total - 1e-9:
             break

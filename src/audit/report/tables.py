@@ -20,18 +20,18 @@ from typing import Any
 from audit.results import GRADES, Analyses, Assessment, Kpi, KpiTable
 
 __all__ = [
-    "format_value",
-    "format_kpi",
-    "kpi_decimals",
+    "GRADE_ORDER",
+    "analyses_html",
+    "assessment_html",
     "format_change",
+    "format_kpi",
     "format_p",
+    "format_value",
     "is_number",
+    "kpi_decimals",
+    "kpi_table_html",
     "status_label",
     "trend_arrow",
-    "kpi_table_html",
-    "assessment_html",
-    "analyses_html",
-    "GRADE_ORDER",
 ]
 
 #: grades from most to least severe
@@ -52,9 +52,7 @@ def is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
-def format_value(
-    value: float | None, unit: str, *, with_unit: bool = True, decimals: int | None = None
-) -> str:
+def format_value(value: float | None, unit: str, *, with_unit: bool = True, decimals: int | None = None) -> str:
     """A KPI value as a manager reads it: ``4.12``, ``93.4%``, ``+12 pts``, ``3.5 days``.
 
     Args:
@@ -204,11 +202,7 @@ def kpi_table_html(table: KpiTable) -> str:
         cells += [_cell(status_label(kpi), f"status-{kpi.status}"), _cell(kpi.note)]
         rows.append(f'<tr data-kpi="{escape(kpi.id)}">{"".join(cells)}</tr>')
     header = "".join(f"<th>{escape(h)}</th>" for h in head)
-    return (
-        '<table class="audit-kpis">'
-        f"<thead><tr>{header}</tr></thead>"
-        f"<tbody>{''.join(rows)}</tbody></table>"
-    )
+    return f'<table class="audit-kpis"><thead><tr>{header}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
 
 
 def assessment_html(a: Assessment) -> str:
@@ -284,7 +278,10 @@ def analyses_html(a: Analyses) -> str:
                 for p in chart.points]  # fmt: skip
         caption = f"{chart.title}: p-chart, centre {chart.centre:.1f} ({chart.basis}), {len(chart.signals)} signal(s)"
         parts.append(_table(caption, ["Period", "Complaints", "Orders", "Rate", "LCL", "UCL", "Signal"], rows))
-    for caption, items in (("Complaint categories (Pareto)", a.complaint_pareto), ("Return reasons (Pareto)", a.return_reasons)):
+    for caption, items in (
+        ("Complaint categories (Pareto)", a.complaint_pareto),
+        ("Return reasons (Pareto)", a.return_reasons),
+    ):
         if items:
             rows = [[i.label, f"{i.count:,.0f}", f"{i.share_pct:.1f}%", f"{i.cumulative_pct:.1f}%", "vital few" if i.vital else ""]
                     for i in items]  # fmt: skip
@@ -306,7 +303,9 @@ def analyses_html(a: Analyses) -> str:
         rows = [[r.product, f"{r.returns:,}", format_value(r.units, "", decimals=0), format_value(r.value, "", decimals=0),
                  format_value(r.orders, "", decimals=0), format_value(r.rate_pct, "%")]
                 for r in a.returns_by_product]  # fmt: skip
-        parts.append(_table("Returns by product", ["Product", "Returns", "Units", "Value", "Orders", "Per 100 orders"], rows))
+        parts.append(
+            _table("Returns by product", ["Product", "Returns", "Units", "Value", "Orders", "Per 100 orders"], rows)
+        )
     if a.notes:
         parts.append("<ul>" + "".join(f"<li>{escape(k)}: {escape(v)}</li>" for k, v in a.notes.items()) + "</ul>")
     parts.append("</div>")

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
     from audit.data.dataset import AuditData
 
-__all__ = ["write_data_quality", "write_sheet", "save_atomic", "put_text", "problem_rows", "PROBLEM_HEADER"]
+__all__ = ["PROBLEM_HEADER", "problem_rows", "put_text", "save_atomic", "write_data_quality", "write_sheet"]
 
 #: Excel's limit on the characters in one cell
 MAX_CELL = 32_767

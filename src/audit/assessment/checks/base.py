@@ -7,13 +7,26 @@ rules are described in docs/assessment.md.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from audit.data.dataset import AuditData
 from audit.results import Grade, Kpi, KpiTable
 
-__all__ = ["Draft", "Check", "CLAUSES", "GUIDANCE", "SIGNIFICANCE", "fmt", "conforming", "clause_for", "plural", "significant_decline", "change_text"]
+__all__ = [
+    "CLAUSES",
+    "GUIDANCE",
+    "SIGNIFICANCE",
+    "Check",
+    "Draft",
+    "change_text",
+    "clause_for",
+    "conforming",
+    "fmt",
+    "plural",
+    "significant_decline",
+]
 
 #: clause → (ISO 9001:2008 equivalent, what the requirement asks, in our words)
 CLAUSES: dict[str, tuple[str, str]] = {
@@ -145,7 +158,7 @@ def change_text(kpi: Kpi) -> str:
         return ""
     text = f" It was {fmt(kpi.previous, kpi.unit)} in the previous quarter"
     if kpi.p_value is not None:
-        text += f" (change p = {kpi.p_value:.3f}{', significant' if kpi.p_value < SIGNIFICANCE else ', not significant'})"
+        text += (
+            f" (change p = {kpi.p_value:.3f}{', significant' if kpi.p_value < SIGNIFICANCE else ', not significant'})"
+        )
     return text + "."
-
-

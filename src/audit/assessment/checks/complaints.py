@@ -15,14 +15,14 @@ from audit.kpi.complaints import acknowledgement_flags, closed_by, repeat_flags,
 from audit.results import KpiTable
 
 __all__ = [
+    "RECORD_FIELDS",
     "complaint_records",
+    "complaint_spike",
     "complaints_acknowledged",
     "complaints_resolved",
     "overdue_complaints",
-    "root_cause_recorded",
     "repeat_complaints",
-    "complaint_spike",
-    "RECORD_FIELDS",
+    "root_cause_recorded",
 ]
 
 #: what every complaint record should hold besides the required id, date and category (ISO 10002 7.3)
@@ -87,7 +87,9 @@ def complaints_acknowledged(data: AuditData, kpis: KpiTable) -> list[Draft]:
     evidence = f"{fmt(kpi.value, '%')} of the {kpi.n:,} complaints of {data.config.audit.period_label} that could be judged were acknowledged within {sla:g} days."
     figures = {"value": kpi.value, "n": kpi.n, "sla_days": sla, "minimum": limit}
     if kpi.value >= limit:
-        return [conforming("complaints_acknowledged", "8.2.1 c", "Complaints are acknowledged promptly", evidence, figures)]
+        return [
+            conforming("complaints_acknowledged", "8.2.1 c", "Complaints are acknowledged promptly", evidence, figures)
+        ]
     _, within, judged = acknowledgement_flags(frame, data.config.sla, _period_end(data))
     ids = _ids(frame, judged & ~within)
     return [
@@ -117,7 +119,9 @@ def complaints_resolved(data: AuditData, kpis: KpiTable) -> list[Draft]:
     evidence = f"{fmt(kpi.value, '%')} of the {kpi.n:,} complaints of {data.config.audit.period_label} that could be judged were resolved within {sla:g} days."
     figures = {"value": kpi.value, "n": kpi.n, "sla_days": sla, "minimum": limit}
     if kpi.value >= limit:
-        return [conforming("complaints_resolved", "8.2.1 c", "Complaints are resolved within the SLA", evidence, figures)]
+        return [
+            conforming("complaints_resolved", "8.2.1 c", "Complaints are resolved within the SLA", evidence, figures)
+        ]
     _, within, judged = resolution_flags(frame, data.config.sla, _period_end(data))
     ids = _ids(frame, judged & ~within.fillna(False).astype(bool))
     return [
@@ -193,10 +197,19 @@ def root_cause_recorded(data: AuditData, kpis: KpiTable) -> list[Draft]:
         ]
     recorded = frame["root_cause"].astype("string").str.strip().ne("").fillna(False).astype(bool)
     share = 100 * float((recorded & closed).sum()) / float(closed.sum())
-    figures = {"closed": int(closed.sum()), "with_root_cause": int((recorded & closed).sum()), "value": share, "minimum": limit}
+    figures = {
+        "closed": int(closed.sum()),
+        "with_root_cause": int((recorded & closed).sum()),
+        "value": share,
+        "minimum": limit,
+    }
     evidence = f"{figures['with_root_cause']:,} of the {figures['closed']:,} complaints closed in {data.config.audit.period_label} ({share:.1f}%) record a root cause."
     if share >= limit:
-        return [conforming("root_cause_recorded", "10.2.1 b", "Root causes are recorded for closed complaints", evidence, figures)]
+        return [
+            conforming(
+                "root_cause_recorded", "10.2.1 b", "Root causes are recorded for closed complaints", evidence, figures
+            )
+        ]
     ids = _ids(frame, closed & ~recorded)
     return [
         Draft(
@@ -233,7 +246,11 @@ def repeat_complaints(data: AuditData, kpis: KpiTable) -> list[Draft]:
     start, end = pd.Timestamp(data.config.audit.period_start), _period_end(data)
     in_period = history["received_on"].between(start, end)
     ids = _ids(history, flags & in_period)
-    if kpi.previous is not None and kpi.p_value is not None and kpi.verdict in ("significant improvement", "significant decline"):
+    if (
+        kpi.previous is not None
+        and kpi.p_value is not None
+        and kpi.verdict in ("significant improvement", "significant decline")
+    ):
         moved = "rose" if kpi.value > kpi.previous else "fell"
         evidence += f" The share {moved} from {fmt(kpi.previous, '%')} the quarter before (p = {kpi.p_value:.3f})."
     return [
@@ -275,9 +292,15 @@ def complaint_spike(data: AuditData, kpis: KpiTable) -> list[Draft]:
     now = complaints.loc[received.between(start, end), "category"].value_counts()
     earlier = received.between(start - pd.DateOffset(months=3), start - pd.Timedelta(days=1))
     before = complaints.loc[earlier, "category"].value_counts()
-    growth = now.sub(before.reindex(now.index).fillna(0)).sort_index(kind="stable").sort_values(ascending=False, kind="stable")
+    growth = (
+        now.sub(before.reindex(now.index).fillna(0))
+        .sort_index(kind="stable")
+        .sort_values(ascending=False, kind="stable")
+    )
     category = str(growth.index[0]) if len(growth) and growth.iloc[0] > 0 else ""
-    listed = "; ".join(f"{p.period}: {p.value:.1f} per 1,000 orders against an upper limit of {p.ucl:.1f}" for p in signals)
+    listed = "; ".join(
+        f"{p.period}: {p.value:.1f} per 1,000 orders against an upper limit of {p.ucl:.1f}" for p in signals
+    )
     grew = (
         f" The category that grew most is {category}: {int(now.get(category, 0)):,} complaints in "
         f"{data.config.audit.period_label} against {int(before.get(category, 0)):,} in the quarter before."
@@ -296,8 +319,12 @@ def complaint_spike(data: AuditData, kpis: KpiTable) -> list[Draft]:
             evidence=f"The p-chart of complaints per 1,000 orders ({chart.basis}) signals {listed}.{grew}",
             gap="A rise beyond the control limits has a special cause; no analysis of it was presented.",
             kpi_id="complaints_per_1000_orders" if kpis.get("complaints_per_1000_orders") else None,
-            figures={"months": [p.period for p in signals], "category": category, "now": int(now.get(category, 0)) if category else None,
-                     "before": int(before.get(category, 0)) if category else None},  # fmt: skip
+            figures={
+                "months": [p.period for p in signals],
+                "category": category,
+                "now": int(now.get(category, 0)) if category else None,
+                "before": int(before.get(category, 0)) if category else None,
+            },
             evidence_ids=ids,
         )
     ]

@@ -19,7 +19,7 @@ from audit.assessment.checks.base import (
 from audit.data.dataset import AuditData
 from audit.results import Grade, Kpi, KpiTable
 
-__all__ = ["objectives", "trends", "improvements", "weakest_dimension"]
+__all__ = ["improvements", "objectives", "trends", "weakest_dimension"]
 
 
 def _open_action_ids(data: AuditData, kpi_id: str) -> tuple[str, ...]:
@@ -30,7 +30,10 @@ def _open_action_ids(data: AuditData, kpi_id: str) -> tuple[str, ...]:
     return tuple(
         e.id
         for e in data.register.entries
-        if e.kpi_id == kpi_id and e.is_open and e.raised_in != info.id and (e.raised_on is None or e.raised_on < info.audit_date)
+        if e.kpi_id == kpi_id
+        and e.is_open
+        and e.raised_in != info.id
+        and (e.raised_on is None or e.raised_on < info.audit_date)
     )
 
 
@@ -73,8 +76,11 @@ def objectives(data: AuditData, kpis: KpiTable) -> list[Draft]:
         listed = "; ".join(f"{k.label} {fmt(k.value, k.unit)} (target {fmt(k.target, k.unit)})" for k in judged)
         drafts.append(
             conforming(
-                "objective_met", "9.1.2", f"All {plural(len(judged), 'KPI')} with a target met it",
-                f"In {data.config.audit.period_label}: {listed}.", {"met": len(judged)},
+                "objective_met",
+                "9.1.2",
+                f"All {plural(len(judged), 'KPI')} with a target met it",
+                f"In {data.config.audit.period_label}: {listed}.",
+                {"met": len(judged)},
             )
         )
     return drafts
@@ -133,9 +139,12 @@ def trends(data: AuditData, kpis: KpiTable) -> list[Draft]:
     if tested and not drafts:
         drafts.append(
             conforming(
-                "trend_decline", "9.1.2", "No measure without a target declined significantly",
+                "trend_decline",
+                "9.1.2",
+                "No measure without a target declined significantly",
                 f"{plural(tested, 'KPI')} without a target were compared with the previous quarter; "
-                f"none moved the wrong way with p < {SIGNIFICANCE}.", {"tested": tested},
+                f"none moved the wrong way with p < {SIGNIFICANCE}.",
+                {"tested": tested},
             )
         )
     return drafts
@@ -170,7 +179,12 @@ def improvements(data: AuditData, kpis: KpiTable) -> list[Draft]:
                 + (f", against a target of {fmt(kpi.target, kpi.unit)}." if kpi.target is not None else "."),
                 gap="None: the improvement is worth keeping; the practices behind it could be spread to other areas.",
                 kpi_id=kpi.id,
-                figures={"value": kpi.value, "previous": kpi.previous, "p_value": kpi.p_value, "last_year": last_year.value},
+                figures={
+                    "value": kpi.value,
+                    "previous": kpi.previous,
+                    "p_value": kpi.p_value,
+                    "last_year": last_year.value,
+                },
             )
         )
     return drafts
@@ -183,7 +197,9 @@ def weakest_dimension(data: AuditData, kpis: KpiTable) -> list[Draft]:
         return []
     limit = data.config.checks.gap_max_points
     gaps = sorted(((n, g) for n, g in kpis.breakdowns.get("dimension_gaps", ()) if g == g), key=lambda x: x[1])
-    concentrate = sorted((q for q in kpis.analyses.ipa if q.quadrant == "concentrate here"), key=lambda q: q.performance)
+    concentrate = sorted(
+        (q for q in kpis.analyses.ipa if q.quadrant == "concentrate here"), key=lambda q: q.performance
+    )
     weakest, weakest_mean = min(means, key=lambda x: x[1])
     figures = {"weakest": weakest, "weakest_mean": weakest_mean}
     facts = [f"The lowest mean perception is {weakest} ({weakest_mean:.2f})"]
@@ -198,7 +214,9 @@ def weakest_dimension(data: AuditData, kpis: KpiTable) -> list[Draft]:
     short = [(n, g) for n, g in gaps if g < -limit]
     evidence = "; ".join(facts) + "."
     if not short and not concentrate:
-        return [conforming("weakest_dimension", "9.1.3", "No survey dimension calls for priority action", evidence, figures)]
+        return [
+            conforming("weakest_dimension", "9.1.3", "No survey dimension calls for priority action", evidence, figures)
+        ]
     focus = concentrate[0].dimension if concentrate else short[0][0]
     reasons = []
     if concentrate:

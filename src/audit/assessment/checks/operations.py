@@ -10,7 +10,7 @@ from audit.assessment.checks.base import Draft, conforming, fmt, plural
 from audit.data.dataset import AuditData
 from audit.results import Grade, KpiTable
 
-__all__ = ["returns_analysed", "delivery_performance", "lost_key_accounts", "data_integrity"]
+__all__ = ["data_integrity", "delivery_performance", "lost_key_accounts", "returns_analysed"]
 
 
 def returns_analysed(data: AuditData, kpis: KpiTable) -> list[Draft]:
@@ -30,11 +30,19 @@ def returns_analysed(data: AuditData, kpis: KpiTable) -> list[Draft]:
     evidence = (
         f"{with_reason.sum():,} of {plural(len(frame), 'return')} of {data.config.audit.period_label} ({share:.1f}%) record a reason"
         + (f"; the leading reasons are {top}" if top else "")
-        + (f"; {plural(claims or 0, 'warranty claim')} are marked." if warranty else "; warranty claims are not marked.")
+        + (
+            f"; {plural(claims or 0, 'warranty claim')} are marked."
+            if warranty
+            else "; warranty claims are not marked."
+        )
     )
     figures = {"returns": len(frame), "with_reason_pct": share, "warranty_claims": claims}
     if share >= limit and warranty:
-        return [conforming("returns_analysed", "9.1.3", "Returns and warranty claims are analysed by reason", evidence, figures)]
+        return [
+            conforming(
+                "returns_analysed", "9.1.3", "Returns and warranty claims are analysed by reason", evidence, figures
+            )
+        ]
     shortfalls = []
     if share < limit:
         shortfalls.append(f"{share:.0f}% of returns give a reason (at least {limit:g}% expected)")
@@ -64,15 +72,20 @@ def delivery_performance(data: AuditData, kpis: KpiTable) -> list[Draft]:
         return []
     on_time = kpis.get("on_time_pct")
     limit = data.config.checks.otif_min_pct
-    evidence = f"On time in full was {fmt(otif.value, '%')} of {otif.n:,} orders in {data.config.audit.period_label}" + (
-        f" (on time {fmt(on_time.value, '%')})." if on_time is not None and on_time.value is not None else "."
+    evidence = (
+        f"On time in full was {fmt(otif.value, '%')} of {otif.n:,} orders in {data.config.audit.period_label}"
+        + (f" (on time {fmt(on_time.value, '%')})." if on_time is not None and on_time.value is not None else ".")
     )
     figures = {"value": otif.value, "n": otif.n, "minimum": limit, "target": otif.target}
     if otif.target is not None:
         return [conforming("delivery_performance", "9.1.3", "Delivery performance is measured against a target",
                            evidence + f" The target is {fmt(otif.target, '%')}; objective_met judges it.", figures)]  # fmt: skip
     if otif.value >= limit:
-        return [conforming("delivery_performance", "9.1.3", "Delivery performance is measured and adequate", evidence, figures)]
+        return [
+            conforming(
+                "delivery_performance", "9.1.3", "Delivery performance is measured and adequate", evidence, figures
+            )
+        ]
     return [
         Draft(
             check="delivery_performance",
@@ -140,7 +153,11 @@ def data_integrity(data: AuditData, kpis: KpiTable) -> list[Draft]:
             grade=grade,
             title="Monitoring data not fully reliable: " + ", ".join(parts),
             evidence=evidence + (f" Duplicated: {', '.join(ids[:5])}." if ids else ""),
-            gap=(f"More than {limit:g}% of the rows of a kind could not be used, so the results may be biased. " if over else "")
+            gap=(
+                f"More than {limit:g}% of the rows of a kind could not be used, so the results may be biased. "
+                if over
+                else ""
+            )
             + ("Records entered twice inflate the counts the analysis rests on." if duplicates else ""),
             figures=figures,
             evidence_ids=ids,

@@ -17,7 +17,14 @@ from audit.data.dataset import AuditData
 from audit.kpi.customers import current_tiers, customer_history
 from audit.results import KpiTable
 
-__all__ = ["monitoring_exists", "methods_determined", "sample_adequacy", "closing_the_loop", "methods_in_use", "key_accounts"]
+__all__ = [
+    "closing_the_loop",
+    "key_accounts",
+    "methods_determined",
+    "methods_in_use",
+    "monitoring_exists",
+    "sample_adequacy",
+]
 
 #: the sources of customer-perception information named in the note to 9.1.2, in its order
 METHODS = (
@@ -96,7 +103,15 @@ def methods_determined(data: AuditData, kpis: KpiTable) -> list[Draft]:
     if not on:
         return []  # nothing monitored at all: monitoring_exists raises the major
     if len(on) >= minimum:
-        return [conforming("methods_determined", "9.1.2", f"{len(on)} methods of monitoring customer perception in use", evidence, figures)]
+        return [
+            conforming(
+                "methods_determined",
+                "9.1.2",
+                f"{len(on)} methods of monitoring customer perception in use",
+                evidence,
+                figures,
+            )
+        ]
     return [
         Draft(
             check="methods_determined",
@@ -125,7 +140,8 @@ def key_accounts(data: AuditData) -> pd.Index | None:
     ends = [pd.Period(p.replace("-Q", "Q"), freq="Q").end_time.normalize() for p in periods] if len(periods) > 1 else []
     covered = [i == len(periods) - 1 or first <= ends[i] for i in range(len(periods))]
     tiers, _ = current_tiers(table, covered)
-    return pd.Index(tiers.index[tiers.to_numpy() == "A"])
+    key: pd.Index = pd.Index(tiers.index[tiers.to_numpy() == "A"])
+    return key
 
 
 def sample_adequacy(data: AuditData, kpis: KpiTable) -> list[Draft]:
@@ -141,7 +157,9 @@ def sample_adequacy(data: AuditData, kpis: KpiTable) -> list[Draft]:
     rate = kpis.get("response_rate_pct")
     if rate is not None and rate.value is not None:
         figures["response_rate_pct"] = rate.value
-        facts.append(f"response rate {fmt(rate.value, '%')} ({responses.value:,.0f} of {data.config.data.surveys.sent if data.config.data.surveys else 0:,} sent)")
+        facts.append(
+            f"response rate {fmt(rate.value, '%')} ({responses.value:,.0f} of {data.config.data.surveys.sent if data.config.data.surveys else 0:,} sent)"
+        )
         if rate.value < limits.response_rate_min_pct:
             shortfalls.append(f"the response rate is below {limits.response_rate_min_pct:g}%")
     moe = kpis.get("margin_of_error_pct")
@@ -155,7 +173,11 @@ def sample_adequacy(data: AuditData, kpis: KpiTable) -> list[Draft]:
     if accounts is not None and len(accounts) and surveys is not None and "customer_id" in surveys:
         answered = accounts.isin(surveys["customer_id"].dropna().unique())
         coverage = 100 * float(answered.mean())
-        figures |= {"key_accounts": len(accounts), "key_accounts_answered": int(answered.sum()), "key_account_coverage_pct": coverage}
+        figures |= {
+            "key_accounts": len(accounts),
+            "key_accounts_answered": int(answered.sum()),
+            "key_account_coverage_pct": coverage,
+        }
         facts.append(f"{int(answered.sum())} of {len(accounts)} key accounts (tier A) answered ({coverage:.0f}%)")
         if coverage < limits.key_account_coverage_min_pct:
             shortfalls.append(f"fewer than {limits.key_account_coverage_min_pct:g}% of key accounts answered")
@@ -173,7 +195,9 @@ def sample_adequacy(data: AuditData, kpis: KpiTable) -> list[Draft]:
             title="Survey sample not adequate: " + "; ".join(shortfalls),
             evidence=evidence + (f" Key accounts that did not answer: {', '.join(ids[:5])}." if ids else ""),
             gap="The survey results may not represent the customer base with the precision needed to act on them.",
-            kpi_id="response_rate_pct" if "response_rate_pct" in figures and shortfalls[0].startswith("the response") else None,
+            kpi_id="response_rate_pct"
+            if "response_rate_pct" in figures and shortfalls[0].startswith("the response")
+            else None,
             figures=figures | {"shortfalls": shortfalls},
             evidence_ids=ids,
             guidance="ISO 10004",
@@ -198,12 +222,18 @@ def closing_the_loop(data: AuditData, kpis: KpiTable) -> list[Draft]:
     complained = np.zeros(len(unhappy), dtype=bool)
     complaints = data.history.get("complaints")
     if complaints is not None and "customer_id" in complaints and "customer_id" in unhappy:
-        since = pd.Timestamp(data.config.audit.period_start) - pd.Timedelta(days=data.config.analysis.repeat_window_days)
+        since = pd.Timestamp(data.config.audit.period_start) - pd.Timedelta(
+            days=data.config.analysis.repeat_window_days
+        )
         recent = complaints.loc[complaints["received_on"] >= since, "customer_id"].dropna().unique()
         complained = unhappy["customer_id"].isin(recent).to_numpy()
     loose = unhappy.loc[~(followed | complained)]
     figures = {"dissatisfied": len(unhappy), "not_followed_up": len(loose)}
-    how = "a follow-up recorded" if "followed_up" in surveys else "a complaint on record (the survey has no follow-up column)"
+    how = (
+        "a follow-up recorded"
+        if "followed_up" in surveys
+        else "a complaint on record (the survey has no follow-up column)"
+    )
     if loose.empty:
         return [conforming("closing_the_loop", "9.1.2", "Every dissatisfied respondent was followed up",
                            f"All {plural(len(unhappy), 'dissatisfied respondent')} (overall ≤ {scale.min + 1}) have {how}.", figures)]  # fmt: skip
