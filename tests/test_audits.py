@@ -1,4 +1,4 @@
-"""audit.audits: the run lock, staged outputs, SIGTERM, finalize and revisions."""
+"""audit.cycle and audit.finalize: the run lock, staged outputs, SIGTERM, finalize and revisions."""
 
 from __future__ import annotations
 
@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from audit import audits
+from audit import cycle
 from audit.exceptions import ConfigError, FolderLocked
+from audit.finalize import finalize
 from audit.paths import AuditFolder
 from audit.runner import RunResult, run_audit
 from conftest import TINY
@@ -36,19 +37,19 @@ def _hashes(folder: AuditFolder) -> dict[str, str]:
 
 
 def test_second_lock_on_a_folder_stops_with_a_clear_message(tmp_path: Path) -> None:
-    with audits.folder_lock(tmp_path):
+    with cycle.folder_lock(tmp_path):
         held = json.loads((tmp_path / ".audit.lock").read_text(encoding="utf-8"))
         assert held["pid"] == os.getpid() and held["host"] == socket.gethostname()
         with (
             pytest.raises(FolderLocked, match=rf"pid {os.getpid()} on this host.*wait for it to finish"),
-            audits.folder_lock(tmp_path),
+            cycle.folder_lock(tmp_path),
         ):
             pass
     assert not (tmp_path / ".audit.lock").exists()
 
 
 def test_lock_is_released_when_the_block_fails(tmp_path: Path) -> None:
-    with pytest.raises(RuntimeError), audits.folder_lock(tmp_path):
+    with pytest.raises(RuntimeError), cycle.folder_lock(tmp_path):
         raise RuntimeError("boom")
     assert not (tmp_path / ".audit.lock").exists()
 
@@ -64,7 +65,7 @@ def test_stale_lock_of_a_dead_process_is_taken_over(tmp_path: Path, caplog: pyte
         "started": "2026-01-01T00:00:00+00:00",
     }
     (tmp_path / ".audit.lock").write_text(json.dumps(stale), encoding="utf-8")
-    with audits.folder_lock(tmp_path):
+    with cycle.folder_lock(tmp_path):
         assert json.loads((tmp_path / ".audit.lock").read_text(encoding="utf-8"))["pid"] == os.getpid()
     assert "taking over a stale lock" in caplog.text and str(stale["pid"]) in caplog.text
     assert not (tmp_path / ".audit.lock").exists()
@@ -73,7 +74,7 @@ def test_stale_lock_of_a_dead_process_is_taken_over(tmp_path: Path, caplog: pyte
 def test_lock_from_another_host_is_not_taken_over(tmp_path: Path) -> None:
     other = {"pid": 1, "host": "elsewhere.example", "command": "run", "started": "2026-01-01T00:00:00+00:00"}
     (tmp_path / ".audit.lock").write_text(json.dumps(other), encoding="utf-8")
-    with pytest.raises(FolderLocked, match=r"host elsewhere\.example"), audits.folder_lock(tmp_path):
+    with pytest.raises(FolderLocked, match=r"host elsewhere\.example"), cycle.folder_lock(tmp_path):
         pass
     assert (tmp_path / ".audit.lock").exists()
 
@@ -103,14 +104,14 @@ def test_changes_between_lists_kpis_findings_and_conclusion() -> None:
     }
     kpis = {"nps": {"label": "NPS", "value": 25.0}, "otif_pct": {"label": "OTIF", "value": 85.001}}
     findings = [{"check": "b", "title": "Kept", "grade": "major"}, {"check": "c", "title": "New one", "grade": "minor"}]
-    lines = audits.changes_between(before, kpis, findings, "partially_effective")
+    lines = cycle.changes_between(before, kpis, findings, "partially_effective")
     assert lines[0] == "Conclusion: effective with ofi → partially effective"
     assert "NPS: 30 → 25" in lines and not any(line.startswith("OTIF") for line in lines)
     assert "Gone: no longer reported" in lines
     assert "Finding added: New one (minor)" in lines and "Finding removed: Old one (ofi)" in lines
     assert "Finding regraded: Kept: minor → major" in lines
     assert (
-        audits.changes_between(
+        cycle.changes_between(
             before,
             {k: before["kpis"][k] for k in ("nps", "otif_pct", "gone")},
             before["findings"],
@@ -122,7 +123,7 @@ def test_changes_between_lists_kpis_findings_and_conclusion() -> None:
 
 def test_finalize_refuses_without_a_report(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="no report to issue yet"):
-        audits.finalize(tmp_path)
+        finalize(tmp_path)
 
 
 # ---------------------------------------------------------------- runs (papermill)
@@ -177,7 +178,7 @@ def test_sigterm_after_the_notebook_started_keeps_previous_outputs(first: RunRes
 
 def test_run_of_a_locked_folder_exits_2_with_one_line(first: RunResult) -> None:
     root = first.folder.root
-    with audits.folder_lock(root):
+    with cycle.folder_lock(root):
         done = subprocess.run([*CLI, "run", "--quiet", str(root)], capture_output=True, text=True)
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1 and "is locked" in done.stderr and "Traceback" not in done.stderr
@@ -197,7 +198,7 @@ def test_same_inputs_give_the_same_results_apart_from_timestamps(first: RunResul
 def issued(first: RunResult) -> dict[str, object]:
     """Q3 issued as revision 1, then re-run with one survey score changed: revision 2."""
     root = first.folder.root
-    issue = audits.finalize(root, by="Q. Manager")
+    issue = finalize(root, by="Q. Manager")
     hashes = _hashes(first.folder)
     surveys = root / "surveys.csv"
     os.chmod(surveys, 0o644)
@@ -210,7 +211,7 @@ def issued(first: RunResult) -> dict[str, object]:
 
 def test_finalize_records_the_issue_and_makes_outputs_read_only(first: RunResult, issued: dict[str, object]) -> None:
     issue = issued["issue"]
-    assert isinstance(issue, audits.Issue)
+    assert isinstance(issue, cycle.Issue)
     record = json.loads((first.folder.root / "issue.json").read_text(encoding="utf-8"))
     assert record["issues"][0]["revision"] == 1 and record["issues"][0]["by"] == "Q. Manager"
     assert record["issues"][0]["sha256"] == issued["hashes"]["report.pdf"]  # type: ignore[index]
@@ -261,7 +262,7 @@ def test_finalize_twice_and_a_second_revision(first: RunResult, issued: dict[str
     again = subprocess.run([*CLI, "finalize", str(root)], capture_output=True, text=True)
     assert again.returncode == 2 and again.stderr.count("\n") == 1
     assert "revision 2 is already issued" in again.stderr
-    assert [i.revision for i in audits.issues(root)] == [1, 2]
+    assert [i.revision for i in cycle.issues(root)] == [1, 2]
 
 
 def _next_quarter_data(q3: Path, q4: Path) -> None:
@@ -292,7 +293,7 @@ def _next_quarter_data(q3: Path, q4: Path) -> None:
 
 
 def test_next_quarter_compares_with_q3_and_follows_up_its_actions(first: RunResult, issued: dict[str, object]) -> None:
-    from audit.carry import new_audit
+    from audit.cycle.carry import new_audit
 
     q3 = first.folder.root
     made = new_audit("2026-Q4", q3)

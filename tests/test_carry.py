@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from audit.carry import new_audit, roll_period_text
 from audit.config import load_config
+from audit.cycle.carry import new_audit, roll_period_text
 from audit.exceptions import ConfigError, OverwriteRefused
 from conftest import TINY, replace_in
 

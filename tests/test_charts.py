@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from audit import charts
+from audit.report import charts
 
 SVG = "{http://www.w3.org/2000/svg}"
 EVIL = '<img src="http://127.0.0.1:9/x.png"> <b>bold</b>'
@@ -111,7 +111,7 @@ def test_charts_are_deterministic() -> None:
 
 def test_charts_do_not_use_pyplot() -> None:
     code = (
-        "import sys; from audit import charts; "
+        "import sys; from audit.report import charts; "
         "charts.csat_trend_svg((('2026-Q3', 4.0),), 4.0); "
         "print('matplotlib.pyplot' in sys.modules)"
     )
@@ -138,8 +138,8 @@ def test_naming_groups_are_unwrapped_and_others_kept() -> None:
 from pathlib import Path  # noqa: E402
 
 from audit import compute_kpis, load_audit  # noqa: E402
+from audit.model import Analyses, Comparison, Kpi, KpiTable, Quadrant, SegmentCell  # noqa: E402
 from audit.report import results_charts  # noqa: E402
-from audit.results import Analyses, Comparison, Kpi, KpiTable, Quadrant, SegmentCell  # noqa: E402
 from conftest import TINY, replace_in  # noqa: E402
 
 RADAR = (("2026-Q3", (3.9, 3.52, 4.1, 4.2)), ("2026-Q2", (3.95, 3.92, 4.05, None)), ("Target", (4.0, 4.0, 4.0, 4.0)))

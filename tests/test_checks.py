@@ -19,10 +19,20 @@ from audit.assessment.actions import register_entries
 from audit.assessment.checks import CHECKS, CLAUSES, Check, Draft
 from audit.assessment.checks.complaints import complaint_spike
 from audit.assessment.checks.objectives import improvements, trends
-from audit.assessment.register import Entry, Register
 from audit.data.dataset import AuditData, load_audit
 from audit.kpi import compute_kpis
-from audit.results import Analyses, Assessment, Comparison, ControlChart, ControlPoint, Finding, Kpi, KpiTable
+from audit.model import (
+    Analyses,
+    Assessment,
+    Comparison,
+    ControlChart,
+    ControlPoint,
+    Entry,
+    Finding,
+    Kpi,
+    KpiTable,
+    Register,
+)
 from conftest import replace_in
 
 TARGETS = "targets: {csat_mean: 4.0, csat_top2_pct: 60, nps: 30, otif_pct: 95, complaints_resolved_within_sla_pct: 90, complaint_resolution_days_median: 10, return_rate_pct: 2}"

@@ -8,7 +8,7 @@ from audit.assessment import assess
 from audit.data.dataset import load_audit
 from audit.demo import PLANTED, write_demo
 from audit.kpi import compute_kpis
-from audit.results import Assessment, Finding
+from audit.model import Assessment, Finding
 
 # the sizes of tests/test_kpi_demo.py: the planted effects are detectable, the run stays quick
 SIZE = {

@@ -39,7 +39,7 @@ def test_outputs_and_results_json(run: RunResult) -> None:
         assert (root / name).stat().st_size > 0, name
     assert not list(root.glob(".*partial*"))
     # the site's action register, beside the audit folder, holds this audit's actions
-    from audit.assessment.register import read_register
+    from audit.cycle.register import read_register
 
     register = read_register(root.parent / "actions.xlsx")
     assert register is not None and {e.raised_in for e in register.entries} == {"TINY-2026-Q3"}

@@ -11,7 +11,7 @@ import pytest
 from audit.data.dataset import load_audit
 from audit.kpi import compute_kpis
 from audit.kpi.stats import change_p_value, mean, nps, proportion
-from audit.results import KpiTable, ParetoItem
+from audit.model import KpiTable, ParetoItem
 from conftest import TINY, replace_in
 
 

@@ -7,7 +7,7 @@ import pytest
 from audit.data.dataset import load_audit
 from audit.demo import PLANTED, write_demo
 from audit.kpi import compute_kpis
-from audit.results import KpiTable
+from audit.model import KpiTable
 
 # large enough for the planted effects to be detectable, small enough to stay quick
 SIZE = {

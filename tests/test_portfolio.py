@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from audit.exceptions import ConfigError
-from audit.portfolio import portfolio_html, write_portfolio
+from audit.report.portfolio import portfolio_html, write_portfolio
 
 CLI = [sys.executable, "-m", "audit.cli"]
 

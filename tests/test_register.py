@@ -12,12 +12,12 @@ from openpyxl import load_workbook
 
 from audit import AuditError
 from audit.assessment import assess
-from audit.assessment.register import COLUMNS, Entry, read_register, update_register
+from audit.cycle.register import COLUMNS, read_register, update_register
 from audit.data.dataset import load_audit
 from audit.kpi import compute_kpis
+from audit.model import Assessment, Entry
 from audit.outputs import save_results
 from audit.paths import AuditFolder
-from audit.results import Assessment
 from conftest import TINY, replace_in
 
 Q3_DAY, Q4_DAY = dt.date(2026, 10, 10), dt.date(2027, 1, 10)

@@ -13,7 +13,7 @@ import pytest
 
 from audit.config import AuditConfig
 from audit.data.dataset import AuditData
-from audit.results import Action, Assessment, Finding, Kpi, KpiTable, Problem, SourceInfo
+from audit.model import Action, Assessment, Finding, Kpi, KpiTable, Problem, SourceInfo
 from conftest import local_listener
 
 EVIL = '<img src="http://127.0.0.1:9/x.png"> <b>bold</b>'
@@ -740,7 +740,7 @@ def test_every_section_renders_from_a_bare_audit(tmp_path: Path) -> None:
 def test_follow_up_of_previous_actions(data: AuditData, kpis: KpiTable, assessment: Assessment) -> None:
     import dataclasses
 
-    from audit.assessment.register import Entry, Register
+    from audit.model import Entry, Register
 
     first = render_section("follow_up", data, kpis, assessment)
     assert "6 Follow-up of previous actions" in first and "first audit of the site" in first

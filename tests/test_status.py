@@ -8,8 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from audit.assessment.register import Entry, update_register
-from audit.status import audit_status, status_table
+from audit.cycle.register import update_register
+from audit.cycle.status import audit_status, status_table
+from audit.model import Entry
 
 CLI = [sys.executable, "-m", "audit.cli"]
 

@@ -92,7 +92,7 @@ def run_many(
         for index, folder in enumerate(folders):
             done(index, _run_one(str(folder), progress))
         return [outcomes[i] for i in range(total)]
-    from audit.audits import stop_on_signals
+    from audit.cycle import stop_on_signals
 
     stopped = "the runs were stopped ({signal}); folders not finished keep their previous outputs"
     # spawn, not fork: the parent may hold threads (a forked copy could deadlock on their locks)

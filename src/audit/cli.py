@@ -87,7 +87,7 @@ def validate(
     Every problem is listed even when a kind has more invalid rows than a run allows; the
     exit code is then 2. Example: csat-audit validate audits/plant-1/2026-Q3
     """
-    from audit.audits import working_folder
+    from audit.cycle import working_folder
     from audit.data.dataset import load_audit, over_threshold
     from audit.report.xlsx import write_data_quality
 
@@ -161,7 +161,7 @@ def new(
 
     Example: csat-audit new 2026-Q4 --from audits/plant-1/2026-Q3
     """
-    from audit.carry import new_audit
+    from audit.cycle.carry import new_audit
 
     try:
         made = new_audit(period, source, folder)
@@ -188,8 +188,8 @@ def status(
     Reads results.json, issue.json and each site's actions.xlsx; runs nothing.
     Example: csat-audit status audits
     """
+    from audit.cycle.status import audit_status, status_table
     from audit.exceptions import ConfigError
-    from audit.status import audit_status, status_table
 
     try:
         if not root.is_dir():
@@ -213,7 +213,7 @@ def portfolio(
 
     Reads results.json files only. Example: csat-audit portfolio audits -o portfolio.pdf
     """
-    from audit.portfolio import write_portfolio
+    from audit.report.portfolio import write_portfolio
 
     try:
         written = write_portfolio(root, out or root / "portfolio.pdf")
@@ -234,7 +234,7 @@ def finalize(
     A later run of the folder writes the next revision (report-r2.pdf …) and never touches
     this one. Example: csat-audit finalize audits/plant-1/2026-Q3 --by "Li Na"
     """
-    from audit.audits import finalize as issue_report
+    from audit.finalize import finalize as issue_report
 
     try:
         issue = issue_report(folder, by=by)

@@ -10,6 +10,7 @@ environment failure and maps to exit code 3.
     │   ├── InputFileError   missing, unreadable, empty, wrong sheet, mapped column absent
     │   └── TooManyInvalidRows  more invalid rows than the configured threshold
     ├── OverwriteRefused     a file the command would write exists (earlier audits are kept)
+    ├── OutputError          an output cannot be written (read-only folder or file, full disk)
     ├── FolderLocked         another run or finalize is working on the audit folder
     └── RunError             the notebook run or the report rendering failed
         └── RunInterrupted   the run was stopped by a signal (SIGTERM, Ctrl-C)
@@ -25,6 +26,7 @@ __all__ = [
     "DataError",
     "FolderLocked",
     "InputFileError",
+    "OutputError",
     "OverwriteRefused",
     "RunError",
     "RunInterrupted",
@@ -83,6 +85,19 @@ class OverwriteRefused(AuditError):
     def __init__(self, message: str, paths: tuple[Path, ...] = ()) -> None:
         super().__init__(message)
         self.paths = paths
+
+
+class OutputError(AuditError):
+    """An output file cannot be written; what was there before is unchanged.
+
+    Args:
+        message: which path, why, and what to do.
+        path: the file or folder that could not be written.
+    """
+
+    def __init__(self, message: str, path: Path | None = None) -> None:
+        super().__init__(message)
+        self.path = path
 
 
 class FolderLocked(AuditError):

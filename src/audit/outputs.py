@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.metadata
-import json
-import os
 import platform
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from audit.data.dataset import AuditData
+from audit.io import write_json
+from audit.model import Assessment, KpiTable
 from audit.paths import AuditFolder
-from audit.results import Assessment, KpiTable
 
 __all__ = ["results_dict", "save_results", "write_json", "write_manifest"]
 
@@ -32,15 +30,6 @@ PACKAGES = (
     "python-calamine",
     "openpyxl",
 )
-
-
-def write_json(path: Path, payload: dict[str, Any]) -> None:
-    """Write JSON atomically: to a temporary file beside ``path``, then rename."""
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    with os.fdopen(handle, "w", encoding="utf-8") as out:
-        json.dump(payload, out, ensure_ascii=False, indent=2, sort_keys=False)
-        out.write("\n")
-    os.replace(temporary, path)
 
 
 def results_dict(data: AuditData, kpis: KpiTable, assessment: Assessment) -> dict[str, Any]:
@@ -99,8 +88,8 @@ def save_results(
     """
     from audit.assessment.actions import register_entries
     from audit.assessment.followup import verify
-    from audit.assessment.register import update_register
-    from audit.audits import working_folder
+    from audit.cycle import working_folder
+    from audit.cycle.register import update_register
     from audit.report.findings_xlsx import write_findings
     from audit.report.xlsx import write_data_quality
 

@@ -130,16 +130,16 @@ def run_audit(folder: Path | str, *, progress: bool = True) -> RunResult:
         FolderLocked: another run or finalize is working on the folder (exit code 2).
         RunError: the run itself failed (exit code 3); RunInterrupted when stopped by SIGTERM.
     """
-    from audit import audits
+    from audit import cycle
     from audit.outputs import write_manifest
 
     root = Path(folder).resolve()
     config = load_config(root)  # fail fast on configuration, before starting a kernel
-    with audits.folder_lock(root), audits.stop_on_signals(root):
-        target = audits.working_folder(root)
-        staging = audits.fresh_staging(target)
+    with cycle.folder_lock(root), cycle.stop_on_signals(root):
+        target = cycle.working_folder(root)
+        staging = cycle.fresh_staging(target)
         try:
-            with audits.kill_new_children():
+            with cycle.kill_new_children():
                 timings = {"notebook": execute_notebook(AuditFolder(root), progress=progress, out=staging)}
             timings |= render_report(staging)
             try:
@@ -149,7 +149,7 @@ def run_audit(folder: Path | str, *, progress: bool = True) -> RunResult:
             for kind, seconds in results["run"]["load_seconds"].items():
                 timings[f"load_{kind}"] = seconds
             write_manifest(staging, results, config.parameters(), timings)
-            audits.publish(staging, target)
+            cycle.publish(staging, target)
         finally:
-            audits.discard(staging)
+            cycle.discard(staging)
     return RunResult(target, timings)

@@ -15,7 +15,7 @@ from audit.assessment.actions import action_for
 from audit.assessment.checks import CHECKS, CLAUSES, GUIDANCE, Draft
 from audit.assessment.followup import followup
 from audit.data.dataset import AuditData
-from audit.results import Assessment, Conclusion, Finding, KpiTable
+from audit.model import Assessment, Conclusion, Finding, KpiTable
 
 __all__ = ["assess", "conclude", "systemic"]
 

@@ -9,9 +9,8 @@ from typing import Any, Literal
 
 from audit.assessment.checks import fmt
 from audit.assessment.checks.base import plural
-from audit.assessment.register import Entry
 from audit.config import AuditConfig
-from audit.results import Action, Assessment, Finding, Kpi, KpiTable
+from audit.model import Action, Assessment, Entry, Finding, Kpi, KpiTable
 
 __all__ = ["OWNER_ROLES", "TEMPLATES", "action_for", "register_entries"]
 

@@ -14,10 +14,9 @@ Example:
 from __future__ import annotations
 
 from audit.assessment.checks import Draft, fmt
-from audit.assessment.register import Entry, Register, Verification
 from audit.config import AuditConfig
 from audit.data.dataset import AuditData
-from audit.results import KpiTable
+from audit.model import Entry, KpiTable, Register, Verification
 
 __all__ = ["earlier_actions", "followup", "verify"]
 

@@ -17,10 +17,10 @@ from audit.data.mapping import Mapping, apply_filter, column_types, expected_hea
 from audit.data.readers import ROW, RawTable, read_table, sha256_of
 from audit.data.schemas import SCORE_PREFIXES, Failure, cross_column_problems, failures
 from audit.exceptions import ConfigError, InputFileError, TooManyInvalidRows
-from audit.results import Problem, SourceInfo
+from audit.model import Problem, SourceInfo
 
 if TYPE_CHECKING:
-    from audit.assessment.register import Register
+    from audit.model import Register
 
 __all__ = ["HISTORY_QUARTERS", "AuditData", "history_periods", "load_audit", "load_kind", "over_threshold"]
 
@@ -388,8 +388,8 @@ def load_audit(folder: Path | str, *, strict: bool = True) -> AuditData:
         timings[kind] = time.perf_counter() - started
     if not sources:
         raise ConfigError(f"{config.folder / 'audit.yaml'}: 'data:' names no input files; add at least surveys")
-    from audit.assessment.register import read_register  # here: audit.assessment imports this module
-    from audit.audits import earlier_results
+    from audit.cycle import earlier_results
+    from audit.cycle.register import read_register  # here: audit.assessment imports this module
     from audit.paths import AuditFolder
 
     register = read_register(AuditFolder(config.folder).action_register)

@@ -8,7 +8,6 @@ Mapping, type conversion and validation happen in :mod:`audit.data.dataset`.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from audit.exceptions import InputFileError
+from audit.io import sha256_of
 
 __all__ = ["ROW", "RawTable", "read_table", "sha256_of"]
 
@@ -46,15 +46,6 @@ class RawTable:
     sheet: str = ""
     encoding: str = ""
     header_row: int = 1
-
-
-def sha256_of(path: Path) -> str:
-    """The sha256 of a file's bytes, as hex."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def read_table(

@@ -26,7 +26,7 @@ from audit.kpi.satisfaction import ipa, survey_estimates
 from audit.kpi.segments import segment_cells
 from audit.kpi.stats import Estimate, absent
 from audit.kpi.trend import build_kpi
-from audit.results import Analyses, KpiTable, TierRow
+from audit.model import Analyses, KpiTable, TierRow
 
 __all__ = ["CATALOGUE", "KpiSpec", "compute_kpis", "spec_for"]
 

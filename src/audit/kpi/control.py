@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from audit.results import ControlChart, ControlPoint, ParetoItem
+from audit.model import ControlChart, ControlPoint, ParetoItem
 
 __all__ = ["MIN_BASELINE", "SIGMAS", "VITAL_SHARE", "p_chart", "pareto"]
 

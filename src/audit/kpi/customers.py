@@ -14,7 +14,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from audit.kpi.stats import Estimate, absent, count, proportion
-from audit.results import TierRow
+from audit.model import TierRow
 
 __all__ = ["TIER_LIMITS", "CustomerHistory", "abc_tiers", "current_tiers", "customer_estimates", "customer_history"]
 

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from audit.kpi.stats import Estimate, absent, compound_rate, count, proportion, rate
-from audit.results import ProductReturns
+from audit.model import ProductReturns
 
 __all__ = ["delivered_units", "return_estimates", "returns_by_product"]
 

@@ -15,7 +15,7 @@ import pandas as pd
 
 from audit.config import Analysis, SurveySource
 from audit.kpi.stats import Z95, Estimate, Floats, absent, count, mean, nps, proportion
-from audit.results import Quadrant
+from audit.model import Quadrant
 
 __all__ = ["QUADRANTS", "csi_scores", "importance", "ipa", "margin_of_error", "survey_estimates"]
 

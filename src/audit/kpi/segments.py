@@ -15,7 +15,7 @@ import pandas as pd
 from audit.config import Sla, SurveySource
 from audit.kpi.complaints import resolution_flags
 from audit.kpi.stats import Z95, wilson
-from audit.results import SegmentCell
+from audit.model import SegmentCell
 
 __all__ = ["NOT_RECORDED", "SEGMENT_COLUMNS", "segment_cells"]
 

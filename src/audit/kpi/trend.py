@@ -10,7 +10,7 @@ from __future__ import annotations
 from audit.config import AuditConfig
 from audit.kpi.catalogue import spec_for
 from audit.kpi.stats import Estimate, change_p_value, verdict
-from audit.results import Comparison, Kpi
+from audit.model import Comparison, Kpi
 
 __all__ = ["BASES", "build_kpi", "compare"]
 

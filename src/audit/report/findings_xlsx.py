@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from audit.model import GRADES, Assessment, KpiTable
 from audit.report.evidence import evidence_records
 from audit.report.xlsx import PROBLEM_HEADER, PROBLEM_WIDTHS, problem_rows, save_atomic, write_sheet
-from audit.results import GRADES, Assessment, KpiTable
 
 if TYPE_CHECKING:
     from audit.data.dataset import AuditData

@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from audit import charts
-from audit.charts.heatmap import MAX_ROWS
+from audit.model import Kpi, KpiTable, SegmentCell
+from audit.report import charts
+from audit.report.charts.heatmap import MAX_ROWS
 from audit.report.tables import format_p, format_value, is_number
-from audit.results import Kpi, KpiTable, SegmentCell
 
 if TYPE_CHECKING:
     from audit.data.dataset import AuditData

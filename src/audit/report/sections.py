@@ -22,9 +22,9 @@ import jinja2
 import pandas as pd
 from markupsafe import Markup
 
-from audit import charts
+from audit.model import CONCLUSIONS, GRADES, Assessment, Kpi, KpiTable
 from audit.paths import REPORT_TEMPLATE_DIR
-from audit.report import results_charts
+from audit.report import charts, results_charts
 from audit.report.fonts import CJK_FONT_HINT, cjk_font_available
 from audit.report.tables import (
     GRADE_ORDER,
@@ -37,7 +37,6 @@ from audit.report.tables import (
     status_label,
     trend_arrow,
 )
-from audit.results import CONCLUSIONS, GRADES, Assessment, Kpi, KpiTable
 
 if TYPE_CHECKING:
     from IPython.display import HTML
@@ -187,7 +186,7 @@ def render_sections(
 
 
 def _base_context(name: str, data: AuditData, kpis: KpiTable, assessment: Assessment) -> dict[str, Any]:
-    from audit.audits import revision_of
+    from audit.cycle import revision_of
 
     info = data.config.audit
     revision = revision_of(data.config.folder)
@@ -274,7 +273,7 @@ MAX_CHANGES_SHOWN = 8
 
 def _revision_changes(data: AuditData, kpis: KpiTable, assessment: Assessment) -> dict[str, Any]:
     """The issued revision this one replaces, and what changed since (see audit.audits)."""
-    from audit.audits import changes_since_issue, revision_of
+    from audit.cycle import changes_since_issue, revision_of
 
     issued = revision_of(data.config.folder).issued
     if issued is None:

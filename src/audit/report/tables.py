@@ -1,8 +1,8 @@
 """Number formatting and the compact HTML tables shown in JupyterLab.
 
 The formatting helpers are shared by the report's sections (``audit.report.sections``)
-and by the ``_repr_html_`` of :class:`~audit.results.KpiTable` and
-:class:`~audit.results.Assessment`. Every value taken from the data is HTML-escaped.
+and by the ``_repr_html_`` of :class:`~audit.model.KpiTable` and
+:class:`~audit.model.Assessment`. Every value taken from the data is HTML-escaped.
 
 Example:
     >>> format_value(4.123, "score")
@@ -17,7 +17,7 @@ import math
 from html import escape
 from typing import Any
 
-from audit.results import GRADES, Analyses, Assessment, Kpi, KpiTable
+from audit.model import GRADES, Analyses, Assessment, Kpi, KpiTable
 
 __all__ = [
     "GRADE_ORDER",
@@ -57,7 +57,7 @@ def format_value(value: float | None, unit: str, *, with_unit: bool = True, deci
 
     Args:
         value: the number, or None/NaN for "not available".
-        unit: a :class:`~audit.results.Kpi` unit.
+        unit: a :class:`~audit.model.Kpi` unit.
         with_unit: append the unit (``%`` always sticks to the number; ``per 1000`` is
             left to the KPI's label).
         decimals: digits after the point; by default set by the unit.

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import os
-import tempfile
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from audit.results import Problem
+from audit.io import write_with
+from audit.model import Problem
 
 if TYPE_CHECKING:
     from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -117,16 +116,8 @@ def write_sheet(
 
 
 def save_atomic(book: Any, path: Path) -> Path:
-    """Save a workbook to a temporary file beside ``path``, then rename it into place."""
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".xlsx", dir=path.parent)
-    os.close(handle)
-    try:
-        book.save(temporary)
-        os.replace(temporary, path)
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-    return path
+    """Save a workbook atomically (see :func:`audit.io.write_with`)."""
+    return write_with(path, lambda temporary: book.save(temporary))
 
 
 PROBLEM_HEADER = ("Kind", "File", "Sheet", "Row", "Column", "Value", "Rule", "Row quarantined", "What to do")

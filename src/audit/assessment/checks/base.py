@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from audit.data.dataset import AuditData
-from audit.results import Grade, Kpi, KpiTable
+from audit.model import Grade, Kpi, KpiTable
 
 __all__ = [
     "CLAUSES",

@@ -12,7 +12,7 @@ import pandas as pd
 from audit.assessment.checks.base import Draft, conforming, fmt, plural
 from audit.data.dataset import AuditData
 from audit.kpi.complaints import acknowledgement_flags, closed_by, repeat_flags, resolution_flags
-from audit.results import KpiTable
+from audit.model import KpiTable
 
 __all__ = [
     "RECORD_FIELDS",

@@ -17,7 +17,7 @@ from audit.assessment.checks.base import (
     significant_decline,
 )
 from audit.data.dataset import AuditData
-from audit.results import Grade, Kpi, KpiTable
+from audit.model import Grade, Kpi, KpiTable
 
 __all__ = ["improvements", "objectives", "trends", "weakest_dimension"]
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from audit.assessment.checks.base import Draft, conforming, fmt, plural
 from audit.data.dataset import AuditData
-from audit.results import Grade, KpiTable
+from audit.model import Grade, KpiTable
 
 __all__ = ["data_integrity", "delivery_performance", "lost_key_accounts", "returns_analysed"]
 

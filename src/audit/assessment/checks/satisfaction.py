@@ -15,7 +15,7 @@ import pandas as pd
 from audit.assessment.checks.base import Draft, conforming, fmt, plural
 from audit.data.dataset import AuditData
 from audit.kpi.customers import current_tiers, customer_history
-from audit.results import KpiTable
+from audit.model import KpiTable
 
 __all__ = [
     "closing_the_loop",

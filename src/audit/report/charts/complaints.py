@@ -6,7 +6,7 @@ import itertools
 import math
 from collections.abc import Sequence
 
-from audit.charts._base import (
+from audit.report.charts._base import (
     ACCENT,
     INK,
     LIGHT,

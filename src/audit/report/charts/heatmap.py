@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from audit.charts._base import (
+from audit.report.charts._base import (
     INK,
     TARGET,
     _drawing,

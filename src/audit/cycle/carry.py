@@ -26,6 +26,7 @@ from pathlib import Path
 
 from audit.config import load_config, parse_period
 from audit.exceptions import ConfigError, OverwriteRefused
+from audit.io import write_text
 from audit.paths import AuditFolder
 
 __all__ = ["NewAudit", "new_audit", "roll_period_text"]
@@ -172,9 +173,7 @@ def new_audit(period: str, source: Path | str, folder: Path | str | None = None)
         src.joinpath("audit.yaml").read_text(encoding="utf-8-sig"), old, period, config.audit.date, quarters, previous
     )
     target.mkdir(parents=True, exist_ok=True)
-    partial = target / ".audit.yaml.partial"
-    partial.write_text(text, encoding="utf-8")
-    os.replace(partial, new_config)
+    write_text(new_config, text)
     try:
         carried = load_config(target)
     except ConfigError:

@@ -12,15 +12,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from audit import audits
+from audit import cycle
+from audit.cycle.status import COUNTED, AuditStatus, audit_status
 from audit.exceptions import ConfigError
+from audit.io import write_with
 from audit.paths import TEMPLATES_DIR
-from audit.status import COUNTED, AuditStatus, audit_status
 
 __all__ = ["PORTFOLIO_KPIS", "portfolio_html", "write_portfolio"]
 
@@ -98,7 +98,7 @@ def _newest_per_site(rows: list[AuditStatus]) -> list[_Site]:
             newest[row.site] = row  # rows come by site, then quarter
     sites = []
     for row in newest.values():
-        latest = audits.latest_folder(row.folder)
+        latest = cycle.latest_folder(row.folder)
         if latest is not None:
             sites.append(_Site(row, json.loads(latest.results.read_text(encoding="utf-8"))))
     return sites
@@ -141,7 +141,5 @@ def write_portfolio(root: Path | str, pdf: Path | str, *, today: dt.date | None 
 
     target = Path(pdf)
     html = portfolio_html(root, today=today)
-    partial = target.with_name(f".{target.name}.partial")
-    write_pdf(html, partial, base_dir=target.parent)
-    os.replace(partial, target)
+    write_with(target, lambda temporary: write_pdf(html, temporary, base_dir=target.parent))
     return target

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from audit.charts._base import (
+from audit.report.charts._base import (
     INK,
     LIGHT,
     TARGET,

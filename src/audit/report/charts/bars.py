@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from audit.charts._base import (
+from audit.report.charts._base import (
     ACCENT,
     INK,
     LIGHT,

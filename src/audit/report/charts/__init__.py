@@ -16,12 +16,12 @@ Example:
     True
 """
 
-from audit.charts._base import inline_svg, no_data_svg
-from audit.charts.bars import gap_bars_svg, pareto_svg
-from audit.charts.complaints import p_chart_svg, resolution_svg
-from audit.charts.heatmap import segment_heatmap_svg
-from audit.charts.survey import ipa_svg, nps_composition_svg, radar_svg
-from audit.charts.trend import csat_trend_svg, kpi_trend_svg
+from audit.report.charts._base import inline_svg, no_data_svg
+from audit.report.charts.bars import gap_bars_svg, pareto_svg
+from audit.report.charts.complaints import p_chart_svg, resolution_svg
+from audit.report.charts.heatmap import segment_heatmap_svg
+from audit.report.charts.survey import ipa_svg, nps_composition_svg, radar_svg
+from audit.report.charts.trend import csat_trend_svg, kpi_trend_svg
 
 __all__ = [
     "csat_trend_svg",

@@ -16,7 +16,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from audit import audits
+from audit import cycle
 from audit.exceptions import AuditError
 
 __all__ = ["AuditStatus", "audit_status", "status_table"]
@@ -61,16 +61,16 @@ def _audit_folders(root: Path) -> list[Path]:
 
 
 def _one(root: Path, folder: Path, today: dt.date) -> AuditStatus:
-    from audit.assessment.register import read_register
+    from audit.cycle.register import read_register
 
     site = folder.parent.relative_to(root).as_posix() if folder != root else "."
     site = root.name if site == "." else site
-    latest = audits.latest_folder(folder)
+    latest = cycle.latest_folder(folder)
     if latest is None:
         return AuditStatus(site, folder.name, folder)
     try:
         results = json.loads(latest.results.read_text(encoding="utf-8"))
-        issued = {i.revision for i in audits.issues(folder)}
+        issued = {i.revision for i in cycle.issues(folder)}
     except (OSError, ValueError, AuditError) as exc:
         return AuditStatus(site, folder.name, folder, state="unreadable", problem=str(exc))
     grades = {g: sum(f.get("grade") == g for f in results.get("findings", [])) for g in COUNTED}

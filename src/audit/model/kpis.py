@@ -1,77 +1,27 @@
-"""Frozen result objects passed from computation to rendering.
-
-Computation (``audit.data``, ``audit.kpi``, ``audit.assessment``) produces these;
-rendering (``audit.report``) only reads them. Each has ``to_dict()`` giving the
-shape written to results.json.
-"""
+"""KPIs and the analyses behind them, as computed by :mod:`audit.kpi`."""
 
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
-import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
+
+from audit.model._plain import plain_dict
 
 __all__ = [
-    "CONCLUSIONS",
-    "GRADES",
-    "Action",
     "Analyses",
-    "Assessment",
     "Comparison",
-    "Conclusion",
     "ControlChart",
     "ControlPoint",
-    "Finding",
-    "Grade",
     "Kpi",
     "KpiTable",
     "ParetoItem",
-    "Problem",
     "ProductReturns",
     "Quadrant",
     "SegmentCell",
-    "SourceInfo",
     "TierRow",
 ]
-
-Grade = Literal["major", "minor", "observation", "ofi", "good_practice", "conforming"]
-#: grades from most to least severe, with the label a report shows
-GRADES: dict[str, str] = {
-    "major": "Major nonconformity",
-    "minor": "Minor nonconformity",
-    "observation": "Observation",
-    "ofi": "Opportunity for improvement",
-    "good_practice": "Good practice",
-    "conforming": "Conforming",
-}
-Conclusion = Literal["effective", "effective_with_ofi", "partially_effective", "not_effective"]
-CONCLUSIONS: dict[str, str] = {
-    "effective": "Effective",
-    "effective_with_ofi": "Effective, with opportunities for improvement",
-    "partially_effective": "Partially effective",
-    "not_effective": "Not effective",
-}
-
-
-def _plain_dict(value: dict[str, Any]) -> dict[str, Any]:
-    """A dict as JSON can hold it (see :func:`_plain`)."""
-    return {k: _plain(v) for k, v in value.items()}
-
-
-def _plain(value: Any) -> Any:
-    """A value as JSON can hold it: NaN becomes None, dates become ISO text."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    return value
 
 
 @dataclass(frozen=True)
@@ -96,7 +46,7 @@ class Comparison:
     verdict: str | None
 
     def to_dict(self) -> dict[str, Any]:
-        return _plain_dict(dataclasses.asdict(self))
+        return plain_dict(dataclasses.asdict(self))
 
 
 @dataclass(frozen=True)
@@ -177,7 +127,7 @@ class Kpi:
         data["history"] = [{"period": p, "value": v} for p, v in self.history]
         data["comparisons"] = [c.to_dict() for c in self.comparisons]
         data.update(status=self.status, change=self.change, verdict=self.verdict, benchmark_gap=self.benchmark_gap)
-        return _plain_dict(data)
+        return plain_dict(data)
 
 
 @dataclass(frozen=True)
@@ -302,7 +252,7 @@ class Analyses:
 
     def to_dict(self) -> dict[str, Any]:
         """The analyses as plain data, for results.json."""
-        return _plain_dict(dataclasses.asdict(self))
+        return plain_dict(dataclasses.asdict(self))
 
     def _repr_html_(self) -> str:
         from audit.report.tables import analyses_html
@@ -352,181 +302,3 @@ class KpiTable:
         from audit.report.tables import kpi_table_html
 
         return kpi_table_html(self)
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One data-quality problem, located as the user sees the file in Excel.
-
-    Attributes:
-        kind: surveys, complaints, returns or orders.
-        file: file name as given in audit.yaml.
-        sheet: sheet name for Excel files, else "".
-        row: row number as shown in Excel (header row counted), or None for the whole file.
-        column: the file's own header for the column.
-        value: the offending value, as text.
-        rule: short id of the failed rule, such as ``out_of_scale``.
-        message: what is wrong and what to do.
-        quarantined: whether the row was set aside (not used in KPIs).
-    """
-
-    kind: str
-    file: str
-    sheet: str
-    row: int | None
-    column: str
-    value: str
-    rule: str
-    message: str
-    quarantined: bool = True
-
-    def location(self) -> str:
-        """``file, sheet 'S', row R, column 'C'`` as a user would look it up."""
-        parts = [self.file]
-        if self.sheet:
-            parts.append(f"sheet '{self.sheet}'")
-        if self.row is not None:
-            parts.append(f"row {self.row}")
-        if self.column:
-            parts.append(f"column '{' '.join(self.column.split())}'")
-        return ", ".join(parts)
-
-    def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
-
-
-@dataclass(frozen=True)
-class SourceInfo:
-    """One input file: where it is, its fingerprint and what was read from it."""
-
-    kind: str
-    path: str
-    sheet: str
-    sha256: str
-    rows_read: int
-    rows_valid: int
-    rows_quarantined: int
-    rows_in_period: int
-    notes: tuple[str, ...] = ()
-
-    def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
-
-
-@dataclass(frozen=True)
-class Finding:
-    """A graded audit finding.
-
-    Attributes:
-        id: ``F-01`` … in report order.
-        check: id of the check that raised it.
-        clause_2015: ISO 9001:2015 clause, such as ``9.1.2``.
-        clause_2008: the ISO 9001:2008 equivalent, such as ``8.2.1``.
-        grade: one of :data:`GRADES`.
-        title: one line.
-        requirement: what the clause asks.
-        evidence: what the data shows, with figures.
-        gap: the difference between the two.
-        kpi_id: the KPI the finding rests on, if any.
-        figures: evidence figures by name.
-        evidence_ids: ids of the rows behind the finding (complaint ids, …).
-    """
-
-    id: str
-    check: str
-    clause_2015: str
-    clause_2008: str
-    grade: Grade
-    title: str
-    requirement: str
-    evidence: str
-    gap: str
-    kpi_id: str | None = None
-    figures: dict[str, Any] = field(default_factory=dict)
-    evidence_ids: tuple[str, ...] = ()
-
-    @property
-    def grade_label(self) -> str:
-        return GRADES[self.grade]
-
-    @property
-    def clauses(self) -> str:
-        """Both editions, as cited in the report."""
-        return f"ISO 9001:2015 {self.clause_2015} (ISO 9001:2008 {self.clause_2008})"
-
-    @property
-    def needs_action(self) -> bool:
-        return self.grade in {"major", "minor", "observation", "ofi"}
-
-    @property
-    def statement(self) -> str:
-        """The finding as an auditor writes it: requirement — evidence — gap."""
-        return f"Requirement: {self.requirement} Evidence: {self.evidence} Gap: {self.gap}"
-
-    def to_dict(self) -> dict[str, Any]:
-        data = dataclasses.asdict(self)
-        data["evidence_ids"] = list(self.evidence_ids)
-        data["grade_label"] = self.grade_label
-        data["clauses"] = self.clauses
-        data["statement"] = self.statement
-        return _plain_dict(data)
-
-
-@dataclass(frozen=True)
-class Action:
-    """An improvement action raised from a finding.
-
-    ``success_kpi`` and ``success_target`` make the success measure checkable: the next
-    audit recomputes the KPI and compares it with the target in the KPI's direction
-    (empty and None when the measure is a record to look at, not a KPI).
-    """
-
-    id: str
-    finding_id: str
-    description: str
-    type: Literal["correction", "corrective", "improvement"]
-    owner_role: str
-    owner: str
-    due: dt.date
-    resources: str
-    success_measure: str
-    preventive_measure: str
-    verification: str
-    status: str = "open"
-    success_kpi: str = ""
-    success_target: float | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return _plain_dict(dataclasses.asdict(self))
-
-
-@dataclass(frozen=True)
-class Assessment:
-    """Findings, actions and the overall conclusion of an audit."""
-
-    findings: tuple[Finding, ...]
-    actions: tuple[Action, ...]
-    conclusion: Conclusion
-    conclusion_reason: str
-
-    @property
-    def conclusion_label(self) -> str:
-        return CONCLUSIONS[self.conclusion]
-
-    def count(self, grade: str) -> int:
-        """Number of findings of one grade."""
-        return sum(f.grade == grade for f in self.findings)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "conclusion": self.conclusion,
-            "conclusion_label": self.conclusion_label,
-            "conclusion_reason": self.conclusion_reason,
-            "findings": [f.to_dict() for f in self.findings],
-            "actions": [a.to_dict() for a in self.actions],
-        }
-
-    def _repr_html_(self) -> str:
-        from audit.report.tables import assessment_html
-
-        return assessment_html(self)

@@ -1,0 +1,51 @@
+"""Frozen result types passed from computation to rendering, and the snapshot of an audit.
+
+Computation (``audit.data``, ``audit.kpi``, ``audit.assessment``) produces these; the
+cycle (``audit.cycle``) and rendering (``audit.report``) only read them. Each has
+``to_dict()`` giving the shape written to results.json.
+"""
+
+from audit.model.data import Problem, SourceInfo
+from audit.model.findings import CONCLUSIONS, GRADES, Action, Assessment, Conclusion, Finding, Grade
+from audit.model.kpis import (
+    Analyses,
+    Comparison,
+    ControlChart,
+    ControlPoint,
+    Kpi,
+    KpiTable,
+    ParetoItem,
+    ProductReturns,
+    Quadrant,
+    SegmentCell,
+    TierRow,
+)
+from audit.model.register import NOT_YET, STATUSES, Entry, Register, Verification
+
+__all__ = [
+    "CONCLUSIONS",
+    "GRADES",
+    "NOT_YET",
+    "STATUSES",
+    "Action",
+    "Analyses",
+    "Assessment",
+    "Comparison",
+    "Conclusion",
+    "ControlChart",
+    "ControlPoint",
+    "Entry",
+    "Finding",
+    "Grade",
+    "Kpi",
+    "KpiTable",
+    "ParetoItem",
+    "Problem",
+    "ProductReturns",
+    "Quadrant",
+    "Register",
+    "SegmentCell",
+    "SourceInfo",
+    "TierRow",
+    "Verification",
+]

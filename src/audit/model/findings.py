@@ -1,0 +1,150 @@
+"""Graded findings, improvement actions and the conclusion, as made by :mod:`audit.assessment`."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from audit.model._plain import plain_dict
+
+__all__ = ["CONCLUSIONS", "GRADES", "Action", "Assessment", "Conclusion", "Finding", "Grade"]
+
+
+Grade = Literal["major", "minor", "observation", "ofi", "good_practice", "conforming"]
+#: grades from most to least severe, with the label a report shows
+GRADES: dict[str, str] = {
+    "major": "Major nonconformity",
+    "minor": "Minor nonconformity",
+    "observation": "Observation",
+    "ofi": "Opportunity for improvement",
+    "good_practice": "Good practice",
+    "conforming": "Conforming",
+}
+Conclusion = Literal["effective", "effective_with_ofi", "partially_effective", "not_effective"]
+CONCLUSIONS: dict[str, str] = {
+    "effective": "Effective",
+    "effective_with_ofi": "Effective, with opportunities for improvement",
+    "partially_effective": "Partially effective",
+    "not_effective": "Not effective",
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A graded audit finding.
+
+    Attributes:
+        id: ``F-01`` … in report order.
+        check: id of the check that raised it.
+        clause_2015: ISO 9001:2015 clause, such as ``9.1.2``.
+        clause_2008: the ISO 9001:2008 equivalent, such as ``8.2.1``.
+        grade: one of :data:`GRADES`.
+        title: one line.
+        requirement: what the clause asks.
+        evidence: what the data shows, with figures.
+        gap: the difference between the two.
+        kpi_id: the KPI the finding rests on, if any.
+        figures: evidence figures by name.
+        evidence_ids: ids of the rows behind the finding (complaint ids, …).
+    """
+
+    id: str
+    check: str
+    clause_2015: str
+    clause_2008: str
+    grade: Grade
+    title: str
+    requirement: str
+    evidence: str
+    gap: str
+    kpi_id: str | None = None
+    figures: dict[str, Any] = field(default_factory=dict)
+    evidence_ids: tuple[str, ...] = ()
+
+    @property
+    def grade_label(self) -> str:
+        return GRADES[self.grade]
+
+    @property
+    def clauses(self) -> str:
+        """Both editions, as cited in the report."""
+        return f"ISO 9001:2015 {self.clause_2015} (ISO 9001:2008 {self.clause_2008})"
+
+    @property
+    def needs_action(self) -> bool:
+        return self.grade in {"major", "minor", "observation", "ofi"}
+
+    @property
+    def statement(self) -> str:
+        """The finding as an auditor writes it: requirement — evidence — gap."""
+        return f"Requirement: {self.requirement} Evidence: {self.evidence} Gap: {self.gap}"
+
+    def to_dict(self) -> dict[str, Any]:
+        data = dataclasses.asdict(self)
+        data["evidence_ids"] = list(self.evidence_ids)
+        data["grade_label"] = self.grade_label
+        data["clauses"] = self.clauses
+        data["statement"] = self.statement
+        return plain_dict(data)
+
+
+@dataclass(frozen=True)
+class Action:
+    """An improvement action raised from a finding.
+
+    ``success_kpi`` and ``success_target`` make the success measure checkable: the next
+    audit recomputes the KPI and compares it with the target in the KPI's direction
+    (empty and None when the measure is a record to look at, not a KPI).
+    """
+
+    id: str
+    finding_id: str
+    description: str
+    type: Literal["correction", "corrective", "improvement"]
+    owner_role: str
+    owner: str
+    due: dt.date
+    resources: str
+    success_measure: str
+    preventive_measure: str
+    verification: str
+    status: str = "open"
+    success_kpi: str = ""
+    success_target: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return plain_dict(dataclasses.asdict(self))
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """Findings, actions and the overall conclusion of an audit."""
+
+    findings: tuple[Finding, ...]
+    actions: tuple[Action, ...]
+    conclusion: Conclusion
+    conclusion_reason: str
+
+    @property
+    def conclusion_label(self) -> str:
+        return CONCLUSIONS[self.conclusion]
+
+    def count(self, grade: str) -> int:
+        """Number of findings of one grade."""
+        return sum(f.grade == grade for f in self.findings)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "conclusion": self.conclusion,
+            "conclusion_label": self.conclusion_label,
+            "conclusion_reason": self.conclusion_reason,
+            "findings": [f.to_dict() for f in self.findings],
+            "actions": [a.to_dict() for a in self.actions],
+        }
+
+    def _repr_html_(self) -> str:
+        from audit.report.tables import assessment_html
+
+        return assessment_html(self)
