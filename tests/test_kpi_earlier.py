@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from audit import compute_kpis, load_audit
+from audit import compute_kpis, load_audit, open_audit
 
 
 def test_earlier_audits_fill_history_the_data_does_not_cover(tiny: Path) -> None:
@@ -19,9 +19,9 @@ def test_earlier_audits_fill_history_the_data_does_not_cover(tiny: Path) -> None
         json.dumps({"audit": {"period": "2026-Q2"}, "kpis": kpis_q2}), encoding="utf-8"
     )
     (tiny.parent / "2026-Q1").mkdir()  # a folder without results is skipped
-    data = load_audit(tiny)
-    assert set(data.earlier) == {"2026-Q2"}
-    kpis = compute_kpis(data)
+    run = open_audit(tiny)
+    assert set(run.earlier) == {"2026-Q2"}
+    kpis = compute_kpis(load_audit(run.config), earlier=run.earlier)
     complaints = kpis["complaints"]
     assert complaints.previous == 9 and dict(complaints.history)["2026-Q2"] == 9
     assert complaints.p_value is None  # shown, not tested: results.json keeps no counts

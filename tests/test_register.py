@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from audit import AuditError
 from audit.assessment import assess
+from audit.cycle.context import open_audit
 from audit.cycle.register import COLUMNS, read_register, update_register
 from audit.data.dataset import load_audit
 from audit.kpi import compute_kpis
@@ -67,9 +68,10 @@ def _q4(root: Path) -> Path:
 
 
 def _run(folder: Path, today: dt.date) -> Assessment:
-    data = load_audit(folder)
-    kpis = compute_kpis(data)
-    assessment = assess(data, kpis)
+    run = open_audit(folder)
+    data = load_audit(run.config)
+    kpis = compute_kpis(data, earlier=run.earlier)
+    assessment = assess(data, kpis, register=run.register)
     save_results(data, kpis, assessment, today=today)
     return assessment
 
@@ -207,7 +209,7 @@ def test_quiet_when_earlier_actions_are_on_time(quarters: tuple[Path, Path, Asse
 
 
 def test_first_audit_of_a_site_has_no_register(tiny: Path) -> None:
-    assert load_audit(tiny).register is None
+    assert open_audit(tiny).register is None
 
 
 def test_formula_like_text_is_stored_as_text(tmp_path: Path) -> None:
@@ -239,7 +241,7 @@ def test_formula_like_text_is_stored_as_text(tmp_path: Path) -> None:
 def test_corrupt_register_is_one_line_audit_error(tiny: Path, content: bytes) -> None:
     (tiny.parent / "actions.xlsx").write_bytes(content)
     with pytest.raises(AuditError) as caught:
-        load_audit(tiny)
+        open_audit(tiny)
     assert "actions.xlsx" in str(caught.value) and "\n" not in str(caught.value)
     assert caught.value.exit_code == 2
 

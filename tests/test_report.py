@@ -757,7 +757,10 @@ def test_follow_up_of_previous_actions(data: AuditData, kpis: KpiTable, assessme
             Entry("ACME-2026-Q2/A-04", **earlier, due=dt.date(2026, 12, 31), status="open"),
         ),
     )
-    html = render_section("follow_up", dataclasses.replace(data, register=register), kpis, assessment)
+    from audit.assessment.followup import follow_up_table
+
+    followed = dataclasses.replace(assessment, follow_up=follow_up_table(register, kpis, data.config))
+    html = render_section("follow_up", data, kpis, followed)
     results = re.findall(r"<strong>([^<]+)</strong>", html)
     assert results == ["not effective", "effective", "overdue", "open"]
     assert "4 actions raised by earlier audits" in html

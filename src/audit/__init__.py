@@ -2,13 +2,15 @@
 
 The names a notebook or a user needs::
 
-    data = load_audit("audits/plant-1/2026-Q3")
-    kpis = compute_kpis(data)
-    assessment = assess(data, kpis)
+    run = open_audit("audits/plant-1/2026-Q3")    # audit.yaml, the site's register, earlier results
+    data = load_audit(run.config)
+    kpis = compute_kpis(data, earlier=run.earlier)
+    assessment = assess(data, kpis, register=run.register)
     run_audit("audits/plant-1/2026-Q3")   # the whole run: notebook, report, results
 """
 
 from audit.assessment import assess
+from audit.cycle.context import open_audit
 from audit.data.dataset import load_audit
 from audit.exceptions import AuditError
 from audit.kpi import compute_kpis
@@ -17,4 +19,13 @@ from audit.runner import run_audit
 
 __version__ = "0.1.0"
 
-__all__ = ["AuditError", "__version__", "assess", "compute_kpis", "load_audit", "run_audit", "save_results"]
+__all__ = [
+    "AuditError",
+    "__version__",
+    "assess",
+    "compute_kpis",
+    "load_audit",
+    "open_audit",
+    "run_audit",
+    "save_results",
+]

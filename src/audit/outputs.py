@@ -87,7 +87,6 @@ def save_results(
         results.json's path.
     """
     from audit.assessment.actions import register_entries
-    from audit.assessment.followup import verify
     from audit.cycle import working_folder
     from audit.cycle.register import update_register
     from audit.report.findings_xlsx import write_findings
@@ -104,7 +103,7 @@ def save_results(
         AuditFolder(data.config.folder).action_register,
         data.config.audit.id,
         register_entries(assessment, kpis, data.config, day),
-        verify(data.register, kpis, data.config),
+        {v.action_id: v for v in assessment.follow_up.verifications},
         day,
     )
     return folder.results

@@ -12,10 +12,10 @@ import dataclasses
 from collections import Counter
 
 from audit.assessment.actions import action_for
-from audit.assessment.checks import CHECKS, CLAUSES, GUIDANCE, Draft
-from audit.assessment.followup import followup
+from audit.assessment.checks import CHECKS, CLAUSES, GUIDANCE, Draft, Evidence
+from audit.assessment.followup import follow_up_table, followup
 from audit.data.dataset import AuditData
-from audit.model import Assessment, Conclusion, Finding, KpiTable
+from audit.model import Assessment, Conclusion, Finding, KpiTable, Register
 
 __all__ = ["assess", "conclude", "systemic"]
 
@@ -42,11 +42,11 @@ def conclude(findings: tuple[Finding, ...]) -> tuple[Conclusion, str]:
     return "effective", "No nonconformity, observation or opportunity for improvement was found."
 
 
-def _run_checks(data: AuditData, kpis: KpiTable) -> list[Draft]:
+def _run_checks(ev: Evidence) -> list[Draft]:
     """Every check's drafts; a check resting on guidance grades at most ofi."""
     drafts = []
     for check in CHECKS:
-        for draft in check.run(data, kpis):
+        for draft in check.run(ev):
             if check.guidance:
                 if _ORDER[draft.grade] < _ORDER["ofi"]:
                     draft = dataclasses.replace(draft, grade="ofi")
@@ -83,7 +83,7 @@ def _requirement(draft: Draft) -> str:
     return text + (f" Guidance: {GUIDANCE[draft.guidance]}." if draft.guidance else "")
 
 
-def assess(data: AuditData, kpis: KpiTable) -> Assessment:
+def assess(data: AuditData, kpis: KpiTable, register: Register | None = None) -> Assessment:
     """Run every check and follow up earlier actions, then number findings by grade and raise an action for each that needs one.
 
     Conforming checks are recorded as findings graded ``conforming`` (last, no action),
@@ -92,11 +92,14 @@ def assess(data: AuditData, kpis: KpiTable) -> Assessment:
     Args:
         data: the loaded audit data.
         kpis: the KPIs of the period.
+        register: the site's action register as found before this audit (None for a
+            site's first audit), for the follow-up of earlier actions.
 
     Returns:
         Findings (F-01 …, most severe first), actions (A-01 …) and the conclusion.
     """
-    drafts = _run_checks(data, kpis) + followup(data, kpis)
+    ev = Evidence(data, kpis, register)
+    drafts = _run_checks(ev) + followup(ev)
     drafts += systemic(drafts)
     drafts.sort(key=lambda d: _ORDER[d.grade])
     findings = [
@@ -124,4 +127,4 @@ def assess(data: AuditData, kpis: KpiTable) -> Assessment:
     needing = [f for f in findings if f.needs_action]
     actions = tuple(action_for(f, i, data.config, kpis) for i, f in enumerate(needing, start=1))
     conclusion, reason = conclude(tuple(findings))
-    return Assessment(tuple(findings), actions, conclusion, reason)
+    return Assessment(tuple(findings), actions, conclusion, reason, follow_up_table(register, kpis, data.config))

@@ -7,18 +7,17 @@ measure is not met in this audit's KPIs (``actions_not_effective``, minor, 10.2.
 records it.
 
 Example:
-    >>> verify(data.register, kpis, data.config)["ACME-P1-2026-Q3/A-02"].verdict   # doctest: +SKIP
+    >>> verify(register, kpis, data.config)["ACME-P1-2026-Q3/A-02"].verdict   # doctest: +SKIP
     'effective'
 """
 
 from __future__ import annotations
 
-from audit.assessment.checks import Draft, fmt
+from audit.assessment.checks import Draft, Evidence, fmt
 from audit.config import AuditConfig
-from audit.data.dataset import AuditData
-from audit.model import Entry, KpiTable, Register, Verification
+from audit.model import Entry, FollowUp, FollowUpRow, KpiTable, Register, Verification
 
-__all__ = ["earlier_actions", "followup", "verify"]
+__all__ = ["earlier_actions", "follow_up_table", "followup", "verify"]
 
 
 def earlier_actions(register: Register | None, config: AuditConfig) -> list[Entry]:
@@ -75,10 +74,10 @@ def verify(register: Register | None, kpis: KpiTable, config: AuditConfig) -> di
     return out
 
 
-def followup(data: AuditData, kpis: KpiTable) -> list[Draft]:
+def followup(ev: Evidence) -> list[Draft]:
     """Findings on earlier actions: overdue ones, and closed ones that did not work."""
-    config = data.config
-    earlier = earlier_actions(data.register, config)
+    config, kpis = ev.data.config, ev.kpis
+    earlier = earlier_actions(ev.register, config)
     day = config.audit.audit_date
     drafts = []
     overdue = sorted(
@@ -104,7 +103,7 @@ def followup(data: AuditData, kpis: KpiTable) -> list[Draft]:
                 evidence_ids=tuple(e.id for e in overdue),
             )
         )
-    failed = [v for v in verify(data.register, kpis, config).values() if v.verdict == "not effective"]
+    failed = [v for v in verify(ev.register, kpis, config).values() if v.verdict == "not effective"]
     if failed:
         drafts.append(
             Draft(
@@ -120,3 +119,24 @@ def followup(data: AuditData, kpis: KpiTable) -> list[Draft]:
             )
         )
     return drafts
+
+
+def follow_up_table(register: Register | None, kpis: KpiTable, config: AuditConfig) -> FollowUp:
+    """Earlier audits' actions: their status and this audit's verdict on each (report section 6)."""
+    day = config.audit.audit_date
+    verdicts = verify(register, kpis, config)
+    rows = []
+    for entry in earlier_actions(register, config):
+        judged = verdicts.get(entry.id)
+        overdue = entry.is_open and entry.due is not None and entry.due < day
+        result: str
+        if judged is not None:
+            result, reason = judged.verdict, judged.reason
+        elif overdue and entry.due is not None:
+            result, reason = "overdue", f"due {entry.due:%d %b %Y}, still {entry.status}"
+        elif entry.status == "closed":
+            result, reason = entry.verification, f"verified in {entry.verified_in}" if entry.verified_in else ""
+        else:
+            result, reason = entry.status, ""
+        rows.append(FollowUpRow(entry.id, entry.description, entry.owner, entry.due, entry.status, result, reason))
+    return FollowUp(register is not None, tuple(rows), tuple(verdicts.values()))

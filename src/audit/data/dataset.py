@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import cast
 
 import pandas as pd
 
@@ -18,9 +18,6 @@ from audit.data.readers import ROW, RawTable, read_table, sha256_of
 from audit.data.schemas import SCORE_PREFIXES, Failure, cross_column_problems, failures
 from audit.exceptions import ConfigError, InputFileError, TooManyInvalidRows
 from audit.model import Problem, SourceInfo
-
-if TYPE_CHECKING:
-    from audit.model import Register
 
 __all__ = ["HISTORY_QUARTERS", "AuditData", "history_periods", "load_audit", "load_kind", "over_threshold"]
 
@@ -43,8 +40,8 @@ class AuditData:
             headers, cells as read, ``_row``); nothing is dropped unseen.
         sources: one entry per input file.
         timings: seconds spent reading and validating, per kind.
-        register: the site's action register (``audits/<site>/actions.xlsx``) as found
-            before this audit, or None for a site's first audit.
+        surveys_sent: questionnaires sent per period, when the survey file has a
+            ``responded`` column (answered or not).
     """
 
     config: AuditConfig
@@ -54,9 +51,7 @@ class AuditData:
     quarantine: dict[str, pd.DataFrame] = field(default_factory=dict)
     sources: tuple[SourceInfo, ...] = ()
     timings: dict[str, float] = field(default_factory=dict)
-    register: Register | None = None
     surveys_sent: dict[str, int] = field(default_factory=dict)
-    earlier: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
 
     def has(self, kind: str) -> bool:
         """Whether the kind was supplied (it may still have no rows in the period)."""
@@ -343,11 +338,11 @@ def _answered(surveys: pd.DataFrame, config: AuditConfig) -> tuple[pd.DataFrame,
     return surveys.loc[surveys["responded"].ne(False).fillna(True).to_numpy(dtype=bool)], sent
 
 
-def load_audit(folder: Path | str, *, strict: bool = True) -> AuditData:
-    """Read audit.yaml and every data file it names, validating as it goes.
+def load_audit(folder: Path | str | AuditConfig, *, strict: bool = True) -> AuditData:
+    """Read every data file audit.yaml names, validating as it goes.
 
     Args:
-        folder: the audit folder (holding audit.yaml).
+        folder: the audit folder (holding audit.yaml), or its configuration already read.
         strict: stop when a kind has more invalid rows than allowed; ``validate`` turns
             this off to list every problem (see :func:`over_threshold`).
 
@@ -356,8 +351,7 @@ def load_audit(folder: Path | str, *, strict: bool = True) -> AuditData:
 
     Raises:
         ConfigError: audit.yaml is missing or invalid.
-        InputFileError: a file is missing, unreadable, empty or lacks a mapped column, or the
-            action register cannot be read.
+        InputFileError: a file is missing, unreadable, empty or lacks a mapped column.
         TooManyInvalidRows: a kind has more invalid rows than ``validation.max_invalid_pct``.
 
     Example:
@@ -365,7 +359,7 @@ def load_audit(folder: Path | str, *, strict: bool = True) -> AuditData:
         >>> len(data.frames["surveys"])                   # doctest: +SKIP
         2991
     """
-    config = load_config(folder)
+    config = folder if isinstance(folder, AuditConfig) else load_config(folder)
     frames: dict[str, pd.DataFrame] = {}
     history: dict[str, pd.DataFrame] = {}
     problems: list[Problem] = []
@@ -388,12 +382,4 @@ def load_audit(folder: Path | str, *, strict: bool = True) -> AuditData:
         timings[kind] = time.perf_counter() - started
     if not sources:
         raise ConfigError(f"{config.folder / 'audit.yaml'}: 'data:' names no input files; add at least surveys")
-    from audit.cycle import earlier_results
-    from audit.cycle.register import read_register  # here: audit.assessment imports this module
-    from audit.paths import AuditFolder
-
-    register = read_register(AuditFolder(config.folder).action_register)
-    earlier = earlier_results(config.folder)
-    return AuditData(
-        config, frames, history, tuple(problems), quarantine, tuple(sources), timings, register, sent, earlier
-    )
+    return AuditData(config, frames, history, tuple(problems), quarantine, tuple(sources), timings, sent)

@@ -9,8 +9,6 @@ Example:
 
 from __future__ import annotations
 
-from typing import Any
-
 import pandas as pd
 
 from audit.config import AuditConfig, parse_period
@@ -26,13 +24,13 @@ from audit.kpi.satisfaction import ipa, survey_estimates
 from audit.kpi.segments import segment_cells
 from audit.kpi.stats import Estimate, absent
 from audit.kpi.trend import build_kpi
-from audit.model import Analyses, KpiTable, TierRow
+from audit.model import Analyses, EarlierKpis, KpiTable, TierRow
 
 __all__ = ["CATALOGUE", "KpiSpec", "compute_kpis", "spec_for"]
 
 
 def _fill_from_earlier_audits(
-    estimates: dict[str, dict[str, Estimate]], periods: tuple[str, ...], earlier: dict[str, dict[str, dict[str, Any]]]
+    estimates: dict[str, dict[str, Estimate]], periods: tuple[str, ...], earlier: EarlierKpis
 ) -> None:
     """Earlier quarters the data no longer covers take their KPIs from that quarter's audit.
 
@@ -182,7 +180,7 @@ def _analyses(
     )
 
 
-def compute_kpis(data: AuditData) -> KpiTable:
+def compute_kpis(data: AuditData, earlier: EarlierKpis | None = None) -> KpiTable:
     """Compute every KPI for the audited period, with targets, history, comparisons and analyses.
 
     The audited period and up to seven quarters before it are computed alike from the
@@ -192,6 +190,8 @@ def compute_kpis(data: AuditData) -> KpiTable:
 
     Args:
         data: the loaded audit data.
+        earlier: the KPIs of the site's earlier audits by period label (see
+            :func:`audit.cycle.earlier.earlier_results`), for quarters the data no longer covers.
 
     Returns:
         The KPI table.
@@ -247,7 +247,7 @@ def compute_kpis(data: AuditData) -> KpiTable:
                 )
             }
     current |= {k: v for k, v in _unavailable(config, data).items() if k not in current}
-    _fill_from_earlier_audits(estimates, periods, data.earlier)
+    _fill_from_earlier_audits(estimates, periods, earlier or {})
     kpis = tuple(build_kpi(kpi_id, estimates, periods, config) for kpi_id in ordered(set(current)))
     period_end = pd.Timestamp(config.audit.period_end)
     breakdowns = _breakdowns(data, frames, current, period_end)

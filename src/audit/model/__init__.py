@@ -6,12 +6,23 @@ cycle (``audit.cycle``) and rendering (``audit.report``) only read them. Each ha
 """
 
 from audit.model.data import Problem, SourceInfo
-from audit.model.findings import CONCLUSIONS, GRADES, Action, Assessment, Conclusion, Finding, Grade
+from audit.model.findings import (
+    CONCLUSIONS,
+    GRADES,
+    Action,
+    Assessment,
+    Conclusion,
+    Finding,
+    FollowUp,
+    FollowUpRow,
+    Grade,
+)
 from audit.model.kpis import (
     Analyses,
     Comparison,
     ControlChart,
     ControlPoint,
+    EarlierKpis,
     Kpi,
     KpiTable,
     ParetoItem,
@@ -34,8 +45,11 @@ __all__ = [
     "Conclusion",
     "ControlChart",
     "ControlPoint",
+    "EarlierKpis",
     "Entry",
     "Finding",
+    "FollowUp",
+    "FollowUpRow",
     "Grade",
     "Kpi",
     "KpiTable",

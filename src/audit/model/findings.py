@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from audit.model._plain import plain_dict
+from audit.model.register import Verification
 
-__all__ = ["CONCLUSIONS", "GRADES", "Action", "Assessment", "Conclusion", "Finding", "Grade"]
+__all__ = ["CONCLUSIONS", "GRADES", "Action", "Assessment", "Conclusion", "Finding", "FollowUp", "FollowUpRow", "Grade"]
 
 
 Grade = Literal["major", "minor", "observation", "ofi", "good_practice", "conforming"]
@@ -119,13 +120,48 @@ class Action:
 
 
 @dataclass(frozen=True)
+class FollowUpRow:
+    """One action of an earlier audit as this audit found it (report section 6).
+
+    Attributes:
+        result: ``effective``, ``not effective``, ``not yet verified``, ``overdue``, or the
+            register status when there is nothing to judge yet.
+        reason: why, in one sentence (empty when the status says it all).
+    """
+
+    action_id: str
+    description: str
+    owner: str
+    due: dt.date | None
+    status: str
+    result: str
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """The follow-up of earlier audits' actions from the site's register.
+
+    Attributes:
+        register: whether the site had a register before this audit.
+        rows: the earlier actions, in register order.
+        verifications: the verdict on each closed action this audit judged (written to the register).
+    """
+
+    register: bool = False
+    rows: tuple[FollowUpRow, ...] = ()
+    verifications: tuple[Verification, ...] = ()
+
+
+@dataclass(frozen=True)
 class Assessment:
-    """Findings, actions and the overall conclusion of an audit."""
+    """Findings, actions, the follow-up of earlier actions and the overall conclusion of an audit."""
 
     findings: tuple[Finding, ...]
     actions: tuple[Action, ...]
     conclusion: Conclusion
     conclusion_reason: str
+    follow_up: FollowUp = FollowUp()
 
     @property
     def conclusion_label(self) -> str:

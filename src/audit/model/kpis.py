@@ -14,6 +14,7 @@ __all__ = [
     "Comparison",
     "ControlChart",
     "ControlPoint",
+    "EarlierKpis",
     "Kpi",
     "KpiTable",
     "ParetoItem",
@@ -302,3 +303,7 @@ class KpiTable:
         from audit.report.tables import kpi_table_html
 
         return kpi_table_html(self)
+
+
+#: KPIs recorded by the site's earlier audits: period label → KPI id → the KPI as results.json holds it
+EarlierKpis = dict[str, dict[str, dict[str, Any]]]

@@ -586,29 +586,11 @@ def _actions(data: AuditData, kpis: KpiTable, assessment: Assessment) -> dict[st
 
 def _follow_up(data: AuditData, kpis: KpiTable, assessment: Assessment) -> dict[str, Any]:
     """Earlier audits' actions from the site's register: status, and the verdict of this audit."""
-    from audit.assessment.followup import earlier_actions, verify
-
-    config = data.config
-    day = config.audit.audit_date
-    verdicts = verify(data.register, kpis, config)
-    rows = []
-    for entry in earlier_actions(data.register, config):
-        judged = verdicts.get(entry.id)
-        overdue = entry.is_open and entry.due is not None and entry.due < day
-        result: str
-        if judged is not None:
-            result, reason = judged.verdict, judged.reason
-        elif overdue:
-            result, reason = "overdue", f"due {entry.due:%d %b %Y}, still {entry.status}"
-        elif entry.status == "closed":
-            result, reason = entry.verification, f"verified in {entry.verified_in}" if entry.verified_in else ""
-        else:
-            result, reason = entry.status, ""
-        rows.append({"entry": entry, "result": result, "reason": reason})
-    counts = Counter(r["result"] for r in rows)
+    follow = assessment.follow_up
+    counts = Counter(r.result for r in follow.rows)
     return {
-        "rows": rows,
-        "register": data.register is not None,
+        "rows": follow.rows,
+        "register": follow.register,
         "counts": sorted(counts.items(), key=lambda item: -item[1]),
     }
 

@@ -13,7 +13,7 @@ Example:
 
 from __future__ import annotations
 
-from audit.assessment.checks.base import CLAUSES, GUIDANCE, SIGNIFICANCE, Check, Draft, fmt
+from audit.assessment.checks.base import CLAUSES, GUIDANCE, SIGNIFICANCE, Check, Draft, Evidence, fmt
 from audit.assessment.checks.complaints import (
     complaint_records,
     complaint_spike,
@@ -32,7 +32,18 @@ from audit.assessment.checks.satisfaction import (
     sample_adequacy,
 )
 
-__all__ = ["CHECKS", "CLAUSES", "FOLLOWUP", "GUIDANCE", "SIGNIFICANCE", "Check", "Draft", "check_for", "fmt"]
+__all__ = [
+    "CHECKS",
+    "CLAUSES",
+    "FOLLOWUP",
+    "GUIDANCE",
+    "SIGNIFICANCE",
+    "Check",
+    "Draft",
+    "Evidence",
+    "check_for",
+    "fmt",
+]
 
 CHECKS: tuple[Check, ...] = (
     # 9.1.2 monitoring customer perception

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from audit.data.dataset import AuditData
-from audit.model import Grade, Kpi, KpiTable
+from audit.model import Grade, Kpi, KpiTable, Register
 
 __all__ = [
     "CLAUSES",
@@ -20,6 +20,7 @@ __all__ = [
     "SIGNIFICANCE",
     "Check",
     "Draft",
+    "Evidence",
     "change_text",
     "clause_for",
     "conforming",
@@ -73,6 +74,21 @@ SIGNIFICANCE = 0.05
 
 
 @dataclass(frozen=True)
+class Evidence:
+    """What a check may look at: the audit's data, its KPIs, and the site's action register as found.
+
+    Attributes:
+        data: the loaded audit data (its ``config`` is audit.yaml).
+        kpis: the KPIs of the period.
+        register: the action register before this audit, None for a site's first audit.
+    """
+
+    data: AuditData
+    kpis: KpiTable
+    register: Register | None = None
+
+
+@dataclass(frozen=True)
 class Draft:
     """A finding before it is numbered."""
 
@@ -108,7 +124,7 @@ class Check:
     question: str
     evidence: str
     rule: str
-    run: Callable[[AuditData, KpiTable], list[Draft]]
+    run: Callable[[Evidence], list[Draft]]
     guidance: str = ""
 
 

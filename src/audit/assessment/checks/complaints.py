@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from audit.assessment.checks.base import Draft, conforming, fmt, plural
+from audit.assessment.checks.base import Draft, Evidence, conforming, fmt, plural
 from audit.data.dataset import AuditData
 from audit.kpi.complaints import acknowledgement_flags, closed_by, repeat_flags, resolution_flags
-from audit.model import KpiTable
 
 __all__ = [
     "RECORD_FIELDS",
@@ -37,8 +36,9 @@ def _period_end(data: AuditData) -> pd.Timestamp:
     return pd.Timestamp(data.config.audit.period_end)
 
 
-def complaint_records(data: AuditData, kpis: KpiTable) -> list[Draft]:
+def complaint_records(ev: Evidence) -> list[Draft]:
     """Share of complaint records with the customer and a description below ``checks.records_complete_min_pct`` → ofi."""
+    data = ev.data
     frame = data.frames.get("complaints")
     if frame is None or frame.empty:
         return []
@@ -76,8 +76,9 @@ def complaint_records(data: AuditData, kpis: KpiTable) -> list[Draft]:
     ]
 
 
-def complaints_acknowledged(data: AuditData, kpis: KpiTable) -> list[Draft]:
+def complaints_acknowledged(ev: Evidence) -> list[Draft]:
     """Complaints acknowledged within ``sla.complaint_acknowledge_days`` below ``checks.acknowledged_within_sla_min_pct`` → ofi."""
+    data, kpis = ev.data, ev.kpis
     kpi = kpis.get("complaints_acknowledged_within_sla_pct")
     frame = data.frames.get("complaints")
     if kpi is None or kpi.value is None or frame is None or kpi.target is not None:
@@ -108,8 +109,9 @@ def complaints_acknowledged(data: AuditData, kpis: KpiTable) -> list[Draft]:
     ]
 
 
-def complaints_resolved(data: AuditData, kpis: KpiTable) -> list[Draft]:
+def complaints_resolved(ev: Evidence) -> list[Draft]:
     """Without a target for it: complaints resolved within the SLA below ``checks.resolved_within_sla_min_pct`` → observation."""
+    data, kpis = ev.data, ev.kpis
     kpi = kpis.get("complaints_resolved_within_sla_pct")
     frame = data.frames.get("complaints")
     if kpi is None or kpi.value is None or frame is None or kpi.target is not None:
@@ -140,8 +142,9 @@ def complaints_resolved(data: AuditData, kpis: KpiTable) -> list[Draft]:
     ]
 
 
-def overdue_complaints(data: AuditData, kpis: KpiTable) -> list[Draft]:
+def overdue_complaints(ev: Evidence) -> list[Draft]:
     """Complaints open past their SLA at the period's end → minor (2015 8.2.1 c)."""
+    data, kpis = ev.data, ev.kpis
     kpi = kpis.get("complaints_open_overdue")
     sla = data.config.sla.complaint_resolve_days
     if kpi is None or kpi.value is None:
@@ -172,8 +175,9 @@ def overdue_complaints(data: AuditData, kpis: KpiTable) -> list[Draft]:
     ]
 
 
-def root_cause_recorded(data: AuditData, kpis: KpiTable) -> list[Draft]:
+def root_cause_recorded(ev: Evidence) -> list[Draft]:
     """Closed complaints with a root cause below ``checks.root_cause_min_pct`` → minor (10.2.1 b); no root-cause column → observation."""
+    data, kpis = ev.data, ev.kpis
     frame = data.frames.get("complaints")
     if frame is None or frame.empty or ("resolved_on" not in frame and "status" not in frame):
         return []
@@ -227,8 +231,9 @@ def root_cause_recorded(data: AuditData, kpis: KpiTable) -> list[Draft]:
     ]
 
 
-def repeat_complaints(data: AuditData, kpis: KpiTable) -> list[Draft]:
+def repeat_complaints(ev: Evidence) -> list[Draft]:
     """Repeat complaints (same customer and category within the window) above ``checks.repeat_complaint_max_pct`` → observation (10.2)."""
+    data, kpis = ev.data, ev.kpis
     kpi = kpis.get("repeat_complaint_pct")
     history = data.history.get("complaints")
     if kpi is None or kpi.value is None or history is None:
@@ -269,8 +274,9 @@ def repeat_complaints(data: AuditData, kpis: KpiTable) -> list[Draft]:
     ]
 
 
-def complaint_spike(data: AuditData, kpis: KpiTable) -> list[Draft]:
+def complaint_spike(ev: Evidence) -> list[Draft]:
     """A month of the period above the p-chart's upper control limit → observation, naming the category that grew most."""
+    data, kpis = ev.data, ev.kpis
     chart = kpis.analyses.complaint_chart
     complaints = data.history.get("complaints")
     if chart is None or complaints is None:

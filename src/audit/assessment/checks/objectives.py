@@ -9,6 +9,7 @@ from __future__ import annotations
 from audit.assessment.checks.base import (
     SIGNIFICANCE,
     Draft,
+    Evidence,
     change_text,
     clause_for,
     conforming,
@@ -22,14 +23,14 @@ from audit.model import Grade, Kpi, KpiTable
 __all__ = ["improvements", "objectives", "trends", "weakest_dimension"]
 
 
-def _open_action_ids(data: AuditData, kpi_id: str) -> tuple[str, ...]:
+def _open_action_ids(ev: Evidence, kpi_id: str) -> tuple[str, ...]:
     """Ids of actions from earlier audits, still open, whose success measure is this KPI."""
-    if data.register is None:
+    if ev.register is None:
         return ()
-    info = data.config.audit
+    info = ev.data.config.audit
     return tuple(
         e.id
-        for e in data.register.entries
+        for e in ev.register.entries
         if e.kpi_id == kpi_id
         and e.is_open
         and e.raised_in != info.id
@@ -37,8 +38,9 @@ def _open_action_ids(data: AuditData, kpi_id: str) -> tuple[str, ...]:
     )
 
 
-def objectives(data: AuditData, kpis: KpiTable) -> list[Draft]:
+def objectives(ev: Evidence) -> list[Draft]:
     """Each KPI with a target: missed → observation; missed two quarters running → minor, unless an action on it is open."""
+    data, kpis = ev.data, ev.kpis
     drafts = []
     judged = [k for k in kpis if k.status in {"met", "not_met"}]
     for kpi in judged:
@@ -46,7 +48,7 @@ def objectives(data: AuditData, kpis: KpiTable) -> list[Draft]:
             continue
         before = kpi.previous
         missed_before = before is not None and (before < kpi.target if kpi.higher_is_better else before > kpi.target)
-        acting = _open_action_ids(data, kpi.id) if missed_before else ()
+        acting = _open_action_ids(ev, kpi.id) if missed_before else ()
         grade: Grade = "minor" if missed_before and not acting else "observation"
         compare = "below" if kpi.higher_is_better else "above"
         ci = f" (95% CI {fmt(kpi.ci_low, kpi.unit)} to {fmt(kpi.ci_high, kpi.unit)})" if kpi.ci_low is not None else ""
@@ -108,12 +110,13 @@ def _judged_by_its_own_check(data: AuditData, kpi: Kpi) -> bool:
     return False
 
 
-def trends(data: AuditData, kpis: KpiTable) -> list[Draft]:
+def trends(ev: Evidence) -> list[Draft]:
     """A significant decline of a KPI without a target (those are judged by ``objectives``) → observation.
 
     A KPI whose own check already raises a finding (repeat complaints above their limit,
     root causes below theirs) is left to that check.
     """
+    data, kpis = ev.data, ev.kpis
     drafts = []
     tested = 0
     for kpi in kpis:
@@ -150,12 +153,13 @@ def trends(data: AuditData, kpis: KpiTable) -> list[Draft]:
     return drafts
 
 
-def improvements(data: AuditData, kpis: KpiTable) -> list[Draft]:
+def improvements(ev: Evidence) -> list[Draft]:
     """A sustained improvement → good practice.
 
     Significant (p < 0.05) against both the previous quarter and the same quarter last
     year, on at least ``analysis.small_n`` observations, of a KPI not below its target.
     """
+    data, kpis = ev.data, ev.kpis
     drafts = []
     for kpi in kpis:
         if kpi.verdict != "significant improvement" or kpi.unit in {"count", "value"} or kpi.status == "not_met":
@@ -190,8 +194,9 @@ def improvements(data: AuditData, kpis: KpiTable) -> list[Draft]:
     return drafts
 
 
-def weakest_dimension(data: AuditData, kpis: KpiTable) -> list[Draft]:
+def weakest_dimension(ev: Evidence) -> list[Draft]:
     """The dimension to improve first: IPA "concentrate here", or a SERVQUAL gap beyond ``checks.gap_max_points`` → ofi."""
+    data, kpis = ev.data, ev.kpis
     means = [(n, v) for n, v in kpis.breakdowns.get("dimension_means", ()) if v == v]
     if not means:
         return []

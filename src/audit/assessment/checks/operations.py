@@ -6,15 +6,15 @@ integrity of the data the monitoring rests on.
 
 from __future__ import annotations
 
-from audit.assessment.checks.base import Draft, conforming, fmt, plural
-from audit.data.dataset import AuditData
-from audit.model import Grade, KpiTable
+from audit.assessment.checks.base import Draft, Evidence, conforming, fmt, plural
+from audit.model import Grade
 
 __all__ = ["data_integrity", "delivery_performance", "lost_key_accounts", "returns_analysed"]
 
 
-def returns_analysed(data: AuditData, kpis: KpiTable) -> list[Draft]:
+def returns_analysed(ev: Evidence) -> list[Draft]:
     """Returns with a reason below ``checks.return_reason_min_pct``, or warranty claims not told apart → ofi."""
+    data, kpis = ev.data, ev.kpis
     frame = data.frames.get("returns")
     if frame is None or frame.empty:
         return []
@@ -65,8 +65,9 @@ def returns_analysed(data: AuditData, kpis: KpiTable) -> list[Draft]:
     ]
 
 
-def delivery_performance(data: AuditData, kpis: KpiTable) -> list[Draft]:
+def delivery_performance(ev: Evidence) -> list[Draft]:
     """Delivery performance measured; OTIF below ``checks.otif_min_pct`` without a target → observation."""
+    data, kpis = ev.data, ev.kpis
     otif = kpis.get("otif_pct")
     if otif is None or otif.value is None or not data.has("orders"):
         return []
@@ -101,8 +102,9 @@ def delivery_performance(data: AuditData, kpis: KpiTable) -> list[Draft]:
     ]
 
 
-def lost_key_accounts(data: AuditData, kpis: KpiTable) -> list[Draft]:
+def lost_key_accounts(ev: Evidence) -> list[Draft]:
     """Key accounts (tier A by revenue) that stopped ordering → observation (lost-business analysis)."""
+    data, kpis = ev.data, ev.kpis
     kpi = kpis.get("key_accounts_lost")
     if kpi is None or kpi.value is None:
         return []
@@ -128,8 +130,9 @@ def lost_key_accounts(data: AuditData, kpis: KpiTable) -> list[Draft]:
     ]
 
 
-def data_integrity(data: AuditData, kpis: KpiTable) -> list[Draft]:
+def data_integrity(ev: Evidence) -> list[Draft]:
     """Rows set aside above ``checks.quarantined_max_pct`` of a kind → observation; duplicate ids only → ofi."""
+    data = ev.data
     if not data.sources:
         return []
     limit = data.config.checks.quarantined_max_pct

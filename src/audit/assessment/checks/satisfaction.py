@@ -12,10 +12,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from audit.assessment.checks.base import Draft, conforming, fmt, plural
+from audit.assessment.checks.base import Draft, Evidence, conforming, fmt, plural
 from audit.data.dataset import AuditData
 from audit.kpi.customers import current_tiers, customer_history
-from audit.model import KpiTable
 
 __all__ = [
     "closing_the_loop",
@@ -41,8 +40,9 @@ METHODS = (
 _COMPLIMENT = r"compliment|praise|thank|表扬|感谢"
 
 
-def monitoring_exists(data: AuditData, kpis: KpiTable) -> list[Draft]:
+def monitoring_exists(ev: Evidence) -> list[Draft]:
     """No survey responses in the period → major: perception is not monitored."""
+    data, kpis = ev.data, ev.kpis
     responses = kpis.get("responses")
     if responses is not None and responses.value:
         return [
@@ -67,8 +67,9 @@ def monitoring_exists(data: AuditData, kpis: KpiTable) -> list[Draft]:
     ]
 
 
-def methods_in_use(data: AuditData, kpis: KpiTable) -> dict[str, bool]:
+def methods_in_use(ev: Evidence) -> dict[str, bool]:
     """Each source named in the note to 9.1.2: whether the data shows it in use."""
+    data, kpis = ev.data, ev.kpis
     frames = data.frames
     complaints, returns, orders = (frames.get(k) for k in ("complaints", "returns", "orders"))
     responses = kpis.get("responses")
@@ -89,9 +90,10 @@ def methods_in_use(data: AuditData, kpis: KpiTable) -> dict[str, bool]:
     }
 
 
-def methods_determined(data: AuditData, kpis: KpiTable) -> list[Draft]:
+def methods_determined(ev: Evidence) -> list[Draft]:
     """Fewer than ``checks.methods_min`` of the note's sources in use → ofi (ISO 10004)."""
-    used = methods_in_use(data, kpis)
+    data = ev.data
+    used = methods_in_use(ev)
     on = [m for m in METHODS if used[m]]
     off = [m for m in METHODS if not used[m]]
     minimum = data.config.checks.methods_min
@@ -144,8 +146,9 @@ def key_accounts(data: AuditData) -> pd.Index | None:
     return key
 
 
-def sample_adequacy(data: AuditData, kpis: KpiTable) -> list[Draft]:
+def sample_adequacy(ev: Evidence) -> list[Draft]:
     """Response rate, margin of error and key-account coverage against ``checks:`` → ofi (ISO 10004)."""
+    data, kpis = ev.data, ev.kpis
     responses = kpis.get("responses")
     if responses is None or not responses.value:
         return []
@@ -205,8 +208,9 @@ def sample_adequacy(data: AuditData, kpis: KpiTable) -> list[Draft]:
     ]
 
 
-def closing_the_loop(data: AuditData, kpis: KpiTable) -> list[Draft]:
+def closing_the_loop(ev: Evidence) -> list[Draft]:
     """Dissatisfied respondents with no follow-up recorded and no complaint on record → ofi (ISO 10004)."""
+    data, kpis = ev.data, ev.kpis
     surveys = data.frames.get("surveys")
     source = data.config.data.surveys
     if surveys is None or source is None or "overall" not in surveys or surveys.empty:
