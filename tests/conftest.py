@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 
 import pytest
+
+from audit import AuditSnapshot, assess, compute_kpis, load_audit, open_audit, snapshot
+from audit.model import Assessment, Finding, Grade
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TINY = FIXTURES / "tiny"
@@ -61,3 +66,51 @@ def local_listener() -> Iterator[tuple[int, list[object]]]:
         stop.set()
         thread.join(2)
         server.close()
+
+
+def audit_in_process(folder: Path) -> AuditSnapshot:
+    """What the notebook computes for ``folder``, without papermill: the snapshot of its audit."""
+    run = open_audit(folder)
+    data = load_audit(run.config)
+    kpis = compute_kpis(data, earlier=run.earlier)
+    return snapshot(data, kpis, assess(data, kpis, register=run.register))
+
+
+@lru_cache(maxsize=1)
+def _tiny_results() -> AuditSnapshot:
+    return audit_in_process(TINY)
+
+
+def write_results(
+    folder: Path,
+    audit_id: str,
+    period: str,
+    grades: list[Grade],
+    *,
+    csat: float | None = None,
+    organisation: str = "Tiny Valves Ltd",
+    site: str = "",
+    revision: int = 1,
+) -> AuditSnapshot:
+    """A results.json for an audit folder (and its audit.yaml), from the tiny audit with another id, period and findings."""
+    base = _tiny_results()
+    info = base.config.audit.model_copy(
+        update={"id": audit_id, "period": period, "organisation": organisation, "site": site}
+    )
+    config = base.config.model_copy(update={"audit": info, "folder": folder})
+    findings = tuple(
+        Finding(f"F-{i:02d}", "objective_met", "9.1.2", "8.2.1", g, f"<b>{g} finding</b>", "req", "ev", "gap")
+        for i, g in enumerate(grades, 1)
+    )
+    kpis = base.kpis
+    if csat is not None:
+        kpis = dataclasses.replace(
+            kpis, kpis=tuple(dataclasses.replace(k, value=csat) if k.id == "csat_mean" else k for k in kpis)
+        )
+    result = dataclasses.replace(
+        base, config=config, kpis=kpis, assessment=Assessment(findings, (), "partially_effective", "Because.")
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "audit.yaml").write_text("audit: {}\n", encoding="utf-8")  # status and the portfolio never read it
+    result.dump(folder / ("results.json" if revision == 1 else f"results-r{revision}.json"))
+    return result

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -18,9 +19,10 @@ import pytest
 from audit import cycle
 from audit.exceptions import ConfigError, FolderLocked
 from audit.finalize import finalize
+from audit.model import Assessment, AuditSnapshot, Finding, Grade, Kpi, KpiTable
 from audit.paths import AuditFolder
 from audit.runner import RunResult, run_audit
-from conftest import TINY
+from conftest import TINY, audit_in_process
 
 CLI = [sys.executable, "-m", "audit.cli"]
 
@@ -89,36 +91,32 @@ def test_revision_file_names() -> None:
     assert folder.at(2).action_register == folder.action_register
 
 
+def _snap(conclusion: str, kpis: dict[str, tuple[str, float]], findings: list[tuple[str, str, Grade]]) -> AuditSnapshot:
+    base = audit_in_process(TINY)
+    table = KpiTable(tuple(Kpi(k, label, v, "points", 10) for k, (label, v) in kpis.items()))
+    drafted = tuple(Finding(f"F-{i}", c, "9.1.2", "8.2.1", g, t, "", "", "") for i, (c, t, g) in enumerate(findings))
+    return dataclasses.replace(base, kpis=table, assessment=Assessment(drafted, (), conclusion, ""))  # type: ignore[arg-type]
+
+
 def test_changes_between_lists_kpis_findings_and_conclusion() -> None:
-    before = {
-        "conclusion": "effective_with_ofi",
-        "kpis": {
-            "nps": {"label": "NPS", "value": 30.0},
-            "otif_pct": {"label": "OTIF", "value": 85.0},
-            "gone": {"label": "Gone", "value": 1},
-        },
-        "findings": [
-            {"check": "a", "title": "Old one", "grade": "ofi"},
-            {"check": "b", "title": "Kept", "grade": "minor"},
-        ],
-    }
-    kpis = {"nps": {"label": "NPS", "value": 25.0}, "otif_pct": {"label": "OTIF", "value": 85.001}}
-    findings = [{"check": "b", "title": "Kept", "grade": "major"}, {"check": "c", "title": "New one", "grade": "minor"}]
-    lines = cycle.changes_between(before, kpis, findings, "partially_effective")
-    assert lines[0] == "Conclusion: effective with ofi → partially effective"
-    assert "NPS: 30 → 25" in lines and not any(line.startswith("OTIF") for line in lines)
-    assert "Gone: no longer reported" in lines
-    assert "Finding added: New one (minor)" in lines and "Finding removed: Old one (ofi)" in lines
-    assert "Finding regraded: Kept: minor → major" in lines
-    assert (
-        cycle.changes_between(
-            before,
-            {k: before["kpis"][k] for k in ("nps", "otif_pct", "gone")},
-            before["findings"],
-            "effective_with_ofi",
-        )
-        == []
+    before = _snap(
+        "effective_with_ofi",
+        {"nps": ("NPS", 30.0), "otif_pct": ("OTIF", 85.0), "gone": ("Gone", 1.0)},
+        [("a", "Old one", "ofi"), ("b", "Kept", "minor")],
     )
+    after = _snap(
+        "partially_effective",
+        {"nps": ("NPS", 25.0), "otif_pct": ("OTIF", 85.001)},
+        [("b", "Kept", "major"), ("c", "New one", "minor")],
+    )
+    lines = cycle.changes_between(before, after)
+    assert lines[0] == "Conclusion: Effective, with opportunities for improvement → Partially effective"
+    assert "NPS: +30 → +25" in lines and not any(line.startswith("OTIF") for line in lines)  # as the report shows them
+    assert "Gone: no longer reported" in lines
+    assert "Finding added: New one (Minor nonconformity)" in lines
+    assert "Finding removed: Old one (Opportunity for improvement)" in lines
+    assert "Finding regraded: Kept: Minor nonconformity → Major nonconformity" in lines
+    assert cycle.changes_between(before, before) == []
 
 
 def test_finalize_refuses_without_a_report(tmp_path: Path) -> None:

@@ -138,8 +138,20 @@ def test_naming_groups_are_unwrapped_and_others_kept() -> None:
 from pathlib import Path  # noqa: E402
 
 from audit import compute_kpis, load_audit  # noqa: E402
-from audit.model import Analyses, Comparison, Kpi, KpiTable, Quadrant, SegmentCell  # noqa: E402
-from audit.report import results_charts  # noqa: E402
+from audit.assessment.snapshot import snapshot  # noqa: E402
+from audit.data.dataset import AuditData  # noqa: E402
+from audit.model import (  # noqa: E402
+    Analyses,
+    Assessment,
+    AuditSnapshot,
+    Comparison,
+    Kpi,
+    KpiTable,
+    NpsSplit,
+    Quadrant,
+    SegmentCell,
+)
+from audit.report.sections import blocks  # noqa: E402
 from conftest import TINY, replace_in  # noqa: E402
 
 RADAR = (("2026-Q3", (3.9, 3.52, 4.1, 4.2)), ("2026-Q2", (3.95, 3.92, 4.05, None)), ("Target", (4.0, 4.0, 4.0, 4.0)))
@@ -212,42 +224,49 @@ def test_new_charts_without_data_say_why(svg: object, reason: str) -> None:
 # --------------------------------------------------------------------------- readings
 
 
+def _snapshot(data: AuditData, kpis: KpiTable) -> AuditSnapshot:
+    return snapshot(data, kpis, Assessment((), (), "effective", ""))
+
+
 @pytest.fixture(scope="module")
-def tiny_audit() -> tuple[object, KpiTable]:
+def tiny_audit() -> AuditSnapshot:
     data = load_audit(TINY)
-    return data, compute_kpis(data)
+    return _snapshot(data, compute_kpis(data))
 
 
-def test_readings_on_the_tiny_audit(tiny_audit: tuple[object, KpiTable]) -> None:
-    data, kpis = tiny_audit
+def test_readings_on_the_tiny_audit(tiny_audit: AuditSnapshot) -> None:
+    s = tiny_audit
     # recommend Q3: 10 9 8 7 10 3 6 9 0 8 -> 4 promoters, 3 passives, 3 detractors; Q2: 9 10
-    assert results_charts.nps_composition(data)[-2:] == [
-        ("2026-Q2", 100.0, 0.0, 0.0, 2),
-        ("2026-Q3", 40.0, 30.0, 30.0, 10),
-    ]
-    svg, reading = results_charts.nps_composition_block(data, kpis)
+    assert s.kpis.analyses.nps_split[-2:] == (
+        NpsSplit("2026-Q2", 100.0, 0.0, 0.0, 2),
+        NpsSplit("2026-Q3", 40.0, 30.0, 30.0, 10),
+    )
+    svg, reading = blocks.nps_composition_block(s)
     assert svg is not None and reading == (
         "In 2026-Q3, 40% of the 10 answers were promoters and 30% detractors (NPS +10); "
         "since 2026-Q2, promoters down 60 points and detractors up 30 points."
     )
-    # resolved C1 4, C2 15, C3 7, C4 1 days; C5 and C6 open; SLA 10 days
-    built = results_charts.resolution_block(data, kpis)
+    # resolved C1 4, C2 15, C3 7, C4 1 days; at 30 Sep C5 has been open 29 days (past the 10-day SLA: a miss),
+    # C6 5 days (not yet judged): 3 within of 5 judged, 60% as the KPI says
+    assert s.kpis["complaints_resolved_within_sla_pct"].value == pytest.approx(60.0)
+    built = blocks.resolution_block(s)
     assert built is not None and built[0] is not None
     assert built[1] == (
-        "3 of the 4 complaints received and resolved in the period (75%) took 10 days or less "
-        "(median 5.5 days, longest 15 days); 2 were still open at the period's end."
+        "3 of the 5 complaints whose outcome is known at the period's end (60.0%) were resolved within 10 days; "
+        "1 is still open past the limit (median 5.5 days, longest 15 days); "
+        "1 more was open but not yet past the limit."
     )
     # 2 complaints a month over 7, 8 and 5 orders: centre 6 / 20 = 300 per 1,000, no month beyond 3 sigma
-    built = results_charts.p_chart_block(data, kpis)
+    built = blocks.p_chart_block(s)
     assert built is not None and built[1] == (
         "All 3 months of 2026-Q3 were within the control limits around the centre line of "
         "300.0 complaints per 1,000 orders."
     )
     # two dimensions: no radar, and a sentence saying why
-    built = results_charts.radar_block(data, kpis)
+    built = blocks.radar_block(s)
     assert built is not None and built[0] is None and "too few for a radar" in built[1]
-    assert results_charts.ipa_block(data, kpis) is not None
-    built = results_charts.segments_block(data, kpis)
+    assert blocks.ipa_block(s) is not None
+    built = blocks.segments_block(s)
     assert built is not None and built[0] is not None and "10 of 10 cells rest on fewer than 30" in built[1]
 
 
@@ -277,16 +296,16 @@ def test_radar_ipa_and_segment_readings_on_crafted_numbers(tiny: Path) -> None:
         SegmentCell("region", "East", "csat_mean", 2.5, 12, small_n=True),
         SegmentCell("region", "North", "nps", 32.0, 380),
     )
-    kpis = KpiTable(dims, analyses=Analyses(ipa=ipa, importance_basis="stated", segments=cells))
-    svg, reading = results_charts.radar_block(data, kpis) or (None, "")
+    s = _snapshot(data, KpiTable(dims, analyses=Analyses(ipa=ipa, importance_basis="stated", segments=cells)))
+    svg, reading = blocks.radar_block(s) or (None, "")
     assert svg is not None
     assert reading == "Responsiveness fell 0.43 points (p < 0.001) since 2026-Q2, the only significant decline."
-    svg, reading = results_charts.ipa_block(data, kpis) or (None, "")
+    svg, reading = blocks.ipa_block(s) or (None, "")
     assert svg is not None and reading == (
         "Responsiveness falls in “concentrate here” (above-average importance, below-average performance); "
         "importance is the mean score respondents gave."
     )
-    svg, reading = results_charts.segments_block(data, kpis) or (None, "")
+    svg, reading = blocks.segments_block(s) or (None, "")
     assert svg is not None and reading == (  # the small East cell (2.50) is not the lowest: too few answers
         "CSAT mean ranges from 3.62 (region Export, n = 120) to 4.11 (region North, n = 400) among segments "
         "with 30 or more observations; 1 of 4 cells rests on fewer than 30 observations and is hatched."
@@ -296,7 +315,8 @@ def test_radar_ipa_and_segment_readings_on_crafted_numbers(tiny: Path) -> None:
 def test_segment_heatmap_says_when_segments_are_left_out(tiny: Path) -> None:
     data = load_audit(tiny)
     cells = tuple(SegmentCell("product", f"P{i:02d}", "csat_mean", 4.0 + i / 100, 100) for i in range(33))
-    svg, reading = results_charts.segments_block(data, KpiTable((), analyses=Analyses(segments=cells))) or (None, "")
+    s = _snapshot(data, KpiTable((), analyses=Analyses(segments=cells)))
+    svg, reading = blocks.segments_block(s) or (None, "")
     assert svg is not None and svg.count("P32") == 0 and svg.count("P29") >= 1
     assert reading.endswith(
         "The chart shows the first 30 of 33 segments; every segment is in results.json (analyses.segments)."

@@ -400,7 +400,7 @@ def test_sound_data(tiny: Path) -> None:
 
 
 def _fake(grade: str, clause: str = "9.1.2", guidance: str = "", n: int = 1) -> Check:
-    drafts = [Draft(f"fake_{grade}_{i}", clause, grade, f"Fake {i}", "evidence", "gap") for i in range(n)]  # type: ignore[arg-type]
+    drafts = [Draft(grade, f"Fake {i}", "evidence", "gap", check=f"fake_{grade}_{i}", clause=clause) for i in range(n)]  # type: ignore[arg-type]
     return Check(f"fake_{grade}", clause, "?", "evidence", "rule", lambda ev: drafts, guidance)
 
 
@@ -415,10 +415,10 @@ def test_three_minors_against_one_clause_make_a_major(tiny: Path, monkeypatch: p
 
 
 def test_two_minors_are_not_systemic() -> None:
-    drafts = [Draft("a", "8.2.1 c", "minor", "A", "", ""), Draft("b", "8.2.1 c", "minor", "B", "", ""),
-              Draft("c", "9.1.2", "minor", "C", "", "")]  # fmt: skip
+    drafts = [Draft("minor", "A", "", "", check="a", clause="8.2.1 c"), Draft("minor", "B", "", "", check="b", clause="8.2.1 c"),
+              Draft("minor", "C", "", "", check="c", clause="9.1.2")]  # fmt: skip
     assert systemic(drafts) == []
-    assert [d.clause for d in systemic([*drafts, Draft("d", "8.2.1 c", "minor", "D", "", "")])] == ["8.2.1 c"]
+    assert [d.clause for d in systemic([*drafts, Draft("minor", "D", "", "", check="d", clause="8.2.1 c")])] == ["8.2.1 c"]
 
 
 def test_a_shortfall_against_guidance_is_at_most_an_ofi(tiny: Path, monkeypatch: pytest.MonkeyPatch) -> None:

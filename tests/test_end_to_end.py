@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -22,7 +24,16 @@ CLI = [sys.executable, "-m", "audit.cli"]
 def run(tmp_path_factory: pytest.TempPathFactory) -> RunResult:
     folder = tmp_path_factory.mktemp("e2e") / "tiny"
     shutil.copytree(TINY, folder)
-    return run_audit(folder, progress=False)
+    before = os.umask(0o022)
+    try:
+        return run_audit(folder, progress=False)
+    finally:
+        os.umask(before)
+
+
+def test_outputs_are_created_with_the_users_umask(run: RunResult) -> None:
+    made = [*run.folder.outputs, run.folder.action_register]
+    assert {p.name: stat.S_IMODE(p.stat().st_mode) for p in made} == {p.name: 0o644 for p in made}
 
 
 def test_outputs_and_results_json(run: RunResult) -> None:

@@ -6,9 +6,8 @@ from pathlib import Path
 
 import openpyxl
 
-from audit import assess, compute_kpis, load_audit
 from audit.report.findings_xlsx import GRADE_COLOURS, write_findings
-from conftest import replace_in
+from conftest import audit_in_process, replace_in
 
 EVIL = '=HYPERLINK("http://x","y")'
 
@@ -19,10 +18,9 @@ def test_findings_workbook_sheets_colours_and_text(tiny: Path) -> None:
     replace_in(
         tiny / "returns.csv", "R2,O05,K5,2026-08-10,1,", f'R2,O05,K5,2026-08-10,"{EVIL.replace(chr(34), chr(34) * 2)}",'
     )
-    data = load_audit(tiny)
-    kpis = compute_kpis(data)
-    assessment = assess(data, kpis)
-    path = write_findings(data, kpis, assessment, tiny / "findings.xlsx")
+    result = audit_in_process(tiny)
+    assessment = result.assessment
+    path = write_findings(result, tiny / "findings.xlsx")
     book = openpyxl.load_workbook(path)
     assert book.sheetnames == ["Summary", "KPIs", "Findings", "Actions", "Data quality", "Evidence"]
     for sheet in book.worksheets:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 import subprocess
 import sys
@@ -11,39 +10,15 @@ from pathlib import Path
 import pytest
 
 from audit.exceptions import ConfigError
+from audit.model import Grade
 from audit.report.portfolio import portfolio_html, write_portfolio
+from conftest import write_results
 
 CLI = [sys.executable, "-m", "audit.cli"]
 
 
-def _results(folder: Path, audit_id: str, period: str, csat: float, grades: list[str]) -> None:
-    folder.mkdir(parents=True)
-    (folder / "audit.yaml").write_text("audit: {}\n", encoding="utf-8")
-    kpis = {
-        "csat_mean": {
-            "label": "Overall satisfaction (mean)",
-            "value": csat,
-            "target": 4.0,
-            "previous": None,
-            "status": "met" if csat >= 4 else "not_met",
-        },
-        "responses": {
-            "label": "Survey responses",
-            "value": 120.0,
-            "target": None,
-            "previous": 100.0,
-            "status": "no_target",
-        },
-    }
-    findings = [{"id": f"F-{i:02d}", "grade": g, "title": f"<b>{g} finding</b>"} for i, g in enumerate(grades, 1)]
-    results = {
-        "audit": {"id": audit_id, "period": period, "organisation": "Tiny Valves Ltd", "site": audit_id[:2]},
-        "conclusion": "partially_effective",
-        "conclusion_reason": "Because.",
-        "kpis": kpis,
-        "findings": findings,
-    }
-    (folder / "results.json").write_text(json.dumps(results), encoding="utf-8")
+def _results(folder: Path, audit_id: str, period: str, csat: float, grades: list[Grade]) -> None:
+    write_results(folder, audit_id, period, grades, csat=csat, site=audit_id[:2])
 
 
 @pytest.fixture

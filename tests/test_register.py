@@ -11,15 +11,12 @@ import pytest
 from openpyxl import load_workbook
 
 from audit import AuditError
-from audit.assessment import assess
 from audit.cycle.context import open_audit
 from audit.cycle.register import COLUMNS, read_register, update_register
-from audit.data.dataset import load_audit
-from audit.kpi import compute_kpis
 from audit.model import Assessment, Entry
-from audit.outputs import save_results
 from audit.paths import AuditFolder
-from conftest import TINY, replace_in
+from audit.runner import update_site_register
+from conftest import TINY, audit_in_process, replace_in
 
 Q3_DAY, Q4_DAY = dt.date(2026, 10, 10), dt.date(2027, 1, 10)
 HEADERS = {c.key: c.header for c in COLUMNS}
@@ -68,12 +65,10 @@ def _q4(root: Path) -> Path:
 
 
 def _run(folder: Path, today: dt.date) -> Assessment:
-    run = open_audit(folder)
-    data = load_audit(run.config)
-    kpis = compute_kpis(data, earlier=run.earlier)
-    assessment = assess(data, kpis, register=run.register)
-    save_results(data, kpis, assessment, today=today)
-    return assessment
+    """An audit of ``folder`` in process, its actions merged into the site register as a run does."""
+    result = audit_in_process(folder)
+    update_site_register(result, today)
+    return result.assessment
 
 
 def _rows(path: Path, sheet: str = "Actions") -> list[dict[str, Any]]:
@@ -252,7 +247,7 @@ def test_unreadable_cell_names_row_and_column(quarters: tuple[Path, Path, Assess
     first = _rows(path)[0]["Action id"]
     _edit(path, {first: {"Status": "done-ish", "Due": "next week"}})
     with pytest.raises(AuditError, match=r"row 2, column 'Due': 'next week' is not a date"):
-        load_audit(q4)
+        open_audit(q4)
 
 
 def test_deleted_rows_stay_deleted_and_added_rows_are_kept(quarters: tuple[Path, Path, Assessment]) -> None:
@@ -296,3 +291,20 @@ def test_action_found_not_effective_is_judged_again_while_closed(quarters: tuple
     _edit(path, {otif_id: {"Verification": "not effective"}})  # an earlier "not effective" is judged again
     _run(q4, Q4_DAY)
     assert {r["Action id"]: r for r in _rows(path)}[otif_id]["Verified in"] == "TINY-2026-Q4"
+
+
+def test_a_read_only_register_is_refused_not_re_permissioned(quarters: tuple[Path, Path, Assessment]) -> None:
+    import stat
+
+    from audit.exceptions import OutputError
+
+    q3, q4, _ = quarters
+    path = AuditFolder(q3).action_register
+    before = path.read_bytes()
+    path.chmod(0o444)
+    try:
+        with pytest.raises(OutputError, match=r"actions\.xlsx is read-only, so it was not replaced"):
+            _run(q4, Q4_DAY)
+        assert stat.S_IMODE(path.stat().st_mode) == 0o444 and path.read_bytes() == before
+    finally:
+        path.chmod(0o644)

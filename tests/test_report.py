@@ -287,22 +287,28 @@ def assert_no_raw_markup(html: str) -> None:
 
 # --------------------------------------------------------------------------- sections
 
-from audit.report import SECTIONS, render_section, render_sections, section  # noqa: E402
+from audit.assessment.snapshot import snapshot  # noqa: E402
+from audit.cycle.revisions import Revision  # noqa: E402
+from audit.report import SECTIONS, ReportInput, render_section, render_sections  # noqa: E402
 from audit.report.tables import (  # noqa: E402
     assessment_html,
     format_change,
     format_kpi,
-    format_value,
     kpi_table_html,
     trend_arrow,
 )
+
+
+def report(data: AuditData, kpis: KpiTable, assessment: Assessment, revision: Revision | None = None) -> ReportInput:
+    """What a report is rendered from, for data, KPIs and an assessment made in the test."""
+    return ReportInput(snapshot(data, kpis, assessment), revision or Revision(1))
 
 
 @pytest.mark.parametrize("name", list(SECTIONS))
 def test_each_section_renders_with_a_named_heading(
     name: str, data: AuditData, kpis: KpiTable, assessment: Assessment
 ) -> None:
-    html = render_section(name, data, kpis, assessment)
+    html = render_section(name, report(data, kpis, assessment))
     assert html.lstrip().startswith("<section")
     assert 'data-section="' in html
     assert 'data-doc="ACME Pumps Ltd · ACME-P1-2026-Q3"' in html
@@ -314,13 +320,13 @@ def test_each_section_renders_with_a_named_heading(
     "name", ["summary", "details", "results", "findings", "actions", "conclusions", "appendix_data_quality"]
 )
 def test_user_text_is_shown_as_text(name: str, data: AuditData, kpis: KpiTable, assessment: Assessment) -> None:
-    html = render_section(name, data, kpis, assessment).replace("\u200b", "")  # wrap hints in file names
+    html = render_section(name, report(data, kpis, assessment)).replace("\u200b", "")  # wrap hints in file names
     assert ESCAPED in html or ESCAPED.replace("&#34;", "&quot;") in html
 
 
 def test_cover_escapes_the_configuration(tmp_path: Path, kpis: KpiTable, assessment: Assessment) -> None:
     data = make_data(tmp_path, organisation="ACME <b>Pumps</b>", lead_auditor="<script>x</script>")
-    html = render_section("cover", data, kpis, assessment)
+    html = render_section("cover", report(data, kpis, assessment))
     assert "ACME &lt;b&gt;Pumps&lt;/b&gt;" in html
     assert "<script>" not in html
     for fact in (
@@ -337,23 +343,17 @@ def test_cover_escapes_the_configuration(tmp_path: Path, kpis: KpiTable, assessm
         assert fact in html
 
 
-def test_section_returns_an_ipython_html(data: AuditData, kpis: KpiTable, assessment: Assessment) -> None:
-    shown = section("summary", data, kpis, assessment)
-    assert type(shown).__name__ == "HTML"
-    assert "Executive summary" in shown.data
-
-
 def test_unknown_section_names_the_valid_ones(data: AuditData, kpis: KpiTable, assessment: Assessment) -> None:
     with pytest.raises(ValueError, match="appendix_methodology"):
-        render_section("appendix", data, kpis, assessment)
+        render_section("appendix", report(data, kpis, assessment))
 
 
 def test_summary_has_conclusion_scorecard_findings_and_actions(
     data: AuditData, kpis: KpiTable, assessment: Assessment
 ) -> None:
-    html = render_section("summary", data, kpis, assessment)
+    html = render_section("summary", report(data, kpis, assessment))
     assert "Partially effective" in html
-    for text in ("CSAT mean", "3.98", "4.00", "4.12", "▼ −0.14", "Not met", "+22 pts", "93.4%"):
+    for text in ("CSAT mean", "3.98", "4.00", "4.12", "▼ −0.14", "Not met", "+22", "93.4%"):
         assert text in html
     assert "Return rate" in html and "Not available" in html
     assert "F-01" in html and "Major nonconformity" in html
@@ -366,8 +366,8 @@ def test_details_lists_sources_sampling_and_limitations(
 ) -> None:
     import audit.report.sections as sections
 
-    monkeypatch.setattr(sections, "cjk_font_available", lambda: True)
-    html = render_section("details", data, kpis, assessment)
+    monkeypatch.setattr(sections.front, "cjk_font_available", lambda: True)
+    html = render_section("details", report(data, kpis, assessment))
     assert "abababababab" in html and "ababababababa" not in html  # 12 hex characters
     assert "5,000" in html and "4,100" in html and "sheet 2026Q3" in html
     assert "nonconformities may exist that were not found" in html
@@ -377,13 +377,13 @@ def test_details_lists_sources_sampling_and_limitations(
     assert "No data was supplied for: returns" in html
     assert "fonts-noto-cjk" not in html
 
-    monkeypatch.setattr(sections, "cjk_font_available", lambda: False)
-    html = render_section("details", data, kpis, assessment)
+    monkeypatch.setattr(sections.front, "cjk_font_available", lambda: False)
+    html = render_section("details", report(data, kpis, assessment))
     assert html.count("fonts-noto-cjk") == 1
 
 
 def test_results_draw_charts_with_readings(data: AuditData, kpis: KpiTable, assessment: Assessment) -> None:
-    html = render_section("results", data, kpis, assessment)
+    html = render_section("results", report(data, kpis, assessment))
     assert html.count('<svg class="chart"') == 5  # CSAT, NPS, gaps, complaints Pareto, OTIF
     assert "CSAT fell from 4.12 to 3.98, below the 4.00 target" in html
     assert "OTIF fell from 94.0% to 93.4%, below the 95.0% target." in html
@@ -399,7 +399,7 @@ def test_results_of_the_tiny_audit_have_every_chart_with_its_reading() -> None:
 
     data = load_audit(TINY)
     kpis = compute_kpis(data)
-    html = render_section("results", data, kpis, assess(data, kpis))
+    html = render_section("results", report(data, kpis, assess(data, kpis)))
     headings = [
         "Customer satisfaction",
         "Net Promoter Score",
@@ -425,7 +425,7 @@ def test_results_of_the_tiny_audit_have_every_chart_with_its_reading() -> None:
 def test_results_say_when_data_is_absent(tmp_path: Path, assessment: Assessment) -> None:
     data = make_data(tmp_path)
     empty = KpiTable(kpis=(Kpi("csat_mean", "CSAT mean", None, "score", 0, note="No survey responses."),))
-    html = render_section("results", data, empty, assessment)
+    html = render_section("results", report(data, empty, assessment))
     assert "<svg" not in html
     assert "No CSAT figures are available for 2026-Q3 (No survey responses.)" in html
     assert "No OTIF figures are available" in html
@@ -433,7 +433,7 @@ def test_results_say_when_data_is_absent(tmp_path: Path, assessment: Assessment)
 
 
 def test_findings_show_both_editions_and_evidence(data: AuditData, kpis: KpiTable, assessment: Assessment) -> None:
-    html = render_section("findings", data, kpis, assessment)
+    html = render_section("findings", report(data, kpis, assessment))
     assert "ISO 9001:2015 9.1.2 (ISO 9001:2008 8.2.1)" in html
     assert "ISO 9001:2015 10.2 (ISO 9001:2008 8.5.2)" in html
     for label in ("Requirement", "Evidence", "Gap"):
@@ -443,17 +443,17 @@ def test_findings_show_both_editions_and_evidence(data: AuditData, kpis: KpiTabl
 
 
 def test_actions_table(data: AuditData, kpis: KpiTable, assessment: Assessment) -> None:
-    html = render_section("actions", data, kpis, assessment)
+    html = render_section("actions", report(data, kpis, assessment))
     for text in ("A-01", "F-01", "Corrective", "Zhang Min", "2026-11-14", "CSAT mean ≥ 4.0", "Success measure"):
         assert text in html
     none = Assessment((), (), "effective", "All good.")
-    assert "No improvement actions were raised." in render_section("actions", data, kpis, none)
+    assert "No improvement actions were raised." in render_section("actions", report(data, kpis, none))
 
 
 def test_conclusions_have_fulfilment_opinions_and_sign_off(
     data: AuditData, kpis: KpiTable, assessment: Assessment
 ) -> None:
-    html = render_section("conclusions", data, kpis, assessment)
+    html = render_section("conclusions", report(data, kpis, assessment))
     assert "Partially effective" in html and "One major nonconformity on CSAT" in html
     assert "3 of the 5 findings (60%) record the requirement as met" in html
     assert "2 are nonconformities." in html
@@ -463,7 +463,7 @@ def test_conclusions_have_fulfilment_opinions_and_sign_off(
 
 
 def test_data_quality_shows_at_most_25_problems(data: AuditData, kpis: KpiTable, assessment: Assessment) -> None:
-    html = render_section("appendix_data_quality", data, kpis, assessment)
+    html = render_section("appendix_data_quality", report(data, kpis, assessment))
     assert html.count("Score outside the 1–5 scale") == 25
     assert (
         "… and 5 more. Every problem, and every quarantined row as found in its file, is in data_quality.xlsx" in html
@@ -471,12 +471,12 @@ def test_data_quality_shows_at_most_25_problems(data: AuditData, kpis: KpiTable,
 
 
 def test_data_quality_without_problems(tmp_path: Path, kpis: KpiTable, assessment: Assessment) -> None:
-    html = render_section("appendix_data_quality", make_data(tmp_path, n_problems=0), kpis, assessment)
+    html = render_section("appendix_data_quality", report(make_data(tmp_path, n_problems=0), kpis, assessment))
     assert "No data-quality problems were found" in html
 
 
 def test_methodology_states_the_formulas(data: AuditData, kpis: KpiTable, assessment: Assessment) -> None:
-    html = render_section("appendix_methodology", data, kpis, assessment)
+    html = render_section("appendix_methodology", report(data, kpis, assessment))
     for text in (
         "CSAT mean",
         "Wilson",
@@ -511,29 +511,13 @@ def test_assessment_html_escapes(assessment: Assessment) -> None:
     assert assessment._repr_html_() == html
 
 
-@pytest.mark.parametrize(
-    ("value", "unit", "shown"),
-    [
-        (4.123, "score", "4.12"),
-        (93.44, "%", "93.4%"),
-        (-12.0, "points", "−12 pts"),
-        (1234.0, "count", "1,234"),
-        (3.25, "days", "3.2 days"),
-        (None, "%", "–"),
-        (float("nan"), "score", "–"),
-    ],
-)
-def test_format_value(value: float | None, unit: str, shown: str) -> None:
-    assert format_value(value, unit) == shown
-
-
 def test_kpi_formatting_follows_the_kpi() -> None:
     nps = Kpi("nps", "NPS", 22.4, "points", 100, target=30.0, previous=25.0)
     gap = Kpi("gap_reliability", "Reliability gap", -0.5, "points", 100, previous=-0.3)
     flat = Kpi("return_rate_pct", "Return rate", 2.0, "%", 100, previous=2.01, higher_is_better=False)
     days = Kpi("complaint_resolution_days_median", "Days", 15.0, "days", 60, previous=8.0, higher_is_better=False)
-    assert format_kpi(nps) == "+22 pts" and format_kpi(nps, "target") == "+30 pts"
-    assert format_kpi(gap) == "−0.50 pts" and format_change(gap) == "−0.20 pts"
+    assert format_kpi(nps) == "+22" and format_kpi(nps, "target") == "+30"
+    assert format_kpi(gap) == "−0.50" and format_change(gap) == "−0.20 pts"
     assert format_change(flat) == "±0.0 pts" and trend_arrow(flat) == ("▶", "same")
     assert trend_arrow(days) == ("▲", "worse") and trend_arrow(nps) == ("▼", "worse")
     assert trend_arrow(Kpi("x", "X", 1.0, "count", 1)) == ("", "none")
@@ -542,90 +526,27 @@ def test_kpi_formatting_follows_the_kpi() -> None:
 # --------------------------------------------------------------------------- HTML export
 
 
-def make_notebook(path: Path, report_html: str) -> Path:
-    """A small executed notebook: one tagged report cell, untagged cells with noise."""
-    import nbformat
-    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+def test_report_html_is_self_contained(data: AuditData, kpis: KpiTable, assessment: Assessment) -> None:
+    from audit.report.html import render_html
 
-    cells = [
-        new_markdown_cell("# Working paper: secret markdown"),
-        new_code_cell(
-            "print('untagged stdout')\nraise ValueError('boom')",
-            outputs=[
-                new_output("stream", name="stdout", text="untagged stdout\n"),
-                new_output("display_data", data={"text/html": "<p>untagged html</p>", "text/plain": "x"}),
-                new_output(
-                    "error",
-                    ename="ValueError",
-                    evalue="boom",
-                    traceback=["Traceback (most recent call last)", "ValueError: boom"],
-                ),
-            ],
-        ),
-        new_code_cell(
-            "from audit.report import section\nsection('summary', data, kpis, assessment)",
-            metadata={"tags": ["report"]},
-            outputs=[
-                new_output("stream", name="stderr", text="tagged stderr noise\n"),
-                new_output(
-                    "execute_result",
-                    execution_count=3,
-                    data={"text/html": report_html, "text/plain": "<IPython.core.display.HTML object>"},
-                ),
-                new_output(
-                    "display_data",
-                    data={
-                        "image/svg+xml": '<svg xmlns="http://www.w3.org/2000/svg" '
-                        'viewBox="0 0 10 10"><rect width="5" height="5"/></svg>'
-                    },
-                ),
-                new_output("error", ename="KeyError", evalue="x", traceback=["Traceback tagged"]),
-            ],
-        ),
-    ]
-    nbformat.write(new_notebook(cells=cells), str(path))
-    return path
-
-
-def test_export_html_keeps_only_tagged_report_outputs(
-    tmp_path: Path, data: AuditData, kpis: KpiTable, assessment: Assessment
-) -> None:
-    from audit.report.html import export_html
-
-    notebook = make_notebook(tmp_path / "audit.ipynb", render_section("summary", data, kpis, assessment))
-    html = export_html(notebook)
-    assert "1 Executive summary" in html
-    assert "<rect" in html  # the tagged SVG output
-    for noise in (
-        "untagged stdout",
-        "untagged html",
-        "secret markdown",
-        "Traceback",
-        "boom",
-        "tagged stderr noise",
-        "from audit.report import",
-        "section(",
-        "In&nbsp;[",
-        "Out[",
-    ):
-        assert noise not in html, noise
+    html = render_html(report(data, kpis, assessment))
+    assert html.startswith("<!DOCTYPE html>") and "1 Executive summary" in html
+    assert html.index('id="cover"') < html.index("1 Executive summary") < html.index("Appendix C Evidence")
     assert "@page" in html and "counter(pages)" in html  # CSS inlined
     assert "<link" not in html and "<script" not in html  # self-contained, no theme, no JS
-    assert len(html) < 200_000
+    for leaked in ("Traceback", "section(", "In&nbsp;[", "Out["):
+        assert leaked not in html
     assert_no_raw_markup(html)
 
 
-def test_draft_watermark_until_finalised(
-    tmp_path: Path, data: AuditData, kpis: KpiTable, assessment: Assessment
-) -> None:
-    from audit.report.html import export_html
+def test_draft_watermark_until_finalised(data: AuditData, kpis: KpiTable, assessment: Assessment) -> None:
+    from audit.report.html import render_html
 
-    notebook = make_notebook(tmp_path / "audit.ipynb", render_section("summary", data, kpis, assessment))
-    body = export_html(notebook).split("</style>")[1]
+    body = render_html(report(data, kpis, assessment)).split("</style>")[1]
     # one mark, drawn as outlines: no text to mix into the report's text
     assert body.count('class="watermark"') == 1 and "<path" in body.split('class="watermark"')[1][:400]
     assert "DRAFT</" not in body
-    assert "watermark" not in export_html(notebook, draft=False).split("</style>")[1]
+    assert "watermark" not in render_html(report(data, kpis, assessment), draft=False).split("</style>")[1]
 
 
 # --------------------------------------------------------------------------- PDF
@@ -690,7 +611,7 @@ def test_write_pdf_renders_the_whole_report(
     from audit.report.pdf import write_pdf
 
     pdf = tmp_path / "report.pdf"
-    write_pdf(standalone_html(render_sections(data, kpis, assessment)), pdf, base_dir=tmp_path)
+    write_pdf(standalone_html(render_sections(report(data, kpis, assessment))), pdf, base_dir=tmp_path)
     text = pdf_text(pdf)
     pages = text.count("\f")
     assert pages >= 6
@@ -712,7 +633,7 @@ def test_nothing_runs_past_the_right_margin(
 
     from audit.report.html import standalone_html
 
-    document = HTML(string=standalone_html(render_sections(data, kpis, assessment))).render()
+    document = HTML(string=standalone_html(render_sections(report(data, kpis, assessment)))).render()
     for number, page in enumerate(document.pages, start=1):
         html_box = page._page_box.children[0]  # private, but the only way to see the layout
         right = html_box.content_box_x() + html_box.width
@@ -730,7 +651,7 @@ def test_every_section_renders_from_a_bare_audit(tmp_path: Path) -> None:
         }
     )
     data = AuditData(config=config, frames={}, history={})
-    html = render_sections(data, KpiTable(kpis=()), Assessment((), (), "effective", ""))
+    html = render_sections(report(data, KpiTable(kpis=()), Assessment((), (), "effective", "")))
     assert html.count("<section") == len(SECTIONS)
     assert "2026-01-15 to 2026-03-31" in html
     assert "No KPIs could be computed" in html and "No findings were raised." in html
@@ -742,7 +663,7 @@ def test_follow_up_of_previous_actions(data: AuditData, kpis: KpiTable, assessme
 
     from audit.model import Entry, Register
 
-    first = render_section("follow_up", data, kpis, assessment)
+    first = render_section("follow_up", report(data, kpis, assessment))
     assert "6 Follow-up of previous actions" in first and "first audit of the site" in first
     earlier = {"raised_in": "ACME-2026-Q2", "raised_on": dt.date(2026, 7, 10), "kpi_id": "csat_mean"}
     register = Register(
@@ -760,7 +681,7 @@ def test_follow_up_of_previous_actions(data: AuditData, kpis: KpiTable, assessme
     from audit.assessment.followup import follow_up_table
 
     followed = dataclasses.replace(assessment, follow_up=follow_up_table(register, kpis, data.config))
-    html = render_section("follow_up", data, kpis, followed)
+    html = render_section("follow_up", report(data, kpis, followed))
     results = re.findall(r"<strong>([^<]+)</strong>", html)
     assert results == ["not effective", "effective", "overdue", "open"]
     assert "4 actions raised by earlier audits" in html

@@ -71,3 +71,77 @@ def test_the_outputs_sit_beside_the_report(demo: tuple[RunResult, str]) -> None:
     ):
         assert (root / name).is_file(), name
     assert (root.parent / "actions.xlsx").is_file()
+
+
+BEFORE = Path(__file__).parent / "fixtures" / "demo" / "results-before.json"
+#: free text in results.json; compared with numbers canonicalised (see _canon)
+TEXT_FIELDS = {"title", "evidence", "gap", "statement", "requirement", "description", "success_measure", "note"}
+
+
+def _canon(text: str) -> str:
+    """Text with its numbers as one formatter writes them: the minus sign, p < 0.001, one decimal.
+
+    The architecture change made every number go through ``audit.format`` (U+2212 for minus,
+    ``p < 0.001`` for a p-value below 0.001, an index with one decimal); the words, ids and
+    values must be what they were (every p-value itself is compared in ``kpis``).
+    """
+    text = re.sub(r"p [=<] \d\.\d+", "p (value)", text.replace("−", "-"))
+    return re.sub(r"\d+\.\d+", lambda m: f"{float(m.group()):.1f}", text)
+
+
+def _same(old: object, new: object, path: str = "") -> list[str]:
+    if isinstance(old, dict):
+        assert isinstance(new, dict), path
+        return [d for k, v in old.items() for d in _same(v, new.get(k, "<missing>"), f"{path}/{k}")]
+    if isinstance(old, list):
+        assert isinstance(new, list) and len(new) == len(old), path
+        return [d for i, (a, b) in enumerate(zip(old, new)) for d in _same(a, b, f"{path}[{i}]")]
+    key = path.rsplit("/", 1)[-1]
+    if key in TEXT_FIELDS and isinstance(old, str) and isinstance(new, str):
+        return [] if _canon(old) == _canon(new) else [f"{path}: {old!r} → {new!r}"]
+    return [] if old == new else [f"{path}: {old!r} → {new!r}"]
+
+
+def test_results_json_is_what_it_was_before_the_architecture_change(demo: tuple[RunResult, str]) -> None:
+    result, _ = demo
+    old = json.loads(BEFORE.read_text(encoding="utf-8"))
+    new = json.loads(result.folder.results.read_text(encoding="utf-8"))
+    for source in (*old["data_quality"]["sources"], *new["data_quality"]["sources"]):
+        if source["path"].endswith(".xlsx"):  # a generated workbook records when it was written
+            source["sha256"] = ""
+    old.pop("run"), new.pop("run")  # timestamps and timings
+    assert _same(old, new) == []
+    # what the snapshot adds for the report, findings.xlsx and finalize
+    assert set(new) - set(old) == {"config", "breakdowns", "follow_up", "evidence"}
+
+
+def test_the_working_paper_re_runs_from_a_copy_of_its_folder(
+    demo: tuple[RunResult, str], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    import hashlib
+    import sys
+
+    result, _ = demo
+    original = result.folder.root
+
+    def hashes(folder: Path) -> dict[str, str]:
+        return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.rglob("*") if p.is_file()}
+
+    before = hashes(original.parent)
+    copy = tmp_path_factory.mktemp("copy") / "2026-Q3"
+    shutil.copytree(original, copy)
+    notebook = json.loads((copy / "audit.ipynb").read_text(encoding="utf-8"))
+    text = json.dumps(notebook)
+    assert str(original) not in text and ".audit.staging" not in text  # no machine or staging path in the paper
+    done = subprocess.run(
+        [sys.executable, "-m", "nbconvert", "--to", "notebook", "--execute", "audit.ipynb", "--output", "rerun.ipynb"],
+        cwd=copy,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert sorted(p.name for p in copy.iterdir()) == sorted([*(p.name for p in original.iterdir()), "rerun.ipynb"])
+    assert hashes(original.parent) == before  # the original folder and the site's register untouched
+    rerun = json.loads((copy / "rerun.ipynb").read_text(encoding="utf-8"))
+    shown = [o for c in rerun["cells"] for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    assert shown == []

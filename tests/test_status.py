@@ -10,25 +10,20 @@ from pathlib import Path
 
 from audit.cycle.register import update_register
 from audit.cycle.status import audit_status, status_table
-from audit.model import Entry
+from audit.model import Entry, Grade
+from conftest import write_results
 
 CLI = [sys.executable, "-m", "audit.cli"]
 
 
 def _audit(
-    folder: Path, audit_id: str, period: str, grades: list[str] | None, *, issued: bool = False, revision: int = 1
+    folder: Path, audit_id: str, period: str, grades: list[Grade] | None, *, issued: bool = False, revision: int = 1
 ) -> None:
     folder.mkdir(parents=True)
     (folder / "audit.yaml").write_text("audit: {}\n", encoding="utf-8")  # status never reads it
     if grades is None:
         return
-    results = {
-        "audit": {"id": audit_id, "period": period},
-        "conclusion": "partially_effective",
-        "findings": [{"id": f"F-{i:02d}", "grade": g} for i, g in enumerate(grades, 1)],
-    }
-    name = "results.json" if revision == 1 else f"results-r{revision}.json"
-    (folder / name).write_text(json.dumps(results), encoding="utf-8")
+    write_results(folder, audit_id, period, grades, revision=revision)
     if issued:
         record = {
             "issues": [
@@ -58,7 +53,7 @@ def test_status_counts_grades_actions_and_states(tmp_path: Path) -> None:
         root / "plant-1" / "2026-Q3", "P1-2026-Q3", "2026-Q3", ["observation", "ofi", "ofi"], issued=True, revision=2
     )
     _audit(root / "plant-2" / "2026-Q3", "P2-2026-Q3", "2026-Q3", None)
-    _audit(root / "plant-1" / ".audit.staging", "junk", "junk", ["major"])  # hidden: never listed
+    _audit(root / "plant-1" / ".audit.staging", "junk", "2026-Q1", ["major"])  # hidden: never listed
     day = dt.date(2026, 10, 20)
     entries = [
         Entry(id="A-1", raised_in="P1-2026-Q2", due=dt.date(2026, 8, 1)),  # open, overdue

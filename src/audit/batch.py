@@ -17,7 +17,9 @@ from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
+from audit.cycle import stop_on_signals
 from audit.exceptions import AuditError
+from audit.runner import run_audit
 
 __all__ = ["Outcome", "failures_exit_code", "run_many"]
 
@@ -49,7 +51,6 @@ class Outcome:
 
 
 def _run_one(folder: str, progress: bool = False) -> Outcome:
-    from audit.runner import run_audit
 
     started = time.perf_counter()
     try:
@@ -92,7 +93,6 @@ def run_many(
         for index, folder in enumerate(folders):
             done(index, _run_one(str(folder), progress))
         return [outcomes[i] for i in range(total)]
-    from audit.cycle import stop_on_signals
 
     stopped = "the runs were stopped ({signal}); folders not finished keep their previous outputs"
     # spawn, not fork: the parent may hold threads (a forked copy could deadlock on their locks)

@@ -10,14 +10,23 @@ import os
 import sys
 from collections import Counter
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import Annotated, NoReturn
 
 import typer
 
-from audit.exceptions import AuditError
-
-if TYPE_CHECKING:
-    from audit.batch import Outcome
+from audit.batch import Outcome, failures_exit_code, run_many
+from audit.cycle import working_folder
+from audit.cycle.carry import new_audit
+from audit.cycle.status import audit_status, status_table
+from audit.data.dataset import load_audit, over_threshold
+from audit.data.quality import quarantine_tables
+from audit.demo import write_demo, write_demo_sites
+from audit.exceptions import AuditError, ConfigError
+from audit.finalize import finalize as issue_report
+from audit.report.portfolio import write_portfolio
+from audit.report.xlsx import write_data_quality
+from audit.runner import run_audit
+from audit.scaffold import init_audit
 
 app = typer.Typer(
     add_completion=False,
@@ -51,8 +60,6 @@ def run(
 
     Example: csat-audit run audits/plant-1/2026-Q3 audits/plant-2/2026-Q3 --jobs 2
     """
-    from audit.batch import failures_exit_code, run_many
-    from audit.runner import run_audit
 
     if len(folders) == 1:
         try:
@@ -87,13 +94,12 @@ def validate(
     Every problem is listed even when a kind has more invalid rows than a run allows; the
     exit code is then 2. Example: csat-audit validate audits/plant-1/2026-Q3
     """
-    from audit.cycle import working_folder
-    from audit.data.dataset import load_audit, over_threshold
-    from audit.report.xlsx import write_data_quality
 
     try:
         data = load_audit(folder, strict=False)
-        written = write_data_quality(data, working_folder(data.config.folder).data_quality_xlsx)
+        written = write_data_quality(
+            data.sources, data.problems, quarantine_tables(data), working_folder(data.config.folder).data_quality_xlsx
+        )
     except Exception as exc:  # noqa: BLE001
         _fail(exc)
     for source in data.sources:
@@ -135,7 +141,6 @@ def init(
 
     Example: csat-audit init audits/plant-1/2026-Q4 --organisation "ACME Pumps Ltd"
     """
-    from audit.scaffold import init_audit
 
     try:
         written = init_audit(folder, organisation=organisation, period=period)
@@ -161,7 +166,6 @@ def new(
 
     Example: csat-audit new 2026-Q4 --from audits/plant-1/2026-Q3
     """
-    from audit.cycle.carry import new_audit
 
     try:
         made = new_audit(period, source, folder)
@@ -188,8 +192,6 @@ def status(
     Reads results.json, issue.json and each site's actions.xlsx; runs nothing.
     Example: csat-audit status audits
     """
-    from audit.cycle.status import audit_status, status_table
-    from audit.exceptions import ConfigError
 
     try:
         if not root.is_dir():
@@ -213,7 +215,6 @@ def portfolio(
 
     Reads results.json files only. Example: csat-audit portfolio audits -o portfolio.pdf
     """
-    from audit.report.portfolio import write_portfolio
 
     try:
         written = write_portfolio(root, out or root / "portfolio.pdf")
@@ -234,7 +235,6 @@ def finalize(
     A later run of the folder writes the next revision (report-r2.pdf …) and never touches
     this one. Example: csat-audit finalize audits/plant-1/2026-Q3 --by "Li Na"
     """
-    from audit.finalize import finalize as issue_report
 
     try:
         issue = issue_report(folder, by=by)
@@ -259,8 +259,6 @@ def demo(
     With --sites N, writes ROOT/plant-1/2026-Q3 … ROOT/plant-N/2026-Q3 (each site drawn from
     its own seed) and runs them like 'run --jobs'. Example: csat-audit demo --sites 4 --jobs 2
     """
-    from audit.demo import write_demo, write_demo_sites
-    from audit.runner import run_audit
 
     if sites > 1:
         try:

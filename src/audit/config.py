@@ -20,6 +20,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from audit.catalogue import TARGETABLE
 from audit.exceptions import ConfigError
 
 __all__ = [
@@ -39,32 +40,8 @@ __all__ = [
 
 CONFIG_FILE = "audit.yaml"
 
-#: KPI ids that may carry a target in ``targets:``; see docs/metrics.md.
-KPI_TARGET_KEYS = frozenset(
-    {
-        "response_rate_pct",
-        "csat_mean",
-        "csat_top2_pct",
-        "dissatisfied_pct",
-        "nps",
-        "complaints_per_1000_orders",
-        "complaint_ack_days_median",
-        "complaint_resolution_days_median",
-        "complaint_resolution_days_p90",
-        "complaints_resolved_within_sla_pct",
-        "complaints_open_overdue",
-        "repeat_complaint_pct",
-        "root_cause_recorded_pct",
-        "return_rate_pct",
-        "returns_ppm",
-        "on_time_pct",
-        "in_full_pct",
-        "otif_pct",
-        "lost_customers",
-        "key_accounts_lost",
-        "repeat_purchase_pct",
-    }
-)
+#: KPI ids that may carry a target in ``targets:`` (from the KPI catalogue); see docs/metrics.md.
+KPI_TARGET_KEYS = TARGETABLE
 
 _PERIOD = re.compile(r"^(\d{4})-Q([1-4])$")
 

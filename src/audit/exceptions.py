@@ -18,9 +18,13 @@ environment failure and maps to exit code 3.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from typing import Any
 
 __all__ = [
+    "ERROR_MIME",
+    "HANDOFF_ENV",
     "AuditError",
     "ConfigError",
     "DataError",
@@ -34,14 +38,62 @@ __all__ = [
 ]
 
 
+#: set by ``csat-audit run`` in the notebook kernel's environment: results and errors go back to it as data
+HANDOFF_ENV = "CSAT_AUDIT_HANDOFF"
+#: the MIME type under which an error raised in the notebook's kernel reaches the runner
+ERROR_MIME = "application/vnd.csat-audit.error+json"
+
+
 class AuditError(Exception):
     """Base of every error a user can cause or fix; exit code 2 on the command line."""
 
     exit_code = 2
 
     def _render_traceback_(self) -> list[str]:
-        """What IPython shows instead of a traceback: the one line that says what to do."""
+        """What IPython shows instead of a traceback: the one line that says what to do.
+
+        Under ``csat-audit run`` the error also goes to the runner as data (type, message,
+        attributes), so that it keeps its type, path and kind across the kernel boundary.
+        """
+        if os.environ.get(HANDOFF_ENV) == "1":
+            from IPython.display import publish_display_data
+
+            publish_display_data({ERROR_MIME: self.to_payload(), "text/plain": ""})
         return [f"{self.__class__.__name__}: {self}"]
+
+    def to_payload(self) -> dict[str, Any]:
+        """The error as JSON data: its class name, message and attributes."""
+        return {"type": type(self).__name__, "message": str(self), "attributes": _plain(vars(self))}
+
+    @staticmethod
+    def from_payload(payload: dict[str, Any]) -> AuditError:
+        """The error :meth:`to_payload` described, with its class and attributes (paths as paths)."""
+        cls = globals().get(str(payload.get("type")))
+        if not (isinstance(cls, type) and issubclass(cls, AuditError)):
+            cls = AuditError
+        error = cls.__new__(cls)
+        Exception.__init__(error, str(payload.get("message", "")))
+        for name, value in dict(payload.get("attributes") or {}).items():
+            if name == "path" and isinstance(value, str):
+                value = Path(value)
+            elif name == "paths" and isinstance(value, list):
+                value = tuple(Path(v) for v in value)
+            setattr(error, name, value)
+        return error
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Path):
+        return str(value)
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if hasattr(value, "to_dict"):
+        return _plain(value.to_dict())
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
 
 
 class ConfigError(AuditError):

@@ -1,33 +1,37 @@
-"""Issue an audit's report: render it without the DRAFT mark, record it, make it read-only."""
+"""Issue an audit's report: render it without the DRAFT mark, record it, make it read-only.
+
+``finalize`` reads the newest revision's results.json (the snapshot), renders the issued
+report from it in the staging folder, and publishes report.html, report.pdf and issue.json
+in one step; stopped half-way (SIGTERM, Ctrl-C) it leaves the draft and issue.json as they
+were.
+
+Example:
+    >>> finalize("audits/plant-1/2026-Q3", by="Li Na").report     # doctest: +SKIP
+    'report.pdf'
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import getpass
 import json
 import os
 import stat
-from dataclasses import asdict
 from pathlib import Path
 
-from audit.cycle.lock import folder_lock
-from audit.cycle.revisions import Issue, issues, working_folder
+from audit import cycle
+from audit.cycle.changes import changes_since_issue
+from audit.cycle.revisions import Issue, Revision, issues, working_folder
 from audit.exceptions import ConfigError
-from audit.io import sha256_of
+from audit.io import sha256_of, write_text
+from audit.model import AuditSnapshot
+from audit.report.sections import ReportInput
+from audit.runner import render_report
+
+__all__ = ["READ_ONLY", "finalize"]
 
 READ_ONLY = stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH
-
-
-# ---------------------------------------------------------------- finalize
-
-
-def _write_record(path: Path, done: tuple[Issue, ...]) -> None:
-    temporary = path.with_name(f".{path.name}.partial")
-    temporary.write_text(
-        json.dumps({"issues": [asdict(i) for i in done]}, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-    )
-    os.chmod(temporary, READ_ONLY)
-    os.replace(temporary, path)
 
 
 def finalize(root: Path | str, *, by: str | None = None, today: dt.date | None = None) -> Issue:
@@ -44,16 +48,14 @@ def finalize(root: Path | str, *, by: str | None = None, today: dt.date | None =
         The record written.
 
     Raises:
-        ConfigError: there is no report to issue (run first), or the newest revision is
-            already issued.
+        ConfigError: there is no report to issue (run first), the newest revision is
+            already issued, or its results cannot be read.
         FolderLocked: a run is working on the folder.
-
-    Example:
-        >>> finalize("audits/plant-1/2026-Q3", by="Li Na").report     # doctest: +SKIP
-        'report.pdf'
+        RunInterrupted: stopped by a signal; nothing was issued.
     """
     folder = Path(root).resolve()
-    with folder_lock(folder, "finalize"):
+    stopped = "finalize of {root} was stopped ({signal}); nothing was issued and the draft is unchanged"
+    with cycle.folder_lock(folder, "finalize"), cycle.stop_on_signals(folder, stopped):
         target = working_folder(folder)
         if not target.report_pdf.exists():
             if target.revision > 1:
@@ -62,23 +64,36 @@ def finalize(root: Path | str, *, by: str | None = None, today: dt.date | None =
                     f"'csat-audit run {root}' writes revision {target.revision}"
                 )
             raise ConfigError(f"{folder}: no report to issue yet; run 'csat-audit run {root}' first")
-        if by is None:
-            from audit.config import load_config
-
-            by = load_config(folder).audit.lead_auditor or getpass.getuser()
-        from audit.runner import render_report  # here: the runner imports this module
-
-        render_report(target, draft=False)  # the issued report carries no DRAFT mark
-        files = {p.name: sha256_of(p) for p in target.outputs if p.exists()}
-        issue = Issue(
-            revision=target.revision,
-            report=target.report_pdf.name,
-            sha256=files[target.report_pdf.name],
-            issued_on=(today or dt.date.today()).isoformat(),
-            by=by,
-            files=files,
-        )
+        missing = [p.name for p in target.outputs if not p.exists()]
+        if missing:
+            raise ConfigError(
+                f"{folder}: {', '.join(missing)} of revision {target.revision} "
+                f"{'is' if len(missing) == 1 else 'are'} missing; run 'csat-audit run {root}' again before issuing"
+            )
+        snapshot = AuditSnapshot.load(target.results)
+        done = issues(folder)
+        issuer = by or snapshot.config.audit.lead_auditor or getpass.getuser()
+        revision = Revision(target.revision, done[-1] if done else None, True, changes_since_issue(folder, snapshot))
+        staging = cycle.fresh_staging(target)
+        try:
+            render_report(ReportInput(snapshot, revision), staging, draft=False)
+            rendered = {target.report_html.name: staging.report_html, target.report_pdf.name: staging.report_pdf}
+            files = {p.name: sha256_of(rendered.get(p.name, p)) for p in target.outputs}
+            issue = Issue(
+                revision=target.revision,
+                report=target.report_pdf.name,
+                sha256=files[target.report_pdf.name],
+                issued_on=(today or dt.date.today()).isoformat(),
+                by=issuer,
+                files=files,
+            )
+            record = staging.root / target.issue_record.name
+            payload = {"issues": [dataclasses.asdict(i) for i in (*done, issue)]}
+            write_text(record, json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+            os.chmod(record, READ_ONLY)
+            cycle.publish(staging, target, names=("report_html", "report_pdf"), extra=((record, target.issue_record),))
+        finally:
+            cycle.discard(staging)
         for name in files:
             os.chmod(folder / name, READ_ONLY)
-        _write_record(target.issue_record, (*issues(folder), issue))
     return issue

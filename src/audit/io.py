@@ -1,5 +1,8 @@
 """Writing files safely: the one atomic writer for text, bytes, JSON and workbooks, and sha256.
 
+Text written into a workbook cell goes through :func:`put_text`, which keeps it text: a
+cell Excel would run as a formula (``=HYPERLINK(…)``, ``+1``, ``@SUM``) stays a string.
+
 Every output is written to a temporary file beside its target and renamed into place, so
 a reader never sees half a file. Files are created with the mode the user's umask gives
 (0644 under the usual 022), like any other program's files, so that colleagues on a shared
@@ -14,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -21,7 +25,20 @@ from typing import Any
 
 from audit.exceptions import OutputError
 
-__all__ = ["check_writable", "sha256_of", "write_bytes", "write_json", "write_text", "write_with"]
+__all__ = [
+    "MAX_CELL",
+    "check_writable",
+    "put_text",
+    "save_workbook",
+    "sha256_of",
+    "write_bytes",
+    "write_json",
+    "write_text",
+    "write_with",
+]
+
+#: Excel's limit on the characters in one cell
+MAX_CELL = 32_767
 
 
 def sha256_of(path: Path) -> str:
@@ -46,11 +63,11 @@ def check_writable(path: Path) -> None:
     Raises:
         OutputError: ``path`` exists and its owner may not write it.
     """
-    if path.exists() and not os.access(path, os.W_OK):
-        raise OutputError(
-            f"{path} is read-only; it is not replaced. Make it writable again (or move it away) and run again",
-            path,
-        )
+    if not path.exists():
+        return
+    nobody_writes = not path.stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
+    if nobody_writes or not os.access(path, os.W_OK):  # root may write anything: the mode says what was meant
+        raise OutputError(f"{path} is read-only, so it was not replaced; make it writable again, then run again", path)
 
 
 def write_with(path: Path, write: Callable[[Path], None]) -> Path:
@@ -104,3 +121,20 @@ def write_text(path: Path, text: str) -> Path:
 def write_json(path: Path, payload: Any) -> Path:
     """Write JSON atomically: UTF-8, indented, keys in the order given, a final newline."""
     return write_text(path, json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+
+
+def save_workbook(book: Any, path: Path) -> Path:
+    """Save an openpyxl workbook atomically (see :func:`write_with`)."""
+    return write_with(path, lambda temporary: book.save(temporary))
+
+
+def put_text(cell: Any, text: str) -> Any:
+    """Store ``text`` in an openpyxl cell as text, never as a formula (= + - @ stay text).
+
+    Characters Excel cannot hold are dropped and the text is cut at Excel's cell limit.
+    """
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    cell.value = ILLEGAL_CHARACTERS_RE.sub("", text)[:MAX_CELL]
+    cell.data_type = "s"
+    return cell

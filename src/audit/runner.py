@@ -1,4 +1,12 @@
-"""Run an audit end to end: execute the notebook with papermill, then render the report.
+"""Run an audit end to end: the only orchestrator.
+
+One run of an audit folder, in order: parse audit.yaml once; take the folder's lock;
+read the site's action register and earlier results (:func:`audit.cycle.context`); execute
+the notebook with papermill, which computes and hands back an
+:class:`~audit.model.AuditSnapshot` (it writes nothing); write every output from the
+snapshot into the staging folder (the working paper, results.json, findings.xlsx,
+data_quality.xlsx, the updated register, report.html, report.pdf, manifest.json); publish
+them together. An interrupted or failed run leaves every previous output as it was.
 
 Example:
     >>> run = run_audit("audits/demo/2026-Q3")   # doctest: +SKIP
@@ -8,18 +16,35 @@ Example:
 
 from __future__ import annotations
 
-import json
+import datetime as dt
 import os
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from audit import exceptions
+from audit import cycle, exceptions
+from audit.assessment.actions import register_entries
+from audit.assessment.snapshot import HANDOFF_MIME
 from audit.config import load_config
-from audit.exceptions import AuditError, RunError
+from audit.cycle.changes import changes_since_issue
+from audit.cycle.context import AuditContext, context_for
+from audit.cycle.manifest import write_manifest
+from audit.cycle.register import update_register
+from audit.cycle.revisions import Revision, issues
+from audit.exceptions import ERROR_MIME, HANDOFF_ENV, AuditError, RunError
+from audit.io import write_text
+from audit.model import AuditSnapshot
 from audit.paths import NOTEBOOK, AuditFolder
+from audit.report.findings_xlsx import write_findings
+from audit.report.html import render_html
+from audit.report.pdf import write_pdf
+from audit.report.sections import ReportInput
+from audit.report.xlsx import write_data_quality
 
-__all__ = ["RunResult", "execute_notebook", "render_report", "run_audit"]
+__all__ = ["RunResult", "execute_notebook", "render_report", "run_audit", "update_site_register"]
 
 
 @dataclass(frozen=True)
@@ -34,89 +59,159 @@ class RunResult:
         return self.folder.report_pdf
 
 
+@contextmanager
+def _handing_over() -> Iterator[None]:
+    """Ask the notebook's kernel (which inherits this environment) to hand its results and errors back."""
+    before = os.environ.get(HANDOFF_ENV)
+    os.environ[HANDOFF_ENV] = "1"
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(HANDOFF_ENV, None)
+        else:
+            os.environ[HANDOFF_ENV] = before
+
+
+def _take(nb: Any, mime: str) -> Any:
+    """The first output carrying ``mime``, removed from the notebook (None when there is none)."""
+    for cell in nb.cells:
+        for output in list(cell.get("outputs", ())):
+            data = output.get("data", {})
+            if mime in data:
+                cell.outputs.remove(output)
+                return data[mime]
+    return None
+
+
 def _user_error(ename: str) -> bool:
     cls = getattr(exceptions, ename, None)
     return isinstance(cls, type) and issubclass(cls, AuditError) and cls.exit_code == 2
 
 
-def execute_notebook(folder: AuditFolder, *, progress: bool = True, out: AuditFolder | None = None) -> float:
-    """Execute the audit notebook for ``folder`` into ``out.notebook`` (default ``folder``'s).
+def execute_notebook(
+    context: AuditContext, staging: AuditFolder, *, progress: bool = True
+) -> tuple[AuditSnapshot, float]:
+    """Execute the audit notebook for ``context`` and take back the snapshot it computed.
 
-    The run writes its outputs (results.json, findings.xlsx, data_quality.xlsx) into
-    ``out.root``; :func:`run_audit` points it at a staging folder. When the notebook fails
-    for a reason other than bad input, the partly executed notebook is kept as
-    ``folder.failed_notebook`` for the auditor to read.
+    The working paper (the executed notebook, without the hand-over) is written to
+    ``staging.notebook``; its parameters are the audit folder as ``"."`` and the context,
+    so that Run All in JupyterLab reproduces the run from the folder it sits in. When the
+    notebook fails for a reason other than bad input, the partly executed notebook is kept
+    as the audit folder's ``.audit.partial.ipynb`` for the auditor to read.
 
     Returns:
-        Seconds taken.
+        The snapshot and the seconds taken.
 
     Raises:
-        AuditError: the notebook stopped on bad input (the message says where).
+        AuditError: the notebook stopped on bad input; the error keeps its type and
+            attributes (path, kind …).
         RunError: the notebook failed for another reason.
     """
+    import nbformat
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
-    out = out or folder
+    root = context.config.folder
     started = time.perf_counter()
-    partial = out.root / ".audit.partial.ipynb"
+    partial = staging.root / ".audit.partial.ipynb"
     try:
-        papermill.execute_notebook(
-            str(NOTEBOOK),
-            str(partial),
-            parameters={"audit_dir": str(folder.root), "output_dir": str(out.root)},
-            kernel_name="python3",
-            progress_bar=progress,
-            cwd=str(folder.root),
-            # the kernel's own chatter (start-up, "KeyboardInterrupt caught" at shutdown) is not the user's business
-            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
-        )
+        with _handing_over():
+            nb = papermill.execute_notebook(
+                str(NOTEBOOK),
+                str(partial),
+                parameters={"audit_dir": ".", "context": context.to_parameters()},
+                kernel_name="python3",
+                progress_bar=progress,
+                cwd=str(root),
+                # the kernel's own chatter (start-up, "KeyboardInterrupt caught" at shutdown) is not the user's business
+                extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+            )
     except PapermillExecutionError as exc:
+        failed = nbformat.read(str(partial), as_version=4) if partial.exists() else None
+        payload = _take(failed, ERROR_MIME) if failed is not None else None
+        if payload is not None:
+            partial.unlink(missing_ok=True)
+            raise AuditError.from_payload(payload) from None
         if _user_error(exc.ename):
             partial.unlink(missing_ok=True)  # nothing ran that is worth keeping
             raise AuditError(exc.evalue) from None
-        if partial != folder.failed_notebook:
-            os.replace(partial, folder.failed_notebook)
+        kept = AuditFolder(root).failed_notebook
+        if partial.exists():
+            os.replace(partial, kept)
         raise RunError(
             f"the audit notebook failed in cell {exc.exec_count}: {exc.ename}: {exc.evalue}; "
-            f"the partly executed notebook is {folder.failed_notebook}"
+            f"the partly executed notebook is {kept}"
         ) from None
-    os.replace(partial, out.notebook)
-    return time.perf_counter() - started
+    payload = _take(nb, HANDOFF_MIME)
+    partial.unlink(missing_ok=True)
+    if payload is None:
+        raise RunError(
+            f"{root}: the audit notebook did not hand over its results (its last cell must call audit.hand_over)"
+        )
+    meta = nb.metadata.get("papermill", {})
+    meta["input_path"], meta["output_path"] = NOTEBOOK.name, staging.notebook.name  # no machine paths in the paper
+    write_text(staging.notebook, nbformat.writes(nb))
+    return AuditSnapshot.from_dict(payload, root), time.perf_counter() - started
 
 
-def render_report(folder: AuditFolder, *, draft: bool = True) -> dict[str, float]:
-    """Export ``folder.notebook`` to ``folder.report_html`` and ``folder.report_pdf``.
+def render_report(r: ReportInput, out: AuditFolder, *, draft: bool = True) -> dict[str, float]:
+    """Write ``out.report_html`` and ``out.report_pdf`` from the snapshot and revision in ``r``.
 
     Args:
-        folder: the audit folder (or its staging folder) and revision.
+        r: the snapshot and the revision being rendered.
+        out: the (staging) folder that receives the files.
         draft: mark every page DRAFT; ``finalize`` renders the issued report without it.
 
     Returns:
-        Seconds taken by the HTML export and the PDF rendering.
+        Seconds taken by the HTML and the PDF.
     """
-    from audit.report.html import export_html
-    from audit.report.pdf import write_pdf
-
     started = time.perf_counter()
-    html = export_html(folder.notebook, draft=draft)
-    partial_html = folder.root / ".report.html.partial"
-    partial_html.write_text(html, encoding="utf-8")
-    os.replace(partial_html, folder.report_html)
-    exported = time.perf_counter()
-    partial_pdf = folder.root / ".report.pdf.partial"
-    write_pdf(html, partial_pdf, base_dir=folder.root)
-    os.replace(partial_pdf, folder.report_pdf)
-    return {"html": exported - started, "pdf": time.perf_counter() - exported}
+    html = render_html(r, draft=draft)
+    write_text(out.report_html, html)
+    rendered = time.perf_counter()
+    write_pdf(html, out.report_pdf, base_dir=r.snapshot.config.folder)
+    return {"html": rendered - started, "pdf": time.perf_counter() - rendered}
+
+
+def _write_outputs(snapshot: AuditSnapshot, staging: AuditFolder, today: dt.date) -> Path:
+    """results.json, findings.xlsx, data_quality.xlsx and the updated register into ``staging``.
+
+    Returns:
+        The staged register, to be published as ``audits/<site>/actions.xlsx``.
+    """
+    snapshot.dump(staging.results)
+    write_findings(snapshot, staging.findings_xlsx)
+    write_data_quality(snapshot.sources, snapshot.problems, snapshot.quarantine, staging.data_quality_xlsx)
+    staged = staging.root / AuditFolder(snapshot.config.folder).action_register.name
+    return update_site_register(snapshot, today, out=staged)
+
+
+def update_site_register(snapshot: AuditSnapshot, today: dt.date, *, out: Path | None = None) -> Path:
+    """Merge this audit's actions and verdicts into the site's register (``audits/<site>/actions.xlsx``).
+
+    Args:
+        snapshot: the audit's results.
+        today: the date of the register's History rows.
+        out: where to write the merged register; the register itself when None (a run stages it).
+    """
+    return update_register(
+        AuditFolder(snapshot.config.folder).action_register,
+        snapshot.config.audit.id,
+        register_entries(snapshot.assessment, snapshot.kpis, snapshot.config, today),
+        {v.action_id: v for v in snapshot.assessment.follow_up.verifications},
+        today,
+        out=out,
+    )
 
 
 def run_audit(folder: Path | str, *, progress: bool = True) -> RunResult:
-    """Run the whole audit of one folder: notebook, report, results, workbooks and manifest.
+    """Run the whole audit of one folder: notebook, results, workbooks, register, report and manifest.
 
     Every output is built in the folder's staging folder and moved into place only when all
-    are written, under the folder's lock (see :mod:`audit.audits`): an interrupted or failed
-    run leaves the previous outputs as they were. Once the audit has been issued
-    (``csat-audit finalize``) the run writes the next revision (``report-r2.pdf`` …).
+    are written, under the folder's lock (see :mod:`audit.cycle`): an interrupted or failed
+    run leaves the previous outputs, the register included, as they were. Once the audit has
+    been issued (``csat-audit finalize``) the run writes the next revision (``report-r2.pdf`` …).
 
     Args:
         folder: the audit folder holding audit.yaml.
@@ -130,26 +225,23 @@ def run_audit(folder: Path | str, *, progress: bool = True) -> RunResult:
         FolderLocked: another run or finalize is working on the folder (exit code 2).
         RunError: the run itself failed (exit code 3); RunInterrupted when stopped by SIGTERM.
     """
-    from audit import cycle
-    from audit.outputs import write_manifest
-
     root = Path(folder).resolve()
-    config = load_config(root)  # fail fast on configuration, before starting a kernel
+    config = load_config(root)  # once, and before starting a kernel
     with cycle.folder_lock(root), cycle.stop_on_signals(root):
+        context = context_for(config)
         target = cycle.working_folder(root)
         staging = cycle.fresh_staging(target)
         try:
             with cycle.kill_new_children():
-                timings = {"notebook": execute_notebook(AuditFolder(root), progress=progress, out=staging)}
-            timings |= render_report(staging)
-            try:
-                results = json.loads(staging.results.read_text(encoding="utf-8"))
-            except (OSError, ValueError) as exc:
-                raise RunError(f"{target.results}: not written by the notebook ({exc})") from None
-            for kind, seconds in results["run"]["load_seconds"].items():
-                timings[f"load_{kind}"] = seconds
-            write_manifest(staging, results, config.parameters(), timings)
-            cycle.publish(staging, target)
+                snapshot, seconds = execute_notebook(context, staging, progress=progress)
+            timings = {"notebook": seconds}
+            register = _write_outputs(snapshot, staging, dt.date.today())
+            done = issues(root)
+            revision = Revision(target.revision, done[-1] if done else None, False, changes_since_issue(root, snapshot))
+            timings |= render_report(ReportInput(snapshot, revision), staging)
+            timings |= {f"load_{kind}": s for kind, s in snapshot.load_seconds.items()}
+            write_manifest(staging, snapshot, config.parameters(), timings)
+            cycle.publish(staging, target, extra=((register, AuditFolder(root).action_register),))
         finally:
             cycle.discard(staging)
     return RunResult(target, timings)

@@ -73,7 +73,7 @@ class Context:
         return "; ".join(str(v) for v in self.finding.figures.get(name) or ())
 
     def value(self) -> str:
-        return f"{self.kpi.label} {fmt(self.kpi.value, self.kpi.unit)}" if self.kpi else ""
+        return f"{self.kpi.label} {fmt(self.kpi.value, self.kpi.unit, self.kpi.id)}" if self.kpi else ""
 
 
 #: a success measure: (text, KPI id, target); KPI id "" when it is checked against records
@@ -105,17 +105,21 @@ def _kpi_success(c: Context) -> Success:
     kpi = c.kpi
     if kpi is not None and kpi.target is not None:
         return (
-            f"{kpi.label} {'≥' if kpi.higher_is_better else '≤'} {fmt(kpi.target, kpi.unit)} in the next quarter",
+            f"{kpi.label} {'≥' if kpi.higher_is_better else '≤'} {fmt(kpi.target, kpi.unit, kpi.id)} in the next quarter",
             "",
             None,
         )
     if kpi is not None:
-        return f"{kpi.label} back to at least {fmt(kpi.previous, kpi.unit)} with no significant decline", "", None
+        return (
+            f"{kpi.label} back to at least {fmt(kpi.previous, kpi.unit, kpi.id)} with no significant decline",
+            "",
+            None,
+        )
     return "Finding not repeated at the next audit", "", None
 
 
 def _at_least(kpi_id: str, label: str, target: float, unit: str = "%", higher: bool = True) -> Success:
-    return f"{label} {'≥' if higher else '≤'} {fmt(target, unit)} at the next audit", kpi_id, target
+    return f"{label} {'≥' if higher else '≤'} {fmt(target, unit, kpi_id)} at the next audit", kpi_id, target
 
 
 def _by_source(c: Context) -> str:
@@ -132,7 +136,7 @@ def _by_source(c: Context) -> str:
         return (f"Analyse late and short deliveries of {c.period} ({c.value()}) by cause, carrier and product; agree "
                 "corrective measures with planning and logistics.")  # fmt: skip
     label = kpi.label if kpi is not None else "satisfaction"
-    value = fmt(kpi.value, kpi.unit) if kpi is not None else ""
+    value = fmt(kpi.value, kpi.unit, kpi.id) if kpi is not None else ""
     return (f"Analyse the {n:,} survey responses of {c.period} by dimension, product and channel to find what drove "
             f"{label} to {value}; agree measures with the process owners and review them monthly.")  # fmt: skip
 

@@ -67,8 +67,8 @@ def verify(register: Register | None, kpis: KpiTable, config: AuditConfig) -> di
         sign = "≥" if kpi.higher_is_better else "≤"
         reason = (
             f"{entry.id} (closed{f' on {entry.closed_on:%d %b %Y}' if entry.closed_on else ''}) aimed at "
-            f"{kpi.label} {sign} {fmt(entry.target, kpi.unit)}; it is {fmt(kpi.value, kpi.unit)} in {config.audit.period_label}"
-            + (f" (baseline {fmt(entry.baseline, kpi.unit)})" if entry.baseline is not None else "")
+            f"{kpi.label} {sign} {fmt(entry.target, kpi.unit, kpi.id)}; it is {fmt(kpi.value, kpi.unit, kpi.id)} in {config.audit.period_label}"
+            + (f" (baseline {fmt(entry.baseline, kpi.unit, kpi.id)})" if entry.baseline is not None else "")
         )
         out[entry.id] = Verification(entry.id, "effective" if met else "not effective", kpi.value, reason)
     return out
@@ -80,9 +80,7 @@ def followup(ev: Evidence) -> list[Draft]:
     earlier = earlier_actions(ev.register, config)
     day = config.audit.audit_date
     drafts = []
-    overdue = sorted(
-        (e for e in earlier if e.is_open and e.due is not None and e.due < day), key=lambda e: (e.due, e.id)
-    )
+    overdue = sorted((e for e in earlier if e.overdue_on(day)), key=lambda e: (e.due or day, e.id))
     if overdue:
         listed = "; ".join(
             f"{e.id} due {e.due:%d %b %Y}, {e.status}, owner {e.owner or 'not named'}" for e in overdue[:8]
@@ -128,7 +126,7 @@ def follow_up_table(register: Register | None, kpis: KpiTable, config: AuditConf
     rows = []
     for entry in earlier_actions(register, config):
         judged = verdicts.get(entry.id)
-        overdue = entry.is_open and entry.due is not None and entry.due < day
+        overdue = entry.overdue_on(day)
         result: str
         if judged is not None:
             result, reason = judged.verdict, judged.reason
@@ -139,4 +137,6 @@ def follow_up_table(register: Register | None, kpis: KpiTable, config: AuditConf
         else:
             result, reason = entry.status, ""
         rows.append(FollowUpRow(entry.id, entry.description, entry.owner, entry.due, entry.status, result, reason))
-    return FollowUp(register is not None, tuple(rows), tuple(verdicts.values()))
+    # a register holding only this audit's own actions (a re-run) is no earlier register
+    earlier = register is not None and any(e.raised_in != config.audit.id for e in register.entries)
+    return FollowUp(earlier, tuple(rows), tuple(verdicts.values()))

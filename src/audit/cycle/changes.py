@@ -1,85 +1,62 @@
-"""What changed between an issued revision and a later run."""
+"""What changed between an issued revision and a later run of the same audit (the cover lists it)."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Any
 
+from audit import format as fmt
 from audit.cycle.revisions import issues
+from audit.exceptions import ConfigError
+from audit.model import AuditSnapshot, Finding, Kpi
 from audit.paths import AuditFolder
 
-# ---------------------------------------------------------------- changes
+__all__ = ["changes_between", "changes_since_issue"]
 
 
-def _fmt(value: Any) -> str:
-    if isinstance(value, float):
-        return f"{value:,.2f}".rstrip("0").rstrip(".")
-    return "–" if value is None else str(value)
+def _shown(kpi: Kpi) -> str:
+    return fmt.value(kpi.value, kpi.unit, kpi_id=kpi.id)
 
 
-def changes_between(
-    before: dict[str, Any],
-    kpis: dict[str, dict[str, Any]],
-    findings: list[dict[str, Any]],
-    conclusion: str | None = None,
-) -> list[str]:
-    """What changed from an issued results.json to this run, one sentence per change.
+def changes_between(before: AuditSnapshot, after: AuditSnapshot) -> list[str]:
+    """What changed from an issued revision to this run, one sentence per change.
 
-    KPIs are compared by id at two decimals; findings by check and title (their ids are
-    renumbered on each run).
-
-    Args:
-        before: the issued revision's results.json.
-        kpis: this run's KPIs as in results.json (``id → {"label", "value", …}``).
-        findings: this run's findings as in results.json.
-        conclusion: this run's overall conclusion.
+    KPIs are compared by id as the report shows them; findings by check and title (their
+    ids are renumbered on each run).
     """
     lines = []
-    old_kpis: dict[str, dict[str, Any]] = before.get("kpis", {})
-    for kpi_id, now in kpis.items():
-        then = old_kpis.get(kpi_id)
-        label = now.get("label") or kpi_id
+    old = {k.id: k for k in before.kpis}
+    new = {k.id: k for k in after.kpis}
+    for kpi_id, now in new.items():
+        then = old.get(kpi_id)
         if then is None:
-            lines.append(f"{label}: new, {_fmt(now.get('value'))}")
-        elif _fmt(then.get("value")) != _fmt(now.get("value")):
-            lines.append(f"{label}: {_fmt(then.get('value'))} → {_fmt(now.get('value'))}")
-    for kpi_id in old_kpis.keys() - kpis.keys():
-        lines.append(f"{old_kpis[kpi_id].get('label') or kpi_id}: no longer reported")
+            lines.append(f"{now.label}: new, {_shown(now)}")
+        elif _shown(then) != _shown(now):
+            lines.append(f"{now.label}: {_shown(then)} → {_shown(now)}")
+    lines += [f"{old[kpi_id].label}: no longer reported" for kpi_id in old.keys() - new.keys()]
 
-    def key(f: dict[str, Any]) -> tuple[Any, Any]:
-        return f.get("check"), f.get("title")
+    def key(f: Finding) -> tuple[str, str]:
+        return f.check, f.title
 
-    old = {key(f): f for f in before.get("findings", [])}
-    new = {key(f): f for f in findings}
-    lines += [
-        f"Finding added: {f.get('title')} ({f.get('grade_label') or f.get('grade')})"
-        for k, f in new.items()
-        if k not in old
-    ]
-    lines += [
-        f"Finding removed: {f.get('title')} ({f.get('grade_label') or f.get('grade')})"
-        for k, f in old.items()
-        if k not in new
-    ]
-    for k in new.keys() & old.keys():
-        if new[k].get("grade") != old[k].get("grade"):
-            lines.append(f"Finding regraded: {new[k].get('title')}: {old[k].get('grade')} → {new[k].get('grade')}")
-    if conclusion is not None and before.get("conclusion") not in (None, conclusion):
-        lines.insert(0, f"Conclusion: {before['conclusion']} → {conclusion}".replace("_", " "))
+    was = {key(f): f for f in before.assessment.findings}
+    now_found = {key(f): f for f in after.assessment.findings}
+    lines += [f"Finding added: {f.title} ({f.grade_label})" for k, f in now_found.items() if k not in was]
+    lines += [f"Finding removed: {f.title} ({f.grade_label})" for k, f in was.items() if k not in now_found]
+    for k in now_found.keys() & was.keys():
+        if now_found[k].grade != was[k].grade:
+            lines.append(f"Finding regraded: {now_found[k].title}: {was[k].grade_label} → {now_found[k].grade_label}")
+    if before.assessment.conclusion != after.assessment.conclusion:
+        lines.insert(0, f"Conclusion: {before.assessment.conclusion_label} → {after.assessment.conclusion_label}")
     return lines
 
 
-def changes_since_issue(
-    root: Path, kpis: dict[str, dict[str, Any]], findings: list[dict[str, Any]], conclusion: str | None = None
-) -> list[str] | None:
-    """:func:`changes_between` the last issued revision of ``root`` and this run; None if never issued."""
+def changes_since_issue(root: Path, after: AuditSnapshot) -> tuple[str, ...]:
+    """:func:`changes_between` the last issued revision of ``root`` and this run; empty if never issued."""
     done = issues(root)
     if not done:
-        return None
+        return ()
     path = AuditFolder(Path(root), done[-1].revision).results
     try:
-        before = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return [f"The issued revision's {path.name} cannot be read; changes are not listed."]
-    return changes_between(before, kpis, findings, conclusion)
+        before = AuditSnapshot.load(path)
+    except ConfigError:
+        return (f"The issued revision's {path.name} cannot be read; changes are not listed.",)
+    return tuple(changes_between(before, after))

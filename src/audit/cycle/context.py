@@ -25,7 +25,7 @@ from audit.cycle.revisions import working_folder
 from audit.model import EarlierKpis, Entry, Register
 from audit.paths import AuditFolder
 
-__all__ = ["AuditContext", "open_audit"]
+__all__ = ["AuditContext", "context_for", "open_audit"]
 
 
 @dataclass(frozen=True)
@@ -95,7 +95,17 @@ def open_audit(audit_dir: Path | str, context: dict[str, Any] | None = None) -> 
     """
     if context is not None:
         return AuditContext.from_parameters(audit_dir, context)
-    config = load_config(audit_dir)
+    return context_for(load_config(audit_dir))
+
+
+def context_for(config: AuditConfig) -> AuditContext:
+    """The context of a run of the audit ``config`` describes: its register, earlier results, revision.
+
+    The audit date is fixed here (today, when audit.yaml gives none).
+
+    Raises:
+        InputFileError: the action register cannot be read.
+    """
     if config.audit.date is None:
         config = config.model_copy(update={"audit": config.audit.model_copy(update={"date": dt.date.today()})})
     return AuditContext(

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from audit.exceptions import InputFileError
+from audit.io import check_writable, put_text, save_workbook
 from audit.model.register import NOT_YET, STATUSES, Entry, Register, Verification
 
 __all__ = ["COLUMNS", "Column", "read_register", "update_register"]
@@ -211,8 +212,6 @@ def _text(value: Any) -> str:
 
 def _put(cell: Any, value: Any) -> None:
     """Write a value; text stays text even when it starts with = + - @."""
-    from audit.report.xlsx import put_text
-
     if value is None or value == "":
         cell.value = None
     elif isinstance(value, str):
@@ -298,7 +297,13 @@ def _snapshot(book: Any) -> tuple[dict[str, dict[str, str]], set[str]]:
 
 
 def update_register(
-    path: Path, audit_id: str, new: Iterable[Entry], verifications: Mapping[str, Verification], today: dt.date
+    path: Path,
+    audit_id: str,
+    new: Iterable[Entry],
+    verifications: Mapping[str, Verification],
+    today: dt.date,
+    *,
+    out: Path | None = None,
 ) -> Path:
     """Append this audit's actions and update the tool's columns; log every change on History.
 
@@ -313,12 +318,14 @@ def update_register(
         new: the audit's actions, from ``audit.assessment.actions.register_entries``.
         verifications: by action id, from ``audit.assessment.followup.verify``.
         today: the date written on History rows and in "Last changed".
+        out: where to write the updated register (a run stages it and publishes it with its
+            other outputs); ``path`` itself when None.
 
     Raises:
         InputFileError: the existing register cannot be read.
+        OutputError: the register is read-only (someone protected it).
     """
-    from audit.report.xlsx import save_atomic
-
+    check_writable(path)  # someone marked it read-only: say so, never re-permission it
     book = _open(path) if path.exists() else _new_book()
     sheet = book[ACTIONS]
     index = _columns(sheet, path)
@@ -371,7 +378,7 @@ def update_register(
 
     sheet.auto_filter.ref = f"A1:{get_column_letter(sheet.max_column)}{max(sheet.max_row, 2)}"
     history.auto_filter.ref = f"A1:{get_column_letter(len(HISTORY_HEADER))}{max(history.max_row, 2)}"
-    return save_atomic(book, path)
+    return save_workbook(book, out or path)
 
 
 def _save_snapshot(

@@ -40,12 +40,14 @@ class Revision:
     Attributes:
         number: this revision (1 for the first).
         issued: the last issued revision, which this one replaces; None for revision 1.
-        is_final: whether this revision has been issued (never true while it is rendered).
+        is_final: whether this rendering is the issued one (``finalize``), without the DRAFT mark.
+        changes: what changed since ``issued`` (see :func:`audit.cycle.changes.changes_since_issue`).
     """
 
     number: int
     issued: Issue | None = None
     is_final: bool = False
+    changes: tuple[str, ...] = ()
 
 
 def issues(root: Path) -> tuple[Issue, ...]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Sequence
+from pathlib import Path
 
 from audit.cycle.lock import _signals_held
 from audit.cycle.revisions import issues
@@ -26,21 +28,37 @@ def discard(staging: AuditFolder) -> None:
     shutil.rmtree(staging.root, ignore_errors=True)
 
 
-def publish(staging: AuditFolder, target: AuditFolder) -> None:
-    """Move the staged outputs into the audit folder, then remove the staging folder.
+def publish(
+    staging: AuditFolder,
+    target: AuditFolder,
+    *,
+    extra: Sequence[tuple[Path, Path]] = (),
+    names: Sequence[str] = OUTPUTS,
+) -> None:
+    """Move the staged outputs into the audit folder together, then remove the staging folder.
+
+    Args:
+        staging: the staging folder holding the run's outputs.
+        target: the audit folder (and revision) they belong to.
+        extra: more (staged file, destination) pairs published in the same step, such as the
+            site's action register.
+        names: the outputs to publish, by attribute of :class:`~audit.paths.AuditFolder`.
 
     Raises:
         RunError: an output is missing from the staging folder, or its name belongs to an
             issued revision (which is never overwritten).
     """
-    missing = [p.name for p in staging.outputs if not p.exists()]
+    staged = [getattr(staging, name) for name in names]
+    missing = [p.name for p in (*staged, *(source for source, _ in extra)) if not p.exists()]
     if missing:
         raise RunError(f"{target.root}: the run did not write {', '.join(missing)}; the previous outputs are unchanged")
     issued = {name for i in issues(target.root) for name in i.files}
-    clash = [p.name for p in target.outputs if p.name in issued]
+    clash = [getattr(target, name).name for name in names if getattr(target, name).name in issued]
     if clash:
         raise RunError(f"{target.root}: refusing to overwrite the issued {', '.join(clash)}")
     with _signals_held():
-        for name in OUTPUTS:
+        for name in names:
             os.replace(getattr(staging, name), getattr(target, name))
+        for source, destination in extra:
+            os.replace(source, destination)
         discard(staging)

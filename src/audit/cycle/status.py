@@ -12,12 +12,13 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from audit import cycle
+from audit.cycle.register import read_register
+from audit.cycle.revisions import issues, latest_folder
 from audit.exceptions import AuditError
+from audit.model import AuditSnapshot
 
 __all__ = ["AuditStatus", "audit_status", "status_table"]
 
@@ -39,6 +40,7 @@ class AuditStatus:
         overdue_actions: those of them past their due date.
         state: ``not run``, ``draft rev N`` or ``issued rev N``.
         problem: why the folder's results or register could not be read, if so.
+        snapshot: the newest revision's results, when they could be read.
     """
 
     site: str
@@ -50,6 +52,7 @@ class AuditStatus:
     overdue_actions: int = 0
     state: str = "not run"
     problem: str = ""
+    snapshot: AuditSnapshot | None = None
 
 
 def _audit_folders(root: Path) -> list[Path]:
@@ -61,19 +64,17 @@ def _audit_folders(root: Path) -> list[Path]:
 
 
 def _one(root: Path, folder: Path, today: dt.date) -> AuditStatus:
-    from audit.cycle.register import read_register
-
     site = folder.parent.relative_to(root).as_posix() if folder != root else "."
     site = root.name if site == "." else site
-    latest = cycle.latest_folder(folder)
+    latest = latest_folder(folder)
     if latest is None:
         return AuditStatus(site, folder.name, folder)
     try:
-        results = json.loads(latest.results.read_text(encoding="utf-8"))
-        issued = {i.revision for i in cycle.issues(folder)}
-    except (OSError, ValueError, AuditError) as exc:
+        snapshot = AuditSnapshot.load(latest.results)
+        issued = {i.revision for i in issues(folder)}
+    except AuditError as exc:
         return AuditStatus(site, folder.name, folder, state="unreadable", problem=str(exc))
-    grades = {g: sum(f.get("grade") == g for f in results.get("findings", [])) for g in COUNTED}
+    grades = {g: snapshot.assessment.count(g) for g in COUNTED}
     state = f"{'issued' if latest.revision in issued else 'draft'} rev {latest.revision}"
     open_actions = overdue = 0
     problem = ""
@@ -81,20 +82,22 @@ def _one(root: Path, folder: Path, today: dt.date) -> AuditStatus:
         register = read_register(latest.action_register)
     except AuditError as exc:
         register, problem = None, str(exc)
+    info = snapshot.config.audit
     if register is not None:
-        mine = [e for e in register.entries if e.raised_in == results["audit"]["id"] and e.is_open]
+        mine = [e for e in register.entries if e.raised_in == info.id and e.is_open]
         open_actions = len(mine)
-        overdue = sum(e.due is not None and e.due < today for e in mine)
+        overdue = sum(e.overdue_on(today) for e in mine)
     return AuditStatus(
         site,
-        results["audit"].get("period") or folder.name,
+        info.period_label or folder.name,
         folder,
-        results.get("conclusion"),
+        snapshot.assessment.conclusion,
         grades,
         open_actions,
         overdue,
         state,
         problem,
+        snapshot,
     )
 
 

@@ -9,12 +9,14 @@ Example:
 
 from __future__ import annotations
 
+import dataclasses
+
 import pandas as pd
 
+from audit.catalogue import CATALOGUE, KpiSpec, ordered, spec_for
 from audit.config import AuditConfig, parse_period
 from audit.data.contract import DATE_COLUMN, KINDS
 from audit.data.dataset import AuditData
-from audit.kpi.catalogue import CATALOGUE, KpiSpec, ordered, spec_for
 from audit.kpi.complaints import complaint_estimates, overdue_complaints, repeat_flags
 from audit.kpi.control import p_chart, pareto
 from audit.kpi.customers import current_tiers, customer_estimates, customer_history
@@ -22,6 +24,7 @@ from audit.kpi.delivery import order_estimates
 from audit.kpi.returns import delivered_units, return_estimates, returns_by_product
 from audit.kpi.satisfaction import ipa, survey_estimates
 from audit.kpi.segments import segment_cells
+from audit.kpi.series import csat_band, nps_split, resolution_times
 from audit.kpi.stats import Estimate, absent
 from audit.kpi.trend import build_kpi
 from audit.model import Analyses, EarlierKpis, KpiTable, TierRow
@@ -213,6 +216,7 @@ def compute_kpis(data: AuditData, earlier: EarlierKpis | None = None) -> KpiTabl
     if complaints is not None and "customer_id" in complaints:
         repeats = repeat_flags(complaints, config.analysis.repeat_window_days)
     estimates: dict[str, dict[str, Estimate]] = {}
+    survey_frames: list[tuple[str, pd.DataFrame | None]] = []
     surveys_sent = config.data.surveys.sent if config.data.surveys is not None else None
     for label, (start, end) in zip(periods, bounds):
         last = label == periods[-1]
@@ -222,6 +226,7 @@ def compute_kpis(data: AuditData, earlier: EarlierKpis | None = None) -> KpiTabl
         # questionnaires sent: counted per quarter from a responded column, else audit.yaml's sent (this quarter)
         sent = data.surveys_sent.get(label) if data.surveys_sent else (surveys_sent if last else None)
         estimates[label] = _period_estimates(config, period_frames, history, (start, end), last, repeats, sent)
+        survey_frames.append((label, period_frames.get("surveys")))
     current = estimates[periods[-1]]
     tiers: pd.Series | None = None
     tier_rows: tuple[TierRow, ...] = ()
@@ -254,4 +259,11 @@ def compute_kpis(data: AuditData, earlier: EarlierKpis | None = None) -> KpiTabl
     if lost is not None and len(lost):
         key = lost.loc[lost["tier"] == "A"]
         breakdowns["key_accounts_lost"] = _pairs(key.set_index("customer_id")["revenue"])
-    return KpiTable(kpis, breakdowns, periods, _analyses(data, frames, history, tiers, tier_rows))
+    analyses = _analyses(data, frames, history, tiers, tier_rows)
+    analyses = dataclasses.replace(
+        analyses,
+        nps_split=nps_split(survey_frames) if "surveys" in frames else (),
+        csat_band=csat_band(estimates, periods),
+        resolution=resolution_times(frames["complaints"], config.sla, period_end) if "complaints" in frames else None,
+    )
+    return KpiTable(kpis, breakdowns, periods, analyses)

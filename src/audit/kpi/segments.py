@@ -14,7 +14,7 @@ import pandas as pd
 
 from audit.config import Sla, SurveySource
 from audit.kpi.complaints import resolution_flags
-from audit.kpi.stats import Z95, wilson
+from audit.kpi.stats import Z95, nps_parts, wilson
 from audit.model import SegmentCell
 
 __all__ = ["NOT_RECORDED", "SEGMENT_COLUMNS", "segment_cells"]
@@ -60,8 +60,7 @@ def _survey_cells(
     if with_nps:
         answers = frame["recommend"].to_numpy(dtype="float64", na_value=np.nan)
         parts["rated"] = ~np.isnan(answers)
-        parts["promoter"] = answers >= 9
-        parts["detractor"] = answers <= 6
+        parts["promoter"], parts["detractor"] = nps_parts(answers)
     group = parts.groupby("key", sort=True)
     sums = group.sum(numeric_only=True)
     sums["sd"] = group["overall"].std(ddof=1)

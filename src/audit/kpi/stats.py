@@ -182,6 +182,16 @@ def mean(values: Floats) -> Estimate:
     return _bracketed(Estimate(m, n, m - half, m + half, se=se, test="mean", sd=sd))
 
 
+#: the NPS convention (Reichheld 2003): promoters answer 9–10, detractors 0–6, passives between
+PROMOTER_MIN = 9
+DETRACTOR_MAX = 6
+
+
+def nps_parts(recommend: Floats) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+    """Which answers are promoters and which detractors (see :data:`PROMOTER_MIN`)."""
+    return recommend >= PROMOTER_MIN, recommend <= DETRACTOR_MAX
+
+
 def nps(recommend: Floats) -> Estimate:
     """Net Promoter Score on 0–10 answers: % promoters (9–10) − % detractors (0–6).
 
@@ -192,8 +202,8 @@ def nps(recommend: Floats) -> Estimate:
     n = len(recommend)
     if n == 0:
         return Estimate(None, 0)
-    p = float(np.mean(recommend >= 9))
-    d = float(np.mean(recommend <= 6))
+    promoters, detractors = nps_parts(recommend)
+    p, d = float(np.mean(promoters)), float(np.mean(detractors))
     score = 100 * (p - d)
     se = 100 * math.sqrt(max(p + d - (p - d) ** 2, 0.0) / n)
     return _bracketed(Estimate(score, n, max(-100.0, score - Z95 * se), min(100.0, score + Z95 * se), se=se, test="se"))

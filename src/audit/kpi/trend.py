@@ -7,8 +7,8 @@ change, or not tested.
 
 from __future__ import annotations
 
+from audit.catalogue import spec_for
 from audit.config import AuditConfig
-from audit.kpi.catalogue import spec_for
 from audit.kpi.stats import Estimate, change_p_value, verdict
 from audit.model import Comparison, Kpi
 

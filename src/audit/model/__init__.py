@@ -23,15 +23,19 @@ from audit.model.kpis import (
     ControlChart,
     ControlPoint,
     EarlierKpis,
+    Interval,
     Kpi,
     KpiTable,
+    NpsSplit,
     ParetoItem,
     ProductReturns,
     Quadrant,
+    ResolutionTimes,
     SegmentCell,
     TierRow,
 )
 from audit.model.register import NOT_YET, STATUSES, Entry, Register, Verification
+from audit.model.snapshot import AuditSnapshot, Records, Table
 
 __all__ = [
     "CONCLUSIONS",
@@ -41,6 +45,7 @@ __all__ = [
     "Action",
     "Analyses",
     "Assessment",
+    "AuditSnapshot",
     "Comparison",
     "Conclusion",
     "ControlChart",
@@ -51,15 +56,20 @@ __all__ = [
     "FollowUp",
     "FollowUpRow",
     "Grade",
+    "Interval",
     "Kpi",
     "KpiTable",
+    "NpsSplit",
     "ParetoItem",
     "Problem",
     "ProductReturns",
     "Quadrant",
+    "Records",
     "Register",
+    "ResolutionTimes",
     "SegmentCell",
     "SourceInfo",
+    "Table",
     "TierRow",
     "Verification",
 ]

@@ -6,6 +6,8 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
+from audit.model._plain import plain_dict
+
 __all__ = ["Problem", "SourceInfo"]
 
 
@@ -47,7 +49,7 @@ class Problem:
         return ", ".join(parts)
 
     def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+        return plain_dict(dataclasses.asdict(self))
 
 
 @dataclass(frozen=True)
@@ -65,4 +67,4 @@ class SourceInfo:
     notes: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+        return plain_dict(dataclasses.asdict(self))

@@ -143,7 +143,8 @@ class FollowUp:
     """The follow-up of earlier audits' actions from the site's register.
 
     Attributes:
-        register: whether the site had a register before this audit.
+        register: whether the site's register held actions of earlier audits (a first audit,
+            or a re-run of it, finds none).
         rows: the earlier actions, in register order.
         verifications: the verdict on each closed action this audit judged (written to the register).
     """

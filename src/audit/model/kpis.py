@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from audit.model._plain import plain_dict
+from audit.model._plain import from_plain, plain_dict
 
 __all__ = [
     "Analyses",
@@ -15,11 +15,14 @@ __all__ = [
     "ControlChart",
     "ControlPoint",
     "EarlierKpis",
+    "Interval",
     "Kpi",
     "KpiTable",
+    "NpsSplit",
     "ParetoItem",
     "ProductReturns",
     "Quadrant",
+    "ResolutionTimes",
     "SegmentCell",
     "TierRow",
 ]
@@ -130,6 +133,12 @@ class Kpi:
         data.update(status=self.status, change=self.change, verdict=self.verdict, benchmark_gap=self.benchmark_gap)
         return plain_dict(data)
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Kpi:
+        """The KPI from :meth:`to_dict` data (derived values such as ``status`` are recomputed)."""
+        history = [(str(h["period"]), h.get("value")) for h in data.get("history", ())]
+        return from_plain(cls, {**data, "history": history})
+
 
 @dataclass(frozen=True)
 class ParetoItem:
@@ -226,6 +235,52 @@ class ProductReturns:
 
 
 @dataclass(frozen=True)
+class NpsSplit:
+    """Promoters (9–10), passives (7–8) and detractors (0–6) of one period, in % of its ``n`` answers."""
+
+    period: str
+    promoters_pct: float
+    passives_pct: float
+    detractors_pct: float
+    n: int
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A KPI's value in one period with its 95% confidence interval (None where not known)."""
+
+    period: str
+    value: float | None
+    low: float | None
+    high: float | None
+
+
+@dataclass(frozen=True)
+class ResolutionTimes:
+    """How long the period's complaints took to resolve, on the basis of the SLA KPI.
+
+    Attributes:
+        sla_days: the resolution SLA.
+        days: (whole days to resolve, complaints) for the complaints resolved by the period's end.
+        judged: complaints whose outcome is known (resolved, or open past the SLA): the KPI's n.
+        within: of them, resolved within the SLA.
+        open_past_sla: still open at the period's end and older than the SLA.
+        open_within_sla: still open, not yet past the SLA (not judged).
+    """
+
+    sla_days: float
+    days: tuple[tuple[int, int], ...] = ()
+    judged: int = 0
+    within: int = 0
+    open_past_sla: int = 0
+    open_within_sla: int = 0
+
+    @property
+    def resolved(self) -> int:
+        return sum(n for _, n in self.days)
+
+
+@dataclass(frozen=True)
 class Analyses:
     """The analyses behind the KPIs: Paretos, the p-chart, IPA, segments, tiers.
 
@@ -238,6 +293,9 @@ class Analyses:
         segments: survey and complaint KPIs per tier, region, product and channel.
         tiers: the ABC tiers of customers by revenue.
         returns_by_product: returns per product, most first.
+        nps_split: promoters, passives and detractors per period of the history, oldest first.
+        csat_band: the CSAT mean and its 95% interval per period of the history, oldest first.
+        resolution: resolution times of the period's complaints, on the SLA KPI's basis.
         notes: why an analysis is absent, by the attribute's name.
     """
 
@@ -249,6 +307,9 @@ class Analyses:
     segments: tuple[SegmentCell, ...] = ()
     tiers: tuple[TierRow, ...] = ()
     returns_by_product: tuple[ProductReturns, ...] = ()
+    nps_split: tuple[NpsSplit, ...] = ()
+    csat_band: tuple[Interval, ...] = ()
+    resolution: ResolutionTimes | None = None
     notes: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -50,6 +50,10 @@ class Entry:
         """Open or in progress: still to be done."""
         return self.status in {"open", "in progress"}
 
+    def overdue_on(self, day: dt.date) -> bool:
+        """Still to be done after its due date (an action due on ``day`` itself is not yet overdue)."""
+        return self.is_open and self.due is not None and self.due < day
+
 
 @dataclass(frozen=True)
 class Register:

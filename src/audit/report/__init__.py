@@ -1,32 +1,23 @@
-"""Rendering: report sections, the report HTML, the PDF, and the notebook tables.
+"""Rendering: the report (HTML and PDF), its charts, the workbooks and the portfolio.
 
-``section`` is what the audit notebook calls in its cells tagged ``report``;
-``export_html`` and ``write_pdf`` turn the executed notebook into report.html and
-report.pdf. Nothing here computes: it only reads :mod:`audit.results` objects.
+Everything here is built from an :class:`~audit.model.AuditSnapshot` and the revision
+being written; nothing computes, nothing reads the audit folder.
 
 Example:
-    >>> from audit.report import section                   # doctest: +SKIP
-    >>> section("cover", data, kpis, assessment)            # doctest: +SKIP
+    >>> html = render_html(ReportInput(snapshot, revision))       # doctest: +SKIP
+    >>> write_pdf(html, Path("report.pdf"), base_dir=folder)      # doctest: +SKIP
 """
 
-from __future__ import annotations
+from audit.report.html import render_html, standalone_html
+from audit.report.pdf import write_pdf
+from audit.report.sections import SECTIONS, ReportInput, render_section, render_sections
 
-from pathlib import Path
-
-from audit.report.sections import SECTIONS, render_section, render_sections, section
-
-__all__ = ["SECTIONS", "export_html", "render_section", "render_sections", "section", "write_pdf"]
-
-
-def export_html(notebook: Path) -> str:
-    """The report HTML of an executed notebook; see :func:`audit.report.html.export_html`."""
-    from audit.report.html import export_html as _export
-
-    return _export(notebook)
-
-
-def write_pdf(html: str, pdf_path: Path, *, base_dir: Path) -> None:
-    """Render report HTML to PDF; see :func:`audit.report.pdf.write_pdf`."""
-    from audit.report.pdf import write_pdf as _write
-
-    _write(html, pdf_path, base_dir=base_dir)
+__all__ = [
+    "SECTIONS",
+    "ReportInput",
+    "render_html",
+    "render_section",
+    "render_sections",
+    "standalone_html",
+    "write_pdf",
+]

@@ -8,16 +8,12 @@ Text from the data is never stored as a formula (see :mod:`audit.report.xlsx`).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-import pandas as pd
-
-from audit.model import GRADES, Assessment, KpiTable
-from audit.report.evidence import evidence_records
-from audit.report.xlsx import PROBLEM_HEADER, PROBLEM_WIDTHS, problem_rows, save_atomic, write_sheet
-
-if TYPE_CHECKING:
-    from audit.data.dataset import AuditData
+from audit.assessment.evidence import EVIDENCE_ROWS
+from audit.io import save_workbook
+from audit.model import GRADES, AuditSnapshot
+from audit.report.xlsx import PROBLEM_HEADER, PROBLEM_WIDTHS, problem_rows, write_sheet
 
 __all__ = ["GRADE_COLOURS", "write_findings"]
 
@@ -32,13 +28,6 @@ GRADE_COLOURS = {
 }
 
 
-def _text(value: Any) -> str:
-    """A record's cell as text: dates as yyyy-mm-dd, blanks empty."""
-    if value is None or value is pd.NaT or (isinstance(value, float) and value != value):
-        return ""
-    return f"{value:%Y-%m-%d}" if hasattr(value, "strftime") else str(value)
-
-
 def grade_key(label: str) -> str:
     """The grade id of a grade label (``Minor nonconformity`` → ``minor``)."""
     return next((grade for grade, text in GRADES.items() if text == label), "")
@@ -48,15 +37,16 @@ def _round(value: float | None, digits: int = 4) -> float | None:
     return None if value is None else round(value, digits)
 
 
-def write_findings(data: AuditData, kpis: KpiTable, assessment: Assessment, path: Path) -> Path:
+def write_findings(snapshot: AuditSnapshot, path: Path) -> Path:
     """Write findings.xlsx for one audit.
 
     Example:
-        >>> write_findings(data, kpis, assessment, Path("findings.xlsx"))   # doctest: +SKIP
+        >>> write_findings(snapshot, Path("findings.xlsx"))   # doctest: +SKIP
     """
     from openpyxl import Workbook
 
-    info = data.config.audit
+    info = snapshot.config.audit
+    kpis, assessment = snapshot.kpis, snapshot.assessment
     book = Workbook(write_only=True)
     grade_of = {f.id: f.grade for f in assessment.findings}
     summary: list[tuple[str, Any]] = [
@@ -73,8 +63,8 @@ def write_findings(data: AuditData, kpis: KpiTable, assessment: Assessment, path
     summary += [(f"Findings: {label}", assessment.count(grade)) for grade, label in GRADES.items()]
     summary += [
         ("Actions", len(assessment.actions)),
-        ("Data-quality problems", len(data.problems)),
-        ("Rows quarantined", sum(s.rows_quarantined for s in data.sources)),
+        ("Data-quality problems", len(snapshot.problems)),
+        ("Rows quarantined", snapshot.quarantined_rows),
     ]
     write_sheet(book, "Summary", ("Item", "Value"), summary, widths=(26, 90))
     write_sheet(
@@ -114,20 +104,22 @@ def write_findings(data: AuditData, kpis: KpiTable, assessment: Assessment, path
         widths=(9, 9, 16, 12, 60, 16, 18, 11, 30, 40, 40, 40, 10),
         fills=[GRADE_COLOURS.get(grade_of.get(a.finding_id, "")) for a in assessment.actions],
     )  # fmt: skip
-    write_sheet(book, "Data quality", PROBLEM_HEADER, problem_rows(data.problems), widths=PROBLEM_WIDTHS)
+    write_sheet(book, "Data quality", PROBLEM_HEADER, problem_rows(snapshot.problems), widths=PROBLEM_WIDTHS)
     evidence: list[tuple[Any, ...]] = []
     for f in assessment.findings:
-        records = evidence_records(data, f.evidence_ids) if f.evidence_ids else None
+        records = snapshot.evidence.get(f.id)
         found = {row[0]: row for row in records.rows} if records else {}
-        for ident in dict.fromkeys(f.evidence_ids):
+        ids = list(dict.fromkeys(f.evidence_ids))
+        for ident in ids[:EVIDENCE_ROWS]:
             row = found.get(ident)
-            details = (
-                "; ".join(f"{h}: {_text(v)}" for h, v in zip(records.header[1:-1], row[1:-1]))
-                if records and row
-                else ""
-            )
-            text = _text(row[-1]) if records and row and len(row) > 1 else ""
-            evidence.append((f.id, GRADES[f.grade], records.kind if records and row else "", ident, details, text))
+            if records is not None and row is not None:
+                details = "; ".join(f"{h}: {v}" for h, v in zip(records.header[1:-1], row[1:-1], strict=True))
+                evidence.append((f.id, GRADES[f.grade], records.kind, ident, details, row[-1] if len(row) > 1 else ""))
+            else:
+                evidence.append((f.id, GRADES[f.grade], "", ident, "", ""))
+        if len(ids) > EVIDENCE_ROWS:
+            note = f"and {len(ids) - EVIDENCE_ROWS:,} more; every id is in results.json (findings[].evidence_ids)"
+            evidence.append((f.id, GRADES[f.grade], "", "…", note, ""))
     write_sheet(
         book,
         "Evidence",
@@ -136,4 +128,4 @@ def write_findings(data: AuditData, kpis: KpiTable, assessment: Assessment, path
         widths=(9, 16, 11, 22, 70, 80),
         fills=[GRADE_COLOURS.get(grade_key(row[1])) for row in evidence],
     )
-    return save_atomic(book, path)
+    return save_workbook(book, path)

@@ -1,51 +1,24 @@
-"""The report as one self-contained HTML file, made from the executed notebook.
+"""The report as one self-contained HTML file, rendered from the audit's snapshot.
 
-nbconvert's :class:`~nbconvert.exporters.HTMLExporter` runs our template
-(``templates/report/``: conf.json + index.html.j2), which keeps only the outputs of
-cells tagged ``report`` and inlines ``report.css``: no code, prompts, streams or errors
-reach the report, and the file needs nothing from the network.
+``templates/report/index.html.j2`` puts the sections (:mod:`audit.report.sections`) in
+report order and inlines ``report.css``: the file needs nothing from the network, and
+nothing but the snapshot and the revision goes into it.
 
 Example:
-    >>> html = export_html(Path("audits/demo/2026-Q3/audit.ipynb"))   # doctest: +SKIP
+    >>> html = render_html(ReportInput(snapshot, revision))    # doctest: +SKIP
 """
 
 from __future__ import annotations
 
 from html import escape
-from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
 
 from audit.paths import REPORT_TEMPLATE_DIR
+from audit.report.sections import ReportInput, render_sections
 
-__all__ = ["export_html", "report_css", "standalone_html"]
-
-TEMPLATE_NAME = REPORT_TEMPLATE_DIR.name
-
-
-def export_html(notebook: Path, *, draft: bool = True) -> str:
-    """The report HTML of an executed audit notebook.
-
-    Args:
-        notebook: the executed notebook (``audit.ipynb``).
-        draft: mark every page "DRAFT" (until the audit is finalised and issued).
-
-    Returns:
-        A complete HTML document with the CSS inlined.
-
-    Raises:
-        FileNotFoundError: the notebook does not exist.
-        nbformat.reader.NotJSONError: the file is not a notebook.
-    """
-    import nbformat
-    from nbconvert import HTMLExporter
-
-    node = nbformat.read(str(notebook), as_version=4)
-    exporter = HTMLExporter(
-        template_name=TEMPLATE_NAME,
-        extra_template_basedirs=[str(REPORT_TEMPLATE_DIR.parent)],
-    )
-    resources = {"metadata": {"name": Path(notebook).stem}, "draft": draft}
-    body, _ = exporter.from_notebook_node(node, resources=resources)
-    return str(body)
+__all__ = ["render_html", "report_css", "standalone_html"]
 
 
 def report_css() -> str:
@@ -53,20 +26,26 @@ def report_css() -> str:
     return (REPORT_TEMPLATE_DIR / "report.css").read_text(encoding="utf-8")
 
 
-def standalone_html(fragment: str, title: str = "Audit report") -> str:
-    """A complete HTML document around section HTML, styled like the exported report.
+def _page(body: str, title: str, *, draft: bool, lang: str = "en") -> str:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(REPORT_TEMPLATE_DIR), autoescape=True)
+    mark = (REPORT_TEMPLATE_DIR / "draft-mark.svg").read_text(encoding="utf-8") if draft else ""
+    return env.get_template("index.html.j2").render(
+        lang=lang, title=title, css=Markup(report_css()), draft=draft, draft_mark=Markup(mark), body=Markup(body)
+    )
 
-    Useful to render a report without a notebook (tests, previews).
+
+def render_html(r: ReportInput, *, draft: bool = True) -> str:
+    """The whole report as an HTML document.
 
     Args:
-        fragment: HTML from :func:`audit.report.sections.render_sections`.
-        title: the document title.
-
-    Returns:
-        HTML text with the CSS inlined.
+        r: the snapshot and the revision being rendered.
+        draft: mark every page "DRAFT" (until the audit is finalised and issued).
     """
-    return (
-        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        f"<title>{escape(title)}</title>\n<style>\n{report_css()}\n</style>\n</head>\n"
-        f'<body>\n<main class="report">\n{fragment}\n</main>\n</body>\n</html>\n'
-    )
+    info = r.snapshot.config.audit
+    title = f"Customer satisfaction monitoring audit · {info.organisation} · {info.id}"
+    return _page(render_sections(r), title, draft=draft, lang=info.language)
+
+
+def standalone_html(fragment: str, title: str = "Audit report") -> str:
+    """A complete HTML document around section HTML, styled like the report (tests, previews)."""
+    return _page(fragment, escape(title), draft=False)

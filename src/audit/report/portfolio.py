@@ -11,16 +11,19 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
-import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from audit import cycle
+from audit import format as fmt
 from audit.cycle.status import COUNTED, AuditStatus, audit_status
 from audit.exceptions import ConfigError
 from audit.io import write_with
+from audit.model import AuditSnapshot, Finding, Kpi
 from audit.paths import TEMPLATES_DIR
+from audit.report.pdf import write_pdf
+from audit.report.sections.base import HEADLINE_KPIS
+from audit.report.tables import format_kpi
 
 __all__ = ["PORTFOLIO_KPIS", "portfolio_html", "write_portfolio"]
 
@@ -34,74 +37,47 @@ PORTFOLIO_KPIS = {
 }
 
 
-def _fmt(value: Any) -> str:
-    if value is None or value == "":
-        return "–"
-    if isinstance(value, float) and value.is_integer() and abs(value) >= 100:
-        return f"{value:,.0f}"
-    if isinstance(value, float):
-        return f"{value:,.1f}" if abs(value) >= 10 else f"{value:,.2f}"
-    return str(value)
-
-
 @dataclass(frozen=True)
 class _Site:
-    status: AuditStatus
-    results: dict[str, Any] = field(default_factory=dict)
+    """One site's newest audit, as the portfolio shows it."""
 
-    @property
-    def kpis(self) -> dict[str, Any]:
-        return dict(self.results.get("kpis", {}))
+    status: AuditStatus
+    snapshot: AuditSnapshot
 
     @property
     def conclusion(self) -> str:
-        return str(self.results.get("conclusion", "–")).replace("_", " ")
+        return self.snapshot.assessment.conclusion_label
 
     @property
     def reason(self) -> str:
-        return str(self.results.get("conclusion_reason", ""))
+        return self.snapshot.assessment.conclusion_reason
 
     @property
-    def audit_id(self) -> str:
-        return str(self.results["audit"]["id"])
+    def info(self) -> Any:
+        return self.snapshot.config.audit
 
     @property
-    def organisation(self) -> str:
-        return str(self.results["audit"].get("organisation", ""))
+    def scorecard(self) -> list[Kpi]:
+        return [k for k in self.snapshot.kpis if k.target is not None or k.id in HEADLINE_KPIS]
 
     @property
-    def site_name(self) -> str:
-        return str(self.results["audit"].get("site", ""))
+    def findings(self) -> list[Finding]:
+        return [f for f in self.snapshot.assessment.findings if f.grade in COUNTED]
 
-    @property
-    def scorecard(self) -> list[dict[str, Any]]:
-        from audit.report.sections import HEADLINE_KPIS
-
-        return [k for i, k in self.kpis.items() if k.get("target") is not None or i in HEADLINE_KPIS]
-
-    @property
-    def findings(self) -> list[dict[str, Any]]:
-        return [f for f in self.results.get("findings", []) if f.get("grade") in COUNTED]
-
-    def value(self, kpi_id: str) -> str:
-        return _fmt(self.kpis.get(kpi_id, {}).get("value"))
+    def kpi(self, kpi_id: str) -> Kpi | None:
+        return self.snapshot.kpis.get(kpi_id)
 
     @staticmethod
-    def fmt(value: Any) -> str:
-        return _fmt(value)
+    def shown(kpi: Kpi | None, field: str = "value") -> str:
+        return fmt.NA if kpi is None else format_kpi(kpi, field)
 
 
 def _newest_per_site(rows: list[AuditStatus]) -> list[_Site]:
     newest: dict[str, AuditStatus] = {}
     for row in rows:
-        if row.conclusion is not None:
+        if row.snapshot is not None:
             newest[row.site] = row  # rows come by site, then quarter
-    sites = []
-    for row in newest.values():
-        latest = cycle.latest_folder(row.folder)
-        if latest is not None:
-            sites.append(_Site(row, json.loads(latest.results.read_text(encoding="utf-8"))))
-    return sites
+    return [_Site(row, row.snapshot) for row in newest.values() if row.snapshot is not None]
 
 
 def portfolio_html(root: Path | str, *, today: dt.date | None = None) -> str:
@@ -113,8 +89,12 @@ def portfolio_html(root: Path | str, *, today: dt.date | None = None) -> str:
     import jinja2
 
     day = today or dt.date.today()
-    sites = _newest_per_site(audit_status(root, today=day))
+    rows = audit_status(root, today=day)
+    sites = _newest_per_site(rows)
     if not sites:
+        unreadable = [r for r in rows if r.problem and r.snapshot is None]
+        if unreadable:
+            raise ConfigError(unreadable[0].problem)
         raise ConfigError(f"{root}: no audit has been run yet (no results.json under it); run the sites first")
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES_DIR / "portfolio"), autoescape=True, undefined=jinja2.StrictUndefined
@@ -137,7 +117,6 @@ def write_portfolio(root: Path | str, pdf: Path | str, *, today: dt.date | None 
     Raises:
         ConfigError: no audit under ``root`` has been run.
     """
-    from audit.report.pdf import write_pdf
 
     target = Path(pdf)
     html = portfolio_html(root, today=today)

@@ -1,23 +1,20 @@
-"""Number formatting and the compact HTML tables shown in JupyterLab.
+"""KPI cells (through :mod:`audit.format`) and the compact HTML tables shown in JupyterLab.
 
-The formatting helpers are shared by the report's sections (``audit.report.sections``)
-and by the ``_repr_html_`` of :class:`~audit.model.KpiTable` and
-:class:`~audit.model.Assessment`. Every value taken from the data is HTML-escaped.
+Shared by the report's sections (``audit.report.sections``) and by the ``_repr_html_`` of
+:class:`~audit.model.KpiTable` and :class:`~audit.model.Assessment`. Every value taken from
+the data is HTML-escaped.
 
 Example:
-    >>> format_value(4.123, "score")
+    >>> format_kpi(Kpi("csat_mean", "CSAT", 4.123, "score", 10))
     '4.12'
-    >>> format_value(12.0, "points")
-    '+12'
 """
 
 from __future__ import annotations
 
-import math
 from html import escape
-from typing import Any
 
-from audit.model import GRADES, Analyses, Assessment, Kpi, KpiTable
+from audit import format as fmt
+from audit.model import GRADES, Analyses, Assessment, AuditSnapshot, Kpi, KpiTable
 
 __all__ = [
     "GRADE_ORDER",
@@ -25,11 +22,9 @@ __all__ = [
     "assessment_html",
     "format_change",
     "format_kpi",
-    "format_p",
-    "format_value",
     "is_number",
-    "kpi_decimals",
     "kpi_table_html",
+    "snapshot_html",
     "status_label",
     "trend_arrow",
 ]
@@ -44,85 +39,22 @@ _STATUS_LABELS = {
     "not_available": "Not available",
 }
 
-_DECIMALS = {"score": 2, "%": 1, "points": 0, "days": 1, "count": 0, "per 1000": 2, "ppm": 0, "index": 1, "value": 0}
-
-
-def is_number(value: Any) -> bool:
-    """Whether ``value`` is a finite int or float (not bool, None or NaN)."""
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-
-
-def format_value(value: float | None, unit: str, *, with_unit: bool = True, decimals: int | None = None) -> str:
-    """A KPI value as a manager reads it: ``4.12``, ``93.4%``, ``+12 pts``, ``3.5 days``.
-
-    Args:
-        value: the number, or None/NaN for "not available".
-        unit: a :class:`~audit.model.Kpi` unit.
-        with_unit: append the unit (``%`` always sticks to the number; ``per 1000`` is
-            left to the KPI's label).
-        decimals: digits after the point; by default set by the unit.
-
-    Returns:
-        The text, or an en dash when there is no value.
-    """
-    if not is_number(value):
-        return "–"
-    assert value is not None
-    places = _DECIMALS.get(unit, 2) if decimals is None else decimals
-    if unit == "points":
-        text = f"{value:+,.{places}f}".replace("-", "−")
-        return f"{text} pts" if with_unit else text
-    text = f"{value:,.{places}f}".replace("-", "−")
-    if unit == "%":
-        return f"{text}%"
-    if with_unit and unit in {"days", "ppm"}:
-        return f"{text} {unit}"
-    return text
-
-
-def kpi_decimals(kpi: Kpi) -> int | None:
-    """Digits a KPI is shown with: NPS in whole points, other point scores (gaps) with two."""
-    if kpi.unit == "points" and kpi.id != "nps":
-        return 2
-    return None
+is_number = fmt.is_number
 
 
 def format_kpi(kpi: Kpi, field: str = "value", *, with_unit: bool = True) -> str:
-    """One number of a KPI (``value``, ``target``, ``previous``, ``ci_low``, ``ci_high``).
+    """One number of a KPI (``value``, ``target``, ``previous``, ``ci_low``, ``ci_high``), as :func:`audit.format.value`.
 
     Example:
         >>> format_kpi(Kpi("nps", "NPS", 22.4, "points", 100, target=30.0), "target")
-        '+30 pts'
+        '+30'
     """
-    return format_value(getattr(kpi, field), kpi.unit, with_unit=with_unit, decimals=kpi_decimals(kpi))
+    return fmt.value(getattr(kpi, field), kpi.unit, kpi_id=kpi.id, with_unit=with_unit)
 
 
 def format_change(kpi: Kpi) -> str:
-    """The change from the previous period, signed, in the KPI's unit (``+0.12``)."""
-    change = kpi.change
-    if not is_number(change):
-        return "–"
-    assert change is not None
-    places = kpi_decimals(kpi)
-    if places is None:
-        places = _DECIMALS.get(kpi.unit, 2)
-    unit = " pts" if kpi.unit in {"%", "points"} else ""
-    if round(change, places) == 0:
-        return f"±{0:.{places}f}{unit}"
-    return f"{change:+,.{places}f}{unit}".replace("-", "−")
-
-
-def format_p(p_value: float | None, *, bare: bool = False) -> str:
-    """A p-value as ``p = 0.031`` or ``p < 0.001`` (``0.031``, ``<0.001`` when ``bare``).
-
-    Returns an en dash when there is no p-value.
-    """
-    if not is_number(p_value):
-        return "–"
-    assert p_value is not None
-    if p_value < 0.001:
-        return "<0.001" if bare else "p < 0.001"
-    return f"{p_value:.3f}" if bare else f"p = {p_value:.3f}"
+    """The change from the previous period, signed, in the KPI's unit (``+0.12``, ``−4.2 pts``)."""
+    return fmt.change(kpi.change, kpi.unit, kpi_id=kpi.id)
 
 
 def status_label(kpi: Kpi) -> str:
@@ -159,7 +91,7 @@ def _verdict(kpi: Kpi, basis: str) -> str:
     """``significant decline (2025-Q3)``, or an en dash when there is nothing to compare with."""
     found = kpi.comparison(basis)
     if found is None or found.verdict is None:
-        return "–"
+        return fmt.NA
     return f"{found.verdict} ({found.period})"
 
 
@@ -182,18 +114,18 @@ def kpi_table_html(table: KpiTable) -> str:
         ci = (
             f"{format_kpi(kpi, 'ci_low', with_unit=False)}–{format_kpi(kpi, 'ci_high', with_unit=False)}"
             if is_number(kpi.ci_low) and is_number(kpi.ci_high)
-            else "–"
+            else fmt.NA
         )
         arrow, _ = trend_arrow(kpi)
         cells = [
             _cell(kpi.label),
             _cell(format_kpi(kpi), "num"),
             _cell(ci, "num"),
-            _cell(f"{kpi.n:,}", "num"),
+            _cell(fmt.count(kpi.n), "num"),
             _cell(format_kpi(kpi, "target"), "num"),
             _cell(format_kpi(kpi, "previous"), "num"),
             _cell(f"{arrow} {format_change(kpi)}".strip(), "num"),
-            _cell(format_p(kpi.p_value, bare=True), "num"),
+            _cell(fmt.p_value(kpi.p_value), "num"),
             _cell(_verdict(kpi, "previous_quarter"), "verdict"),
             _cell(_verdict(kpi, "same_quarter_last_year"), "verdict"),
         ]
@@ -274,34 +206,34 @@ def analyses_html(a: Analyses) -> str:
     parts = ['<div class="audit-analyses">']
     chart = a.complaint_chart
     if chart is not None:
-        rows = [[p.period, f"{p.events:,}", f"{p.n:,}", f"{p.value:.1f}", f"{p.lcl:.1f}", f"{p.ucl:.1f}", p.signal]
+        rows = [[p.period, fmt.count(p.events), fmt.count(p.n), fmt.number(p.value, 1), fmt.number(p.lcl, 1), fmt.number(p.ucl, 1), p.signal]
                 for p in chart.points]  # fmt: skip
-        caption = f"{chart.title}: p-chart, centre {chart.centre:.1f} ({chart.basis}), {len(chart.signals)} signal(s)"
+        caption = f"{chart.title}: p-chart, centre {fmt.number(chart.centre, 1)} ({chart.basis}), signals: {len(chart.signals)}"
         parts.append(_table(caption, ["Period", "Complaints", "Orders", "Rate", "LCL", "UCL", "Signal"], rows))
     for caption, items in (
         ("Complaint categories (Pareto)", a.complaint_pareto),
         ("Return reasons (Pareto)", a.return_reasons),
     ):
         if items:
-            rows = [[i.label, f"{i.count:,.0f}", f"{i.share_pct:.1f}%", f"{i.cumulative_pct:.1f}%", "vital few" if i.vital else ""]
+            rows = [[i.label, fmt.count(i.count), fmt.percent(i.share_pct), fmt.percent(i.cumulative_pct), "vital few" if i.vital else ""]
                     for i in items]  # fmt: skip
             parts.append(_table(caption, ["Category", "Count", "Share", "Cumulative", ""], rows))
     if a.ipa:
-        rows = [[q.dimension, f"{q.importance:.2f}", f"{q.performance:.1f}", q.quadrant] for q in a.ipa]
+        rows = [[q.dimension, fmt.number(q.importance, 2), fmt.number(q.performance, 1), q.quadrant] for q in a.ipa]
         caption = f"Importance–performance analysis (importance {a.importance_basis})"
         parts.append(_table(caption, ["Dimension", "Importance", "Performance (0–100)", "Quadrant"], rows))
     if a.segments:
-        rows = [[c.by, c.segment, c.kpi_id, format_value(c.value, "", decimals=2), f"{c.n:,}",
-                 f"{format_value(c.ci_low, '', decimals=2)}–{format_value(c.ci_high, '', decimals=2)}"
-                 if is_number(c.ci_low) else "–", "small n" if c.small_n else ""]
+        rows = [[c.by, c.segment, c.kpi_id, fmt.number(c.value, 2), fmt.count(c.n),
+                 f"{fmt.number(c.ci_low, 2)}–{fmt.number(c.ci_high, 2)}"
+                 if is_number(c.ci_low) else fmt.NA, "small n" if c.small_n else ""]
                 for c in a.segments]  # fmt: skip
         parts.append(_table("Segments", ["By", "Segment", "KPI", "Value", "n", "95% CI", ""], rows))
     if a.tiers:
-        rows = [[t.tier, f"{t.customers:,}", f"{t.revenue:,.0f}", f"{t.revenue_pct:.1f}%"] for t in a.tiers]
+        rows = [[t.tier, fmt.count(t.customers), fmt.count(t.revenue), fmt.percent(t.revenue_pct)] for t in a.tiers]
         parts.append(_table("Customers by ABC tier", ["Tier", "Customers", "Revenue", "Share"], rows))
     if a.returns_by_product:
-        rows = [[r.product, f"{r.returns:,}", format_value(r.units, "", decimals=0), format_value(r.value, "", decimals=0),
-                 format_value(r.orders, "", decimals=0), format_value(r.rate_pct, "%")]
+        rows = [[r.product, fmt.count(r.returns), fmt.number(r.units, 0), fmt.number(r.value, 0),
+                 fmt.number(r.orders, 0), fmt.percent(r.rate_pct)]
                 for r in a.returns_by_product]  # fmt: skip
         parts.append(
             _table("Returns by product", ["Product", "Returns", "Units", "Value", "Orders", "Per 100 orders"], rows)
@@ -310,3 +242,22 @@ def analyses_html(a: Analyses) -> str:
         parts.append("<ul>" + "".join(f"<li>{escape(k)}: {escape(v)}</li>" for k, v in a.notes.items()) + "</ul>")
     parts.append("</div>")
     return "".join(parts)
+
+
+def snapshot_html(s: AuditSnapshot) -> str:
+    """An audit's results in a few lines, for the working paper's last cell."""
+    counts = ", ".join(
+        f"{s.assessment.count(g)} {label.lower()}" for g, label in GRADES.items() if s.assessment.count(g)
+    )
+    judged = [k for k in s.kpis if k.status in {"met", "not_met"}]
+    met = sum(k.status == "met" for k in judged)
+    rows = [
+        ("Audit", f"{s.config.audit.id}, {s.period}"),
+        ("Conclusion", f"{s.assessment.conclusion_label}. {s.assessment.conclusion_reason}"),
+        ("Findings", counts or "none"),
+        ("Actions", fmt.count(len(s.assessment.actions))),
+        ("KPIs with a target met", f"{met} of {len(judged)}"),
+        ("Rows quarantined", fmt.count(s.quarantined_rows)),
+    ]
+    body = "".join(f"<tr><th>{escape(k)}</th>{_cell(v)}</tr>" for k, v in rows)
+    return f'<table class="audit-snapshot"><tbody>{body}</tbody></table>'

@@ -10,35 +10,19 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from audit.io import write_with
-from audit.model import Problem
+from audit.io import put_text, save_workbook
+from audit.model import Problem, SourceInfo, Table
 
 if TYPE_CHECKING:
     from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-    from audit.data.dataset import AuditData
+__all__ = ["PROBLEM_HEADER", "problem_rows", "write_data_quality", "write_sheet"]
 
-__all__ = ["PROBLEM_HEADER", "problem_rows", "put_text", "save_atomic", "write_data_quality", "write_sheet"]
-
-#: Excel's limit on the characters in one cell
-MAX_CELL = 32_767
 MAX_WIDTH = 60
-
-
-def put_text(cell: Any, text: str) -> Any:
-    """Store ``text`` in an openpyxl cell as text, never as a formula (= + - @ stay text).
-
-    Characters Excel cannot hold are dropped and the text is cut at Excel's cell limit.
-    """
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    cell.value = ILLEGAL_CHARACTERS_RE.sub("", text)[:MAX_CELL]
-    cell.data_type = "s"
-    return cell
 
 
 def _cell(sheet: WriteOnlyWorksheet, value: Any) -> Any:
@@ -115,11 +99,6 @@ def write_sheet(
         sheet.append(cells)
 
 
-def save_atomic(book: Any, path: Path) -> Path:
-    """Save a workbook atomically (see :func:`audit.io.write_with`)."""
-    return write_with(path, lambda temporary: book.save(temporary))
-
-
 PROBLEM_HEADER = ("Kind", "File", "Sheet", "Row", "Column", "Value", "Rule", "Row quarantined", "What to do")
 PROBLEM_WIDTHS = (11, 28, 12, 7, 22, 22, 18, 11, 90)
 
@@ -133,7 +112,9 @@ def _problem_row(p: Problem) -> list[Any]:
     return [p.kind, p.file, p.sheet, p.row, p.column, p.value, p.rule, "yes" if p.quarantined else "no", p.message]
 
 
-def write_data_quality(data: AuditData, path: Path) -> Path:
+def write_data_quality(
+    sources: Sequence[SourceInfo], problems: Sequence[Problem], quarantine: Mapping[str, Table], path: Path
+) -> Path:
     """Write data_quality.xlsx: a summary per source, every problem, and every quarantined row.
 
     Sheets: ``Summary`` (per input file: rows read, valid, quarantined, in the period,
@@ -142,15 +123,13 @@ def write_data_quality(data: AuditData, path: Path) -> Path:
     holding the rows exactly as found in the file plus the problems of each row.
 
     Example:
-        >>> write_data_quality(load_audit("audits/plant-1/2026-Q3"), Path("data_quality.xlsx"))  # doctest: +SKIP
+        >>> write_data_quality(snapshot.sources, snapshot.problems, snapshot.quarantine, path)  # doctest: +SKIP
     """
     from openpyxl import Workbook
 
-    from audit.data.readers import ROW
-
     book = Workbook(write_only=True)
     rules: dict[str, Counter[str]] = {}
-    for p in data.problems:
+    for p in problems:
         rules.setdefault(p.kind, Counter())[p.rule] += 1
     write_sheet(
         book,
@@ -162,22 +141,21 @@ def write_data_quality(data: AuditData, path: Path) -> Path:
                 ", ".join(f"{rule} {n}" for rule, n in rules.get(s.kind, Counter()).most_common()) or "none",
                 "; ".join(s.notes),
             ]
-            for s in data.sources
+            for s in sources
         ],
     )  # fmt: skip
-    write_sheet(book, "Problems", PROBLEM_HEADER, problem_rows(data.problems), widths=PROBLEM_WIDTHS)
-    for kind, rows in data.quarantine.items():
-        if rows.empty:
+    write_sheet(book, "Problems", PROBLEM_HEADER, problem_rows(problems), widths=PROBLEM_WIDTHS)
+    for kind, table in quarantine.items():
+        if not table.rows:
             continue
         why: dict[int, list[str]] = {}
-        for p in data.problems:
+        for p in problems:
             if p.kind == kind and p.quarantined and p.row is not None:
                 why.setdefault(p.row, []).append(f"{p.column}: {p.rule}")
-        columns = [c for c in rows.columns if c != ROW]
         write_sheet(
             book,
             f"Quarantined {kind}",
-            ["Row", "Problems", *columns],
-            ([r[ROW], "; ".join(why.get(int(r[ROW]), [])), *(r[c] for c in columns)] for r in rows.to_dict("records")),
+            ["Row", "Problems", *table.columns],
+            ([row, "; ".join(why.get(row, [])), *cells] for row, cells in zip(table.excel_rows, table.rows)),
         )
-    return save_atomic(book, path)
+    return save_workbook(book, path)

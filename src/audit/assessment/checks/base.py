@@ -7,21 +7,25 @@ rules are described in docs/assessment.md.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from audit import format
 from audit.data.dataset import AuditData
 from audit.model import Grade, Kpi, KpiTable, Register
 
 __all__ = [
     "CLAUSES",
     "GUIDANCE",
+    "REGISTRY",
     "SIGNIFICANCE",
     "Check",
     "Draft",
     "Evidence",
     "change_text",
+    "check",
     "clause_for",
     "conforming",
     "fmt",
@@ -90,10 +94,12 @@ class Evidence:
 
 @dataclass(frozen=True)
 class Draft:
-    """A finding before it is numbered."""
+    """A finding before it is numbered.
 
-    check: str
-    clause: str
+    ``check`` and ``clause`` are filled in from the check's registration (see :func:`check`);
+    a check sets ``clause`` itself only when it varies (an objective's clause follows its KPI).
+    """
+
     grade: Grade
     title: str
     evidence: str
@@ -102,6 +108,8 @@ class Draft:
     figures: dict[str, Any] = field(default_factory=dict)
     evidence_ids: tuple[str, ...] = ()
     guidance: str = ""
+    check: str = ""
+    clause: str = ""
 
 
 @dataclass(frozen=True)
@@ -128,9 +136,48 @@ class Check:
     guidance: str = ""
 
 
-def conforming(check: str, clause: str, title: str, evidence: str, figures: dict[str, Any] | None = None) -> Draft:
+def conforming(title: str, evidence: str, figures: dict[str, Any] | None = None) -> Draft:
     """A draft recording that a check found the requirement met (no action is raised)."""
-    return Draft(check, clause, "conforming", title, evidence, "None: the requirement is met.", figures=figures or {})
+    return Draft("conforming", title, evidence, "None: the requirement is met.", figures=figures or {})
+
+
+#: every check, in the order registered (module by module); the catalogue is what is here
+REGISTRY: list[Check] = []
+CheckFn = Callable[[Evidence], list[Draft]]
+
+
+def check(
+    check_id: str, clause: str, *, question: str, evidence: str, rule: str, guidance: str = ""
+) -> Callable[[CheckFn], CheckFn]:
+    """Register a check: its id, clause, the auditor's question, its evidence and rule, stated once.
+
+    Args:
+        check_id: stable id, such as ``sample_adequacy``; the check's findings carry it.
+        clause: the ISO 9001:2015 clause its findings cite (a key of :data:`CLAUSES`).
+        question: what the auditor asks.
+        evidence: what the check computes from the data.
+        rule: how the answer is graded, naming the audit.yaml thresholds.
+        guidance: a key of :data:`GUIDANCE` when the check rests on guidance (findings at most ofi).
+
+    Example:
+        >>> @check("x_recorded", "9.1.3", question="…", evidence="…", rule="…")   # doctest: +SKIP
+        ... def x_recorded(ev: Evidence) -> list[Draft]: ...
+    """
+    if clause not in CLAUSES:
+        raise ValueError(f"check {check_id}: unknown clause {clause!r}")
+
+    def register(fn: CheckFn) -> CheckFn:
+        if any(c.id == check_id for c in REGISTRY):
+            raise ValueError(f"check {check_id} is registered twice")
+
+        @functools.wraps(fn)
+        def run(ev: Evidence) -> list[Draft]:
+            return [replace(d, check=d.check or check_id, clause=d.clause or clause) for d in fn(ev)]
+
+        REGISTRY.append(Check(check_id, clause, question, evidence, rule, run, guidance))
+        return run
+
+    return register
 
 
 def plural(n: int | float, word: str, many: str | None = None) -> str:
@@ -138,21 +185,9 @@ def plural(n: int | float, word: str, many: str | None = None) -> str:
     return f"{n:,.0f} {word if n == 1 else many or word + 's'}"
 
 
-def fmt(value: float | None, unit: str) -> str:
-    """A KPI value as a report writes it: ``4.12``, ``87.5%``, ``+12``, ``3 days``."""
-    if value is None:
-        return "n/a"
-    if unit == "%":
-        return f"{value:.1f}%"
-    if unit == "score":
-        return f"{value:.2f}"
-    if unit == "points":
-        return f"{value:+.1f}" if abs(value) < 10 else f"{value:+.0f}"
-    if unit == "days":
-        return f"{value:.1f} days"
-    if unit in {"count", "per 1000", "ppm"}:
-        return f"{value:,.0f}" if unit != "per 1000" else f"{value:.1f}"
-    return f"{value:.2f}"
+def fmt(value: float | None, unit: str, kpi_id: str = "") -> str:
+    """A KPI value as a finding writes it: :func:`audit.format.value` (``4.12``, ``87.5%``, ``+12``, ``3.0 days``)."""
+    return format.value(value, unit, kpi_id=kpi_id)
 
 
 def clause_for(kpi: Kpi) -> str:
@@ -172,9 +207,7 @@ def change_text(kpi: Kpi) -> str:
     """`` It was … in the previous quarter (change p = …).`` or nothing."""
     if kpi.previous is None:
         return ""
-    text = f" It was {fmt(kpi.previous, kpi.unit)} in the previous quarter"
+    text = f" It was {fmt(kpi.previous, kpi.unit, kpi.id)} in the previous quarter"
     if kpi.p_value is not None:
-        text += (
-            f" (change p = {kpi.p_value:.3f}{', significant' if kpi.p_value < SIGNIFICANCE else ', not significant'})"
-        )
+        text += f" (change {format.p_text(kpi.p_value)}{', significant' if kpi.p_value < SIGNIFICANCE else ', not significant'})"
     return text + "."

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from audit.assessment.checks.base import Draft, Evidence, conforming, fmt, plural
+from audit import format
+from audit.assessment.checks.base import Draft, Evidence, check, conforming, fmt, plural
 from audit.data.dataset import AuditData
 from audit.kpi.complaints import acknowledgement_flags, closed_by, repeat_flags, resolution_flags
 
@@ -36,6 +37,14 @@ def _period_end(data: AuditData) -> pd.Timestamp:
     return pd.Timestamp(data.config.audit.period_end)
 
 
+@check(
+    "complaint_records",
+    "8.2.1 c",
+    question="Are complaint records complete?",
+    evidence="share of complaints naming the customer and describing the complaint",
+    rule="< checks.records_complete_min_pct (95%) → ofi",
+    guidance="ISO 10002",
+)
 def complaint_records(ev: Evidence) -> list[Draft]:
     """Share of complaint records with the customer and a description below ``checks.records_complete_min_pct`` → ofi."""
     data = ev.data
@@ -58,12 +67,10 @@ def complaint_records(ev: Evidence) -> list[Draft]:
         + (f"; the log has no {' or '.join(absent)} column." if absent else ".")
     )
     if complete >= limit:
-        return [conforming("complaint_records", "8.2.1 c", "Complaint records are complete", evidence, figures)]
+        return [conforming("Complaint records are complete", evidence, figures)]
     ids = () if absent else _ids(frame, missing)
     return [
         Draft(
-            check="complaint_records",
-            clause="8.2.1 c",
             grade="ofi",
             title=f"Complaint records incomplete: {complete:.0f}% complete (at least {limit:g}% expected)",
             evidence=evidence + (f" Examples: {', '.join(ids[:5])}." if ids else ""),
@@ -76,6 +83,14 @@ def complaint_records(ev: Evidence) -> list[Draft]:
     ]
 
 
+@check(
+    "complaints_acknowledged",
+    "8.2.1 c",
+    question="Are complaints acknowledged promptly?",
+    evidence="complaints acknowledged within sla.complaint_acknowledge_days",
+    rule="< checks.acknowledged_within_sla_min_pct (90%) → ofi",
+    guidance="ISO 10002",
+)
 def complaints_acknowledged(ev: Evidence) -> list[Draft]:
     """Complaints acknowledged within ``sla.complaint_acknowledge_days`` below ``checks.acknowledged_within_sla_min_pct`` → ofi."""
     data, kpis = ev.data, ev.kpis
@@ -88,15 +103,11 @@ def complaints_acknowledged(ev: Evidence) -> list[Draft]:
     evidence = f"{fmt(kpi.value, '%')} of the {kpi.n:,} complaints of {data.config.audit.period_label} that could be judged were acknowledged within {sla:g} days."
     figures = {"value": kpi.value, "n": kpi.n, "sla_days": sla, "minimum": limit}
     if kpi.value >= limit:
-        return [
-            conforming("complaints_acknowledged", "8.2.1 c", "Complaints are acknowledged promptly", evidence, figures)
-        ]
+        return [conforming("Complaints are acknowledged promptly", evidence, figures)]
     _, within, judged = acknowledgement_flags(frame, data.config.sla, _period_end(data))
     ids = _ids(frame, judged & ~within)
     return [
         Draft(
-            check="complaints_acknowledged",
-            clause="8.2.1 c",
             grade="ofi",
             title=f"Complaints acknowledged late: {fmt(kpi.value, '%')} within {sla:g} days",
             evidence=evidence + f" Acknowledged late or not at all: {', '.join(ids[:5])}.",
@@ -109,6 +120,13 @@ def complaints_acknowledged(ev: Evidence) -> list[Draft]:
     ]
 
 
+@check(
+    "complaints_resolved",
+    "8.2.1 c",
+    question="Are complaints resolved within the organisation's time limit?",
+    evidence="complaints resolved within sla.complaint_resolve_days (when targets: sets none for it)",
+    rule="< checks.resolved_within_sla_min_pct (90%) → observation",
+)
 def complaints_resolved(ev: Evidence) -> list[Draft]:
     """Without a target for it: complaints resolved within the SLA below ``checks.resolved_within_sla_min_pct`` → observation."""
     data, kpis = ev.data, ev.kpis
@@ -121,15 +139,11 @@ def complaints_resolved(ev: Evidence) -> list[Draft]:
     evidence = f"{fmt(kpi.value, '%')} of the {kpi.n:,} complaints of {data.config.audit.period_label} that could be judged were resolved within {sla:g} days."
     figures = {"value": kpi.value, "n": kpi.n, "sla_days": sla, "minimum": limit}
     if kpi.value >= limit:
-        return [
-            conforming("complaints_resolved", "8.2.1 c", "Complaints are resolved within the SLA", evidence, figures)
-        ]
+        return [conforming("Complaints are resolved within the SLA", evidence, figures)]
     _, within, judged = resolution_flags(frame, data.config.sla, _period_end(data))
     ids = _ids(frame, judged & ~within.fillna(False).astype(bool))
     return [
         Draft(
-            check="complaints_resolved",
-            clause="8.2.1 c",
             grade="observation",
             title=f"Complaints resolved late: {fmt(kpi.value, '%')} within {sla:g} days",
             evidence=evidence + f" Resolved late or still open past the limit: {', '.join(ids[:5])}.",
@@ -142,6 +156,13 @@ def complaints_resolved(ev: Evidence) -> list[Draft]:
     ]
 
 
+@check(
+    "complaints_overdue",
+    "8.2.1 c",
+    question="Are complaints left open beyond the organisation's time limit?",
+    evidence="complaints open at the period's end and older than sla.complaint_resolve_days",
+    rule="any → minor",
+)
 def overdue_complaints(ev: Evidence) -> list[Draft]:
     """Complaints open past their SLA at the period's end → minor (2015 8.2.1 c)."""
     data, kpis = ev.data, ev.kpis
@@ -151,8 +172,7 @@ def overdue_complaints(ev: Evidence) -> list[Draft]:
         return []
     if not kpi.value:
         return [
-            conforming(
-                "complaints_overdue", "8.2.1 c", "No complaint open beyond the resolution SLA",
+            conforming("No complaint open beyond the resolution SLA",
                 f"At {data.config.audit.period_end:%d %b %Y} no complaint had been open more than {sla:g} days.",
             )
         ]  # fmt: skip
@@ -160,8 +180,6 @@ def overdue_complaints(ev: Evidence) -> list[Draft]:
     oldest = kpis.breakdowns.get("overdue_complaints", (("", 0.0),))[0][1]
     return [
         Draft(
-            check="complaints_overdue",
-            clause="8.2.1 c",
             grade="minor",
             title=f"{plural(kpi.value, 'complaint')} open beyond the {sla:g}-day resolution SLA",
             evidence=f"At {data.config.audit.period_end:%d %b %Y}, {plural(kpi.value, 'complaint')} {'was' if kpi.value == 1 else 'were'} still open more "
@@ -175,6 +193,13 @@ def overdue_complaints(ev: Evidence) -> list[Draft]:
     ]
 
 
+@check(
+    "root_cause_recorded",
+    "10.2.1 b",
+    question="Are the causes of complaints determined?",
+    evidence="closed complaints with a root cause recorded",
+    rule="< checks.root_cause_min_pct (90%) → minor; no root-cause column → observation",
+)
 def root_cause_recorded(ev: Evidence) -> list[Draft]:
     """Closed complaints with a root cause below ``checks.root_cause_min_pct`` → minor (10.2.1 b); no root-cause column → observation."""
     data, kpis = ev.data, ev.kpis
@@ -188,8 +213,6 @@ def root_cause_recorded(ev: Evidence) -> list[Draft]:
     if "root_cause" not in frame:
         return [
             Draft(
-                check="root_cause_recorded",
-                clause="10.2.1 b",
                 grade="observation",
                 title="The complaint log does not record root causes",
                 evidence=f"{plural(int(closed.sum()), 'complaint')} of {data.config.audit.period_label} were closed; "
@@ -209,16 +232,10 @@ def root_cause_recorded(ev: Evidence) -> list[Draft]:
     }
     evidence = f"{figures['with_root_cause']:,} of the {figures['closed']:,} complaints closed in {data.config.audit.period_label} ({share:.1f}%) record a root cause."
     if share >= limit:
-        return [
-            conforming(
-                "root_cause_recorded", "10.2.1 b", "Root causes are recorded for closed complaints", evidence, figures
-            )
-        ]
+        return [conforming("Root causes are recorded for closed complaints", evidence, figures)]
     ids = _ids(frame, closed & ~recorded)
     return [
         Draft(
-            check="root_cause_recorded",
-            clause="10.2.1 b",
             grade="minor",
             title=f"Complaints closed without a root cause: {share:.0f}% recorded (at least {limit:g}% expected)",
             evidence=evidence + f" Closed without one: {', '.join(ids[:5])}.",
@@ -231,6 +248,13 @@ def root_cause_recorded(ev: Evidence) -> list[Draft]:
     ]
 
 
+@check(
+    "repeat_complaints",
+    "10.2.1 d",
+    question="Did the action on earlier complaints work?",
+    evidence="complaints repeating one by the same customer and category within analysis.repeat_window_days",
+    rule="> checks.repeat_complaint_max_pct (10%) → observation",
+)
 def repeat_complaints(ev: Evidence) -> list[Draft]:
     """Repeat complaints (same customer and category within the window) above ``checks.repeat_complaint_max_pct`` → observation (10.2)."""
     data, kpis = ev.data, ev.kpis
@@ -246,7 +270,7 @@ def repeat_complaints(ev: Evidence) -> list[Draft]:
         f"same customer in the same category within {window} days."
     )
     if kpi.value <= limit:
-        return [conforming("repeat_complaints", "10.2.1 d", "Few complaints repeat", evidence, figures)]
+        return [conforming("Few complaints repeat", evidence, figures)]
     flags = repeat_flags(history, window).fillna(False).astype(bool)
     start, end = pd.Timestamp(data.config.audit.period_start), _period_end(data)
     in_period = history["received_on"].between(start, end)
@@ -257,11 +281,11 @@ def repeat_complaints(ev: Evidence) -> list[Draft]:
         and kpi.verdict in ("significant improvement", "significant decline")
     ):
         moved = "rose" if kpi.value > kpi.previous else "fell"
-        evidence += f" The share {moved} from {fmt(kpi.previous, '%')} the quarter before (p = {kpi.p_value:.3f})."
+        evidence += (
+            f" The share {moved} from {fmt(kpi.previous, '%')} the quarter before ({format.p_text(kpi.p_value)})."
+        )
     return [
         Draft(
-            check="repeat_complaints",
-            clause="10.2.1 d",
             grade="observation",
             title=f"Repeat complaints: {fmt(kpi.value, '%')} (at most {limit:g}% expected)",
             evidence=evidence + f" Repeats: {', '.join(ids[:5])}.",
@@ -274,6 +298,13 @@ def repeat_complaints(ev: Evidence) -> list[Draft]:
     ]
 
 
+@check(
+    "complaint_spike",
+    "9.1.3",
+    question="Are special causes in the complaint rate detected and analysed?",
+    evidence="p-chart of complaints per 1,000 orders by month; the category that grew most",
+    rule="a month of the period above the upper control limit → observation",
+)
 def complaint_spike(ev: Evidence) -> list[Draft]:
     """A month of the period above the p-chart's upper control limit → observation, naming the category that grew most."""
     data, kpis = ev.data, ev.kpis
@@ -288,8 +319,7 @@ def complaint_spike(ev: Evidence) -> list[Draft]:
         return []
     if not signals:
         return [
-            conforming(
-                "complaint_spike", "9.1.3", "The complaint rate stayed within its control limits",
+            conforming("The complaint rate stayed within its control limits",
                 f"No month of {data.config.audit.period_label} was above the upper control limit of the p-chart of complaints "
                 f"per 1,000 orders (centre line {chart.centre:.1f}, {chart.basis}).",
             )
@@ -317,8 +347,6 @@ def complaint_spike(ev: Evidence) -> list[Draft]:
     ids = _ids(complaints, months_in & (complaints["category"] == category)) if category else ()
     return [
         Draft(
-            check="complaint_spike",
-            clause="9.1.3",
             grade="observation",
             title=f"Complaint rate out of control in {', '.join(p.period for p in signals)}"
             + (f": {category} complaints up" if category else ""),

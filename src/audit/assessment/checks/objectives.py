@@ -6,11 +6,13 @@ returns and delivery; the weakest-dimension check rests on ISO 10004 guidance.
 
 from __future__ import annotations
 
+from audit import format
 from audit.assessment.checks.base import (
     SIGNIFICANCE,
     Draft,
     Evidence,
     change_text,
+    check,
     clause_for,
     conforming,
     fmt,
@@ -38,6 +40,13 @@ def _open_action_ids(ev: Evidence, kpi_id: str) -> tuple[str, ...]:
     )
 
 
+@check(
+    "objective_met",
+    "9.1.2",
+    question="Are the customer-satisfaction objectives met?",
+    evidence="each KPI with a target against it, and the previous quarter",
+    rule="missed → observation; missed two quarters running with no open action on the KPI → minor",
+)
 def objectives(ev: Evidence) -> list[Draft]:
     """Each KPI with a target: missed → observation; missed two quarters running → minor, unless an action on it is open."""
     data, kpis = ev.data, ev.kpis
@@ -51,10 +60,14 @@ def objectives(ev: Evidence) -> list[Draft]:
         acting = _open_action_ids(ev, kpi.id) if missed_before else ()
         grade: Grade = "minor" if missed_before and not acting else "observation"
         compare = "below" if kpi.higher_is_better else "above"
-        ci = f" (95% CI {fmt(kpi.ci_low, kpi.unit)} to {fmt(kpi.ci_high, kpi.unit)})" if kpi.ci_low is not None else ""
+        ci = (
+            f" (95% CI {fmt(kpi.ci_low, kpi.unit, kpi.id)} to {fmt(kpi.ci_high, kpi.unit, kpi.id)})"
+            if kpi.ci_low is not None
+            else ""
+        )
         evidence = (
-            f"{kpi.label} was {fmt(kpi.value, kpi.unit)}{ci} in {data.config.audit.period_label}, "
-            f"n = {kpi.n:,}, against a target of {fmt(kpi.target, kpi.unit)}.{change_text(kpi)}"
+            f"{kpi.label} was {fmt(kpi.value, kpi.unit, kpi.id)}{ci} in {data.config.audit.period_label}, "
+            f"n = {kpi.n:,}, against a target of {fmt(kpi.target, kpi.unit, kpi.id)}.{change_text(kpi)}"
         )
         gap = f"The objective for {kpi.label.lower()} was not achieved: the result is {compare} target"
         if missed_before and acting:
@@ -63,10 +76,9 @@ def objectives(ev: Evidence) -> list[Draft]:
             gap += " for the second quarter running, and no action on it is open." if missed_before else "."
         drafts.append(
             Draft(
-                check="objective_met",
                 clause=clause_for(kpi),
                 grade=grade,
-                title=f"{kpi.label} {compare} target: {fmt(kpi.value, kpi.unit)} vs {fmt(kpi.target, kpi.unit)}",
+                title=f"{kpi.label} {compare} target: {fmt(kpi.value, kpi.unit, kpi.id)} vs {fmt(kpi.target, kpi.unit, kpi.id)}",
                 evidence=evidence,
                 gap=gap,
                 kpi_id=kpi.id,
@@ -75,11 +87,11 @@ def objectives(ev: Evidence) -> list[Draft]:
             )
         )
     if judged and not drafts:
-        listed = "; ".join(f"{k.label} {fmt(k.value, k.unit)} (target {fmt(k.target, k.unit)})" for k in judged)
+        listed = "; ".join(
+            f"{k.label} {fmt(k.value, k.unit, k.id)} (target {fmt(k.target, k.unit, k.id)})" for k in judged
+        )
         drafts.append(
             conforming(
-                "objective_met",
-                "9.1.2",
                 f"All {plural(len(judged), 'KPI')} with a target met it",
                 f"In {data.config.audit.period_label}: {listed}.",
                 {"met": len(judged)},
@@ -110,6 +122,13 @@ def _judged_by_its_own_check(data: AuditData, kpi: Kpi) -> bool:
     return False
 
 
+@check(
+    "trend_decline",
+    "9.1.2",
+    question="Has any measure of customer perception declined significantly?",
+    evidence="each KPI without a target against the previous quarter (p < 0.05)",
+    rule="significant decline → observation",
+)
 def trends(ev: Evidence) -> list[Draft]:
     """A significant decline of a KPI without a target (those are judged by ``objectives``) → observation.
 
@@ -127,12 +146,11 @@ def trends(ev: Evidence) -> list[Draft]:
             continue
         drafts.append(
             Draft(
-                check="trend_decline",
                 clause=clause_for(kpi),
                 grade="observation",
-                title=f"{kpi.label} worsened significantly: {fmt(kpi.previous, kpi.unit)} → {fmt(kpi.value, kpi.unit)}",
-                evidence=f"{kpi.label} moved from {fmt(kpi.previous, kpi.unit)} to {fmt(kpi.value, kpi.unit)} "
-                f"(n = {kpi.n:,}, p = {kpi.p_value:.3f}).",
+                title=f"{kpi.label} worsened significantly: {fmt(kpi.previous, kpi.unit, kpi.id)} → {fmt(kpi.value, kpi.unit, kpi.id)}",
+                evidence=f"{kpi.label} moved from {fmt(kpi.previous, kpi.unit, kpi.id)} to {fmt(kpi.value, kpi.unit, kpi.id)} "
+                f"(n = {kpi.n:,}, {format.p_text(kpi.p_value)}).",
                 gap="A significant deterioration in customer perception is a risk to customer satisfaction "
                 "that the monitoring results should trigger action on.",
                 kpi_id=kpi.id,
@@ -142,8 +160,6 @@ def trends(ev: Evidence) -> list[Draft]:
     if tested and not drafts:
         drafts.append(
             conforming(
-                "trend_decline",
-                "9.1.2",
                 "No measure without a target declined significantly",
                 f"{plural(tested, 'KPI')} without a target were compared with the previous quarter; "
                 f"none moved the wrong way with p < {SIGNIFICANCE}.",
@@ -153,6 +169,13 @@ def trends(ev: Evidence) -> list[Draft]:
     return drafts
 
 
+@check(
+    "trend_improvement",
+    "9.1.2",
+    question="Has any measure improved significantly?",
+    evidence="each KPI against the previous quarter (p < 0.05)",
+    rule="significant improvement, not below target → good_practice",
+)
 def improvements(ev: Evidence) -> list[Draft]:
     """A sustained improvement → good practice.
 
@@ -173,14 +196,13 @@ def improvements(ev: Evidence) -> list[Draft]:
             continue
         drafts.append(
             Draft(
-                check="trend_improvement",
                 clause=clause_for(kpi),
                 grade="good_practice",
-                title=f"{kpi.label} improved significantly: {fmt(kpi.previous, kpi.unit)} → {fmt(kpi.value, kpi.unit)}",
-                evidence=f"{kpi.label} moved from {fmt(kpi.previous, kpi.unit)} to {fmt(kpi.value, kpi.unit)} "
-                f"(n = {kpi.n:,}, p = {kpi.p_value:.3f}); it was {fmt(last_year.value, kpi.unit)} in {last_year.period} "
-                f"(p = {last_year.p_value:.3f})"
-                + (f", against a target of {fmt(kpi.target, kpi.unit)}." if kpi.target is not None else "."),
+                title=f"{kpi.label} improved significantly: {fmt(kpi.previous, kpi.unit, kpi.id)} → {fmt(kpi.value, kpi.unit, kpi.id)}",
+                evidence=f"{kpi.label} moved from {fmt(kpi.previous, kpi.unit, kpi.id)} to {fmt(kpi.value, kpi.unit, kpi.id)} "
+                f"(n = {kpi.n:,}, {format.p_text(kpi.p_value)}); it was {fmt(last_year.value, kpi.unit, kpi.id)} in {last_year.period} "
+                f"({format.p_text(last_year.p_value)})"
+                + (f", against a target of {fmt(kpi.target, kpi.unit, kpi.id)}." if kpi.target is not None else "."),
                 gap="None: the improvement is worth keeping; the practices behind it could be spread to other areas.",
                 kpi_id=kpi.id,
                 figures={
@@ -194,6 +216,14 @@ def improvements(ev: Evidence) -> list[Draft]:
     return drafts
 
 
+@check(
+    "weakest_dimension",
+    "9.1.3",
+    question="Does the analysis show where to improve first?",
+    evidence="lowest dimension mean, largest SERVQUAL gap, IPA 'concentrate here'",
+    rule="a dimension in 'concentrate here' or a gap below −checks.gap_max_points (0.5) → ofi",
+    guidance="ISO 10004",
+)
 def weakest_dimension(ev: Evidence) -> list[Draft]:
     """The dimension to improve first: IPA "concentrate here", or a SERVQUAL gap beyond ``checks.gap_max_points`` → ofi."""
     data, kpis = ev.data, ev.kpis
@@ -207,10 +237,12 @@ def weakest_dimension(ev: Evidence) -> list[Draft]:
     )
     weakest, weakest_mean = min(means, key=lambda x: x[1])
     figures = {"weakest": weakest, "weakest_mean": weakest_mean}
-    facts = [f"The lowest mean perception is {weakest} ({weakest_mean:.2f})"]
+    facts = [f"The lowest mean perception is {weakest} ({format.number(weakest_mean, 2)})"]
     if gaps:
         figures |= {"largest_gap": gaps[0][0], "largest_gap_points": gaps[0][1]}
-        facts.append(f"the largest SERVQUAL gap (perception − expectation) is {gaps[0][0]} ({gaps[0][1]:+.2f})")
+        facts.append(
+            f"the largest SERVQUAL gap (perception − expectation) is {gaps[0][0]} ({format.signed(gaps[0][1], 2)})"
+        )
     if kpis.analyses.ipa:
         placed = ", ".join(q.dimension for q in concentrate) or "none"
         facts.append(f"in importance–performance analysis ({kpis.analyses.importance_basis} importance) the dimensions "
@@ -219,9 +251,7 @@ def weakest_dimension(ev: Evidence) -> list[Draft]:
     short = [(n, g) for n, g in gaps if g < -limit]
     evidence = "; ".join(facts) + "."
     if not short and not concentrate:
-        return [
-            conforming("weakest_dimension", "9.1.3", "No survey dimension calls for priority action", evidence, figures)
-        ]
+        return [conforming("No survey dimension calls for priority action", evidence, figures)]
     focus = concentrate[0].dimension if concentrate else short[0][0]
     reasons = []
     if concentrate:
@@ -231,8 +261,6 @@ def weakest_dimension(ev: Evidence) -> list[Draft]:
                        f"{', '.join(n for n, _ in short)}")  # fmt: skip
     return [
         Draft(
-            check="weakest_dimension",
-            clause="9.1.3",
             grade="ofi",
             title=f"Improve {focus} first: " + "; ".join(reasons),
             evidence=evidence,

@@ -6,12 +6,19 @@ integrity of the data the monitoring rests on.
 
 from __future__ import annotations
 
-from audit.assessment.checks.base import Draft, Evidence, conforming, fmt, plural
+from audit.assessment.checks.base import Draft, Evidence, check, conforming, fmt, plural
 from audit.model import Grade
 
 __all__ = ["data_integrity", "delivery_performance", "lost_key_accounts", "returns_analysed"]
 
 
+@check(
+    "returns_analysed",
+    "9.1.3",
+    question="Are returns and warranty claims analysed?",
+    evidence="returns with a reason, the reason Pareto, warranty claims marked",
+    rule="< checks.return_reason_min_pct (90%) with a reason, or warranty not marked → ofi",
+)
 def returns_analysed(ev: Evidence) -> list[Draft]:
     """Returns with a reason below ``checks.return_reason_min_pct``, or warranty claims not told apart → ofi."""
     data, kpis = ev.data, ev.kpis
@@ -38,11 +45,7 @@ def returns_analysed(ev: Evidence) -> list[Draft]:
     )
     figures = {"returns": len(frame), "with_reason_pct": share, "warranty_claims": claims}
     if share >= limit and warranty:
-        return [
-            conforming(
-                "returns_analysed", "9.1.3", "Returns and warranty claims are analysed by reason", evidence, figures
-            )
-        ]
+        return [conforming("Returns and warranty claims are analysed by reason", evidence, figures)]
     shortfalls = []
     if share < limit:
         shortfalls.append(f"{share:.0f}% of returns give a reason (at least {limit:g}% expected)")
@@ -51,8 +54,6 @@ def returns_analysed(ev: Evidence) -> list[Draft]:
     ids = tuple(str(i) for i in frame.loc[~with_reason, "return_id"]) if "reason" in frame else ()
     return [
         Draft(
-            check="returns_analysed",
-            clause="9.1.3",
             grade="ofi",
             title="Returns not fully analysed: " + "; ".join(shortfalls),
             evidence=evidence + (f" Without a reason: {', '.join(ids[:5])}." if ids else ""),
@@ -65,6 +66,13 @@ def returns_analysed(ev: Evidence) -> list[Draft]:
     ]
 
 
+@check(
+    "delivery_performance",
+    "9.1.3",
+    question="Is delivery performance measured and acceptable?",
+    evidence="on time in full (OTIF)",
+    rule="below checks.otif_min_pct (90%) with no otif_pct target → observation",
+)
 def delivery_performance(ev: Evidence) -> list[Draft]:
     """Delivery performance measured; OTIF below ``checks.otif_min_pct`` without a target → observation."""
     data, kpis = ev.data, ev.kpis
@@ -79,18 +87,12 @@ def delivery_performance(ev: Evidence) -> list[Draft]:
     )
     figures = {"value": otif.value, "n": otif.n, "minimum": limit, "target": otif.target}
     if otif.target is not None:
-        return [conforming("delivery_performance", "9.1.3", "Delivery performance is measured against a target",
+        return [conforming("Delivery performance is measured against a target",
                            evidence + f" The target is {fmt(otif.target, '%')}; objective_met judges it.", figures)]  # fmt: skip
     if otif.value >= limit:
-        return [
-            conforming(
-                "delivery_performance", "9.1.3", "Delivery performance is measured and adequate", evidence, figures
-            )
-        ]
+        return [conforming("Delivery performance is measured and adequate", evidence, figures)]
     return [
         Draft(
-            check="delivery_performance",
-            clause="9.1.3",
             grade="observation",
             title=f"Delivery performance low and without a target: OTIF {fmt(otif.value, '%')}",
             evidence=evidence,
@@ -102,6 +104,13 @@ def delivery_performance(ev: Evidence) -> list[Draft]:
     ]
 
 
+@check(
+    "lost_key_accounts",
+    "9.1.2",
+    question="Is lost business analysed?",
+    evidence="tier-A customers of the four quarters before that placed no order in the period",
+    rule="any → observation",
+)
 def lost_key_accounts(ev: Evidence) -> list[Draft]:
     """Key accounts (tier A by revenue) that stopped ordering → observation (lost-business analysis)."""
     data, kpis = ev.data, ev.kpis
@@ -110,13 +119,11 @@ def lost_key_accounts(ev: Evidence) -> list[Draft]:
         return []
     lost = kpis.breakdowns.get("key_accounts_lost", ())
     if not lost:
-        return [conforming("lost_key_accounts", "9.1.2", "No key account lost",
+        return [conforming("No key account lost",
                            f"Every key account of the four quarters before {data.config.audit.period_label} ordered in it.")]  # fmt: skip
     revenue = sum(v for _, v in lost)
     return [
         Draft(
-            check="lost_key_accounts",
-            clause="9.1.2",
             grade="observation",
             title=f"{len(lost)} key account{'s' if len(lost) > 1 else ''} lost in {data.config.audit.period_label}",
             evidence=f"{', '.join(c for c, _ in lost[:5])} ordered in the four quarters before "
@@ -130,6 +137,13 @@ def lost_key_accounts(ev: Evidence) -> list[Draft]:
     ]
 
 
+@check(
+    "data_integrity",
+    "9.1.3",
+    question="Can the monitoring data be relied on?",
+    evidence="share of rows set aside per kind, duplicate ids",
+    rule="> checks.quarantined_max_pct (2%) of a kind → observation; duplicate ids only → ofi",
+)
 def data_integrity(ev: Evidence) -> list[Draft]:
     """Rows set aside above ``checks.quarantined_max_pct`` of a kind → observation; duplicate ids only → ofi."""
     data = ev.data
@@ -143,7 +157,7 @@ def data_integrity(ev: Evidence) -> list[Draft]:
     evidence = f"Rows set aside as invalid: {listed}. Duplicate ids: {len(duplicates):,}."
     figures = {"quarantined_pct": {k: 100 * q / n for k, (q, n) in shares.items() if n}, "duplicates": len(duplicates)}
     if not over and not duplicates:
-        return [conforming("data_integrity", "9.1.3", "The monitoring data is sound", evidence, figures)]
+        return [conforming("The monitoring data is sound", evidence, figures)]
     grade: Grade = "observation" if over else "ofi"
     parts = [f"{k} {v:.1f}% of rows invalid" for k, v in over.items()]
     if duplicates:
@@ -151,8 +165,6 @@ def data_integrity(ev: Evidence) -> list[Draft]:
     ids = tuple(dict.fromkeys(p.value for p in duplicates))
     return [
         Draft(
-            check="data_integrity",
-            clause="9.1.3",
             grade=grade,
             title="Monitoring data not fully reliable: " + ", ".join(parts),
             evidence=evidence + (f" Duplicated: {', '.join(ids[:5])}." if ids else ""),

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from audit.assessment.checks.base import Draft, Evidence, conforming, fmt, plural
+from audit.assessment.checks.base import Draft, Evidence, check, conforming, fmt, plural
 from audit.data.dataset import AuditData
 from audit.kpi.customers import current_tiers, customer_history
 
@@ -40,22 +40,26 @@ METHODS = (
 _COMPLIMENT = r"compliment|praise|thank|表扬|感谢"
 
 
+@check(
+    "monitoring_exists",
+    "9.1.2",
+    question="Does the organisation obtain customers' views in the period?",
+    evidence="survey responses received in the period",
+    rule="none → major",
+)
 def monitoring_exists(ev: Evidence) -> list[Draft]:
     """No survey responses in the period → major: perception is not monitored."""
     data, kpis = ev.data, ev.kpis
     responses = kpis.get("responses")
     if responses is not None and responses.value:
         return [
-            conforming(
-                "monitoring_exists", "9.1.2", "Customers' views were obtained in the period",
+            conforming("Customers' views were obtained in the period",
                 f"{plural(responses.value, 'survey response')} were received in {data.config.audit.period_label}.",
                 {"responses": responses.value},
             )
         ]  # fmt: skip
     return [
         Draft(
-            check="monitoring_exists",
-            clause="9.1.2",
             grade="major",
             title="Customer perception was not monitored in the period",
             evidence=f"No survey responses were supplied for {data.config.audit.period_label}"
@@ -90,6 +94,14 @@ def methods_in_use(ev: Evidence) -> dict[str, bool]:
     }
 
 
+@check(
+    "methods_determined",
+    "9.1.2",
+    question="Which methods does the organisation use to obtain customer perception?",
+    evidence="which of the sources in the note to 9.1.2 the data shows in use",
+    rule="fewer than checks.methods_min (3) → ofi",
+    guidance="ISO 10004",
+)
 def methods_determined(ev: Evidence) -> list[Draft]:
     """Fewer than ``checks.methods_min`` of the note's sources in use → ofi (ISO 10004)."""
     data = ev.data
@@ -107,8 +119,6 @@ def methods_determined(ev: Evidence) -> list[Draft]:
     if len(on) >= minimum:
         return [
             conforming(
-                "methods_determined",
-                "9.1.2",
                 f"{len(on)} methods of monitoring customer perception in use",
                 evidence,
                 figures,
@@ -116,8 +126,6 @@ def methods_determined(ev: Evidence) -> list[Draft]:
         ]
     return [
         Draft(
-            check="methods_determined",
-            clause="9.1.2",
             grade="ofi",
             title=f"Only {plural(len(on), 'method')} of monitoring customer perception in use (at least {minimum} expected)",
             evidence=evidence,
@@ -146,6 +154,14 @@ def key_accounts(data: AuditData) -> pd.Index | None:
     return key
 
 
+@check(
+    "sample_adequacy",
+    "9.1.2",
+    question="Is the survey sample large and broad enough to act on?",
+    evidence="response rate, margin of error (±, 95%), share of tier-A customers who answered",
+    rule="response rate < checks.response_rate_min_pct (20%), margin of error > checks.margin_of_error_max_points (5), or key-account coverage < checks.key_account_coverage_min_pct (50%) → ofi",
+    guidance="ISO 10004",
+)
 def sample_adequacy(ev: Evidence) -> list[Draft]:
     """Response rate, margin of error and key-account coverage against ``checks:`` → ofi (ISO 10004)."""
     data, kpis = ev.data, ev.kpis
@@ -189,11 +205,9 @@ def sample_adequacy(ev: Evidence) -> list[Draft]:
         return []
     evidence = f"In {data.config.audit.period_label}: " + "; ".join(facts) + "."
     if not shortfalls:
-        return [conforming("sample_adequacy", "9.1.2", "The survey sample is adequate", evidence, figures)]
+        return [conforming("The survey sample is adequate", evidence, figures)]
     return [
         Draft(
-            check="sample_adequacy",
-            clause="9.1.2",
             grade="ofi",
             title="Survey sample not adequate: " + "; ".join(shortfalls),
             evidence=evidence + (f" Key accounts that did not answer: {', '.join(ids[:5])}." if ids else ""),
@@ -208,6 +222,14 @@ def sample_adequacy(ev: Evidence) -> list[Draft]:
     ]
 
 
+@check(
+    "closing_the_loop",
+    "9.1.2",
+    question="Are dissatisfied respondents followed up?",
+    evidence="respondents scoring overall in the bottom two boxes, their follow-up flag and complaint records",
+    rule="any with neither a follow-up nor a complaint on record → ofi",
+    guidance="ISO 10004",
+)
 def closing_the_loop(ev: Evidence) -> list[Draft]:
     """Dissatisfied respondents with no follow-up recorded and no complaint on record → ofi (ISO 10004)."""
     data, kpis = ev.data, ev.kpis
@@ -218,7 +240,7 @@ def closing_the_loop(ev: Evidence) -> list[Draft]:
     scale = source.scale_of("overall")
     unhappy = surveys.loc[surveys["overall"] <= scale.min + 1]
     if unhappy.empty:
-        return [conforming("closing_the_loop", "9.1.2", "No dissatisfied respondent in the period",
+        return [conforming("No dissatisfied respondent in the period",
                            f"No response scored {scale.min + 1} or lower on the {scale.min}–{scale.max} scale.")]  # fmt: skip
     followed = np.zeros(len(unhappy), dtype=bool)
     if "followed_up" in unhappy:
@@ -239,13 +261,11 @@ def closing_the_loop(ev: Evidence) -> list[Draft]:
         else "a complaint on record (the survey has no follow-up column)"
     )
     if loose.empty:
-        return [conforming("closing_the_loop", "9.1.2", "Every dissatisfied respondent was followed up",
+        return [conforming("Every dissatisfied respondent was followed up",
                            f"All {plural(len(unhappy), 'dissatisfied respondent')} (overall ≤ {scale.min + 1}) have {how}.", figures)]  # fmt: skip
     ids = tuple(str(i) for i in loose["response_id"])
     return [
         Draft(
-            check="closing_the_loop",
-            clause="9.1.2",
             grade="ofi",
             title=f"{plural(len(loose), 'dissatisfied respondent')} not followed up",
             evidence=f"{len(unhappy):,} respondents in {data.config.audit.period_label} scored overall satisfaction "

@@ -1,33 +1,25 @@
-"""The results section's charts that need more than one KPI: data, chart and reading.
+"""The results section's charts that need more than one KPI: chart and reading from the snapshot.
 
 Each ``*_block`` function returns ``(svg or None, reading)``: the chart as SVG text and
 one sentence written from the same numbers, or None and a sentence saying why there is
-no chart. ``audit.report.sections`` places them under their headings. Only
-:func:`nps_composition` and :func:`csat_band` compute from rows (the KPI table does not
-carry the promoter split or earlier periods' intervals); both follow docs/metrics.md.
+no chart. Every number comes from the KPIs and their analyses (the NPS split, the CSAT
+band and the resolution times are computed with the KPIs, in :mod:`audit.kpi.series`),
+so that a chart and the scorecard never disagree.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
-import numpy as np
-import pandas as pd
-
-from audit.model import Kpi, KpiTable, SegmentCell
+from audit import format as fmt
+from audit.i18n import ngettext
+from audit.model import AuditSnapshot, Interval, Kpi, SegmentCell
 from audit.report import charts
 from audit.report.charts.heatmap import MAX_ROWS
-from audit.report.tables import format_p, format_value, is_number
-
-if TYPE_CHECKING:
-    from audit.data.dataset import AuditData
 
 __all__ = [
     "csat_band",
     "ipa_block",
-    "nps_composition",
     "nps_composition_block",
     "p_chart_block",
     "radar_block",
@@ -36,6 +28,7 @@ __all__ = [
 ]
 
 Block = tuple[str | None, str]
+is_number = fmt.is_number
 
 #: the KPIs of the segment heatmap: (id, column label, higher is better, unit)
 SEGMENT_KPIS = (
@@ -51,100 +44,36 @@ def _label(name: str) -> str:
     return str(name).replace("_", " ").strip().capitalize()
 
 
-def _minus(text: str) -> str:
-    return text.replace("-", "−")
-
-
 def _join(parts: Sequence[str]) -> str:
     if len(parts) <= 1:
         return "".join(parts)
     return ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
-def _period_frames(data: AuditData, kind: str) -> list[tuple[str, pd.DataFrame]]:
-    """(period, rows) of one kind for each period of the history, the audited one last.
-
-    Earlier periods come from ``data.history`` (by its ``_period`` column); the audited
-    one is ``data.frames``, as for the KPIs.
-    """
-    period = data.config.audit.period_label
-    current = data.frames.get(kind)
-    if current is None:
-        return []
-    history = data.history.get(kind)
-    out: list[tuple[str, pd.DataFrame]] = []
-    if history is not None and "_period" in history:
-        groups = dict(tuple(history.groupby("_period", sort=False)))
-        out = [(p, groups.get(p, history.iloc[0:0])) for p in data.periods if p != period]
-    return [*out, (period, current)]
-
-
-# --------------------------------------------------------------------------- CSAT band
-
-
 def csat_band(
-    data: AuditData, kpi: Kpi, series: Sequence[tuple[str, float | None]]
+    band: Sequence[Interval], series: Sequence[tuple[str, float | None]]
 ) -> list[tuple[float | None, float | None]]:
-    """The 95% interval of the CSAT mean for each point of ``series``.
-
-    The audited period's comes from the KPI; an earlier period's is the Student t
-    interval of its survey rows (audit.kpi.stats.mean, as for the KPI), kept only when
-    its mean is the one in the KPI's history.
-    """
-    from audit.kpi.stats import mean
-
-    period = data.config.audit.period_label
-    known: dict[str, tuple[float | None, float | None]] = {period: (kpi.ci_low, kpi.ci_high)}
-    for label, rows in _period_frames(data, "surveys")[:-1]:
-        if "overall" not in rows or not len(rows):
-            continue
-        estimate = mean(rows["overall"].to_numpy(dtype="float64", na_value=np.nan))
-        value = dict(series).get(label)
-        if estimate.value is not None and value is not None and abs(estimate.value - value) < 1e-9:
-            known[label] = (estimate.ci_low, estimate.ci_high)
+    """The 95% interval of the CSAT mean for each point of ``series``, from the KPI's own estimates."""
+    known = {i.period: (i.low, i.high) for i in band}
     return [known.get(label, (None, None)) for label, _ in series]
 
 
 # --------------------------------------------------------------------------- NPS composition
 
 
-def nps_composition(data: AuditData) -> list[tuple[str, float, float, float, int]]:
-    """(period, promoters %, passives %, detractors %, answers) per period of the history.
-
-    Promoters answer 9–10, passives 7–8, detractors 0–6 on the 0–10 recommend question
-    (docs/metrics.md). Leading periods before the survey file starts (no answers) are
-    left out; the audited period is always last.
-    """
-    rows: list[tuple[str, float, float, float, int]] = []
-    for label, frame in _period_frames(data, "surveys"):
-        answers = (
-            frame["recommend"].to_numpy(dtype="float64", na_value=np.nan) if "recommend" in frame else np.array([])
-        )
-        answers = answers[~np.isnan(answers)]
-        n = len(answers)
-        if n == 0:
-            if rows or label == data.config.audit.period_label:
-                rows.append((label, 0.0, 0.0, 0.0, 0))
-            continue
-        promoters = 100 * float(np.sum(answers >= 9)) / n
-        detractors = 100 * float(np.sum(answers <= 6)) / n
-        rows.append((label, promoters, 100 - promoters - detractors, detractors, n))
-    return rows
-
-
-def nps_composition_block(data: AuditData, kpis: KpiTable) -> Block:
+def nps_composition_block(s: AuditSnapshot) -> Block:
     """Stacked promoters / passives / detractors per period, and how the audited period's moved."""
-    kpi = kpis.get("nps")
+    kpi = s.kpis.get("nps")
     if kpi is None or not is_number(kpi.value):
         why = f" ({kpi.note})" if kpi is not None and kpi.note else ""
         return None, f"No NPS composition can be shown{why}."
-    rows = nps_composition(data)
+    rows = [(x.period, x.promoters_pct, x.passives_pct, x.detractors_pct, x.n) for x in s.kpis.analyses.nps_split]
     if not rows or rows[-1][4] == 0:
         return None, "No likelihood-to-recommend answers were recorded in the period."
     period, pro, _, det, n = rows[-1]
     reading = (
         f"In {period}, {pro:.0f}% of the {n:,} answers were promoters and {det:.0f}% detractors "
-        f"(NPS {_minus(f'{pro - det:+.0f}')})"
+        f"(NPS {fmt.signed(pro - det)})"
     )
     earlier = [r for r in rows[:-1] if r[4] > 0]
     if earlier:
@@ -162,10 +91,11 @@ def nps_composition_block(data: AuditData, kpis: KpiTable) -> Block:
 # --------------------------------------------------------------------------- dimensions
 
 
-def radar_block(data: AuditData, kpis: KpiTable) -> Block | None:
+def radar_block(s: AuditSnapshot) -> Block | None:
     """Dimension means this period, the previous period and the target; None without dimensions."""
-    source = data.config.data.surveys
-    if source is None or not source.dimensions or not data.has("surveys"):
+    kpis = s.kpis
+    source = s.config.data.surveys
+    if source is None or not source.dimensions or not s.has("surveys"):
         return None
     names = list(source.dimensions)
     found = [(n, kpis.get(f"dimension_{n}_mean")) for n in names]
@@ -177,7 +107,7 @@ def radar_block(data: AuditData, kpis: KpiTable) -> Block | None:
         )
     if sum(is_number(k.value) for _, k in dims) < 3:
         return None, "Fewer than three dimensions have a mean score in the period, so no radar is drawn."
-    period = data.config.audit.period_label
+    period = s.config.audit.period_label
     current = [k.value if is_number(k.value) else None for _, k in dims]
     series: list[tuple[str, Sequence[float | None]]] = [(period, current)]
     previous = [k.comparison("previous_quarter") for _, k in dims]
@@ -214,7 +144,7 @@ def _radar_reading(dims: Sequence[tuple[str, Kpi]], before: str | None) -> str:
             f"({low[1]:.2f}) and {high[0].replace('_', ' ')} highest ({high[1]:.2f}){target}."
         )
     parts = [
-        f"{n.replace('_', ' ')} {'fell' if ch < 0 else 'rose'} {abs(ch):.2f} points ({format_p(p)})"
+        f"{n.replace('_', ' ')} {'fell' if ch < 0 else 'rose'} {abs(ch):.2f} points ({fmt.p_text(p)})"
         for n, ch, _, p in sorted(moves, key=lambda m: m[1])
     ]
     if len(moves) == 1:
@@ -225,10 +155,11 @@ def _radar_reading(dims: Sequence[tuple[str, Kpi]], before: str | None) -> str:
     return text[0].upper() + text[1:] + f"{target}."
 
 
-def ipa_block(data: AuditData, kpis: KpiTable) -> Block | None:
+def ipa_block(s: AuditSnapshot) -> Block | None:
     """Importance–performance quadrants; None when the survey has no dimensions."""
-    source = data.config.data.surveys
-    if source is None or not source.dimensions or not data.has("surveys"):
+    kpis = s.kpis
+    source = s.config.data.surveys
+    if source is None or not source.dimensions or not s.has("surveys"):
         return None
     analyses = kpis.analyses
     if not analyses.ipa:
@@ -256,21 +187,16 @@ def ipa_block(data: AuditData, kpis: KpiTable) -> Block | None:
 
 
 def _cell_text(value: float, unit: str) -> str:
-    if unit == "points":
-        return _minus(f"{value:+.0f}")
-    if unit == "%":
-        return f"{value:.1f}%"
-    if unit == "per 1000":
-        return f"{value:.1f}"
-    return f"{value:.2f}"
+    return fmt.value(value, unit, with_unit=False)
 
 
-def segments_block(data: AuditData, kpis: KpiTable) -> Block | None:
+def segments_block(s: AuditSnapshot) -> Block | None:
     """Segments × main KPIs, small samples marked; None when no segment could be formed."""
+    kpis = s.kpis
     cells = [c for c in kpis.analyses.segments if c.kpi_id in {k for k, *_ in SEGMENT_KPIS}]
     if not cells:
         return None
-    small_n = data.config.analysis.small_n
+    small_n = s.config.analysis.small_n
     rows: list[tuple[str, str]] = []
     by_key: dict[tuple[str, str, str], SegmentCell] = {}
     for c in cells:
@@ -325,15 +251,16 @@ def _segments_reading(cells: Sequence[SegmentCell], columns: Sequence[tuple[str,
 # --------------------------------------------------------------------------- complaints
 
 
-def p_chart_block(data: AuditData, kpis: KpiTable) -> Block | None:
+def p_chart_block(s: AuditSnapshot) -> Block | None:
     """The monthly complaint rate with its control limits; None without a complaint log."""
-    if not data.has("complaints"):
+    kpis = s.kpis
+    if not s.has("complaints"):
         return None
     chart = kpis.analyses.complaint_chart
     if chart is None:
         reason = kpis.analyses.notes.get("complaint_chart", "needs complaints and orders covering the same months")
         return None, f"No control chart of the complaint rate: it {reason}."
-    info = data.config.audit
+    info = s.config.audit
     start = f"{info.period_start:%Y-%m}"
     points = [(p.period, p.value, p.lcl, p.ucl, p.signal) for p in chart.points]
     svg = charts.p_chart_svg(points, chart.centre, chart.unit, audited_from=start)
@@ -360,33 +287,38 @@ def p_chart_block(data: AuditData, kpis: KpiTable) -> Block | None:
     return svg, f"{head}{tail}."
 
 
-def resolution_block(data: AuditData, kpis: KpiTable) -> Block | None:
-    """Resolution days of the period's complaints against the SLA; None without a complaint log."""
-    frame = data.frames.get("complaints")
-    if frame is None:
+def resolution_block(s: AuditSnapshot) -> Block | None:
+    """Resolution days of the period's complaints against the SLA, read on the SLA KPI's basis; None without a log."""
+    if not s.has("complaints"):
         return None
-    sla = data.config.sla.complaint_resolve_days
-    if not len(frame):
-        return None, f"No complaints were received in {data.config.audit.period_label}."
-    if "resolved_on" not in frame or "received_on" not in frame:
+    times = s.kpis.analyses.resolution
+    received = s.rows_in_period("complaints")
+    if not received:
+        return None, f"No complaints were received in {s.period}."
+    if times is None:
         return None, "The complaint log has no resolution dates, so resolution time cannot be shown."
-    from audit.kpi.complaints import resolution_flags
-
-    days, _, _ = resolution_flags(frame, data.config.sla, pd.Timestamp(data.config.audit.period_end))
-    resolved = [float(d) for d in days.to_numpy(dtype="float64", na_value=np.nan) if math.isfinite(d)]
-    still_open = len(frame) - len(resolved)
-    if not resolved:
-        return None, f"None of the {len(frame):,} complaints of the period was resolved by its end."
-    within = sum(d <= sla for d in resolved)
-    ordered = sorted(resolved)
-    n = len(ordered)
-    median = ordered[n // 2] if n % 2 else (ordered[n // 2 - 1] + ordered[n // 2]) / 2
-    opened = (
-        f"; {still_open:,} {'was' if still_open == 1 else 'were'} still open at the period's end" if still_open else ""
-    )
-    reading = (
-        f"{within:,} of the {n:,} complaints received and resolved in the period ({100 * within / n:.0f}%) took "
-        f"{sla:g} days or less (median {format_value(median, 'days', decimals=1)}, longest "
-        f"{format_value(ordered[-1], 'days', decimals=0)}){opened}."
-    )
-    return charts.resolution_svg(resolved, sla), reading
+    if not times.resolved:
+        return None, f"None of the {fmt.count(received)} complaints of the period was resolved by its end."
+    sla = times.sla_days
+    kpi = s.kpis.get("complaints_resolved_within_sla_pct")
+    share = fmt.percent(kpi.value) if kpi is not None else fmt.percent(100 * times.within / max(times.judged, 1))
+    median = s.kpis.get("complaint_resolution_days_median")
+    longest = max(d for d, _ in times.days)
+    parts = [
+        f"{fmt.count(times.within)} of the {fmt.count(times.judged)} complaints whose outcome is known at the "
+        f"period's end ({share}) were resolved within {fmt.number(sla)} days"
+    ]
+    if times.open_past_sla:
+        parts.append(
+            ngettext("{n} is still open past the limit", "{n} are still open past the limit", times.open_past_sla)
+        )
+    detail = f"median {fmt.value(median.value, 'days')}, " if median is not None else ""
+    reading = "; ".join(parts) + f" ({detail}longest {fmt.value(longest, 'days', decimals=0)})"
+    if times.open_within_sla:
+        reading += "; " + ngettext(
+            "{n} more was open but not yet past the limit",
+            "{n} more were open but not yet past the limit",
+            times.open_within_sla,
+        )
+    resolved = [float(d) for d, n in times.days for _ in range(n)]
+    return charts.resolution_svg(resolved, sla), reading + "."
