@@ -418,7 +418,9 @@ def test_two_minors_are_not_systemic() -> None:
     drafts = [Draft("minor", "A", "", "", check="a", clause="8.2.1 c"), Draft("minor", "B", "", "", check="b", clause="8.2.1 c"),
               Draft("minor", "C", "", "", check="c", clause="9.1.2")]  # fmt: skip
     assert systemic(drafts) == []
-    assert [d.clause for d in systemic([*drafts, Draft("minor", "D", "", "", check="d", clause="8.2.1 c")])] == ["8.2.1 c"]
+    assert [d.clause for d in systemic([*drafts, Draft("minor", "D", "", "", check="d", clause="8.2.1 c")])] == [
+        "8.2.1 c"
+    ]
 
 
 def test_a_shortfall_against_guidance_is_at_most_an_ofi(tiny: Path, monkeypatch: pytest.MonkeyPatch) -> None:
