@@ -13,6 +13,7 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from pathlib import Path
 from typing import Any, Literal
@@ -233,12 +234,16 @@ class SurveySource(Source):
 
 
 class DataSources(_Model):
-    """The ``data:`` block: one entry per kind of input."""
+    """The ``data:`` block: one entry per kind of input, and the folders outside the site it may read."""
 
     surveys: SurveySource | None = None
     complaints: Source | None = None
     returns: LineSource | None = None
     orders: LineSource | None = None
+    allow_outside: list[str] = Field(
+        default_factory=list,
+        description="folders outside the site folder that data paths may point into (relative to the audit folder)",
+    )
 
 
 class Sla(_Model):
@@ -352,10 +357,57 @@ class AuditConfig(_Model):
             raise ValueError(f"unknown KPI {unknown}; targets can be set for: {', '.join(sorted(KPI_TARGET_KEYS))}")
         return targets
 
-    def resolve(self, relative: str) -> Path:
-        """A path from audit.yaml, resolved against the audit folder."""
-        path = Path(relative).expanduser()
-        return path if path.is_absolute() else self.folder / path
+    @property
+    def site_folder(self) -> Path:
+        """The folder that holds this site's audits (``audits/<site>/``): data paths stay inside it."""
+        return self.folder.parent
+
+    def resolve(self, relative: str, key: str = "data.<kind>.path") -> Path:
+        """A data path from audit.yaml, resolved against the audit folder and confined to the site folder.
+
+        Links are followed: the file actually read must lie inside the site folder (the audit
+        folder's parent, so that a quarter may read a shared export of its site) or inside a
+        folder listed under ``data.allow_outside``. Nothing is opened here.
+
+        Args:
+            relative: the path as written in audit.yaml (relative to the audit folder, or absolute).
+            key: the key it was given under, for the message.
+
+        Returns:
+            The path with links followed.
+
+        Raises:
+            ConfigError: the path leads outside the site folder and every allowed folder.
+
+        Example:
+            >>> cfg.resolve("data/surveys.xlsx", key="data.surveys.path")   # doctest: +SKIP
+            PosixPath('/audits/plant-1/2026-Q3/data/surveys.xlsx')
+        """
+        config = self.folder / CONFIG_FILE
+        try:
+            written = Path(relative).expanduser()
+            joined = written if written.is_absolute() else self.folder / written
+            real = joined.resolve()
+            allowed = [self.site_folder, *(self._allowed_folder(d) for d in self.data.allow_outside)]
+        except (OSError, RuntimeError, ValueError) as exc:  # a loop of links, a NUL byte, a name too long
+            raise ConfigError(
+                f"{config}: '{key}': {relative!r} is not a usable path ({exc.__class__.__name__}); "
+                "give a file inside the site folder",
+                config,
+            ) from None
+        if any(real.is_relative_to(folder) for folder in allowed):
+            return real
+        via = f" (a link to {real})" if Path(os.path.normpath(joined.absolute())) != real else ""
+        raise ConfigError(
+            f"{config}: '{key}': {relative}{via} lies outside the site folder {self.site_folder}; data files must "
+            "lie inside it (a shared export of the site may sit beside the quarters), or list its folder "
+            "under data.allow_outside in audit.yaml",
+            config,
+        )
+
+    def _allowed_folder(self, folder: str) -> Path:
+        written = Path(folder).expanduser()
+        return (written if written.is_absolute() else self.folder / written).resolve()
 
     def parameters(self) -> dict[str, Any]:
         """The configuration as plain data, for manifest.json."""
