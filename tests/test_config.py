@@ -1,5 +1,6 @@
 import datetime as dt
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -160,3 +161,104 @@ def test_new_quarter_carries_a_shared_export_and_refuses_a_path_out_of_the_site(
     with pytest.raises(ConfigError, match=r"'data\.complaints\.path': /etc/hostname lies outside the site folder"):
         new_audit("2027-Q1", q3)
     assert not (tmp_path / "site" / "2027-Q1" / "audit.yaml").exists()
+
+
+def test_audit_yaml_over_one_megabyte_is_refused_before_parsing(tiny: Path) -> None:
+    text = (tiny / "audit.yaml").read_text(encoding="utf-8")
+    (tiny / "audit.yaml").write_text(text + "#" * (1024 * 1024) + "\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"audit.yaml: the file is larger than 1 MB"):
+        load_config(tiny)
+
+
+#: billion laughs in one flow sequence: ten anchors, each nine aliases of the one before (9**9 items)
+BOMB = (
+    "[&l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol], "
+    + ", ".join(f"&l{i} [{', '.join([f'*l{i - 1}'] * 9)}]" for i in range(1, 10))
+    + "]"
+)
+
+
+def test_a_billion_laughs_under_where_fails_fast(tiny: Path) -> None:
+    replace_in(
+        tiny / "audit.yaml",
+        "    path: complaints.csv",
+        f"    path: complaints.csv\n    where:\n      Category:\n        in: {BOMB}",
+    )
+    started = time.perf_counter()
+    with pytest.raises(ConfigError, match=r"audit.yaml line 21: aliases \(\*l\d and others\) repeat more than 10,000"):
+        load_config(tiny)
+    assert time.perf_counter() - started < 1.0
+
+
+def test_a_recursive_alias_is_refused(tiny: Path) -> None:
+    replace_in(tiny / "audit.yaml", "  lead_auditor: A. Auditor", "  team: &t [a, *t]")
+    with pytest.raises(ConfigError, match=r"line 8: the alias \*t is used inside the value it names"):
+        load_config(tiny)
+
+
+def test_nesting_too_deep_is_refused(tiny: Path) -> None:
+    replace_in(tiny / "audit.yaml", "  lead_auditor: A. Auditor", "  team: " + "[" * 5000 + "]" * 5000)
+    with pytest.raises(ConfigError, match="line 8: values are nested more than 50 levels deep"):
+        load_config(tiny)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "key", "lines"),
+    [
+        ("  lead_auditor: A. Auditor", "  lead_auditor: A. Auditor\n  id: OTHER", "audit.id", (3, 9)),
+        ("sla:", "audit: {id: X}\nsla:", "audit", (2, 24)),
+        ("    sent: 40", "    sent: 40\n    sent: 400", "data.surveys.sent", (16, 17)),
+        ("{min: 1, max: 5}", "{min: 1, max: 5, min: 0}", "data.surveys.scale.min", (12, 12)),
+    ],
+)
+def test_duplicate_keys_are_refused_naming_key_and_both_lines(
+    tiny: Path, old: str, new: str, key: str, lines: tuple[int, int]
+) -> None:
+    replace_in(tiny / "audit.yaml", old, new)
+    with pytest.raises(ConfigError) as err:
+        load_config(tiny)
+    assert f"duplicate key '{key}'" in str(err.value)
+    assert f"lines {lines[0]} and {lines[1]}" in str(err.value)
+
+
+def test_a_merge_key_is_not_a_duplicate(tiny: Path) -> None:
+    replace_in(tiny / "audit.yaml", "sla: {", "base: &sla {complaint_acknowledge_days: 3}\nsla: {<<: *sla, ")
+    replace_in(tiny / "audit.yaml", "base: &sla", "x-base: &sla")
+    with pytest.raises(ConfigError, match="unknown key 'x-base'"):  # the merge is fine; the extra key is not
+        load_config(tiny)
+
+
+@pytest.mark.parametrize("date", ["2026-13-01", "2026-02-30", "2026-00-10"])
+def test_an_impossible_date_names_key_and_value(tiny: Path, date: str) -> None:
+    replace_in(tiny / "audit.yaml", "date: 2026-10-10", f"date: {date}")
+    with pytest.raises(ConfigError) as err:
+        load_config(tiny)
+    assert "'audit.date' (line 7): Input should be a valid date" in str(err.value)
+    assert f"it is '{date}'" in str(err.value)
+
+
+@pytest.mark.parametrize("period", ['"2026-Q3 "', '"2026-Q3\\n"', "' 2026-Q3\t'"])
+def test_period_with_surrounding_whitespace_is_cleaned_at_the_door(tiny: Path, period: str) -> None:
+    from audit.data.dataset import history_periods
+
+    replace_in(tiny / "audit.yaml", "period: 2026-Q3", f"period: {period}")
+    config = load_config(tiny)
+    assert config.audit.period == "2026-Q3"
+    assert history_periods(config)[-1] == "2026-Q3"
+
+
+def test_audit_yaml_not_in_utf8_says_so(tiny: Path) -> None:
+    text = (tiny / "audit.yaml").read_text(encoding="utf-8").replace("Tiny Valves Ltd", "小阀门有限公司")
+    (tiny / "audit.yaml").write_bytes(text.encode("gb18030"))
+    with pytest.raises(ConfigError) as err:
+        load_config(tiny)
+    message = str(err.value)
+    assert "not UTF-8" in message and "save it as UTF-8" in message and "line 4" in message
+    assert "quotes" not in message
+
+
+def test_audit_yaml_in_utf16_says_so(tiny: Path) -> None:
+    text = (tiny / "audit.yaml").read_text(encoding="utf-8")
+    (tiny / "audit.yaml").write_bytes(text.encode("utf-16"))
+    with pytest.raises(ConfigError, match=r"saved as UTF-16, not UTF-8; open it in a text editor and save it as UTF-8"):
+        load_config(tiny)
