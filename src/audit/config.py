@@ -13,6 +13,7 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
 import re
 from collections.abc import Hashable
@@ -79,6 +80,11 @@ KPI_TARGET_KEYS = frozenset(
     }
 )
 
+#: days from the audit date to a due date at most (ten years)
+MAX_DUE_DAYS = 3650
+#: the years a period or date may fall in: pandas' timestamps end in 2262, history and due dates reach beyond
+YEARS = (1900, 2200)
+
 _PERIOD = re.compile(r"^(\d{4})-Q([1-4])$")
 
 
@@ -112,6 +118,21 @@ class AuditInfo(_Model):
     def _strip_period(cls, period: Any) -> Any:
         """``"2026-Q3 "`` or ``"2026-Q3\\n"`` is ``2026-Q3``: every later use sees the clean text."""
         return period.strip() if isinstance(period, str) else period
+
+    @field_validator("period")
+    @classmethod
+    def _plausible_period(cls, period: str | None) -> str | None:
+        match = _PERIOD.match(period or "")
+        if match and not YEARS[0] <= int(match[1]) <= YEARS[1]:
+            raise ValueError(f"{period} is not a plausible period (years {YEARS[0]} to {YEARS[1]})")
+        return period
+
+    @field_validator("start", "end", "date")
+    @classmethod
+    def _plausible_date(cls, day: dt.date | None) -> dt.date | None:
+        if day is not None and not YEARS[0] <= day.year <= YEARS[1]:
+            raise ValueError(f"{day} is not a plausible date (years {YEARS[0]} to {YEARS[1]})")
+        return day
 
     @model_validator(mode="after")
     def _period_or_dates(self) -> AuditInfo:
@@ -287,7 +308,10 @@ class Analysis(_Model):
         description="share of dissatisfied customers who complain, for the silent-dissatisfied estimate",
     )
     customer_base: int | None = Field(
-        None, gt=0, description="customers who could have answered the survey, for the finite-population correction"
+        None,
+        gt=0,
+        le=10**12,
+        description="customers who could have answered the survey, for the finite-population correction",
     )
     small_n: int = Field(30, ge=1, description="segment cells with fewer observations are marked")
     repeat_window_days: int = Field(
@@ -298,10 +322,10 @@ class Analysis(_Model):
 class DueDays(_Model):
     """Days from the audit date to an action's due date, by grade."""
 
-    major: int = 30
-    minor: int = 60
-    observation: int = 90
-    ofi: int = 90
+    major: int = Field(30, ge=0, le=MAX_DUE_DAYS)
+    minor: int = Field(60, ge=0, le=MAX_DUE_DAYS)
+    observation: int = Field(90, ge=0, le=MAX_DUE_DAYS)
+    ofi: int = Field(90, ge=0, le=MAX_DUE_DAYS)
 
 
 class Checks(_Model):
@@ -385,7 +409,7 @@ class AuditConfig(_Model):
 
         Links are followed: the file actually read must lie inside the site folder (the audit
         folder's parent, so that a quarter may read a shared export of its site) or inside a
-        folder listed under ``data.allow_outside``. Nothing is opened here.
+        folder listed under ``data.allow_outside``. Nothing is opened here (a pipe would block).
 
         Args:
             relative: the path as written in audit.yaml (relative to the audit folder, or absolute).
@@ -395,7 +419,8 @@ class AuditConfig(_Model):
             The path with links followed.
 
         Raises:
-            ConfigError: the path leads outside the site folder and every allowed folder.
+            ConfigError: the path leads outside the site folder and every allowed folder, is a folder
+                or a pipe, or cannot be resolved (a loop of links, a NUL character).
 
         Example:
             >>> cfg.resolve("data/surveys.xlsx", key="data.surveys.path")   # doctest: +SKIP
@@ -407,21 +432,33 @@ class AuditConfig(_Model):
             joined = written if written.is_absolute() else self.folder / written
             real = joined.resolve()
             allowed = [self.site_folder, *(self._allowed_folder(d) for d in self.data.allow_outside)]
-        except (OSError, RuntimeError, ValueError) as exc:  # a loop of links, a NUL byte, a name too long
+        except (OSError, RuntimeError, ValueError) as exc:
             raise ConfigError(
-                f"{config}: '{key}': {relative!r} is not a usable path ({exc.__class__.__name__}); "
+                f"{config}: '{key}': {relative!r} is not a usable path ({_path_problem(exc)}); "
                 "give a file inside the site folder",
                 config,
             ) from None
-        if any(real.is_relative_to(folder) for folder in allowed):
-            return real
-        via = f" (a link to {real})" if Path(os.path.normpath(joined.absolute())) != real else ""
-        raise ConfigError(
-            f"{config}: '{key}': {relative}{via} lies outside the site folder {self.site_folder}; data files must "
-            "lie inside it (a shared export of the site may sit beside the quarters), or list its folder "
-            "under data.allow_outside in audit.yaml",
-            config,
-        )
+        if not any(real.is_relative_to(folder) for folder in allowed):
+            via = f" (a link to {real})" if Path(os.path.normpath(joined.absolute())) != real else ""
+            raise ConfigError(
+                f"{config}: '{key}': {relative}{via} lies outside the site folder {self.site_folder}; data files "
+                "must lie inside it (a shared export of the site may sit beside the quarters), or list its folder "
+                "under data.allow_outside in audit.yaml",
+                config,
+            )
+        try:
+            shape = "" if not real.exists() or real.is_file() else "folder" if real.is_dir() else "other"
+        except OSError:
+            shape = ""  # cannot be looked at: the reader says why
+        if shape == "folder":
+            raise ConfigError(f"{config}: '{key}': {relative} is a folder, not a file; give the file's name", config)
+        if shape == "other":
+            raise ConfigError(
+                f"{config}: '{key}': {relative} is not a regular file (a pipe, socket or device); give an exported "
+                "file",
+                config,
+            )
+        return real
 
     def _allowed_folder(self, folder: str) -> Path:
         written = Path(folder).expanduser()
@@ -449,6 +486,15 @@ def parse_period(period: str) -> tuple[dt.date, dt.date]:
     start = dt.date(year, 3 * quarter - 2, 1)
     end_next = dt.date(year + (quarter == 4), (3 * quarter) % 12 + 1, 1)
     return start, end_next - dt.timedelta(days=1)
+
+
+def _path_problem(exc: BaseException) -> str:
+    """Why a path cannot be resolved, in words."""
+    if isinstance(exc, RuntimeError) or getattr(exc, "errno", None) == errno.ELOOP:
+        return "links that lead in a loop"
+    if isinstance(exc, ValueError) and "null" in str(exc):
+        return "it holds a NUL character"
+    return str(getattr(exc, "strerror", None) or exc.__class__.__name__).lower()
 
 
 class _Refused(Exception):
