@@ -262,3 +262,84 @@ def test_audit_yaml_in_utf16_says_so(tiny: Path) -> None:
     (tiny / "audit.yaml").write_bytes(text.encode("utf-16"))
     with pytest.raises(ConfigError, match=r"saved as UTF-16, not UTF-8; open it in a text editor and save it as UTF-8"):
         load_config(tiny)
+
+
+# --- the bounds sit where they say -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("repeats", "refused"), [(100, False), (101, True)])
+def test_aliases_may_repeat_exactly_max_aliased_values(tiny: Path, repeats: int, refused: bool) -> None:
+    from audit.config import MAX_ALIASED_VALUES
+
+    items = ", ".join(f"v{i}" for i in range(99))  # the anchored list is 100 values: itself and 99 items
+    aliases = ", ".join(["*a"] * repeats)
+    assert MAX_ALIASED_VALUES == 100 * 100
+    replace_in(tiny / "audit.yaml", "owners:", f"x-pad: {{a: &a [{items}], b: [{aliases}]}}\nowners:")
+    with pytest.raises(ConfigError) as err:
+        load_config(tiny)
+    assert ("repeat more than 10,000 values" in str(err.value)) is refused
+    assert ("unknown key 'x-pad'" in str(err.value)) is not refused  # parsed: refused for its key only
+
+
+@pytest.mark.parametrize(("lists", "refused"), [(49, False), (50, True)])
+def test_nesting_may_reach_max_depth_levels(tiny: Path, lists: int, refused: bool) -> None:
+    # the top-level mapping is the first level, each list one more
+    replace_in(tiny / "audit.yaml", "owners:", "x-deep: " + "[" * lists + "]" * lists + "\nowners:")
+    with pytest.raises(ConfigError) as err:
+        load_config(tiny)
+    assert ("nested more than 50 levels" in str(err.value)) is refused
+
+
+@pytest.mark.parametrize(("extra", "refused"), [(0, False), (1, True)])
+def test_audit_yaml_may_be_exactly_one_megabyte(tiny: Path, extra: int, refused: bool) -> None:
+    from audit.config import MAX_CONFIG_BYTES
+
+    text = (tiny / "audit.yaml").read_bytes()
+    pad = MAX_CONFIG_BYTES - len(text) + extra - 2
+    (tiny / "audit.yaml").write_bytes(text + b"#" + b"x" * pad + b"\n")
+    assert len((tiny / "audit.yaml").read_bytes()) == MAX_CONFIG_BYTES + extra
+    if refused:
+        with pytest.raises(ConfigError, match="larger than 1 MB"):
+            load_config(tiny)
+    else:
+        assert load_config(tiny).audit.id == "TINY-2026-Q3"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "refused"),
+    [
+        ("date: 2026-10-10", "date: 2200-12-31", False),
+        ("date: 2026-10-10", "date: 2201-01-01", True),
+        ("date: 2026-10-10", "date: 1900-01-01", False),
+        ("date: 2026-10-10", "date: 1899-12-31", True),
+        ("period: 2026-Q3", "period: 2200-Q4", False),
+        ("period: 2026-Q3", "period: 2201-Q1", True),
+        ("owners:", "due_days: {major: 3650}\nowners:", False),
+        ("owners:", "due_days: {major: 3651}\nowners:", True),
+        ("owners:", "due_days: {ofi: 0}\nowners:", False),
+        ("owners:", "due_days: {ofi: -1}\nowners:", True),
+    ],
+)
+def test_years_and_due_days_bounds(tiny: Path, old: str, new: str, refused: bool) -> None:
+    replace_in(tiny / "audit.yaml", old, new)
+    if refused:
+        with pytest.raises(ConfigError):
+            load_config(tiny)
+    else:
+        load_config(tiny)
+
+
+def test_huge_due_days_no_longer_crash_the_assessment(tiny: Path) -> None:
+    """Before: due_days.major: 1000000000 loaded, and assess() died in OverflowError (exit 3 in a run)."""
+    replace_in(tiny / "audit.yaml", "owners:", "due_days: {major: 1000000000}\nowners:")
+    with pytest.raises(ConfigError, match=r"'due_days\.major' \(line 25\): Input should be less than or equal to 3650"):
+        load_config(tiny)
+
+
+def test_unreadable_audit_yaml_says_so(tiny: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def denied(self: Path, *args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "open", denied)  # as root, chmod 000 would not stop the read
+    with pytest.raises(ConfigError, match=r"audit\.yaml: cannot be read \(permission denied\)"):
+        load_config(tiny)
