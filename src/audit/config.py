@@ -32,6 +32,8 @@ __all__ = [
     "MAX_ALIASED_VALUES",
     "MAX_CONFIG_BYTES",
     "MAX_DEPTH",
+    "MAX_DUE_DAYS",
+    "YEARS",
     "Analysis",
     "AuditConfig",
     "AuditInfo",
