@@ -67,7 +67,8 @@ def load_case(tmp_path: Path, name: str, *, whole: bool) -> AuditData:
     start, end = case.period
     (tmp_path / "audit.yaml").write_text(
         f"audit: {{id: REAL, organisation: Real data, start: {start}, end: {end}}}\n"
-        f"data:\n  {case.kind}:\n    path: '{path.as_posix()}'\n    {case.source}\n",
+        f"data:\n  allow_outside: ['{path.parent.as_posix()}']\n"  # the files stay where they are, outside the site
+        f"  {case.kind}:\n    path: '{path.as_posix()}'\n    {case.source}\n",
         encoding="utf-8",
     )
     return load_audit(tmp_path)

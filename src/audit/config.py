@@ -13,12 +13,16 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
+import errno
+import os
 import re
+from collections.abc import Hashable
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from yaml.nodes import MappingNode, Node, ScalarNode
 
 from audit.catalogue import TARGETABLE
 from audit.exceptions import ConfigError
@@ -26,6 +30,11 @@ from audit.exceptions import ConfigError
 __all__ = [
     "CONFIG_FILE",
     "KPI_TARGET_KEYS",
+    "MAX_ALIASED_VALUES",
+    "MAX_CONFIG_BYTES",
+    "MAX_DEPTH",
+    "MAX_DUE_DAYS",
+    "YEARS",
     "Analysis",
     "AuditConfig",
     "AuditInfo",
@@ -40,14 +49,26 @@ __all__ = [
 
 CONFIG_FILE = "audit.yaml"
 
+#: audit.yaml is refused above this size (a real one is a few kilobytes)
+MAX_CONFIG_BYTES = 1024 * 1024
+#: values that aliases (``*name``) may repeat in one file, counted as if written out
+MAX_ALIASED_VALUES = 10_000
+#: levels of nesting (mappings and lists inside each other) in audit.yaml
+MAX_DEPTH = 50
+
 #: KPI ids that may carry a target in ``targets:`` (from the KPI catalogue); see docs/metrics.md.
 KPI_TARGET_KEYS = TARGETABLE
+
+#: days from the audit date to a due date at most (ten years)
+MAX_DUE_DAYS = 3650
+#: the years a period or date may fall in: pandas' timestamps end in 2262, history and due dates reach beyond
+YEARS = (1900, 2200)
 
 _PERIOD = re.compile(r"^(\d{4})-Q([1-4])$")
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class AuditInfo(_Model):
@@ -70,6 +91,27 @@ class AuditInfo(_Model):
     confidentiality: str = "Confidential: for the audit client and the distribution list only"
     objectives: list[str] = Field(default_factory=list)
     scope: str = ""
+
+    @field_validator("period", mode="before")
+    @classmethod
+    def _strip_period(cls, period: Any) -> Any:
+        """``"2026-Q3 "`` or ``"2026-Q3\\n"`` is ``2026-Q3``: every later use sees the clean text."""
+        return period.strip() if isinstance(period, str) else period
+
+    @field_validator("period")
+    @classmethod
+    def _plausible_period(cls, period: str | None) -> str | None:
+        match = _PERIOD.match(period or "")
+        if match and not YEARS[0] <= int(match[1]) <= YEARS[1]:
+            raise ValueError(f"{period} is not a plausible period (years {YEARS[0]} to {YEARS[1]})")
+        return period
+
+    @field_validator("start", "end", "date")
+    @classmethod
+    def _plausible_date(cls, day: dt.date | None) -> dt.date | None:
+        if day is not None and not YEARS[0] <= day.year <= YEARS[1]:
+            raise ValueError(f"{day} is not a plausible date (years {YEARS[0]} to {YEARS[1]})")
+        return day
 
     @model_validator(mode="after")
     def _period_or_dates(self) -> AuditInfo:
@@ -210,12 +252,16 @@ class SurveySource(Source):
 
 
 class DataSources(_Model):
-    """The ``data:`` block: one entry per kind of input."""
+    """The ``data:`` block: one entry per kind of input, and the folders outside the site it may read."""
 
     surveys: SurveySource | None = None
     complaints: Source | None = None
     returns: LineSource | None = None
     orders: LineSource | None = None
+    allow_outside: list[str] = Field(
+        default_factory=list,
+        description="folders outside the site folder that data paths may point into (relative to the audit folder)",
+    )
 
 
 class Sla(_Model):
@@ -241,7 +287,10 @@ class Analysis(_Model):
         description="share of dissatisfied customers who complain, for the silent-dissatisfied estimate",
     )
     customer_base: int | None = Field(
-        None, gt=0, description="customers who could have answered the survey, for the finite-population correction"
+        None,
+        gt=0,
+        le=10**12,
+        description="customers who could have answered the survey, for the finite-population correction",
     )
     small_n: int = Field(30, ge=1, description="segment cells with fewer observations are marked")
     repeat_window_days: int = Field(
@@ -252,10 +301,10 @@ class Analysis(_Model):
 class DueDays(_Model):
     """Days from the audit date to an action's due date, by grade."""
 
-    major: int = 30
-    minor: int = 60
-    observation: int = 90
-    ofi: int = 90
+    major: int = Field(30, ge=0, le=MAX_DUE_DAYS)
+    minor: int = Field(60, ge=0, le=MAX_DUE_DAYS)
+    observation: int = Field(90, ge=0, le=MAX_DUE_DAYS)
+    ofi: int = Field(90, ge=0, le=MAX_DUE_DAYS)
 
 
 class Checks(_Model):
@@ -329,10 +378,70 @@ class AuditConfig(_Model):
             raise ValueError(f"unknown KPI {unknown}; targets can be set for: {', '.join(sorted(KPI_TARGET_KEYS))}")
         return targets
 
-    def resolve(self, relative: str) -> Path:
-        """A path from audit.yaml, resolved against the audit folder."""
-        path = Path(relative).expanduser()
-        return path if path.is_absolute() else self.folder / path
+    @property
+    def site_folder(self) -> Path:
+        """The folder that holds this site's audits (``audits/<site>/``): data paths stay inside it."""
+        return self.folder.parent
+
+    def resolve(self, relative: str, key: str = "data.<kind>.path") -> Path:
+        """A data path from audit.yaml, resolved against the audit folder and confined to the site folder.
+
+        Links are followed: the file actually read must lie inside the site folder (the audit
+        folder's parent, so that a quarter may read a shared export of its site) or inside a
+        folder listed under ``data.allow_outside``. Nothing is opened here (a pipe would block).
+
+        Args:
+            relative: the path as written in audit.yaml (relative to the audit folder, or absolute).
+            key: the key it was given under, for the message.
+
+        Returns:
+            The path with links followed.
+
+        Raises:
+            ConfigError: the path leads outside the site folder and every allowed folder, is a folder
+                or a pipe, or cannot be resolved (a loop of links, a NUL character).
+
+        Example:
+            >>> cfg.resolve("data/surveys.xlsx", key="data.surveys.path")   # doctest: +SKIP
+            PosixPath('/audits/plant-1/2026-Q3/data/surveys.xlsx')
+        """
+        config = self.folder / CONFIG_FILE
+        try:
+            written = Path(relative).expanduser()
+            joined = written if written.is_absolute() else self.folder / written
+            real = joined.resolve()
+            allowed = [self.site_folder, *(self._allowed_folder(d) for d in self.data.allow_outside)]
+        except (OSError, RuntimeError, ValueError) as exc:
+            raise ConfigError(
+                f"{config}: '{key}': {relative!r} is not a usable path ({_path_problem(exc)}); "
+                "give a file inside the site folder",
+                config,
+            ) from None
+        if not any(real.is_relative_to(folder) for folder in allowed):
+            via = f" (a link to {real})" if Path(os.path.normpath(joined.absolute())) != real else ""
+            raise ConfigError(
+                f"{config}: '{key}': {relative}{via} lies outside the site folder {self.site_folder}; data files "
+                "must lie inside it (a shared export of the site may sit beside the quarters), or list its folder "
+                "under data.allow_outside in audit.yaml",
+                config,
+            )
+        try:
+            shape = "" if not real.exists() or real.is_file() else "folder" if real.is_dir() else "other"
+        except OSError:
+            shape = ""  # cannot be looked at: the reader says why
+        if shape == "folder":
+            raise ConfigError(f"{config}: '{key}': {relative} is a folder, not a file; give the file's name", config)
+        if shape == "other":
+            raise ConfigError(
+                f"{config}: '{key}': {relative} is not a regular file (a pipe, socket or device); give an exported "
+                "file",
+                config,
+            )
+        return real
+
+    def _allowed_folder(self, folder: str) -> Path:
+        written = Path(folder).expanduser()
+        return (written if written.is_absolute() else self.folder / written).resolve()
 
     def parameters(self) -> dict[str, Any]:
         """The configuration as plain data, for manifest.json."""
@@ -358,18 +467,208 @@ def parse_period(period: str) -> tuple[dt.date, dt.date]:
     return start, end_next - dt.timedelta(days=1)
 
 
-def _describe(error: Any) -> str:
-    location = ".".join(str(part) for part in error["loc"])
+def _path_problem(exc: BaseException) -> str:
+    """Why a path cannot be resolved, in words."""
+    if isinstance(exc, RuntimeError) or getattr(exc, "errno", None) == errno.ELOOP:
+        return "links that lead in a loop"
+    if isinstance(exc, ValueError) and "null" in str(exc):
+        return "it holds a NUL character"
+    return str(getattr(exc, "strerror", None) or exc.__class__.__name__).lower()
+
+
+class _Refused(Exception):
+    """audit.yaml breaks one of the loader's bounds; the message says which, at which line."""
+
+    def __init__(self, message: str, line: int | None) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+_MERGE = "tag:yaml.org,2002:merge"
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    """``yaml.SafeLoader`` that refuses what only a mistake or an attack writes.
+
+    Refused: values repeated by aliases beyond :data:`MAX_ALIASED_VALUES` (counted as if written
+    out, so that a billion-laughs bomb fails after a few hundred events, wherever it sits), an
+    alias inside the value it names, nesting deeper than :data:`MAX_DEPTH`, and a key given twice
+    in one mapping (merge keys ``<<`` excepted: they are meant to be overridden). An impossible
+    date such as 2026-13-01 stays text, so that the model's check names its key. The line of
+    every key is kept (``lines``) for the messages.
+    """
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.lines: dict[tuple[str, ...], int] = {}
+        self._path: list[str] = []
+        self._depth = 0
+        self._expanded = 0  # values composed, aliases counted as the values they repeat
+        self._aliased = 0
+        self._sizes: dict[int, int] = {}  # id(node) → values it holds, itself included
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
+        event = self.peek_event()  # type: ignore[no-untyped-call]
+        line = event.start_mark.line + 1
+        if isinstance(index, ScalarNode):  # a mapping's value, under this key
+            step: str | None = index.value
+            line = index.start_mark.line + 1
+        elif isinstance(index, int) and not isinstance(index, bool):  # an item of a list
+            step = str(index)
+        else:  # a mapping's key, or the document itself
+            step = None
+        if step is not None:
+            self._path.append(step)
+            self.lines.setdefault(tuple(self._path), line)
+        try:
+            if isinstance(event, yaml.AliasEvent):
+                self._count_alias(str(event.anchor), line)
+                return super().compose_node(parent, index)
+            if self._depth >= MAX_DEPTH:
+                raise _Refused(f"values are nested more than {MAX_DEPTH} levels deep", line)
+            before = self._expanded
+            self._expanded += 1
+            self._depth += 1
+            try:
+                node = super().compose_node(parent, index)
+            finally:
+                self._depth -= 1
+        finally:
+            if step is not None:
+                self._path.pop()
+        if node is not None:
+            self._sizes[id(node)] = self._expanded - before
+        return node
+
+    def _count_alias(self, anchor: str, line: int) -> None:
+        target = self.anchors.get(anchor)
+        if target is None:  # an undefined alias: PyYAML's own error follows
+            return
+        size = self._sizes.get(id(target))
+        if size is None:
+            raise _Refused(f"the alias *{anchor} is used inside the value it names", line)
+        self._aliased += size
+        self._expanded += size
+        if self._aliased > MAX_ALIASED_VALUES:
+            raise _Refused(
+                f"aliases (*{anchor} and others) repeat more than {MAX_ALIASED_VALUES:,} values; "
+                "write the values out instead of repeating anchors",
+                line,
+            )
+
+    def compose_mapping_node(self, anchor: Any) -> MappingNode:
+        node = super().compose_mapping_node(anchor)
+        seen: dict[Hashable, int] = {}
+        for key_node, _ in node.value:
+            if key_node.tag == _MERGE or not isinstance(key_node, ScalarNode):
+                continue
+            key = self.construct_object(key_node)
+            line = key_node.start_mark.line + 1
+            if key in seen:
+                name = ".".join([*self._path, str(key)])
+                raise _Refused(
+                    f"duplicate key '{name}' at lines {seen[key]} and {line}; keep one (the file is read top "
+                    "to bottom, and a second value would silently replace the first)",
+                    line,
+                )
+            seen[key] = line
+        return node
+
+    def construct_date_or_text(self, node: ScalarNode) -> dt.date | str:
+        try:
+            return self.construct_yaml_timestamp(node)
+        except ValueError:  # 2026-13-01, 2026-02-30: left as text for the model to refuse by key
+            return str(node.value)
+
+
+_BoundedLoader.add_constructor("tag:yaml.org,2002:timestamp", _BoundedLoader.construct_date_or_text)
+
+
+def _decode(data: bytes, path: Path) -> str:
+    """audit.yaml's text; refused with a message saying how to save it when it is not UTF-8 text."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ConfigError(
+            f"{path}: the file is saved as UTF-16, not UTF-8; open it in a text editor and save it as UTF-8", path
+        )
+    if b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        raise ConfigError(
+            f"{path} line {line}: not a text file (it holds NUL bytes); audit.yaml must be text saved as UTF-8", path
+        )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        try:
+            data.decode("gb18030")
+            looks = ", it looks saved as GB18030/GBK (Chinese Windows)"
+        except UnicodeDecodeError:
+            looks = ""
+        raise ConfigError(
+            f"{path} line {line}: the file is not UTF-8 text (byte 0x{data[exc.start]:02x}){looks}; "
+            "open it in a text editor and save it as UTF-8",
+            path,
+        ) from None
+
+
+def _parse(text: str, path: Path) -> tuple[Any, dict[tuple[str, ...], int]]:
+    """The YAML document in ``text`` and the line of each key, read by :class:`_BoundedLoader`."""
+    loader: _BoundedLoader | None = None
+    try:
+        loader = _BoundedLoader(text)  # checks the characters of the whole text
+        return loader.get_single_data(), loader.lines
+    except _Refused as exc:
+        line = f" line {exc.line}" if exc.line is not None else ""
+        raise ConfigError(f"{path}{line}: {exc}", path) from None
+    except yaml.reader.ReaderError as exc:
+        number = text[: exc.position].count("\n") + 1
+        raise ConfigError(
+            f"{path} line {number}: holds the control character U+{exc.character:04X}, which YAML does not allow; "
+            "remove it (audit.yaml must be plain text)",
+            path,
+        ) from None
+    except yaml.YAMLError as exc:
+        where = getattr(exc, "problem_mark", None)
+        line = f" line {where.line + 1}" if where is not None else ""
+        problem = getattr(exc, "problem", None) or exc.__class__.__name__
+        if "'\\t'" in str(problem):
+            hint = "indent with spaces, not tabs"
+        elif "constructor for the tag" in str(problem):
+            hint = "remove the tag (!!…): audit.yaml holds plain text, numbers, dates, lists and keys"
+        else:
+            hint = "fix the file (put text holding : ? # { } [ ] in quotes)"
+        raise ConfigError(f"{path}{line}: not valid YAML ({problem}); {hint}", path) from None
+    finally:
+        if loader is not None:
+            loader.dispose()
+
+
+def _shown(value: Any) -> str:
+    text = repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def _describe(error: Any, lines: dict[tuple[str, ...], int]) -> str:
+    loc = tuple(str(part) for part in error["loc"])
+    location = ".".join(loc)
+    line = next((lines[loc[:n]] for n in range(len(loc), 0, -1) if loc[:n] in lines), None)
+    at = f" (line {line})" if line is not None else ""
     if error["type"] == "extra_forbidden":
-        return f"unknown key '{location}' (check its spelling)"
+        return f"unknown key '{location}'{at} (check its spelling)"
     if error["type"] == "missing":
-        return f"missing key '{location}'"
+        return f"missing key '{location}'{at}"
     message = str(error["msg"]).removeprefix("Value error, ")
-    return f"'{location}': {message}" if location else message
+    value = error.get("input")
+    if isinstance(value, str | int | float | dt.date) and str(value) not in message:
+        message += f"; it is {_shown(value)}"
+    return f"'{location}'{at}: {message}" if location else message
 
 
 def load_config(folder: Path | str) -> AuditConfig:
     """Read and check ``audit.yaml`` in an audit folder.
+
+    The file is bounded before it is parsed (:data:`MAX_CONFIG_BYTES`) and parsed by a loader
+    that refuses alias bombs, deep nesting and duplicate keys (see docs/security.md).
 
     Args:
         folder: the audit folder, or the audit.yaml file itself.
@@ -378,7 +677,8 @@ def load_config(folder: Path | str) -> AuditConfig:
         The checked configuration, with ``folder`` set.
 
     Raises:
-        ConfigError: the file is missing, is not YAML, or a key is unknown or invalid.
+        ConfigError: the file is missing, unreadable, too large, not UTF-8, not YAML, breaks a
+            bound, or a key is unknown, given twice or invalid.
     """
     path = Path(folder)
     if path.is_dir() or path.suffix not in {".yaml", ".yml"}:
@@ -389,19 +689,28 @@ def load_config(folder: Path | str) -> AuditConfig:
             path,
         )
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        where = getattr(exc, "problem_mark", None)
-        line = f" line {where.line + 1}" if where is not None else ""
-        problem = getattr(exc, "problem", None) or exc.__class__.__name__
+        with path.open("rb") as file:
+            data = file.read(MAX_CONFIG_BYTES + 1)
+    except OSError as exc:
+        reason = exc.strerror or exc.__class__.__name__
+        raise ConfigError(f"{path}: cannot be read ({reason.lower()}); check that you may read it", path) from None
+    if len(data) > MAX_CONFIG_BYTES:
         raise ConfigError(
-            f"{path}{line}: not valid YAML ({problem}); fix the file (put text holding : ? # {{ }} [ ] in quotes)",
+            f"{path}: the file is larger than {MAX_CONFIG_BYTES // (1024 * 1024)} MB; an audit configuration is a "
+            "few kilobytes: is this the right file?",
             path,
-        ) from None
+        )
+    raw, lines = _parse(_decode(data, path), path)
+    if raw is None:
+        raise ConfigError(
+            f"{path}: the file is empty; write the keys 'audit:' and 'data:' (see 'csat-audit init')", path
+        )
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: expected keys such as 'audit:' and 'data:' at the top level", path)
+    if "folder" in raw:  # set by this function, never by the file
+        raise ConfigError(f"{path}: unknown key 'folder' (line {lines[('folder',)]}) (check its spelling)", path)
     try:
         return AuditConfig.model_validate({**raw, "folder": path.parent.resolve()})
     except ValidationError as exc:
-        problems = "; ".join(_describe(e) for e in exc.errors())
+        problems = "; ".join(_describe(e, lines) for e in exc.errors())
         raise ConfigError(f"{path}: {problems}", path) from None

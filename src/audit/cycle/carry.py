@@ -174,19 +174,22 @@ def new_audit(period: str, source: Path | str, folder: Path | str | None = None)
     )
     target.mkdir(parents=True, exist_ok=True)
     write_text(new_config, text)
+    rolled: list[tuple[str, str]] = []
+    paths: list[Path] = []
     try:
         carried = load_config(target)
+        for kind in KINDS:
+            now, before = getattr(carried.data, kind), getattr(config.data, kind)
+            if now is None:
+                continue
+            if before is not None and before.path != now.path:
+                rolled.append((before.path, now.path))
+            paths.append(carried.resolve(now.path, key=f"data.{kind}.path"))  # refused outside the site folder
     except ConfigError:
         new_config.unlink()
         raise
-    rolled, missing = [], []
-    for kind in KINDS:
-        now, before = getattr(carried.data, kind), getattr(config.data, kind)
-        if now is None:
-            continue
-        if before is not None and before.path != now.path:
-            rolled.append((before.path, now.path))
-        path = carried.resolve(now.path)
+    missing = []
+    for path in paths:
         if not path.exists():
             missing.append(path)
             if path.is_relative_to(target):

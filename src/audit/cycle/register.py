@@ -86,17 +86,35 @@ _BY_KEY = {c.key: c for c in COLUMNS}
 
 
 def _open(path: Path) -> Any:
+    """The register's workbook, with its Actions and History sheets.
+
+    A register that cannot be read is never treated as absent: the message says why it cannot
+    be read, and nothing is written over it.
+    """
     from openpyxl import load_workbook
 
     try:
         book = load_workbook(path)
-    except Exception as exc:  # noqa: BLE001 - zip, XML and openpyxl errors all mean the same thing to the user
+    except OSError as exc:  # permission denied, a folder, a drive gone: the file itself may be fine
+        reason = str(exc.strerror or type(exc).__name__).lower()
         raise InputFileError(
-            f"{path}: the action register cannot be read as an Excel workbook ({type(exc).__name__}); "
-            "restore it from a backup, or move it away to start a new register",
+            f"{path}: the action register cannot be read ({reason}); ask for read access to it (and write access, "
+            "for a run), or run as a user who has it",
             path,
             "actions",
         ) from None
+    except Exception as exc:  # noqa: BLE001 - zip, XML and openpyxl errors all mean the same thing to the user
+        try:
+            with path.open("rb") as file:
+                ole = file.read(8) == bytes.fromhex("D0CF11E0A1B11AE1")  # an OLE container, not a zip
+        except OSError:
+            ole = False
+        what = (
+            "is password-protected or an old .xls workbook; remove the password (or save it as .xlsx) in Excel"
+            if ole
+            else f"is not an Excel workbook (.xlsx) that can be read ({type(exc).__name__}); restore it from a backup"
+        )
+        raise InputFileError(f"{path}: the action register {what}, then run again", path, "actions") from None
     for name in (ACTIONS, HISTORY):
         if name not in book.sheetnames:
             raise InputFileError(

@@ -220,7 +220,7 @@ def load_kind(
         TooManyInvalidRows: more invalid rows than ``validation.max_invalid_pct`` (only
             when ``strict``).
     """
-    path = config.resolve(source.path)
+    path = config.resolve(source.path, key=f"data.{kind}.path")  # confined to the site folder
     raw = read_table(
         path,
         sheet=source.sheet,
