@@ -17,6 +17,7 @@ import typer
 from audit.batch import Outcome, failures_exit_code, run_many
 from audit.cycle import working_folder
 from audit.cycle.carry import new_audit
+from audit.cycle.context import open_audit
 from audit.cycle.status import audit_status, status_table
 from audit.data.dataset import load_audit, over_threshold
 from audit.data.quality import quarantine_tables
@@ -96,7 +97,8 @@ def validate(
     """
 
     try:
-        data = load_audit(folder, strict=False)
+        run = open_audit(folder)  # the register too: a run would stop on it
+        data = load_audit(run.config, strict=False)
         written = write_data_quality(
             data.sources, data.problems, quarantine_tables(data), working_folder(data.config.folder).data_quality_xlsx
         )
