@@ -95,6 +95,25 @@ def test_chinese_terms_come_from_jieba_without_stop_words_and_punctuation() -> N
     assert tokens(["CP-80型号的motor坏了"], "zh") == [["cp", "型号", "motor", "坏"]]
 
 
+def test_a_negation_stays_with_its_word() -> None:
+    # so that "very dissatisfied" never reads as "satisfied", nor "not returned" as "returned"
+    assert tokens(["Calls are not returned. Not, the end", "No reply from the support team"], "en") == [
+        ["calls", "not returned", "end"],
+        ["no reply", "support", "team"],
+    ]
+    assert tokens(["多次延迟交货，很不满意", "没有回复", "不，满意"], "zh") == [
+        ["多次", "延迟", "交货", "不满意"],
+        ["没有回复"],
+        ["满意"],  # the comma ends the negation's reach
+    ]
+
+
+def test_content_words_of_the_stop_word_list_are_kept() -> None:
+    assert tokens(["The bill shows the wrong amount for part of the system"], "en") == [
+        ["bill", "shows", "wrong", "amount", "part", "system"]
+    ]
+
+
 def test_loading_jieba_prints_nothing(capfd: pytest.CaptureFixture[str]) -> None:
     engine._jieba_cut.cache_clear()
     assert tokens(["交货延迟"], "zh") == [["交货", "延迟"]]
