@@ -12,8 +12,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from audit.kpi import themes as engine
-from audit.kpi.themes import ThemeSettings, audit_themes, chinese_stop_words, find_themes, language_of, tokens
+from audit.kpi import segment
+from audit.kpi.segment import chinese_stop_words, language_of, tokens
+from audit.kpi.themes import ThemeSettings, audit_themes, find_themes
 from audit.model.themes import THEME_VERDICTS, ThemeSet
 from conftest import local_listener
 
@@ -115,7 +116,7 @@ def test_content_words_of_the_stop_word_list_are_kept() -> None:
 
 
 def test_loading_jieba_prints_nothing(capfd: pytest.CaptureFixture[str]) -> None:
-    engine._jieba_cut.cache_clear()
+    segment._jieba_cut.cache_clear()
     assert tokens(["交货延迟"], "zh") == [["交货", "延迟"]]
     captured = capfd.readouterr()
     assert (captured.out, captured.err) == ("", "")
@@ -311,7 +312,7 @@ def test_a_themes_run_opens_no_connection(monkeypatch: pytest.MonkeyPatch) -> No
 
     counts = {(p, lang, t): 25 for p in (BEFORE, NOW) for lang in ("en", "zh") for t in ("delivery", "invoice")}
     frame = crafted(counts)
-    engine._jieba_cut.cache_clear()  # load jieba's dictionary again, inside the blocked section
+    segment._jieba_cut.cache_clear()  # load jieba's dictionary again, inside the blocked section
     with local_listener() as (port, hits):
         # a complaint that names a URL is text, never something to fetch
         frame.loc[0, "text"] = f"Late delivery, see http://127.0.0.1:{port}/tracking.png"

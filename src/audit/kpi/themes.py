@@ -1,13 +1,12 @@
 """Themes in free text: what complaints and survey comments talk about, and what grows.
 
-Each text is given a language (Chinese when at least 20% of its letters are CJK characters,
-English otherwise) and each language is analysed on its own: segmented (jieba's precise mode for
-Chinese; a word regex, lower-casing and scikit-learn's English stop words for English), turned
-into TF-IDF vectors and factorised with NMF (NNDSVD start, coordinate descent: deterministic) on
-the audited and the previous quarter together, for k = 2…12 themes, keeping the k whose themes
-part the texts best (mean silhouette). Each text belongs to its dominant theme; a theme's
-share in the two quarters is compared with a two-proportion z test. The method, the rule for the
-number of themes and the determinism guarantees are in docs/metrics.md ("Themes in free text").
+Each text is given a language and its terms (:mod:`audit.kpi.segment`); each language is
+analysed on its own: TF-IDF vectors factorised with NMF (:mod:`audit.kpi.nmf`: NNDSVD start,
+coordinate descent, deterministic) on the audited and the previous quarter together, for
+k = 2…12 themes, keeping the k whose themes part the texts best (mean silhouette). Each text
+belongs to its dominant theme; a theme's share in the two quarters is compared with a
+two-proportion z test. The method, the rule for the number of themes and the determinism
+guarantees are in docs/metrics.md ("Themes in free text").
 
 Pure functions over pandas objects: nothing here reads data files, writes anything or opens a
 connection; the only files read are the packages' own (jieba's dictionary, our stop words).
@@ -15,48 +14,39 @@ connection; the only files read are the packages' own (jieba's dictionary, our s
 Example:
     >>> data = audit.load_audit("audits/demo/2026-Q3")                    # doctest: +SKIP
     >>> themes = audit_themes(data)["complaint_descriptions"]             # doctest: +SKIP
-    >>> [(t.label, t.count, t.verdict) for t in themes.of_language("en")][:1]  # doctest: +SKIP
-    [('crate, casing, arrival', 52, 'significant increase')]
+    >>> [(t.label, t.count, t.verdict) for t in themes.of_language("zh")][:1]  # doctest: +SKIP
+    [('托盘、损坏、运输', 19, 'significant increase')]
 """
 
 from __future__ import annotations
 
-import functools
-import re
-import warnings
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from importlib import metadata, resources
-from typing import TYPE_CHECKING, Any, cast
+from importlib import metadata
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from audit.kpi.nmf import Factoriser, Factors
+from audit.kpi.segment import (
+    ENGLISH_KEPT,
+    LANGUAGES,
+    ZH_SHARE,
+    chinese_stop_words,
+    english_stop_words,
+    language_of,
+    tokens,
+)
 from audit.kpi.stats import SIGNIFICANCE, change_p_value, proportion
 from audit.model.themes import THEME_SOURCES, Theme, ThemeExample, ThemeModel, ThemeSet
 
 if TYPE_CHECKING:
     from audit.data.dataset import AuditData
 
-__all__ = ["LANGUAGES", "ThemeSettings", "audit_themes", "chinese_stop_words", "find_themes", "language_of", "tokens"]
+__all__ = ["ThemeSettings", "audit_themes", "find_themes"]
 
-#: languages analysed, in the order themes of equal size are listed
-LANGUAGES = {"en": "English", "zh": "Chinese"}
-_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_CJK_CHAR = f"[{_CJK}]"
-_LATIN_CHAR = r"[A-Za-z\u00c0-\u024f]"
-#: a word: two or more letters (no digits, no underscore); CJK runs in an English text count as one word
-_WORD = re.compile(r"[^\W\d_]{2,}")
-_HAS_CJK = re.compile(_CJK_CHAR)
-#: English words and the punctuation that ends a negation's reach
-_EN_TOKEN = re.compile(r"[^\W\d_]{2,}|[.,;:!?()]")
-_BREAKS = frozenset(".,;:!?()")
-#: negations joined to the next content word (all of them are stop words on their own)
-_NEGATORS = {
-    "en": frozenset({"not", "no", "never", "without", "cannot", "nor"}),
-    "zh": frozenset({"不", "没", "没有", "未", "无"}),
-}
 _LABEL_SEP = {"en": ", ", "zh": "、"}
 _ROUND = 4  # decimals of term weights and percentages in the result
 
@@ -89,142 +79,10 @@ class ThemeSettings:
     top_terms: int = 10
     min_weight: float = 0.1
     max_iter: int = 1000
-    zh_share: float = 0.2
+    zh_share: float = ZH_SHARE
 
 
 DEFAULT_SETTINGS = ThemeSettings()
-
-
-# --- segmentation ---------------------------------------------------------------------------------
-@functools.cache
-def chinese_stop_words() -> frozenset[str]:
-    """The bundled Chinese stop words (``stopwords_zh.txt``, function words only)."""
-    text = resources.files("audit.kpi").joinpath("stopwords_zh.txt").read_text(encoding="utf-8")
-    return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
-
-
-#: words of scikit-learn's English stop-word list that are content words in complaints
-#: (its own documentation warns that the list has such words): kept as terms
-_ENGLISH_KEPT = frozenset(
-    {
-        "amount",
-        "bill",
-        "bottom",
-        "call",
-        "detail",
-        "empty",
-        "fire",
-        "front",
-        "full",
-        "part",
-        "serious",
-        "side",
-        "system",
-        "top",
-    }
-)
-
-
-@functools.cache
-def _english_stop_words() -> frozenset[str]:
-    """scikit-learn's ``ENGLISH_STOP_WORDS`` less :data:`_ENGLISH_KEPT`."""
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
-    return frozenset(ENGLISH_STOP_WORDS) - _ENGLISH_KEPT
-
-
-@functools.cache
-def _jieba_cut() -> Callable[[str], list[str]]:
-    """jieba's precise mode on its default dictionary, loaded once, silently, without a cache file.
-
-    ``Tokenizer.initialize`` would log "Building prefix dict…" on stderr and write a 9 MB
-    ``jieba.cache`` to the temp folder; reading that cache back is no faster than building the
-    prefix dictionary from the bundled ``dict.txt`` (measured: about 1.6 s of CPU either way), so
-    the dictionary is built here directly and nothing is written. Importing jieba may warn that
-    ``pkg_resources`` is deprecated (jieba 0.42 uses it when setuptools is installed): not ours.
-    """
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message=".*pkg_resources is deprecated")
-        warnings.filterwarnings("ignore", message="invalid escape sequence")
-        import jieba
-
-    tokenizer = jieba.Tokenizer()  # our own, untouched by a notebook's jieba.load_userdict
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message=".*pkg_resources is deprecated")
-        tokenizer.FREQ, tokenizer.total = tokenizer.gen_pfdict(tokenizer.get_dict_file())  # closes the file
-    tokenizer.initialized = True
-
-    def cut(text: str) -> list[str]:
-        return cast(list[str], tokenizer.lcut(text, cut_all=False, HMM=True))
-
-    return cut
-
-
-def language_of(texts: pd.Series, zh_share: float = DEFAULT_SETTINGS.zh_share) -> pd.Series:
-    """Each text's language: ``zh`` when at least ``zh_share`` of its letters are CJK characters, else ``en``.
-
-    Example:
-        >>> language_of(pd.Series(["Late delivery", "交货延迟", "CP-80泵漏水"])).tolist()
-        ['en', 'zh', 'zh']
-    """
-    text = texts.fillna("").astype(str)
-    cjk = text.str.count(_CJK_CHAR).to_numpy(dtype=float)
-    latin = text.str.count(_LATIN_CHAR).to_numpy(dtype=float)
-    letters = cjk + latin
-    share = np.divide(cjk, letters, out=np.zeros_like(cjk), where=letters > 0)
-    return pd.Series(np.where(share >= zh_share, "zh", "en"), index=texts.index, dtype=object)
-
-
-def _terms(words: Iterable[str | None], stop: Callable[[str], bool], negators: frozenset[str], sep: str) -> list[str]:
-    """Content words without stop words; a negation joins the next content word (``None`` = a break).
-
-    "not returned" and 不满意 stay one term, so that a negated word never reads as its opposite;
-    punctuation ends a negation's reach.
-    """
-    out: list[str] = []
-    pending = ""
-    for word in words:
-        if word is None:
-            pending = ""
-        elif word in negators:
-            pending = word
-        elif not stop(word):
-            out.append(pending + sep + word if pending else word)
-            pending = ""
-    return out
-
-
-def _english(text: str, stop: frozenset[str]) -> list[str]:
-    words = (None if w in _BREAKS else w for w in _EN_TOKEN.findall(text.lower()))
-    return _terms(words, stop.__contains__, _NEGATORS["en"], " ")
-
-
-def _chinese(text: str, cut: Callable[[str], list[str]], stop: frozenset[str], stop_en: frozenset[str]) -> list[str]:
-    def kind(word: str) -> str | None:  # a CJK word, a Latin word, or a break
-        return word if _HAS_CJK.search(word) or _WORD.fullmatch(word) else None
-
-    words = (kind(w) for w in (w.strip().lower() for w in cut(text)) if w)
-    return _terms(words, lambda w: w in stop or w in stop_en, _NEGATORS["zh"], "")
-
-
-def tokens(texts: Sequence[str], language: str) -> list[list[str]]:
-    """The terms of each text: what the theme model counts.
-
-    English: words of two or more letters, lower-cased, without scikit-learn's English stop
-    words (less a few content words such as bill, amount, part, full). Chinese: jieba's precise mode, without the bundled stop words (:func:`chinese_stop_words`),
-    punctuation and digits; Latin words inside Chinese text are kept as in English. A negation
-    (not, no, never, without, cannot, nor; 不, 没, 没有, 未, 无) is joined to the next content
-    word of its clause: "not returned", 不满意.
-
-    Example:
-        >>> tokens(["The crate was broken on arrival, calls not returned."], "en")
-        [['crate', 'broken', 'arrival', 'calls', 'not returned']]
-    """
-    stop_en = _english_stop_words()
-    if language == "en":
-        return [_english(t, stop_en) for t in texts]
-    cut, stop = _jieba_cut(), chinese_stop_words()
-    return [_chinese(t, cut, stop, stop_en) for t in texts]
 
 
 # --- one language ---------------------------------------------------------------------------------
@@ -337,76 +195,6 @@ def _score(corpus: _Corpus, theme: Rows, k: int) -> float:
     return float((s * corpus.copies[rows]).sum() / corpus.copies.sum())
 
 
-def _small(x: Any) -> bool:
-    return bool(x.shape[0] * x.shape[1] <= 4_000_000)
-
-
-def _svd(x: Any, k: int, seed: int) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-    """The ``k`` leading singular triplets of ``x``: exact (LAPACK) when small, else randomized with ``seed``."""
-    if isinstance(x, np.ndarray):
-        from scipy.linalg import svd
-
-        u, s, vt = svd(x, full_matrices=False)
-        return u[:, :k], s[:k], vt[:k]
-    from sklearn.utils.extmath import randomized_svd
-
-    u, s, vt = randomized_svd(x, k, random_state=seed)
-    return np.asarray(u), np.asarray(s), np.asarray(vt)
-
-
-def _nndsvd(
-    u: npt.NDArray[np.float64], s: npt.NDArray[np.float64], vt: npt.NDArray[np.float64]
-) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-    """NNDSVD start for NMF from singular triplets (Boutsidis & Gallopoulos 2008), as scikit-learn's ``nndsvd``.
-
-    Each triplet gives the larger of its positive and negative parts, so the start does not
-    depend on the signs the SVD returns; nothing is random.
-    """
-    k = len(s)
-    w, h = np.zeros((u.shape[0], k)), np.zeros((k, vt.shape[1]))
-    w[:, 0], h[0] = np.sqrt(s[0]) * np.abs(u[:, 0]), np.sqrt(s[0]) * np.abs(vt[0])
-    for j in range(1, k):
-        x, y = u[:, j], vt[j]
-        xp, xn, yp, yn = np.maximum(x, 0), np.maximum(-x, 0), np.maximum(y, 0), np.maximum(-y, 0)
-        pos = np.linalg.norm(xp) * np.linalg.norm(yp)
-        neg = np.linalg.norm(xn) * np.linalg.norm(yn)
-        a, b, sigma = (xp, yp, pos) if pos > neg else (xn, yn, neg)
-        if sigma > 0:
-            scale = np.sqrt(s[j] * sigma)
-            w[:, j], h[j] = scale * a / np.linalg.norm(a), scale * b / np.linalg.norm(b)
-    eps = 1e-6
-    w[w < eps], h[h < eps] = 0, 0
-    return w, h
-
-
-def _nmf(
-    x: Any,
-    start: tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]],
-    root: npt.NDArray[np.float64],
-    settings: ThemeSettings,
-) -> tuple[Any, npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-    """NMF from the given start: the model, W (distinct texts × themes) and H (themes × terms, unit rows).
-
-    ``x`` holds each distinct text's vector × √c, c the texts it stands for (``root`` = √c): the
-    Frobenius loss is then the loss over all the texts, so the factorisation is that of the full
-    matrix, found faster. W is returned per text (divided by √c again).
-    """
-    from sklearn.decomposition import NMF
-    from sklearn.exceptions import ConvergenceWarning
-
-    w0, h0 = start
-    model = NMF(
-        n_components=len(h0), init="custom", solver="cd", random_state=settings.seed, max_iter=settings.max_iter
-    )
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)  # reported in the notes from n_iter_
-        w = np.asarray(model.fit_transform(x, W=w0.copy(), H=h0.copy()), dtype=float) / root
-    h = np.asarray(model.components_, dtype=float)
-    norm = np.linalg.norm(h, axis=1)
-    norm[norm == 0] = 1.0
-    return model, w * norm, h / norm[:, None]
-
-
 def _language(
     texts: Sequence[str], now: npt.NDArray[np.bool_], language: str, settings: ThemeSettings
 ) -> tuple[list[_Draft], ThemeModel | None, list[str]]:
@@ -422,22 +210,20 @@ def _language(
     k_high = min(settings.k_max, len(texts) // settings.texts_per_theme, n_terms, corpus.x.shape[0])
     if k_high < settings.k_min:
         return [], None, [f"{name}: {len(texts)} texts are too few for {settings.k_min} themes"]
-    root = np.sqrt(corpus.copies)[:, None]
-    x = corpus.x.multiply(root).tocsr()
-    x = x.toarray() if _small(x) else x  # dense is faster below a few million cells
-    u, sv, vt = _svd(x, k_high, settings.seed)  # one SVD: NNDSVD for k uses its first k triplets
+    factoriser = Factoriser(corpus.x, corpus.copies, k_high, settings.seed)
     tried: list[tuple[int, float]] = []
-    best: tuple[float, int, Any, Any, Any] | None = None
+    best: tuple[float, int, Factors] | None = None
     for k in range(settings.k_min, k_high + 1):
-        model, w, h = _nmf(x, _nndsvd(u[:, :k], sv[:k], vt[:k]), root, settings)
-        score = round(_score(corpus, _assign(w, settings.min_weight)[0], k), _ROUND)
+        factors = factoriser.fit(k, settings.max_iter)
+        score = round(_score(corpus, _assign(factors.w, settings.min_weight)[0], k), _ROUND)
         tried.append((k, score))
         if best is None or score > best[0]:
-            best = (score, k, model, w, h)
+            best = (score, k, factors)
     assert best is not None
-    _, k, model, w, h = best
+    _, k, factors = best
+    w, h = factors.w, factors.h
     notes = []
-    if model.n_iter_ >= settings.max_iter:
+    if factors.iterations >= settings.max_iter:
         notes.append(f"{name}: NMF stopped at its {settings.max_iter}-iteration limit before converging")
     theme, weight = _assign(w, settings.min_weight)
     theme, weight = theme[corpus.codes], weight[corpus.codes]
@@ -463,8 +249,8 @@ def _language(
         vocabulary=n_terms,
         k=k,
         candidates=tuple(tried),
-        iterations=int(model.n_iter_),
-        reconstruction_error=round(float(model.reconstruction_err_), _ROUND),
+        iterations=factors.iterations,
+        reconstruction_error=round(factors.error, _ROUND),
     )
     return drafts, fitted, notes
 
@@ -545,8 +331,8 @@ def _method(settings: ThemeSettings, languages: Sequence[str]) -> tuple[tuple[st
         ("language", f"zh when at least {settings.zh_share:.0%} of a text's letters are CJK characters, else en"),
         (
             "english_terms",
-            f"words of 2+ letters, lower-cased, scikit-learn ENGLISH_STOP_WORDS less {len(_ENGLISH_KEPT)} content "
-            f"words ({len(_english_stop_words())}); a negation joined to the next word",
+            f"words of 2+ letters, lower-cased, scikit-learn ENGLISH_STOP_WORDS less {len(ENGLISH_KEPT)} content "
+            f"words ({len(english_stop_words())}); a negation joined to the next word",
         ),
         (
             "chinese_terms",
