@@ -18,6 +18,7 @@ from typing import Any
 import jinja2
 
 from audit import format as fmt
+from audit.i18n import _, ngettext
 from audit.model import CONCLUSIONS, GRADES
 from audit.paths import REPORT_TEMPLATE_DIR
 from audit.report.sections.base import SECTIONS, ReportInput, breakable, criteria_text, dimension_label
@@ -73,7 +74,7 @@ def _environment() -> jinja2.Environment:
         day=fmt.day,
         date=fmt.date,
     )
-    env.globals.update(GRADES=GRADES, CONCLUSIONS=CONCLUSIONS)
+    env.globals.update(GRADES=GRADES, CONCLUSIONS=CONCLUSIONS, _=_, ngettext=ngettext)
     return env
 
 
