@@ -12,6 +12,7 @@ environment failure and maps to exit code 3.
     ├── OverwriteRefused     a file the command would write exists (earlier audits are kept)
     ├── OutputError          an output cannot be written (read-only folder or file, full disk)
     ├── FolderLocked         another run or finalize is working on the audit folder
+    ├── FileInUse            a file the run must replace is open in Excel (its ~$ owner file is there)
     └── RunError             the notebook run or the report rendering failed
         └── RunInterrupted   the run was stopped by a signal (SIGTERM, Ctrl-C)
 """
@@ -28,6 +29,7 @@ __all__ = [
     "AuditError",
     "ConfigError",
     "DataError",
+    "FileInUse",
     "FolderLocked",
     "InputFileError",
     "OutputError",
@@ -158,6 +160,19 @@ class FolderLocked(AuditError):
     Args:
         message: who holds the lock and what to do.
         path: the lock file.
+    """
+
+    def __init__(self, message: str, path: Path | None = None) -> None:
+        super().__init__(message)
+        self.path = path
+
+
+class FileInUse(AuditError):
+    """A file the run must replace is open in Excel; replacing it would lose that person's edits.
+
+    Args:
+        message: who has it open and what to do.
+        path: the file.
     """
 
     def __init__(self, message: str, path: Path | None = None) -> None:
