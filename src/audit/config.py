@@ -19,6 +19,7 @@ from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from typing_extensions import TypeAliasType
 
 from audit.exceptions import ConfigError
 
@@ -146,7 +147,41 @@ class Scale(_Model):
 
 
 #: an operator of a row filter (``where:``) and the value it compares with
-FilterOp = Literal["equals", "not_equals", "in", "not_in", "starts_with", "contains", "blank", "not_blank"]
+FilterOp = Literal[
+    "equals", "not_equals", "in", "not_in", "starts_with", "not_starts_with", "contains", "not_contains",
+    "blank", "not_blank", "gt", "ge", "lt", "le",
+]  # fmt: skip
+#: a value a filter compares with
+Scalar = str | int | float | bool | dt.date
+#: the conditions on one column: every one must hold
+Condition = dict[FilterOp, Scalar | list[Scalar]]
+#: ``where:``: per column (our name or the file's header) its conditions; ``any:`` and
+#: ``all:`` hold lists of such blocks, of which one (all) must hold
+Where = TypeAliasType("Where", "dict[str, Condition | list[Where]]")
+
+_COMPARISONS = ("gt", "ge", "lt", "le")
+
+
+def _check_where(where: dict[str, Any], at: str = "where") -> None:
+    """Each operator with the value it needs; ``any``/``all`` with a list of blocks."""
+    for column, conditions in where.items():
+        if column in ("any", "all"):
+            if not isinstance(conditions, list) or not conditions:
+                raise ValueError(f"{at}.{column} needs a list of conditions, such as [{{Type: {{equals: RMA}}}}]")
+            for i, block in enumerate(conditions):
+                _check_where(block, f"{at}.{column}[{i}]")
+            continue
+        if not isinstance(conditions, dict):
+            raise ValueError(f"{at}.{column} needs conditions, such as {{equals: X}}; any/all hold lists")
+        for op, value in conditions.items():
+            if op in ("in", "not_in") and not isinstance(value, list):
+                raise ValueError(f"{at}.{column}.{op} needs a list, such as [A, B]")
+            if op not in ("in", "not_in") and isinstance(value, list):
+                raise ValueError(f"{at}.{column}.{op} needs one value, not a list")
+            if op in ("blank", "not_blank") and value is not True:
+                raise ValueError(f"write {at}.{column}.{op}: true")
+            if op in _COMPARISONS and (isinstance(value, bool) or not isinstance(value, (int, float, dt.date))):
+                raise ValueError(f"{at}.{column}.{op} compares with a number or a date, not {value!r}")
 
 
 class Source(_Model):
@@ -161,28 +196,31 @@ class Source(_Model):
     header_row: int | None = Field(
         None, ge=1, description="row of the header as numbered in Excel; found automatically when None"
     )
-    columns: dict[str, str] = Field(default_factory=dict)
+    columns: dict[str, str | int | None] = Field(
+        default_factory=dict,
+        description="our column → the file's header (a survey question also by its number); null: not in the file",
+    )
     values: dict[str, dict[str, str | int | float | bool]] = Field(
         default_factory=dict, description="per column: the file's value → ours (case and spaces ignored)"
     )
-    where: dict[str, dict[FilterOp, Any]] = Field(
-        default_factory=dict, description="keep only the rows that pass every condition"
-    )
+    where: Where = Field(default_factory=dict, description="keep only the rows that pass every condition")
     defaults: dict[str, str | int | float | bool | dt.date] = Field(
         default_factory=dict, description="per column the file lacks: the value every row gets"
     )
     dayfirst: bool | None = Field(None, description="None: inferred from the column's values")
-    encoding: str | None = None
+    encoding: str | None = Field(None, description="CSV encoding; None: detected (UTF-8, GB18030, Windows-1252)")
+    na_values: list[str] | None = Field(
+        None, description="cell texts that mean 'no value' (replaces the built-in list; [] for none)"
+    )
+    decimal: Literal[".", ","] | None = Field(None, description="decimal separator of numbers; None: per column")
+    sign: Literal["positive", "negative"] = Field(
+        "positive", description="negative: quantities and values are written negative (credit notes)"
+    )
 
     @field_validator("where")
     @classmethod
-    def _filter_values(cls, where: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
-        for column, conditions in where.items():
-            for op, value in conditions.items():
-                if op in ("in", "not_in") and not isinstance(value, list):
-                    raise ValueError(f"where.{column}.{op} needs a list, such as [A, B]")
-                if op in ("blank", "not_blank") and value is not True:
-                    raise ValueError(f"write where.{column}.{op}: true")
+    def _filter_values(cls, where: dict[str, Any]) -> dict[str, Any]:
+        _check_where(where)
         return where
 
 

@@ -52,7 +52,11 @@ class Problem:
 
 @dataclass(frozen=True)
 class SourceInfo:
-    """One input file: where it is, its fingerprint and what was read from it."""
+    """One input file: where it is, its fingerprint and what was read from it.
+
+    ``sheet`` is the sheet read (the first visible one unless audit.yaml names one) and
+    ``encoding`` the encoding a CSV file was read with (detected unless given).
+    """
 
     kind: str
     path: str
@@ -63,6 +67,7 @@ class SourceInfo:
     rows_quarantined: int
     rows_in_period: int
     notes: tuple[str, ...] = ()
+    encoding: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
