@@ -166,15 +166,46 @@ def read_csv(path: Path, header_row: int | None, encoding: str | None, wanted: s
     return RawTable(frame, "", used, header_row, notes, bad, (), delimiter, letters, originals)
 
 
+def _split_from(
+    lines: list[str], start: int, width: int, delimiter: str, entries: list[tuple[int, list[str], bool]]
+) -> int:
+    """Split ``lines[start:]`` into records until one runs over lines with an unbalanced quote.
+
+    That record's first line is set aside and the line after it is where splitting
+    starts again (the returned index); the end of the lines when every record was whole.
+    """
+    reader = csv.reader(io.StringIO("\n".join(lines[start:])), delimiter=delimiter)
+    previous = 0
+    for record in reader:
+        first, last = start + previous, start + reader.line_num - 1
+        previous = reader.line_num
+        if first == last:
+            entries.append((first, record, len(record) <= width))
+            continue
+        quotes = sum(line.count('"') for line in lines[first : last + 1])
+        swallowed = any(
+            line.count('"') % 2 == 0 and len(next(csv.reader([line], delimiter=delimiter), [])) == width
+            for line in lines[first + 1 : last + 1]
+        )
+        if len(record) == width and quotes % 2 == 0 and not swallowed:
+            entries.append((first, record, True))
+            continue
+        entries.append((first, next(csv.reader([lines[first]], delimiter=delimiter), []), False))
+        return first + 1
+    return len(lines)
+
+
 def _records(
     text: str, body_start: int, width: int, header_row: int, delimiter: str
 ) -> tuple[pd.DataFrame, list[int], tuple[BadRecord, ...]]:
     """Split the body record by record, setting aside those that do not fit the header.
 
     A record with more cells than the header is set aside (a shorter one is padded with
-    blanks, as Excel shows it). A record that runs over several lines without fitting (a
-    quote opened and never closed swallows the lines after it) is split again line by
-    line: a line with an unbalanced quote is set aside, the others are read on their own.
+    blanks, as Excel shows it). A record that runs over several lines without fitting,
+    with an unbalanced quote, or swallowing a line that is a whole record by itself (a
+    quote opened and never closed swallows the lines after it), has its first line set
+    aside, and the lines after it are split again. Only files that the fast parser
+    refuses come here, so a well-formed multi-line cell is never second-guessed.
 
     Returns:
         The records that fit, their row numbers, and the records set aside.
@@ -183,20 +214,9 @@ def _records(
     if body_lines and body_lines[-1] == "":
         body_lines.pop()
     entries: list[tuple[int, list[str], bool]] = []  # (line index in the body, cells, fits)
-    reader = csv.reader(io.StringIO("\n".join(body_lines)), delimiter=delimiter)
-    previous = 0
-    for record in reader:
-        first, last = previous, reader.line_num - 1
-        previous = reader.line_num
-        if len(record) == width or (first == last and len(record) < width):
-            entries.append((first, record, True))
-        elif first == last:
-            entries.append((first, record, False))
-        else:
-            for index in range(first, min(last + 1, len(body_lines))):
-                line = body_lines[index]
-                cells = next(csv.reader([line], delimiter=delimiter), [])
-                entries.append((index, cells, line.count('"') % 2 == 0 and len(cells) <= width))
+    start = 0
+    while start < len(body_lines):
+        start = _split_from(body_lines, start, width, delimiter, entries)
     good: list[list[str]] = []
     rows: list[int] = []
     bad: list[BadRecord] = []
