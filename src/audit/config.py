@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -169,11 +169,17 @@ def _check_where(where: dict[str, Any], at: str = "where") -> None:
             if not isinstance(conditions, list) or not conditions:
                 raise ValueError(f"{at}.{column} needs a list of conditions, such as [{{Type: {{equals: RMA}}}}]")
             for i, block in enumerate(conditions):
+                if not isinstance(block, dict):
+                    raise ValueError(
+                        f"{at}.{column}[{i}] needs conditions per column, such as {{Type: {{equals: RMA}}}}"
+                    )
                 _check_where(block, f"{at}.{column}[{i}]")
             continue
         if not isinstance(conditions, dict):
             raise ValueError(f"{at}.{column} needs conditions, such as {{equals: X}}; any/all hold lists")
         for op, value in conditions.items():
+            if op not in get_args(FilterOp):
+                raise ValueError(f"{at}.{column}: unknown operator '{op}'; use one of {', '.join(get_args(FilterOp))}")
             if op in ("in", "not_in") and not isinstance(value, list):
                 raise ValueError(f"{at}.{column}.{op} needs a list, such as [A, B]")
             if op not in ("in", "not_in") and isinstance(value, list):
@@ -217,10 +223,11 @@ class Source(_Model):
         "positive", description="negative: quantities and values are written negative (credit notes)"
     )
 
-    @field_validator("where")
+    @field_validator("where", mode="before")
     @classmethod
-    def _filter_values(cls, where: dict[str, Any]) -> dict[str, Any]:
-        _check_where(where)
+    def _filter_values(cls, where: Any) -> Any:
+        if isinstance(where, dict):
+            _check_where(where)
         return where
 
 

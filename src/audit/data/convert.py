@@ -235,9 +235,9 @@ def _parse_dates(raw: pd.Series, dayfirst: bool) -> pd.Series:
 
 
 #: a number written with ',' as the decimal separator (998,00 · 2.125,26 · 1,5 · 1.250.000)
-_COMMA_DECIMAL = r"[-+]?(?:\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+,\d{1,2}|\d+,\d{4,}|\d{1,3}(?:\.\d{3})+,\d+)"
+_COMMA_DECIMAL = r"[-+]?(?:\d{1,3}(?:\.\d{3}){2,}(?:,\d+)?|\d{1,3}(?:\.\d{3})+,\d+|\d+,\d{1,2}|\d+,\d{4,})"
 #: a number written with '.' as the decimal separator (1,250.00 · 12.5 · 1,250,000)
-_DOT_DECIMAL = r"[-+]?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d{1,2}|\d+\.\d{4,})"
+_DOT_DECIMAL = r"[-+]?(?:\d{1,3}(?:,\d{3}){2,}(?:\.\d+)?|\d{1,3}(?:,\d{3})+\.\d+|\d+\.\d{1,2}|\d+\.\d{4,})"
 #: one separator followed by exactly three digits: 1,250 or 1.250 reads both ways
 _EITHER = r"[-+]?\d{1,3}[.,]\d{3}"
 _CURRENCY = r"[\s'£$€¥￥₹]|RMB|CNY|USD|GBP|EUR|元"
@@ -265,8 +265,10 @@ def _as_number(raw: pd.Series, decimal: str | None, ambiguous_refused: bool) -> 
         out = raw.astype("float64")
     else:
         text = raw.astype("string").str.strip()
-        has_comma = bool(text.str.contains(",", regex=False).any())
-        if decimal is None and not has_comma:
+        separated = bool(text.str.contains(",", regex=False).any()) or (
+            ambiguous_refused and bool(text.str.fullmatch(_EITHER).fillna(False).any())
+        )
+        if decimal is None and not separated:
             out = pd.to_numeric(text, errors="coerce").astype("float64")
             retry = (out.isna() & text.notna()).to_numpy(dtype=bool)
             if retry.any():  # currency signs and spaces: £1250.00, ¥ 1 250, 1250元
