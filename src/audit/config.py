@@ -30,7 +30,9 @@ __all__ = [
     "AuditConfig",
     "AuditInfo",
     "Checks",
+    "LineFile",
     "LineSource",
+    "OrderSource",
     "Scale",
     "Source",
     "SurveySource",
@@ -64,6 +66,9 @@ KPI_TARGET_KEYS = frozenset(
         "lost_customers",
         "key_accounts_lost",
         "repeat_purchase_pct",
+        "orders_cancelled",
+        "repurchase_intent_mean",
+        "repurchase_intent_pct",
     }
 )
 
@@ -231,10 +236,27 @@ class Source(_Model):
         return where
 
 
+class LineFile(Source):
+    """Order lines kept apart from the order headers: one row per line, joined to the orders on order_id.
+
+    The lines' quantities and values are summed per order (as with ``grain: line``) and
+    fill the order columns the header file does not have.
+    """
+
+
 class LineSource(Source):
     """Orders or returns; ``grain: line`` when the file has one row per order line."""
 
     grain: Literal["order", "line"] = "order"
+
+
+class OrderSource(LineSource):
+    """Orders: which orders delivery is judged over, and order lines kept in a file of their own."""
+
+    basis: Literal["due", "ordered"] = Field(
+        "due", description="judge delivery over the orders due in the period, or those placed in it"
+    )
+    lines: LineFile | None = Field(None, description="order lines in a second file, joined on order_id")
 
 
 class SurveySource(Source):
@@ -256,9 +278,11 @@ class SurveySource(Source):
             extra = set(getattr(self, block)) - set(self.dimensions)
             if extra:
                 raise ValueError(f"{block} names {sorted(extra)}, which are not under 'dimensions'")
-        unknown = set(self.scales) - set(self.dimensions) - {"overall", "recommend"}
+        unknown = set(self.scales) - set(self.dimensions) - {"overall", "recommend", "repurchase"}
         if unknown:
-            raise ValueError(f"scales names {sorted(unknown)}; use overall, recommend or a name under 'dimensions'")
+            raise ValueError(
+                f"scales names {sorted(unknown)}; use overall, recommend, repurchase or a name under 'dimensions'"
+            )
         return self
 
     def scale_of(self, column: str) -> Scale:
@@ -283,7 +307,8 @@ class DataSources(_Model):
     surveys: SurveySource | None = None
     complaints: Source | None = None
     returns: LineSource | None = None
-    orders: LineSource | None = None
+    orders: OrderSource | None = None
+    customers: Source | None = Field(None, description="one row per customer id: tier, region, segment")
 
 
 class Sla(_Model):
