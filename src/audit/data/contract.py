@@ -26,13 +26,13 @@ __all__ = [
 #: the kinds dated by their rows, split by period
 KINDS = ("surveys", "complaints", "returns", "orders")
 #: kinds that describe rather than happen (not dated): joined to the others on their id
-REFERENCE_KINDS = ("customers",)
+REFERENCE_KINDS = ("customers", "order_lines")
 
 #: every known column per kind and its type; the first entries are required
 COLUMNS: dict[str, dict[str, ColumnType]] = {
     kind: {name: col.type for name, col in schema.columns.items()} for kind, schema in SCHEMAS.items()
 }
-REQUIRED: dict[str, tuple[str, ...]] = {
+REQUIRED: dict[str, tuple[str, ...]] = {  # the id first, then (for dated kinds) the date
     kind: tuple(name for name, col in schema.columns.items() if col.required) for kind, schema in SCHEMAS.items()
 }
 #: columns that must be filled in on every row when the file has them

@@ -11,6 +11,7 @@ import pandas as pd
 from audit.config import AuditConfig, load_config
 from audit.data.contract import DATE_COLUMN, KINDS
 from audit.data.intake import load_kind
+from audit.data.joins import join_customers, join_lines
 from audit.data.periods import HISTORY_QUARTERS, history_periods
 from audit.exceptions import ConfigError
 from audit.model import Problem, SourceInfo
@@ -123,12 +124,20 @@ def load_audit(folder: Path | str | AuditConfig, *, strict: bool = True) -> Audi
     quarantine: dict[str, pd.DataFrame] = {}
     sources: list[SourceInfo] = []
     timings: dict[str, float] = {}
+    extra: list[SourceInfo] = []  # order lines and customers: files joined to the kinds
     for kind in KINDS:
         source = getattr(config.data, kind)
         if source is None:
             continue
         started = time.perf_counter()
         valid, found, quarantine[kind], info = load_kind(kind, source, config, strict=strict)
+        if kind == "orders" and config.data.orders is not None and config.data.orders.lines is not None:
+            lines, more, quarantine["order_lines"], lines_info = load_kind(
+                "order_lines", config.data.orders.lines, config, strict=strict
+            )
+            valid, joined = join_lines(valid, lines, info, lines_info)
+            found += more + joined
+            extra.append(replace(lines_info, rows_in_period=len(lines)))
         if kind == "surveys" and "responded" in valid:
             valid, sent = _answered(valid, config)
         current, window = _split(kind, valid, config)
@@ -138,4 +147,19 @@ def load_audit(folder: Path | str | AuditConfig, *, strict: bool = True) -> Audi
         timings[kind] = time.perf_counter() - started
     if not sources:
         raise ConfigError(f"{config.folder / 'audit.yaml'}: 'data:' names no input files; add at least surveys")
-    return AuditData(config, frames, history, tuple(problems), quarantine, tuple(sources), timings, sent)
+    customers = None
+    if config.data.customers is not None:
+        customers, found, quarantine["customers"], info = load_kind(
+            "customers", config.data.customers, config, strict=strict
+        )
+        problems += found
+        for kind_info in sources:
+            kind = kind_info.kind
+            header = getattr(config.data, kind).columns.get("customer_id") or "customer_id"
+            history[kind], unmatched = join_customers(kind, history[kind], customers, kind_info, info, str(header))
+            frames[kind], _ = join_customers(kind, frames[kind], customers, kind_info, info, str(header))
+            problems += unmatched
+        extra.append(replace(info, rows_in_period=len(customers)))
+    return AuditData(
+        config, frames, history, tuple(problems), quarantine, tuple(sources + extra), timings, sent, customers
+    )

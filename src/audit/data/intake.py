@@ -173,7 +173,7 @@ def load_kind(
     """
     raw, path = read_source(kind, source, config)
     where = f"{path}" + (f" sheet '{raw.sheet}'" if raw.sheet else "")
-    lines = getattr(source, "grain", "order") == "line"
+    lines = getattr(source, "grain", "order") == "line" or kind == "order_lines"
     schema = schema_for(kind, source, lines=lines)
     headers = map_columns(kind, source, raw, path)
     notes = list(raw.notes)

@@ -21,6 +21,7 @@ __all__ = [
     "SCORE_PREFIXES",
     "Complaints",
     "Customers",
+    "OrderLines",
     "Orders",
     "Returns",
     "Surveys",
@@ -265,6 +266,27 @@ class Orders(_Lines):
     date_order: ClassVar[tuple[tuple[str, str], ...]] = (("delivered_on", "ordered_on"),)
 
 
+class OrderLines(_Lines):
+    """Order lines in a file of their own (``data.orders.lines``), joined to the orders on order_id."""
+
+    kind = "order_lines"
+    columns: ClassVar[dict[str, Col]] = {
+        "order_id": Col("id", required=True, filled=True),
+        "quantity_ordered": Col("number", positive=True, signed=True),
+        "quantity_delivered": Col("number", minimum=0, signed=True),
+        "value": Col("number", minimum=0, signed=True),
+        "unit_price": Col("number", minimum=0),
+        "product": Col("text"),
+        "promised_on": Col("date"),
+        "delivered_on": Col("date"),
+    }
+
+    @rule("outside_period", stage="period")
+    def in_window(self, cells: Cells) -> list[Failure]:
+        """Lines are dated by their order: every line is in use."""
+        return []
+
+
 class Customers(KindSchema):
     """One row per customer id: who is behind it (``account_id``), its tier, region and segment."""
 
@@ -285,7 +307,9 @@ class Customers(KindSchema):
 
 
 #: the schema of each kind, in the order they are read
-SCHEMAS: dict[str, type[KindSchema]] = {s.kind: s for s in (Surveys, Complaints, Returns, Orders, Customers)}
+SCHEMAS: dict[str, type[KindSchema]] = {
+    s.kind: s for s in (Surveys, Complaints, Returns, Orders, OrderLines, Customers)
+}
 
 
 def schema_for(kind: str, source: object, *, lines: bool = False) -> KindSchema:

@@ -83,7 +83,7 @@ def order_estimates(
     if out["late_days_mean"].value is None and n_due:
         out["late_days_mean"] = out["late_days_mean"].with_note("no delivered order was late")
     if IN_FULL in judged:
-        full = due & delivered.notna() & judged[IN_FULL].astype(bool)
+        full = due & delivered.notna() & judged[IN_FULL].eq(True)  # unknown (no lines) is not in full
     elif "quantity_ordered" in judged and "quantity_delivered" in judged:
         full = due & delivered.notna() & (judged["quantity_delivered"] >= judged["quantity_ordered"])
     else:
