@@ -267,9 +267,11 @@ class SurveySource(Source):
     scales: dict[str, Scale] = Field(
         default_factory=dict, description="per column (overall or a dimension name): its own scale"
     )
-    dimensions: dict[str, str] = Field(default_factory=dict)
-    expectations: dict[str, str] = Field(default_factory=dict)
-    importance: dict[str, str] = Field(default_factory=dict)
+    dimensions: dict[str, str | int] = Field(
+        default_factory=dict, description="dimension name → its header (a survey question also by its number)"
+    )
+    expectations: dict[str, str | int] = Field(default_factory=dict)
+    importance: dict[str, str | int] = Field(default_factory=dict)
     sent: int | None = Field(None, ge=0)
 
     @model_validator(mode="after")

@@ -74,9 +74,14 @@ def _blank(raw: pd.Series) -> pd.Series:
 
 def _as_text(raw: pd.Series) -> pd.Series:
     """Text; whole numbers read from Excel as floats (1001.0) keep their integer form."""
-    if raw.dtype == object:
+    if pd.api.types.is_float_dtype(raw):
+        whole = raw.notna() & (raw % 1 == 0) & (raw.abs() < 1e15)
+        if whole.any():
+            raw = raw.astype(object)
+            raw[whole] = raw[whole].astype("float64").astype("int64").astype(str)
+    elif raw.dtype == object:
         numeric = pd.to_numeric(raw.where(raw.map(type).isin((float, int))), errors="coerce")
-        whole = numeric.notna() & (numeric % 1 == 0)
+        whole = numeric.notna() & (numeric % 1 == 0) & (numeric.abs() < 1e15)
         if whole.any():
             raw = raw.copy()
             raw[whole] = numeric[whole].astype("int64").astype(str)

@@ -18,6 +18,7 @@ from audit.data.filters import apply_filter
 from audit.data.lines import combine
 from audit.data.mapping import Mapping, expected_headers, map_columns, mapped
 from audit.data.periods import window
+from audit.data.platforms import expand_questions, readable_choices
 from audit.data.readers import read_table, sha256_of
 from audit.data.rules import Cells, Failure, KindSchema
 from audit.data.schemas import SCORE_PREFIXES, SCORES, schema_for
@@ -77,6 +78,8 @@ def _convert(
     negative = source.sign == "negative"
     for name, header in headers.items():
         cells = blank_markers(mapped(table[header], kind, source, name), markers)
+        if types[name] == "text":
+            cells = readable_choices(cells)
         dayfirst = _date_order(kind, source, cells, header, where, path, notes) if types[name] == "date" else False
         converted = convert_column(
             cells, types[name], dayfirst=dayfirst, decimal=source.decimal, ambiguous_refused=raw.delimiter == ";"
@@ -172,6 +175,8 @@ def load_kind(
             when ``strict``); it carries the problems.
     """
     raw, path = read_source(kind, source, config)
+    if kind == "surveys":
+        raw = expand_questions(raw)
     where = f"{path}" + (f" sheet '{raw.sheet}'" if raw.sheet else "")
     lines = getattr(source, "grain", "order") == "line" or kind == "order_lines"
     schema = schema_for(kind, source, lines=lines)

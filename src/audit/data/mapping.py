@@ -14,6 +14,7 @@ import pandas as pd
 from audit.config import Source, SurveySource
 from audit.data.contract import COLUMNS, REQUIRED, SURVEY_SCORES, ColumnType
 from audit.data.convert import map_values
+from audit.data.platforms import PLATFORM_HEADERS, question_aliases
 from audit.data.schemas import SCHEMAS, schema_for
 from audit.data.table import ROW, RawTable, header_key
 from audit.exceptions import ConfigError, InputFileError
@@ -37,7 +38,7 @@ def _dimension_headers(source: Source) -> dict[str, str]:
     if not isinstance(source, SurveySource):
         return {}
     blocks = (("dim_", source.dimensions), ("exp_", source.expectations), ("imp_", source.importance))
-    return {prefix + name: header for prefix, block in blocks for name, header in block.items()}
+    return {prefix + name: str(header) for prefix, block in blocks for name, header in block.items()}
 
 
 def _wanted(kind: str, source: Source) -> dict[str, str]:
@@ -52,8 +53,14 @@ def _wanted(kind: str, source: Source) -> dict[str, str]:
 
 
 def expected_headers(kind: str, source: Source) -> set[str]:
-    """Headers that identify the header row: the mapped ones and our own column names."""
-    return set(_wanted(kind, source).values()) | set(COLUMNS[kind])
+    """Headers that identify the header row: the mapped ones and our own column names.
+
+    A question given by its number (``overall: 7``) names no header and is left out; a
+    survey platform's meta columns (序号, 提交答卷时间) count.
+    """
+    named = {h for h in _wanted(kind, source).values() if not h.strip().isdigit()}
+    platform = set(PLATFORM_HEADERS.values()) if kind == "surveys" else set()
+    return named | set(COLUMNS[kind]) | platform
 
 
 def _where(path: Path, raw: RawTable) -> str:
@@ -73,16 +80,28 @@ def _listed(raw: RawTable) -> str:
     return ", ".join(raw.originals.get(c, c) for c in raw.frame.columns if c != ROW)
 
 
-def find_header_of(raw: RawTable, wanted: str, by_key: dict[str, list[str]], path: Path, what: str) -> str | None:
+def find_header_of(
+    raw: RawTable,
+    wanted: str,
+    by_key: dict[str, list[str]],
+    path: Path,
+    what: str,
+    aliases: dict[str, str] | None = None,
+) -> str | None:
     """The one column of the file a header (as written in audit.yaml, or our name) stands for.
 
     Headers are compared with :func:`header_key` (case, spaces, invisible characters
     ignored); when that matches several columns, the one written exactly so is taken.
+    A survey question is also found by its number or its text (``aliases``, see
+    :mod:`audit.data.platforms`).
 
     Raises:
         InputFileError: several columns match and none is written exactly so.
     """
     found = by_key.get(header_key(wanted), [])
+    if not found and aliases:
+        alias = aliases.get(header_key(wanted))
+        return alias
     if len(found) <= 1:
         return found[0] if found else None
     exact = [c for c in found if raw.originals.get(c, c) == wanted.strip()]
@@ -123,6 +142,7 @@ def map_columns(kind: str, source: Source, raw: RawTable, path: Path) -> Mapping
     wanted = _wanted(kind, source)
     _check_keys(kind, source)
     by_key = _lookup(raw)
+    aliases = question_aliases(raw) if kind == "surveys" else {}
     listed = _listed(raw)
     unmapped = {name for name, header in source.columns.items() if header is None}
     headers: Mapping = {}
@@ -130,7 +150,7 @@ def map_columns(kind: str, source: Source, raw: RawTable, path: Path) -> Mapping
         if name in unmapped:
             continue
         if name in wanted:
-            found = find_header_of(raw, wanted[name], by_key, path, f"'{wanted[name]}' (mapped to {name})")
+            found = find_header_of(raw, wanted[name], by_key, path, f"'{wanted[name]}' (mapped to {name})", aliases)
             if found is None:
                 raise InputFileError(
                     f"{_where(path, raw)}: column '{wanted[name]}' (mapped to {name} in audit.yaml) is not in the "
@@ -141,6 +161,9 @@ def map_columns(kind: str, source: Source, raw: RawTable, path: Path) -> Mapping
             headers[name] = found
             continue
         found = find_header_of(raw, name, by_key, path, f"{name} (looked up by its name)")
+        platform = PLATFORM_HEADERS.get(name) if kind == "surveys" and name not in source.defaults else None
+        if found is None and platform is not None:
+            found = find_header_of(raw, platform, by_key, path, f"{name} (the platform's '{platform}')")
         if found is not None:
             headers[name] = found
         elif name in REQUIRED[kind] and name not in source.defaults:

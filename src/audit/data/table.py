@@ -123,12 +123,16 @@ def find_header(rows: Sequence[Sequence[Any]], wanted: set[str]) -> tuple[int, i
     """The Excel number of the row among ``rows`` (the top of the sheet) holding the most wanted headers, and how many."""
     best, best_hits = 1, 0
     for number, row in enumerate(rows[:HEADER_SEARCH_ROWS], start=1):
-        hits = len(wanted.intersection(header_key(cell) for cell in row if cell is not None))
+        keys = {header_key(cell) for cell in row if cell is not None}
+        keys |= {_QUESTION.sub("", key) for key in keys}  # a survey platform's "3、性别" is the header 性别
+        hits = len(wanted.intersection(keys))
         if hits > best_hits:
             best, best_hits = number, hits
     return best, best_hits
 
 
+#: the number in front of a survey platform's question header: "3、", "Q3.", "第3题"
+_QUESTION = re.compile(r"^(?:q\s*)?\d+\s*[、.．:：)）]\s*")
 #: a cell that reads as a value rather than a column name: a number, a date, a time
 _VALUE_LIKE = re.compile(r"^[\s\d.,:/\-+%]+$")
 
