@@ -192,3 +192,28 @@ def test_too_many_invalid_rows_carries_its_problems(tmp_path: Path) -> None:
         load_audit(tmp_path)
     assert [(p.row, p.rule) for p in err.value.problems] == [(2, "not_a_date"), (3, "missing_value")]
     assert err.value.problems[0].location() == "c.csv, row 2, column 'received_on'"
+
+
+def test_validate_says_which_sheet_and_which_encoding_were_read(tmp_path: Path) -> None:
+    """13.7, 13.8: the validate summary names the sheet and the encoding per source."""
+    import subprocess
+    import sys
+
+    (tmp_path / "c.csv").write_bytes("complaint_id,received_on,category\nC1,2026-07-01,Verspätung\n".encode("cp1252"))
+    book = openpyxl.Workbook()
+    hidden = book.active
+    assert hidden is not None
+    hidden.title = "Old"
+    hidden.sheet_state = "hidden"
+    sheet = book.create_sheet("Returns")
+    sheet.append(["return_id", "returned_on"])
+    sheet.append(["R1", dt.datetime(2026, 7, 1)])
+    book.save(tmp_path / "r.xlsx")
+    folder_with(tmp_path, "  complaints: {path: c.csv}\n  returns: {path: r.xlsx}\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "audit.cli", "validate", str(tmp_path)], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[lines.index(next(x for x in lines if x.startswith("complaints:"))) + 1] == "  read: encoding cp1252"
+    assert "  read: sheet 'Returns'" in lines
