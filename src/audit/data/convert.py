@@ -378,14 +378,20 @@ def blank_markers(raw: pd.Series, markers: tuple[str, ...] | list[str]) -> pd.Se
     """
     if not markers or not (raw.dtype == object or pd.api.types.is_string_dtype(raw)):
         return raw
-    wanted = {header_key(m) for m in markers}
-    codes, uniques = pd.factorize(raw.astype(object), use_na_sentinel=True)
-    hit_unique = np.array([isinstance(u, str) and header_key(u) in wanted for u in uniques] + [False])
-    hit = hit_unique[codes]
+    wanted = list({header_key(m) for m in markers})
+    longest = max(len(m) for m in wanted) + 4
+    text = raw.where(_is_str(raw)) if raw.dtype == object else raw
+    text = text.astype("string")
+    short = text.str.len().le(longest).fillna(False)
+    if not short.any():
+        return raw
+    keys = text[short].str.strip().str.normalize("NFKC").str.casefold()
+    hit = pd.Series(False, index=raw.index)
+    hit[short] = keys.isin(wanted).fillna(False).astype(bool)
     if not hit.any():
         return raw
     out = raw.astype(object).copy()
-    out[hit] = None
+    out[hit.to_numpy()] = None
     return out
 
 
