@@ -372,26 +372,23 @@ def map_values(raw: pd.Series, mapping: dict[str, object]) -> pd.Series:
 def blank_markers(raw: pd.Series, markers: tuple[str, ...] | list[str]) -> pd.Series:
     """Text cells holding a missing-value marker (NA, N/A, (空) …) become blank.
 
+    Compared as written in any of the usual cases (NA, na, Na), with or without one space
+    around it; full-width brackets (（空）) count as the half-width ones.
+
     Example:
         >>> blank_markers(pd.Series(["4", " n/a ", "(跳过)"]), NA_VALUES).tolist()
         ['4', None, None]
     """
     if not markers or not (raw.dtype == object or pd.api.types.is_string_dtype(raw)):
         return raw
-    wanted = list({header_key(m) for m in markers})
-    longest = max(len(m) for m in wanted) + 4
-    text = raw.where(_is_str(raw)) if raw.dtype == object else raw
-    text = text.astype("string")
-    short = text.str.len().le(longest).fillna(False)
-    if not short.any():
-        return raw
-    keys = text[short].str.strip().str.normalize("NFKC").str.casefold()
-    hit = pd.Series(False, index=raw.index)
-    hit[short] = keys.isin(wanted).fillna(False).astype(bool)
+    spellings = {s for m in markers for s in (m.strip(), m.strip().lower(), m.strip().upper(), m.strip().title())}
+    spellings |= {s.replace("(", "（").replace(")", "）") for s in spellings}
+    spellings |= {f" {s}" for s in spellings} | {f"{s} " for s in spellings} | {f" {s} " for s in spellings}
+    hit = raw.isin(list(spellings)).to_numpy(dtype=bool)  # one hash lookup per cell, no string pass
     if not hit.any():
         return raw
     out = raw.astype(object).copy()
-    out[hit.to_numpy()] = None
+    out[hit] = None
     return out
 
 
