@@ -270,15 +270,15 @@ def _as_number(raw: pd.Series, decimal: str | None, ambiguous_refused: bool) -> 
         out = raw.astype("float64")
     else:
         text = raw.astype("string").str.strip()
-        separated = bool(text.str.contains(",", regex=False).any()) or (
-            ambiguous_refused and bool(text.str.fullmatch(_EITHER).fillna(False).any())
-        )
-        if decimal is None and not separated:
-            out = pd.to_numeric(text, errors="coerce").astype("float64")
-            retry = (out.isna() & text.notna()).to_numpy(dtype=bool)
-            if retry.any():  # currency signs and spaces: £1250.00, ¥ 1 250, 1250元
-                again = pd.to_numeric(text[retry].str.replace(_CURRENCY, "", regex=True), errors="coerce")
-                out[retry] = again.astype("float64").to_numpy()
+        out = pd.to_numeric(text, errors="coerce").astype("float64")
+        unread = (out.isna() & text.notna()).to_numpy(dtype=bool)
+        # a value with a ',' never reads plainly, so a column that reads whole has no separator to tell
+        ambiguous = ambiguous_refused and decimal is None and bool(text.str.fullmatch(_EITHER).fillna(False).any())
+        commas = unread.any() and bool(text[unread].str.contains(",", regex=False).fillna(False).any())
+        if not (decimal == "," or commas or ambiguous):
+            if unread.any():  # currency signs and spaces: £1250.00, ¥ 1 250, 1250元
+                again = pd.to_numeric(text[unread].str.replace(_CURRENCY, "", regex=True), errors="coerce")
+                out[unread] = again.astype("float64").to_numpy()
         else:
             cleaned = text.str.replace(_CURRENCY, "", regex=True)
             told = decimal or decimal_separator(cleaned)

@@ -78,7 +78,7 @@ def _convert(
     negative = source.sign == "negative"
     for name, header in headers.items():
         cells = blank_markers(mapped(table[header], kind, source, name), markers)
-        if types[name] == "text":
+        if kind == "surveys" and types[name] == "text":  # a survey platform's multi-select answers
             cells = readable_choices(cells)
         dayfirst = _date_order(kind, source, cells, header, where, path, notes) if types[name] == "date" else False
         converted = convert_column(
