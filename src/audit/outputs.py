@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from audit.data.dataset import AuditData
+from audit.lockinfo import lock_fingerprint
 from audit.paths import AuditFolder
 from audit.results import Assessment, KpiTable
 
@@ -151,6 +152,7 @@ def write_manifest(
         },
         "parameters": parameters,
         "versions": {"python": platform.python_version(), **_versions()},
+        "lock": lock_fingerprint(),
         "timings_seconds": {k: round(v, 3) for k, v in timings.items()},
     }
     write_json(folder.manifest, manifest)
