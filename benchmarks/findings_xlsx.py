@@ -1,0 +1,72 @@
+"""Time writing findings.xlsx for an audit folder, optionally against another version of the sheet writer; not part of the test run.
+
+Usage:
+    python benchmarks/findings_xlsx.py AUDIT_DIR                        # -n 3 writes, median
+    python benchmarks/findings_xlsx.py AUDIT_DIR --against OLD_XLSX_PY  # alternate with OLD's write_sheet
+
+Reads, validates and assesses the folder once (not timed), then writes findings.xlsx into a
+temporary folder ``-n`` times. With ``--against`` (a copy of an earlier ``audit/report/xlsx.py``,
+for example ``git show main:src/audit/report/xlsx.py > /tmp/xlsx_main.py``) each write with the
+current ``write_sheet`` alternates with one using that file's ``write_sheet``, on the same data in
+the same process, and both medians are printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+
+def _load_writer(path: Path) -> Callable[..., Any]:
+    spec = importlib.util.spec_from_file_location("xlsx_against", path)
+    if spec is None or spec.loader is None:
+        sys.exit(f"findings_xlsx.py: cannot load {path}")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.write_sheet  # type: ignore[no-any-return]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("folder", type=Path, metavar="AUDIT_DIR")
+    parser.add_argument("-n", type=int, default=3, help="writes per version (default %(default)s)")
+    parser.add_argument("--against", type=Path, help="another xlsx.py whose write_sheet to alternate with")
+    args = parser.parse_args(argv)
+
+    import audit
+    from audit.report import findings_xlsx
+
+    data = audit.load_audit(args.folder)
+    kpis = audit.compute_kpis(data)
+    assessment = audit.assess(data, kpis)
+    versions = {"current": findings_xlsx.write_sheet}
+    if args.against:
+        versions["against"] = _load_writer(args.against)
+    seconds: dict[str, list[float]] = {name: [] for name in versions}
+    with tempfile.TemporaryDirectory() as out:
+        for _ in range(args.n):
+            for name, writer in versions.items():
+                setattr(findings_xlsx, "write_sheet", writer)  # noqa: B010  (the module imported it by name)
+                load = os.getloadavg()[0]
+                started = time.perf_counter()
+                findings_xlsx.write_findings(data, kpis, assessment, Path(out) / f"{name}.xlsx")
+                seconds[name].append(time.perf_counter() - started)
+                print(f"  {name:<8} {seconds[name][-1]:6.2f} s  load {load:.2f}")
+    for name, values in seconds.items():
+        print(f"{name:<8} median {statistics.median(values):6.2f} s over {len(values)} writes")
+    if args.against:
+        ratio = statistics.median(seconds["current"]) / statistics.median(seconds["against"])
+        print(f"current / against: {ratio:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
