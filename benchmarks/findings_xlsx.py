@@ -47,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     data = audit.load_audit(args.folder)
     kpis = audit.compute_kpis(data)
     assessment = audit.assess(data, kpis)
-    versions = {"current": findings_xlsx.write_sheet}
+    versions: dict[str, Callable[..., Any]] = {"current": getattr(findings_xlsx, "write_sheet")}  # noqa: B009
     if args.against:
         versions["against"] = _load_writer(args.against)
     seconds: dict[str, list[float]] = {name: [] for name in versions}
