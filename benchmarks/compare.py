@@ -11,7 +11,7 @@ Stages (each command is a whole process, started afresh every time, the two alte
 
 - ``run``: ``python -m audit.cli run -q AUDIT_DIR`` against ``floor.py AUDIT_DIR`` (reads the
   inputs with pyarrow/python_calamine, renders the run's own report.html with WeasyPrint).
-  The audit is run once first when AUDIT_DIR has no report.html yet (not counted).
+  When AUDIT_DIR has no report.html yet, the project's first run comes before the floor's.
 - ``read``: a process that imports the project and calls ``audit.load_audit(AUDIT_DIR)`` against
   ``floor.py AUDIT_DIR --read-only``; the ratio compares the seconds of the call and of the read
   inside each process, without interpreter start and imports (both are shown).
@@ -136,13 +136,24 @@ def _median(samples: list[Sample], what: str) -> float:
 
 
 def alternate(
-    name_a: str, command_a: list[str], name_b: str, command_b: list[str], n: int, *, inner: str | None = None
+    name_a: str,
+    command_a: list[str],
+    name_b: str,
+    command_b: list[str],
+    n: int,
+    *,
+    inner: str | None = None,
+    first: Sample | None = None,
 ) -> tuple[list[Sample], list[Sample]]:
-    """Run A, B, A, B … ``n`` times each and print every run, both medians and the ratio A / B."""
-    a: list[Sample] = []
+    """Run A, B, A, B … ``n`` times each and print every run, both medians and the ratio A / B.
+
+    ``first``, when given, is A's first run, already made.
+    """
+    a: list[Sample] = [] if first is None else [first]
     b: list[Sample] = []
     for _ in range(n):
-        a.append(measure(command_a))
+        if len(a) == len(b):
+            a.append(measure(command_a))
         b.append(measure(command_b))
     _print_runs(name_a, a, inner)
     _print_runs(name_b, b, inner)
@@ -186,9 +197,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"audit folder: {folder} (input files {_input_mib(folder):.0f} MiB)")
         if args.stage == "run":
             project = [args.python, "-m", "audit.cli", "run", "-q", str(folder)]
-            if not (folder / "report.html").exists():
-                measure(project)
-            alternate("project", project, "floor", [*floor, str(folder)], args.n)
+            # the floor renders the run's own report: with none yet, the project's first run comes first
+            first = None if (folder / "report.html").exists() else measure(project)
+            alternate("project", project, "floor", [*floor, str(folder)], args.n, first=first)
         else:
             project = [args.python, "-c", LOAD, str(folder)]
             alternate("project", project, "floor", [*floor, str(folder), "--read-only"], args.n, inner="read_seconds")
