@@ -8,7 +8,8 @@ Reads, validates and assesses the folder once (not timed), then writes findings.
 temporary folder ``-n`` times. With ``--against`` (a copy of an earlier ``audit/report/xlsx.py``,
 for example ``git show main:src/audit/report/xlsx.py > /tmp/xlsx_main.py``) each write with the
 current ``write_sheet`` alternates with one using that file's ``write_sheet``, on the same data in
-the same process, and both medians are printed.
+the same process, and both medians are printed, of wall-clock and of this process's CPU time
+(less disturbed by other work on a shared machine).
 """
 
 from __future__ import annotations
@@ -51,20 +52,26 @@ def main(argv: list[str] | None = None) -> int:
     if args.against:
         versions["against"] = _load_writer(args.against)
     seconds: dict[str, list[float]] = {name: [] for name in versions}
+    cpu: dict[str, list[float]] = {name: [] for name in versions}
     with tempfile.TemporaryDirectory() as out:
         for _ in range(args.n):
             for name, writer in versions.items():
                 setattr(findings_xlsx, "write_sheet", writer)  # noqa: B010  (the module imported it by name)
                 load = os.getloadavg()[0]
-                started = time.perf_counter()
+                started, started_cpu = time.perf_counter(), time.process_time()
                 findings_xlsx.write_findings(data, kpis, assessment, Path(out) / f"{name}.xlsx")
                 seconds[name].append(time.perf_counter() - started)
-                print(f"  {name:<8} {seconds[name][-1]:6.2f} s  load {load:.2f}")
-    for name, values in seconds.items():
-        print(f"{name:<8} median {statistics.median(values):6.2f} s over {len(values)} writes")
+                cpu[name].append(time.process_time() - started_cpu)
+                print(f"  {name:<8} {seconds[name][-1]:6.2f} s  (CPU {cpu[name][-1]:6.2f} s)  load {load:.2f}")
+    for name in versions:
+        print(
+            f"{name:<8} median {statistics.median(seconds[name]):6.2f} s, CPU {statistics.median(cpu[name]):6.2f} s"
+            f" over {len(seconds[name])} writes"
+        )
     if args.against:
-        ratio = statistics.median(seconds["current"]) / statistics.median(seconds["against"])
-        print(f"current / against: {ratio:.2f}")
+        for label, values in (("wall", seconds), ("CPU", cpu)):
+            ratio = statistics.median(values["current"]) / statistics.median(values["against"])
+            print(f"current / against ({label}): {ratio:.2f}")
     return 0
 
 
