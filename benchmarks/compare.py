@@ -23,8 +23,10 @@ Peak memory is reported two ways. "tree MiB" is the largest sum of the resident 
 process and all its descendants (the notebook kernel, --jobs workers), sampled every 20 ms from
 /proc; shared pages count once per process. "max proc MiB" is the largest resident set of any
 single process of the tree, from ``wait4`` (``ru_maxrss``, what ``/usr/bin/time -f %M`` prints).
-The load average (1 minute) is printed before and after every run: on a shared machine, compare
-only runs made under similar load.
+"CPU s" is the user + system time of the process and the descendants it waited for (``wait4``):
+on a shared machine it moves much less with other work than the wall-clock seconds do, though it
+also counts what parallel workers do at once. The load average (1 minute) is printed before and
+after every run: compare only runs made under similar load.
 """
 
 from __future__ import annotations
@@ -63,6 +65,7 @@ class Sample:
     seconds: float
     tree_mib: float
     proc_mib: float
+    cpu_seconds: float
     load_before: float
     load_after: float
     report: dict[str, object] = field(default_factory=dict)
@@ -117,20 +120,22 @@ def measure(command: list[str], *, cwd: Path | None = None) -> Sample:
     if code != 0:
         sys.exit(f"compare.py: {' '.join(command)} failed with exit code {code}:\n{errors[-2000:]}")
     report: dict[str, object] = json.loads(lines[-1]) if lines and lines[-1].startswith("{") else {}
-    return Sample(seconds, peak / 2**20, usage.ru_maxrss / 1024, load_before, os.getloadavg()[0], report)
+    cpu = usage.ru_utime + usage.ru_stime
+    return Sample(seconds, peak / 2**20, usage.ru_maxrss / 1024, cpu, load_before, os.getloadavg()[0], report)
 
 
 def _print_runs(name: str, samples: list[Sample], key: str | None) -> None:
     for i, s in enumerate(samples, start=1):
         inner = f"  {key} {float(s.report[key]):6.2f} s" if key and key in s.report else ""  # type: ignore[arg-type]
         print(
-            f"  {name:<9} run {i}: {s.seconds:7.2f} s  tree {s.tree_mib:7.0f} MiB  max proc {s.proc_mib:7.0f} MiB"
+            f"  {name:<9} run {i}: {s.seconds:7.2f} s  CPU {s.cpu_seconds:7.2f} s  tree {s.tree_mib:7.0f} MiB"
+            f"  max proc {s.proc_mib:7.0f} MiB"
             f"  load {s.load_before:.2f}→{s.load_after:.2f}{inner}"
         )
 
 
 def _median(samples: list[Sample], what: str) -> float:
-    if what in ("seconds", "tree_mib", "proc_mib"):
+    if what in ("seconds", "cpu_seconds", "tree_mib", "proc_mib"):
         return float(statistics.median(getattr(s, what) for s in samples))
     return float(statistics.median(float(s.report[what]) for s in samples))  # type: ignore[arg-type]
 
@@ -157,15 +162,17 @@ def alternate(
         b.append(measure(command_b))
     _print_runs(name_a, a, inner)
     _print_runs(name_b, b, inner)
-    print(f"{'':<12}{'median s':>10}{'tree MiB':>10}{'proc MiB':>10}" + (f"{inner:>16}" if inner else ""))
+    print(f"{'':<12}{'median s':>10}{'CPU s':>10}{'tree MiB':>10}{'proc MiB':>10}" + (f"{inner:>16}" if inner else ""))
     for name, samples in ((name_a, a), (name_b, b)):
         extra = f"{_median(samples, inner):16.2f}" if inner else ""
         print(
-            f"{name:<12}{_median(samples, 'seconds'):10.2f}{_median(samples, 'tree_mib'):10.0f}"
-            f"{_median(samples, 'proc_mib'):10.0f}{extra}"
+            f"{name:<12}{_median(samples, 'seconds'):10.2f}{_median(samples, 'cpu_seconds'):10.2f}"
+            f"{_median(samples, 'tree_mib'):10.0f}{_median(samples, 'proc_mib'):10.0f}{extra}"
         )
     ratio = _median(a, "seconds") / _median(b, "seconds")
     print(f"ratio {name_a} / {name_b} (whole processes): {ratio:.2f}×")
+    cpu_ratio = _median(a, "cpu_seconds") / _median(b, "cpu_seconds")
+    print(f"ratio {name_a} / {name_b} (CPU seconds of the process trees): {cpu_ratio:.2f}×")
     if inner:
         print(
             f"ratio {name_a} / {name_b} ({inner}, inside the processes): {_median(a, inner) / _median(b, inner):.2f}×"
