@@ -16,7 +16,6 @@ import hashlib
 import importlib.metadata
 import json
 import os
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -80,9 +79,7 @@ def record(folder: Path, arguments: dict[str, Any], names: Iterable[str]) -> Pat
     """
     content = _expected(arguments) | {"files": {name: _sha256(folder / name) for name in names}}
     path = folder / FINGERPRINT
-    handle, temporary = tempfile.mkstemp(prefix=f"{path.name}.", dir=path.parent)
-    with os.fdopen(handle, "w", encoding="utf-8") as out:
-        json.dump(content, out, indent=2)
-        out.write("\n")
-    os.replace(temporary, path)
+    partial = path.with_name(f"{path.name}.partial")  # written whole, then renamed: never half a record
+    partial.write_text(json.dumps(content, indent=2) + "\n", encoding="utf-8")
+    os.replace(partial, path)
     return path
