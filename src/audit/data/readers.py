@@ -68,7 +68,9 @@ def read_table(
             table = read_csv(path, header_row, encoding, wanted)
     except OSError as exc:  # permission denied, a file that vanished, an I/O error: say so, not a traceback
         reason = (exc.strerror or type(exc).__name__).lower()
-        raise InputFileError(f"{path}: cannot be read ({reason}); check that you may read it, then run again", path) from None
+        raise InputFileError(
+            f"{path}: cannot be read ({reason}); check that you may read it, then run again", path
+        ) from None
     frame = table.frame
     cells = frame.drop(columns=ROW)
     blank = (cells.isna() | (cells == "")).all(axis=1) if len(cells.columns) else pd.Series(True, frame.index)
