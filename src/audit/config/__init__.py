@@ -24,7 +24,7 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 from audit.catalogue import TARGETABLE
 from audit.config.base import Model as _Model
 from audit.config.loader import MAX_ALIASED_VALUES, MAX_CONFIG_BYTES, MAX_DEPTH, decode_yaml, describe_error, parse_yaml
-from audit.config.sources import DataSources, LineFile, LineSource, OrderSource, Scale, Source, SurveySource
+from audit.config.sources import DataSources, FilterOp, LineFile, LineSource, OrderSource, Scale, Source, SurveySource
 from audit.exceptions import ConfigError
 
 __all__ = [
@@ -39,6 +39,8 @@ __all__ = [
     "AuditConfig",
     "AuditInfo",
     "Checks",
+    "DataSources",
+    "FilterOp",
     "LineFile",
     "LineSource",
     "OrderSource",
