@@ -44,6 +44,7 @@ __all__ = [
     "LineFile",
     "LineSource",
     "OrderSource",
+    "Outputs",
     "Scale",
     "Source",
     "SurveySource",
@@ -222,6 +223,17 @@ class Checks(_Model):
     )
 
 
+class Outputs(_Model):
+    """What the outputs keep (the ``outputs:`` block)."""
+
+    evidence_rows: int = Field(
+        1000,
+        ge=1,
+        le=1_000_000,
+        description="records kept per finding in findings.xlsx and results.json; the rest are counted, every id is kept",
+    )
+
+
 class AuditConfig(_Model):
     """The whole of audit.yaml.
 
@@ -239,6 +251,7 @@ class AuditConfig(_Model):
     due_days: DueDays = DueDays()
     checks: Checks = Checks()
     analysis: Analysis = Analysis()
+    outputs: Outputs = Outputs()
     benchmarks: dict[str, float] = Field(
         default_factory=dict, description="competitor or industry value per KPI id, for the gap to benchmark"
     )
