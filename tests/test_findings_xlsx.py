@@ -50,9 +50,13 @@ def test_findings_workbook_sheets_colours_and_text(tiny: Path) -> None:
 
 
 def test_evidence_rows_are_capped_per_finding_and_the_rest_counted(tiny: Path) -> None:
-    replace_in(tiny / "audit.yaml", "owners:", "outputs: {evidence_rows: 1}\nvalidation: {max_invalid_pct: 50}\nowners:")
+    replace_in(
+        tiny / "audit.yaml", "owners:", "outputs: {evidence_rows: 1}\nvalidation: {max_invalid_pct: 50}\nowners:"
+    )
     with (tiny / "complaints.csv").open("a", encoding="utf-8") as out:  # two more open beyond the SLA
-        out.write("C7,K2,2026-08-02,2026-08-03,,Late delivery,,Late\nC8,K3,2026-08-03,2026-08-04,,Late delivery,,Late\n")
+        out.write(
+            "C7,K2,2026-08-02,2026-08-03,,Late delivery,,Late\nC8,K3,2026-08-03,2026-08-04,,Late delivery,,Late\n"
+        )
     result = audit_in_process(tiny)
     many = [f for f in result.assessment.findings if len(set(f.evidence_ids)) > 1]
     assert many, "the tiny audit has a finding with several records"
