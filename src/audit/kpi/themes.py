@@ -15,7 +15,7 @@ Example:
     >>> data = audit.load_audit("audits/demo/2026-Q3")                    # doctest: +SKIP
     >>> themes = audit_themes(data)["complaint_descriptions"]             # doctest: +SKIP
     >>> [(t.label, t.count, t.verdict) for t in themes.of_language("zh")][:1]  # doctest: +SKIP
-    [('托盘、损坏、运输', 19, 'significant increase')]
+    [('划伤、包装、外壳', 37, 'significant increase')]
 """
 
 from __future__ import annotations

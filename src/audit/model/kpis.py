@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from audit.model._plain import from_plain, plain_dict
+from audit.model.themes import Theme, ThemeSet
 
 __all__ = [
     "Analyses",
@@ -334,12 +335,16 @@ class KpiTable:
             dimension), ``returns_by_reason`` (count, largest first).
         period_labels: the periods covered by ``Kpi.history``, oldest first.
         analyses: Paretos, the complaint p-chart, IPA, segments and tiers.
+        themes: the themes of the free text by source (``complaint_descriptions``,
+            ``complaint_root_causes``, ``survey_comments``; see :mod:`audit.kpi.themes`).
+            A check cites a theme that grew significantly through :meth:`growing_themes`.
     """
 
     kpis: tuple[Kpi, ...]
     breakdowns: dict[str, tuple[tuple[str, float], ...]] = field(default_factory=dict)
     period_labels: tuple[str, ...] = ()
     analyses: Analyses = field(default_factory=Analyses)
+    themes: dict[str, ThemeSet] = field(default_factory=dict)
 
     def __iter__(self) -> Iterator[Kpi]:
         return iter(self.kpis)
@@ -356,6 +361,16 @@ class KpiTable:
     def get(self, kpi_id: str) -> Kpi | None:
         """The KPI with this id, or None."""
         return next((k for k in self.kpis if k.id == kpi_id), None)
+
+    def growing_themes(self, *sources: str) -> tuple[Theme, ...]:
+        """Themes of these sources (all when none is named) whose share rose significantly, largest first.
+
+        Example (a complaint-rate check citing what grew):
+            >>> [t.label for t in kpis.growing_themes("complaint_descriptions")]   # doctest: +SKIP
+            ['packaging, damaged, crate']
+        """
+        found = [t for name, s in self.themes.items() if not sources or name in sources for t in s.growing]
+        return tuple(sorted(found, key=lambda t: (-t.count, t.id)))
 
     def to_dict(self) -> dict[str, Any]:
         return {k.id: k.to_dict() for k in self.kpis}

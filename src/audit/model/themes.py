@@ -11,7 +11,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
-from audit.model._plain import plain_dict
+from audit.model._plain import from_plain, plain_dict
 
 __all__ = ["THEME_SOURCES", "THEME_VERDICTS", "Theme", "ThemeExample", "ThemeModel", "ThemeSet"]
 
@@ -50,7 +50,8 @@ class Theme:
         p_value: two-sided p-value of the change (pooled two-proportion z test).
         verdict: one of :data:`THEME_VERDICTS` (significant at p < 0.05).
         examples: up to three texts of the quarter that weigh most on the theme, distinct texts first.
-        record_ids: every record of the audited quarter in the theme, sorted.
+        record_ids: every record of the audited quarter in the theme, sorted (kept in the kernel
+            for the drill-down, not in results.json, which has ``count`` and ``examples``).
         dissatisfied_n: survey comments only: respondents in the theme with an overall score.
         dissatisfied_pct: survey comments only: share of them in the bottom box (dissatisfied).
     """
@@ -77,11 +78,19 @@ class Theme:
         return self.verdict == "significant increase"
 
     def to_dict(self) -> dict[str, Any]:
-        """The theme as written to results.json."""
+        """The theme as written to results.json (without ``record_ids``: counts and examples suffice)."""
         data = dataclasses.asdict(self)
+        del data["record_ids"]
         data["terms"] = [{"term": t, "weight": w} for t, w in self.terms]
         data["growing"] = self.growing
         return plain_dict(data)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Theme:
+        """The theme from :meth:`to_dict` data (its ``record_ids`` are not kept there)."""
+        plain = {k: v for k, v in data.items() if k not in {"growing", "record_ids"}}
+        plain["terms"] = [[t["term"], t["weight"]] for t in data.get("terms", ())]
+        return from_plain(cls, plain)
 
 
 @dataclass(frozen=True)
@@ -110,6 +119,11 @@ class ThemeModel:
         data = dataclasses.asdict(self)
         data["candidates"] = [{"k": k, "silhouette": c} for k, c in self.candidates]
         return plain_dict(data)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ThemeModel:
+        candidates = [[c["k"], c["silhouette"]] for c in data.get("candidates", ())]
+        return from_plain(cls, {**data, "candidates": candidates})
 
 
 @dataclass(frozen=True)
@@ -185,4 +199,29 @@ class ThemeSet:
                 "method": dict(self.method),
                 "notes": list(self.notes),
             }
+        )
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ThemeSet:
+        """The theme set from :meth:`to_dict` data (results.json).
+
+        Raises:
+            KeyError, TypeError, ValueError: the data is not a theme set.
+        """
+        return cls(
+            source=str(data["source"]),
+            period=str(data["period"]),
+            previous=None if data.get("previous") is None else str(data["previous"]),
+            languages=tuple(str(x) for x in data.get("languages", ())),
+            themes=tuple(Theme.from_dict(t) for t in data.get("themes", ())),
+            texts=int(data["texts"]),
+            previous_texts=None if data.get("previous_texts") is None else int(data["previous_texts"]),
+            texts_by_language=tuple((str(k), int(v)) for k, v in (data.get("texts_by_language") or {}).items()),
+            without_text=int(data.get("without_text", 0)),
+            unassigned=int(data.get("unassigned", 0)),
+            models=tuple(ThemeModel.from_dict(m) for m in data.get("models", ())),
+            method=tuple((str(k), str(v)) for k, v in (data.get("method") or {}).items()),
+            notes=tuple(str(x) for x in data.get("notes", ())),
+            dissatisfied_n=None if data.get("dissatisfied_n") is None else int(data["dissatisfied_n"]),
+            dissatisfied_pct=None if data.get("dissatisfied_pct") is None else float(data["dissatisfied_pct"]),
         )
