@@ -179,6 +179,11 @@ class ThemeSet:
         """Themes whose share rose significantly since the previous quarter."""
         return tuple(t for t in self.themes if t.growing)
 
+    def _repr_html_(self) -> str:
+        from audit.report.tables import themes_html
+
+        return themes_html(self)
+
     def to_dict(self) -> dict[str, Any]:
         """The theme set as written to results.json."""
         return plain_dict(
