@@ -242,7 +242,7 @@ def run_audit(folder: Path | str, *, progress: bool = True) -> RunResult:
     """
     root = Path(folder).resolve()
     config = load_config(root)  # once, and before starting a kernel
-    for kind in KINDS:  # a data path outside the site folder stops the run here, not in the kernel
+    for kind in (*KINDS, "customers"):  # a data path outside the site folder stops the run here, not in the kernel
         source = getattr(config.data, kind)
         if source is not None:
             config.resolve(source.path, key=f"data.{kind}.path")
