@@ -36,7 +36,7 @@ from audit.model.kpis import (
 )
 from audit.model.register import NOT_YET, STATUSES, Entry, Register, Verification
 from audit.model.snapshot import AuditSnapshot, Records, Table
-from audit.model.themes import THEME_SOURCES, THEME_VERDICTS, Theme, ThemeExample, ThemeModel, ThemeSet
+from audit.model.themes import THEME_SOURCES, THEME_VERDICTS, Theme, ThemeExample, ThemeModel, ThemeSet, ThemeSets
 
 __all__ = [
     "CONCLUSIONS",
@@ -77,6 +77,7 @@ __all__ = [
     "ThemeExample",
     "ThemeModel",
     "ThemeSet",
+    "ThemeSets",
     "TierRow",
     "Verification",
 ]

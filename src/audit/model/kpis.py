@@ -5,10 +5,14 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from audit.model._plain import from_plain, plain_dict
-from audit.model.themes import Theme, ThemeSet
+from audit.model.drilldown import RecordSource
+from audit.model.themes import Theme, ThemeSet, ThemeSets
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "Analyses",
@@ -92,6 +96,22 @@ class Kpi:
     source: str = ""
     comparisons: tuple[Comparison, ...] = ()
     benchmark: float | None = None
+    #: the data ``records`` is read from (set on the KPI a :class:`KpiTable` hands out in the kernel)
+    source_records: RecordSource | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def records(self) -> pd.DataFrame:
+        """The audited period's records of the KPI's data kind, each with its file and Excel row.
+
+        Empty when the KPI was read back from results.json or has no data kind.
+
+        Example:
+            >>> kpis["otif_pct"].records.head()   # doctest: +SKIP
+        """
+        import pandas as pd
+
+        found = self.source_records.period_rows(self.source) if self.source_records and self.source else None
+        return found if found is not None else pd.DataFrame()
 
     @property
     def status(self) -> str:
@@ -129,6 +149,7 @@ class Kpi:
     def to_dict(self) -> dict[str, Any]:
         """The KPI as written to results.json."""
         data = dataclasses.asdict(self)
+        del data["source_records"]
         data["history"] = [{"period": p, "value": v} for p, v in self.history]
         data["comparisons"] = [c.to_dict() for c in self.comparisons]
         data.update(status=self.status, change=self.change, verdict=self.verdict, benchmark_gap=self.benchmark_gap)
@@ -345,6 +366,12 @@ class KpiTable:
     period_labels: tuple[str, ...] = ()
     analyses: Analyses = field(default_factory=Analyses)
     themes: dict[str, ThemeSet] = field(default_factory=dict)
+    #: where ``kpis[id].records`` finds its rows (the kernel's data only; not in results.json)
+    records: RecordSource | None = field(default=None, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.themes, ThemeSets):
+            object.__setattr__(self, "themes", ThemeSets(self.themes))
 
     def __iter__(self) -> Iterator[Kpi]:
         return iter(self.kpis)
@@ -353,9 +380,10 @@ class KpiTable:
         return len(self.kpis)
 
     def __getitem__(self, kpi_id: str) -> Kpi:
+        """The KPI with this id; in the kernel its ``records`` are the period's rows behind it."""
         for kpi in self.kpis:
             if kpi.id == kpi_id:
-                return kpi
+                return kpi if self.records is None else dataclasses.replace(kpi, source_records=self.records)
         raise KeyError(kpi_id)
 
     def get(self, kpi_id: str) -> Kpi | None:

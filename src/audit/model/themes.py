@@ -13,7 +13,7 @@ from typing import Any
 
 from audit.model._plain import from_plain, plain_dict
 
-__all__ = ["THEME_SOURCES", "THEME_VERDICTS", "Theme", "ThemeExample", "ThemeModel", "ThemeSet"]
+__all__ = ["THEME_SOURCES", "THEME_VERDICTS", "Theme", "ThemeExample", "ThemeModel", "ThemeSet", "ThemeSets"]
 
 #: the texts themes are found in: source id → the column it is read from
 THEME_SOURCES: dict[str, str] = {
@@ -230,3 +230,12 @@ class ThemeSet:
             dissatisfied_n=None if data.get("dissatisfied_n") is None else int(data["dissatisfied_n"]),
             dissatisfied_pct=None if data.get("dissatisfied_pct") is None else float(data["dissatisfied_pct"]),
         )
+
+
+class ThemeSets(dict[str, ThemeSet]):
+    """The theme sets of an audit by source (``kpis.themes``); shows every source's themes in JupyterLab."""
+
+    def _repr_html_(self) -> str:
+        from audit.report.tables import theme_sets_html
+
+        return theme_sets_html(self)

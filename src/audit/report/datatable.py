@@ -27,7 +27,7 @@ import pandas as pd
 from audit import format as fmt
 from audit.i18n import _
 
-__all__ = ["MAX_BYTES", "PAGE_LENGTH", "STATIC_ROWS", "data_table", "interactive", "static_table"]
+__all__ = ["MAX_BYTES", "PAGE_LENGTH", "STATIC_ROWS", "data_table", "interactive", "interactive_tables", "static_table"]
 
 #: rows per page of an interactive table
 PAGE_LENGTH = 10
@@ -59,6 +59,27 @@ def _in_kernel() -> bool:
         return False
     shell = get_ipython()
     return shell is not None and hasattr(shell, "kernel")
+
+
+def interactive_tables() -> bool:
+    """Make the working paper's tables interactive: itables' offline mode, its JavaScript bundled in this output.
+
+    Calls ``itables.init_notebook_mode(connected=False)``: the DataTables bundle shipped with
+    itables is written into the cell's output (nothing is fetched from the network, the
+    executed notebook works offline), and every DataFrame the notebook shows afterwards (the
+    records of a drill-down) is an interactive table too. Without itables, or outside a
+    kernel, nothing happens and the tables stay static HTML.
+
+    Returns:
+        Whether the tables are interactive.
+    """
+    if not interactive() or not _in_kernel():
+        return False
+    from itables import init_notebook_mode
+
+    init_notebook_mode(all_interactive=True, connected=False)
+    _state["bundle_sent"] = True
+    return True
 
 
 def _bundle() -> str:

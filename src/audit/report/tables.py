@@ -11,7 +11,7 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from html import escape
 
 import pandas as pd
@@ -46,6 +46,7 @@ __all__ = [
     "snapshot_html",
     "status_label",
     "theme_frame",
+    "theme_sets_html",
     "themes_html",
     "trend_arrow",
 ]
@@ -199,7 +200,7 @@ def assessment_html(a: Assessment) -> str:
                     for f in findings
                 ]
             ),
-            _("Findings (drill down with paper[finding id])"),
+            _("Findings (drill down with assessment[finding id])"),
             sort_by={
                 "Grade": [float(GRADE_ORDER.index(f.grade)) for f in findings],
                 "Records": [float(len(f.evidence_ids)) for f in findings],
@@ -363,12 +364,21 @@ def themes_html(themes: ThemeSet) -> str:
     parts = [f'<div class="audit-themes"><p>{escape(intro)}</p>']
     if themes.themes:
         frame, sort_by = theme_frame(themes)
-        caption = _("Themes of {source} (drill down with paper.themes[source][theme id])", source=themes.source)
+        caption = _("Themes of {source} (drill down with kpis.themes[source][theme id])", source=themes.source)
         parts.append(data_table(frame, caption, sort_by=sort_by))
     if themes.notes:
         parts.append("<ul>" + "".join(f"<li>{escape(n)}</li>" for n in themes.notes) + "</ul>")
     parts.append("</div>")
     return "".join(parts)
+
+
+def theme_sets_html(sets: Mapping[str, ThemeSet]) -> str:
+    """Every source's themes (``kpis.themes``), or a sentence when the audit has no free text."""
+    if not sets:
+        return (
+            f"<p>{escape(_('No free text (complaint descriptions, root causes, survey comments) was supplied.'))}</p>"
+        )
+    return "".join(themes_html(t) for t in sets.values())
 
 
 def register_html(register: Register) -> str:
