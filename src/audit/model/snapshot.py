@@ -109,6 +109,11 @@ class AuditSnapshot:
     def quarantined_rows(self) -> int:
         return sum(s.rows_quarantined for s in self.sources)
 
+    def __repr__(self) -> str:
+        """A line, not every result and the configuration (which names the machine's folder)."""
+        a = self.assessment
+        return f"<AuditSnapshot {self.config.audit.id}: {len(a.findings)} findings, {len(a.actions)} actions, {a.conclusion}>"
+
     def _repr_html_(self) -> str:
         from audit.report.tables import snapshot_html
 
