@@ -24,7 +24,7 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 from audit.catalogue import TARGETABLE
 from audit.config.base import Model as _Model
 from audit.config.loader import MAX_ALIASED_VALUES, MAX_CONFIG_BYTES, MAX_DEPTH, decode_yaml, describe_error, parse_yaml
-from audit.config.sources import DataSources, LineFile, LineSource, OrderSource, Scale, Source, SurveySource
+from audit.config.sources import DataSources, FilterOp, LineFile, LineSource, OrderSource, Scale, Source, SurveySource
 from audit.exceptions import ConfigError
 
 __all__ = [
@@ -39,9 +39,12 @@ __all__ = [
     "AuditConfig",
     "AuditInfo",
     "Checks",
+    "DataSources",
+    "FilterOp",
     "LineFile",
     "LineSource",
     "OrderSource",
+    "Outputs",
     "Scale",
     "Source",
     "SurveySource",
@@ -220,6 +223,17 @@ class Checks(_Model):
     )
 
 
+class Outputs(_Model):
+    """What the outputs keep (the ``outputs:`` block)."""
+
+    evidence_rows: int = Field(
+        1000,
+        ge=1,
+        le=1_000_000,
+        description="records kept per finding in findings.xlsx and results.json; the rest are counted, every id is kept",
+    )
+
+
 class AuditConfig(_Model):
     """The whole of audit.yaml.
 
@@ -237,6 +251,7 @@ class AuditConfig(_Model):
     due_days: DueDays = DueDays()
     checks: Checks = Checks()
     analysis: Analysis = Analysis()
+    outputs: Outputs = Outputs()
     benchmarks: dict[str, float] = Field(
         default_factory=dict, description="competitor or industry value per KPI id, for the gap to benchmark"
     )
