@@ -407,7 +407,7 @@ def test_themes_round_trip_through_results_json_without_the_record_ids(tmp_path:
     themes = {"survey_comments": run(frame, source="survey_comments", dissatisfied=frame["dissatisfied"])}
     base = _tiny_results()
     snapshot = dataclasses.replace(base, kpis=dataclasses.replace(base.kpis, themes=themes))
-    assert snapshot.themes is themes
+    assert snapshot.themes == themes  # kept in a ThemeSets (a dict that shows itself in JupyterLab)
     written = snapshot.dump(tmp_path / "results.json")
     raw = json.loads(written.read_text(encoding="utf-8"))
     assert raw["themes"]["survey_comments"] == themes["survey_comments"].to_dict()
