@@ -53,12 +53,18 @@ def test_each_record_carries_its_file_and_excel_row(computed: tuple[Any, Any, An
         assert lines[int(row) - 1].startswith(f"{record_id},")
 
 
-def test_a_kpis_records_are_the_periods_rows_of_its_kind(computed: tuple[Any, Any, Any]) -> None:
+def test_a_kpis_records_are_the_rows_it_is_computed_over(computed: tuple[Any, Any, Any]) -> None:
     data, kpis, _ = computed
-    records = kpis["otif_pct"].records
-    assert len(records) == len(data.frames["orders"])
-    assert {FILE_COLUMN, ROW_COLUMN} <= set(records.columns)
+    otif = kpis["otif_pct"]
+    records = otif.records
+    assert {FILE_COLUMN, ROW_COLUMN, "due", "on_time", "otif"} <= set(records.columns)
     assert records[ROW_COLUMN].notna().all()
+    # the orders judged, with their verdicts: the KPI's n and value come back from them
+    assert int(records["due"].sum()) == otif.n
+    assert 100 * records["otif"].sum() / otif.n == pytest.approx(otif.value)
+    assert 100 * records["on_time"].sum() / otif.n == pytest.approx(kpis["on_time_pct"].value)
+    complaints = kpis["complaints"].records
+    assert len(complaints) == len(data.frames["complaints"]) == kpis["complaints"].value
     assert not [k for k in kpis if "source_records" in k.to_dict()]
 
 

@@ -65,6 +65,10 @@ class PeriodRecords(Shared):
             return kind, self._shown(kind, found)
         return None
 
+    def kpi_rows(self, kpi_id: str, kind: str) -> pd.DataFrame | None:
+        """The rows behind one KPI: here the period's rows of its kind (the KPI layer knows better for some)."""
+        return self.period_rows(kind)
+
     def period_rows(self, kind: str) -> pd.DataFrame | None:
         """Every valid row of ``kind`` in the audited period, in file order (None: the kind was not supplied)."""
         frame = self._data.frames.get(kind)

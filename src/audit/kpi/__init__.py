@@ -17,11 +17,11 @@ from audit.catalogue import CATALOGUE, KpiSpec, ordered, spec_for
 from audit.config import AuditConfig, parse_period
 from audit.data.contract import DATE_COLUMN, KINDS
 from audit.data.dataset import AuditData
-from audit.data.records import PeriodRecords
 from audit.kpi.complaints import complaint_estimates, overdue_complaints, repeat_flags
 from audit.kpi.control import p_chart, pareto
 from audit.kpi.customers import current_tiers, customer_estimates, customer_history
 from audit.kpi.delivery import order_estimates
+from audit.kpi.records import KpiRecords
 from audit.kpi.returns import delivered_units, return_estimates, returns_by_product
 from audit.kpi.satisfaction import ipa, survey_estimates
 from audit.kpi.segments import segment_cells
@@ -272,4 +272,4 @@ def compute_kpis(data: AuditData, earlier: EarlierKpis | None = None) -> KpiTabl
         csat_band=csat_band(estimates, periods),
         resolution=resolution_times(frames["complaints"], config.sla, period_end) if "complaints" in frames else None,
     )
-    return KpiTable(kpis, breakdowns, periods, analyses, audit_themes(data), PeriodRecords(data))
+    return KpiTable(kpis, breakdowns, periods, analyses, audit_themes(data), KpiRecords(data))

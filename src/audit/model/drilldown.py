@@ -42,6 +42,10 @@ class RecordSource(Protocol):
         """Every valid row of one kind in the audited period (None: the kind was not supplied)."""
         ...
 
+    def kpi_rows(self, kpi_id: str, kind: str) -> pd.DataFrame | None:
+        """The rows one KPI is computed over (None: its kind was not supplied)."""
+        ...
+
 
 class Shared:
     """A reference that dataclasses.asdict and copy.deepcopy pass on instead of copying (the data is large)."""

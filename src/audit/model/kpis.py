@@ -101,7 +101,11 @@ class Kpi:
 
     @property
     def records(self) -> pd.DataFrame:
-        """The audited period's records of the KPI's data kind, each with its file and Excel row.
+        """The rows the KPI is computed over, each with its file and Excel row.
+
+        For the delivery KPIs the orders judged in the period with their verdicts (``due``,
+        ``on_time``, ``late_days``, ``in_full_judged``, ``otif``); for the others the audited
+        period's records of the KPI's data kind.
 
         Empty when the KPI was read back from results.json or has no data kind.
 
@@ -110,7 +114,7 @@ class Kpi:
         """
         import pandas as pd
 
-        found = self.source_records.period_rows(self.source) if self.source_records and self.source else None
+        found = self.source_records.kpi_rows(self.id, self.source) if self.source_records and self.source else None
         return found if found is not None else pd.DataFrame()
 
     @property
