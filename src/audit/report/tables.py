@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from html import escape
+from pathlib import Path
 
 import pandas as pd
 
@@ -384,7 +385,7 @@ def theme_sets_html(sets: Mapping[str, ThemeSet]) -> str:
 def register_html(register: Register) -> str:
     """The site's action register as found before the audit, as a table to filter by status, owner, due date."""
     if not register.entries:
-        return f"<p>{escape(_('The register {path} holds no actions yet.', path=str(register.path)))}</p>"
+        return f"<p>{escape(_('The register {path} holds no actions yet.', path=Path(register.path).name))}</p>"
     rows = [
         {
             "Action": e.id,
@@ -400,4 +401,4 @@ def register_html(register: Register) -> str:
         }
         for e in register.entries
     ]
-    return data_table(pd.DataFrame(rows), _("Action register {path}", path=str(register.path)))
+    return data_table(pd.DataFrame(rows), _("Action register {path}", path=Path(register.path).name))
