@@ -72,12 +72,15 @@ test: $(STAMP) system-packages bytecode
 # JupyterLab on the audits folder, from the project's venv: open an audit's working paper
 # (audits/<site>/<period>/audit.ipynb) and drill into its evidence. Installs JupyterLab (the lab
 # extra, pinned in the lock) when it is missing; as root (a container) it passes --allow-root.
+# The working papers under LAB_DIR are marked trusted first (jupyter trust: a signature in your
+# Jupyter data folder, the files are not changed), so that their tables run their JavaScript.
 # More options: make lab LAB_ARGS="--no-browser --port 8899"
 LAB_DIR ?= audits
 lab: $(STAMP)
 	@$(BIN)/python -c "import jupyterlab" 2>/dev/null || \
 	  $(UV) pip install --quiet --python $(BIN)/python --require-hashes -r $(LOCK)
 	@mkdir -p $(LAB_DIR)
+	@find $(LAB_DIR) -name 'audit*.ipynb' -not -path '*/.audit.*' -exec $(BIN)/jupyter trust {} + >/dev/null 2>&1 || true
 	$(BIN)/jupyter lab --ServerApp.root_dir=$(LAB_DIR) $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 bench: $(STAMP)
