@@ -131,3 +131,26 @@ def test_interactive_table_ids_are_stable() -> None:
     first = datatable.data_table(frame, "x", sort_by={"Value": [27.0]})
     assert first == datatable.data_table(frame, "x", sort_by={"Value": [27.0]})
     assert json.dumps(first)  # plain text for the notebook's output
+
+
+def test_a_themes_records_and_its_view(computed: tuple[Any, Any, Any]) -> None:
+    import dataclasses
+
+    from audit.model import Theme, ThemeExample
+
+    data, kpis, _ = computed
+    ids = tuple(sorted(data.frames["complaints"]["complaint_id"].astype(str))[:3])
+    theme = Theme(
+        "en-1", "en", "motor, noise, <b>", (("motor", 0.8), ("<b>", 0.2)), 3, 50.0, None, None, None, None,
+        "not tested", (ThemeExample(ids[0], "<script>x()</script>"),), record_ids=ids,
+    )  # fmt: skip
+    sets = dict(kpis.themes)
+    sets["complaint_descriptions"] = dataclasses.replace(sets["complaint_descriptions"], themes=(theme,))
+    table = dataclasses.replace(kpis, themes=sets)
+    records = table.themes.records("complaint_descriptions", "en-1")
+    assert records["complaint_id"].astype(str).tolist() == list(ids)
+    assert {FILE_COLUMN, ROW_COLUMN} <= set(records.columns)
+    html = table.themes["complaint_descriptions"]["en-1"]._repr_html_()
+    assert "<script>x()</script>" not in html and "&lt;b&gt;" in html and ids[0] in html
+    with pytest.raises(KeyError):
+        table.themes.records("complaint_descriptions", "en-9")

@@ -374,8 +374,9 @@ class KpiTable:
     records: RecordSource | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        if not isinstance(self.themes, ThemeSets):
-            object.__setattr__(self, "themes", ThemeSets(self.themes))
+        themes = ThemeSets(self.themes)
+        themes.source = self.records
+        object.__setattr__(self, "themes", themes)
 
     def __iter__(self) -> Iterator[Kpi]:
         return iter(self.kpis)

@@ -9,9 +9,14 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from audit.model._plain import from_plain, plain_dict
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from audit.model.drilldown import RecordSource
 
 __all__ = ["THEME_SOURCES", "THEME_VERDICTS", "Theme", "ThemeExample", "ThemeModel", "ThemeSet", "ThemeSets"]
 
@@ -76,6 +81,11 @@ class Theme:
     def growing(self) -> bool:
         """Whether the theme's share rose significantly since the previous quarter."""
         return self.verdict == "significant increase"
+
+    def _repr_html_(self) -> str:
+        from audit.report.tables import theme_html
+
+        return theme_html(self)
 
     def to_dict(self) -> dict[str, Any]:
         """The theme as written to results.json (without ``record_ids``: counts and examples suffice)."""
@@ -233,7 +243,25 @@ class ThemeSet:
 
 
 class ThemeSets(dict[str, ThemeSet]):
-    """The theme sets of an audit by source (``kpis.themes``); shows every source's themes in JupyterLab."""
+    """The theme sets of an audit by source (``kpis.themes``); shows every source's themes in JupyterLab.
+
+    In the kernel it knows where the records are: ``kpis.themes.records("survey_comments", "en-1")``
+    is every record of a theme, with its file and Excel row.
+    """
+
+    source: RecordSource | None = None
+
+    def records(self, source: str, theme_id: str) -> pd.DataFrame:
+        """Every record of one theme in the audited quarter (empty when the data is not at hand).
+
+        Raises:
+            KeyError: no such source or theme.
+        """
+        import pandas as pd
+
+        theme = self[source][theme_id]
+        found = self.source.rows(theme.record_ids) if self.source is not None and theme.record_ids else None
+        return found[1] if found is not None else pd.DataFrame()
 
     def _repr_html_(self) -> str:
         from audit.report.tables import theme_sets_html

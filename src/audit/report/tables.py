@@ -29,9 +29,10 @@ from audit.model import (
     KpiTable,
     Register,
     SegmentCell,
+    Theme,
     ThemeSet,
 )
-from audit.report.datatable import data_table
+from audit.report.datatable import data_table, static_table
 
 __all__ = [
     "GRADE_ORDER",
@@ -47,6 +48,7 @@ __all__ = [
     "snapshot_html",
     "status_label",
     "theme_frame",
+    "theme_html",
     "theme_sets_html",
     "themes_html",
     "trend_arrow",
@@ -371,6 +373,30 @@ def themes_html(themes: ThemeSet) -> str:
         parts.append("<ul>" + "".join(f"<li>{escape(n)}</li>" for n in themes.notes) + "</ul>")
     parts.append("</div>")
     return "".join(parts)
+
+
+def theme_html(t: Theme) -> str:
+    """One theme: its terms with their weights, counts and trend, and its example texts with their record ids."""
+    head = _(
+        "{id} “{label}”: {count} texts ({share}), previously {before}; {verdict}.",
+        id=t.id,
+        label=t.label,
+        count=fmt.count(t.count),
+        share=fmt.percent(t.share_pct),
+        before=fmt.percent(t.previous_share_pct),
+        verdict=t.verdict,
+    )
+    if t.dissatisfied_pct is not None:
+        head += " " + _("{pct} of its respondents are dissatisfied.", pct=fmt.percent(t.dissatisfied_pct))
+    terms = pd.DataFrame({_("Term"): [w for w, _x in t.terms], _("Weight"): [fmt.number(x, 3) for _w, x in t.terms]})
+    examples = pd.DataFrame({_("Record"): [e.record_id for e in t.examples], _("Text"): [e.text for e in t.examples]})
+    records = _('Its {n} records: kpis.themes.records(source, "{id}").', n=fmt.count(len(t.record_ids)), id=t.id)
+    return (
+        f'<div class="audit-theme"><p><strong>{escape(head)}</strong></p>'
+        + static_table(terms, _("Top terms"))
+        + static_table(examples, _("Examples"))
+        + f"<p>{escape(records)}</p></div>"
+    )
 
 
 def theme_sets_html(sets: Mapping[str, ThemeSet]) -> str:
