@@ -63,8 +63,10 @@ bytecode: $(STAMP)
 demo: $(STAMP) system-packages bytecode
 	$(BIN)/csat-audit demo
 
+# One pytest worker per core (pytest-xdist); the tests of one file stay on one worker, so that
+# a module's fixture (a whole demo run) is computed once.
 test: $(STAMP) system-packages bytecode
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto --dist loadfile
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/python -m mypy
