@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from audit.data.rules import ColumnType
 from audit.data.table import brief, excel_value, header_key
@@ -269,6 +271,19 @@ def decimal_separator(text: pd.Series) -> str | None:
     return "." if dot else None
 
 
+def _to_float(text: pd.Series) -> pd.Series:
+    """Text as float64, unreadable text missing: Arrow's parser when every value reads, else pandas'.
+
+    Both read the same spellings (``12``, ``-1.5``, ``.5``, ``1e3``, ``inf``); Arrow refuses the
+    whole column at the first value it cannot read, and pandas then marks each such value.
+    """
+    try:
+        parsed = pc.cast(pa.array(text.array), pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, TypeError):
+        return pd.to_numeric(text, errors="coerce").astype("float64")
+    return pd.Series(parsed.to_numpy(zero_copy_only=False), index=text.index, dtype="float64")
+
+
 def _as_number(raw: pd.Series, decimal: str | None, ambiguous_refused: bool) -> tuple[pd.Series, pd.Series]:
     """Numbers; the decimal separator is declared, else the column's values decide (never cell by cell)."""
     why = pd.Series("", index=raw.index, dtype=object)
@@ -276,7 +291,7 @@ def _as_number(raw: pd.Series, decimal: str | None, ambiguous_refused: bool) -> 
         out = raw.astype("float64")
     else:
         text = raw.astype("string").str.strip()
-        out = pd.to_numeric(text, errors="coerce").astype("float64")
+        out = _to_float(text)
         unread = (out.isna() & text.notna()).to_numpy(dtype=bool)
         # a value with a ',' never reads plainly, so a column that reads whole has no separator to tell
         ambiguous = ambiguous_refused and decimal is None and bool(text.str.fullmatch(_EITHER).fillna(False).any())
@@ -294,7 +309,7 @@ def _as_number(raw: pd.Series, decimal: str | None, ambiguous_refused: bool) -> 
                 standard = cleaned.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
             else:
                 standard = cleaned.str.replace(",", "", regex=False)
-            out = pd.to_numeric(standard, errors="coerce").astype("float64")
+            out = _to_float(standard)
             either = cleaned.str.fullmatch(_EITHER).fillna(False).astype(bool)
             if told is None and ambiguous_refused and either.any():
                 out = out.mask(either)
