@@ -24,7 +24,7 @@ from audit.io import write_json
 from audit.model._plain import from_plain, plain, plain_dict
 from audit.model.data import Problem, SourceInfo
 from audit.model.findings import Action, Assessment, Finding, FollowUp
-from audit.model.kpis import Analyses, Kpi, KpiTable
+from audit.model.kpis import Analyses, Coverage, Kpi, KpiTable
 
 __all__ = ["RESULTS_VERSION", "AuditSnapshot", "Records", "Table"]
 
@@ -135,6 +135,7 @@ class AuditSnapshot:
                 "quarantined_rows": self.quarantined_rows,
             },
             "periods_compared": list(self.kpis.period_labels),
+            "coverage": plain(_asdict(self.kpis.coverage)) if self.kpis.coverage is not None else None,
             "run": {"generated_at": self.generated_at, "load_seconds": self.load_seconds},
             "config": self.config.model_dump(mode="json"),
             "breakdowns": {name: [list(pair) for pair in pairs] for name, pairs in self.kpis.breakdowns.items()},
@@ -161,6 +162,7 @@ class AuditSnapshot:
             {name: tuple((str(a), float(b)) for a, b in pairs) for name, pairs in data.get("breakdowns", {}).items()},
             tuple(data.get("periods_compared", ())),
             from_plain(Analyses, data.get("analyses", {})),
+            from_plain(Coverage, data["coverage"]) if data.get("coverage") else None,
         )
         assessment = Assessment(
             tuple(from_plain(Finding, f) for f in data["findings"]),
