@@ -23,7 +23,7 @@ from audit.exceptions import ConfigError
 from audit.io import write_json
 from audit.model._plain import from_plain, plain, plain_dict
 from audit.model.data import Problem, SourceInfo
-from audit.model.findings import Action, Assessment, Finding, FollowUp
+from audit.model.findings import Action, Assessment, ClauseVerdict, Finding, FollowUp, Question, Sample
 from audit.model.kpis import Analyses, Coverage, Kpi, KpiTable
 
 __all__ = ["RESULTS_VERSION", "AuditSnapshot", "Records", "Table"]
@@ -125,10 +125,13 @@ class AuditSnapshot:
             },
             "conclusion": self.assessment.conclusion,
             "conclusion_reason": self.assessment.conclusion_reason,
+            "clauses": [c.to_dict() for c in self.assessment.clauses],
             "kpis": self.kpis.to_dict(),
             "analyses": self.kpis.analyses.to_dict(),
             "findings": [f.to_dict() for f in self.assessment.findings],
             "actions": [a.to_dict() for a in self.assessment.actions],
+            "auditee_questions": [q.to_dict() for q in self.assessment.questions],
+            "verification_sample": [s.to_dict() for s in self.assessment.samples],
             "data_quality": {
                 "sources": [s.to_dict() for s in self.sources],
                 "problems": [p.to_dict() for p in self.problems],
@@ -170,6 +173,9 @@ class AuditSnapshot:
             data["conclusion"],
             data["conclusion_reason"],
             from_plain(FollowUp, data.get("follow_up") or {}),
+            tuple(from_plain(ClauseVerdict, c) for c in data.get("clauses", ())),
+            tuple(from_plain(Question, q) for q in data.get("auditee_questions", ())),
+            tuple(from_plain(Sample, s) for s in data.get("verification_sample", ())),
         )
         quality = data.get("data_quality", {})
         run = data.get("run", {})
