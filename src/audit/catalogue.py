@@ -31,6 +31,8 @@ CATALOGUE: dict[str, KpiSpec] = {
     "csat_top2_pct": KpiSpec("Satisfied customers (top-2-box)", "%", True, "surveys"),
     "dissatisfied_pct": KpiSpec("Dissatisfied customers (bottom-2-box)", "%", False, "surveys"),
     "nps": KpiSpec("Net Promoter Score", "points", True, "surveys"),
+    "repurchase_intent_mean": KpiSpec("Repurchase intention (mean)", "score", True, "surveys"),
+    "repurchase_intent_pct": KpiSpec("Customers likely to buy again (top-2-box)", "%", True, "surveys"),
     "csi": KpiSpec(
         "Customer satisfaction index (importance-weighted, 0–100)", "index", True, "surveys", targetable=False
     ),
@@ -63,6 +65,7 @@ CATALOGUE: dict[str, KpiSpec] = {
     "warranty_claims": KpiSpec("Warranty claims", "count", False, "returns", targetable=False),
     "returns_value": KpiSpec("Value of returns", "value", False, "returns", targetable=False),
     "orders": KpiSpec("Orders", "count", True, "orders", targetable=False),
+    "orders_cancelled": KpiSpec("Orders cancelled", "count", False, "orders"),
     "on_time_pct": KpiSpec("Delivered on time", "%", True, "orders"),
     "in_full_pct": KpiSpec("Delivered in full", "%", True, "orders"),
     "otif_pct": KpiSpec("On time in full (OTIF)", "%", True, "orders"),

@@ -209,7 +209,7 @@ def data_integrity(ev: Evidence) -> list[Draft]:
     limit = data.config.checks.quarantined_max_pct
     shares = {s.kind: (s.rows_quarantined, s.rows_read) for s in data.sources}
     over = {k: 100 * q / n for k, (q, n) in shares.items() if n and 100 * q / n > limit}
-    duplicates = [p for p in data.problems if p.rule == "duplicate_id"]
+    duplicates = [p for p in data.problems if p.rule in ("duplicate_id", "duplicate_row")]  # reused id or copy
     rows = "; ".join(
         _(
             "{kind} {bad} of {rows} rows ({share})",
