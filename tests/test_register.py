@@ -311,3 +311,69 @@ def test_a_read_only_register_is_refused_not_re_permissioned(quarters: tuple[Pat
         assert stat.S_IMODE(path.stat().st_mode) == 0o444 and path.read_bytes() == before
     finally:
         path.chmod(0o644)
+
+
+# --------------------------------------------------------------------------- stable action identity (issue 12)
+
+
+def _subjects(path: Path) -> dict[str, list[dict[str, Any]]]:
+    out: dict[str, list[dict[str, Any]]] = {}
+    for row in _rows(path):
+        out.setdefault(row["Subject"], []).append(row)
+    return out
+
+
+def test_an_action_keeps_its_id_across_re_runs_revisions_and_quarters(
+    quarters: tuple[Path, Path, Assessment],
+) -> None:
+    q3, q4, first = quarters
+    path = AuditFolder(q3).action_register
+    ids = {a.subject: a.id for a in first.actions}
+    # the same draft run again, then a revision with a changed description cell kept by people
+    again = _run(q3, Q3_DAY)
+    assert {a.subject: a.id for a in again.actions} == ids
+    revised = _run(q3, Q3_DAY + dt.timedelta(days=3))
+    assert {a.subject: a.id for a in revised.actions} == ids
+    # the next quarter: a subject still needing action updates the open action, same id
+    later = _run(q4, Q4_DAY)
+    for action in later.actions:
+        if action.subject in ids:
+            assert action.id == ids[action.subject]
+            assert action.carried_from == "TINY-2026-Q3"
+    by_subject = _subjects(path)
+    assert all(len(rows) == 1 for rows in by_subject.values()), {s: len(r) for s, r in by_subject.items()}
+    timeliness = by_subject["complaint_timeliness"][0]
+    assert (timeliness["Action id"], timeliness["Raised in"]) == (ids["complaint_timeliness"], "TINY-2026-Q3")
+
+
+def test_an_action_whose_finding_is_gone_is_withdrawn_not_deleted(quarters: tuple[Path, Path, Assessment]) -> None:
+    q3, _, first = quarters
+    path = AuditFolder(q3).action_register
+    dimension = next(a for a in first.actions if a.subject == "dimension:responsiveness")
+    # a later draft of the same audit: the responsiveness gap no longer counts (1.5 points allowed)
+    with (q3 / "audit.yaml").open("a", encoding="utf-8") as f:
+        f.write("checks: {gap_max_points: 1.5}\n")
+    second = _run(q3, Q3_DAY + dt.timedelta(days=1))
+    assert dimension.subject not in {a.subject for a in second.actions}
+    rows = {r["Action id"]: r for r in _rows(path)}
+    assert rows[dimension.id]["Status"] == "withdrawn"
+    assert "raises no finding needing action on this subject" in rows[dimension.id]["Withdrawn because"]
+    assert len(rows) == len(first.actions)
+    withdrawn = {(h["Action id"], h["New value"]) for h in _rows(path, "History") if h["Column"] == "Status"}
+    assert (dimension.id, "withdrawn") in withdrawn
+    # the finding back in a third draft: the same action again, not a new one
+    replace_in(q3 / "audit.yaml", "checks: {gap_max_points: 1.5}\n", "")
+    third = _run(q3, Q3_DAY + dt.timedelta(days=2))
+    assert next(a.id for a in third.actions if a.subject == dimension.subject) == dimension.id
+
+
+def test_the_register_of_another_organisation_is_refused(quarters: tuple[Path, Path, Assessment]) -> None:
+    q3, _, _ = quarters
+    other = q3.parent / "2026-Q3-other"
+    shutil.copytree(TINY, other)
+    replace_in(other / "audit.yaml", "organisation: Tiny Valves Ltd", "organisation: Another Valves plc")
+    with pytest.raises(AuditError) as caught:
+        open_audit(other)
+    message = str(caught.value)
+    assert caught.value.exit_code == 2 and "\n" not in message
+    assert "Tiny Valves Ltd" in message and "Another Valves plc" in message
