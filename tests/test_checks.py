@@ -330,12 +330,16 @@ def test_sla_missed_by_a_wide_margin_with_complaints_open_past_it_is_one_minor(t
 
 def test_sla_margin_boundary(tiny: Path) -> None:
     # 60% against 80%: 20 points below is not more than 20 → observation; 80.1% target → minor
-    replace_in(tiny / "audit.yaml", "complaints_resolved_within_sla_pct: 90, ", "complaints_resolved_within_sla_pct: 80, ")
+    replace_in(
+        tiny / "audit.yaml", "complaints_resolved_within_sla_pct: 90, ", "complaints_resolved_within_sla_pct: 80, "
+    )
     assert _only(_assess(tiny), "complaint_timeliness").grade == "observation"
 
 
 def test_sla_margin_just_over_the_boundary(tiny: Path) -> None:
-    replace_in(tiny / "audit.yaml", "complaints_resolved_within_sla_pct: 90, ", "complaints_resolved_within_sla_pct: 80.1, ")
+    replace_in(
+        tiny / "audit.yaml", "complaints_resolved_within_sla_pct: 90, ", "complaints_resolved_within_sla_pct: 80.1, "
+    )
     assert _only(_assess(tiny), "complaint_timeliness").grade == "minor"
 
 
