@@ -411,8 +411,8 @@ def closing_the_loop(ev: Evidence) -> list[Draft]:
                 ids=listed(ids),
             ),
             gap=_(
-                "Following up dissatisfied customers closes the survey loop; without a record of it in the survey data, "
-                "the follow-up cannot be verified from the exports."
+                "Following up dissatisfied customers closes the survey loop; the follow-up is not evidenced in the "
+                "records supplied (the survey data has no record of it), so it is put to the auditee."
             ),
             kpi_id="dissatisfied_pct" if kpis.get("dissatisfied_pct") else None,
             figures=figures,
