@@ -28,6 +28,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from audit import format
 from audit.cycle.register_book import (
     ACTIONS,
     BY_KEY,
@@ -331,7 +332,7 @@ def _withdraw(
             continue
         reason = _(
             "The run of {day} of {audit} raises no finding needing action on this subject any more.",
-            day=today.isoformat(),
+            day=format.date(today),
             audit=audit_id,
         )
         for key, value in (("status", "withdrawn"), ("withdrawn_reason", reason)):

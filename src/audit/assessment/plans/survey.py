@@ -95,7 +95,8 @@ def overall(c: Context) -> Plan:
         _("Customer-service analyst's time; the survey data and comments of {period}", period=c.period),
         _(
             "Review {labels} monthly in the customer-satisfaction meeting, with the dimensions behind them",
-            labels=", ".join(shown) or c.finding.subject_label,
+            labels=", ".join(_(k.label) for k in map(c.kpis.get, c.finding.kpi_ids) if k is not None)
+            or c.finding.subject_label,
         ),
         kpi_success(c),
     )
