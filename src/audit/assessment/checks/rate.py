@@ -21,6 +21,7 @@ from audit.assessment.checks.base import (
     change_text,
     check,
     conforming,
+    count_of,
     fmt,
     missed_before,
     significant_decline,
@@ -97,12 +98,14 @@ def complaint_rate(ev: Evidence) -> list[Draft]:
         figures["centre"] = chart.centre
         if signals:
             facts.append(
-                _(
-                    "On the u-chart of complaints per 1,000 orders (centre line {centre}, {basis}) {months} lie above the "
-                    "upper control limit: {points}.",
+                count_of(
+                    len(signals),
+                    "On the u-chart of complaints per 1,000 orders (centre line {centre}, {basis}) {n} month lies above "
+                    "the upper control limit: {points}.",
+                    "On the u-chart of complaints per 1,000 orders (centre line {centre}, {basis}) {n} months lie above "
+                    "the upper control limit: {points}.",
                     centre=format.number(chart.centre, 1),
                     basis=chart.basis,
-                    months=", ".join(p.period for p in signals),
                     points="; ".join(
                         _(
                             "{month} {value} against {ucl}",
