@@ -93,7 +93,12 @@ def _period_estimates(
     if orders is not None:
         basis = config.data.orders.basis if config.data.orders is not None else "due"
         out |= order_estimates(
-            orders, as_of["orders"], history=history.get("orders"), period_start=period_start, basis=basis
+            orders,
+            period_end,
+            history=history.get("orders"),
+            period_start=period_start,
+            basis=basis,
+            as_of=as_of["orders"],
         )
     return out
 
