@@ -137,3 +137,12 @@ def test_an_unfinished_quarter_is_stated_on_the_cover_and_in_the_limitations(tin
 
 def test_a_complete_quarter_has_no_coverage_statement(tiny: Path) -> None:
     assert coverage_lines(audit_in_process(tiny)) == []
+
+
+def test_the_methodology_lists_design_effects_and_the_u_chart(tiny: Path) -> None:
+    # every tiny respondent answers once: a design effect of 1.00 per survey KPI, shown through audit.format
+    snapshot = audit_in_process(tiny)
+    html = render_section("appendix_methodology", ReportInput(snapshot))
+    assert snapshot.kpis["csat_mean"].design_effect == 1.0
+    assert "Design effect" in html and '<td class="num">1.00</td>' in html
+    assert snapshot.kpis.analyses.complaint_chart is not None and "u-chart" in html

@@ -73,6 +73,7 @@ def _environment() -> jinja2.Environment:
         arrow=trend_arrow,
         dimension=dimension_label,
         thousands=fmt.count,
+        number=fmt.number,
         day=fmt.day,
         date=fmt.date,
     )
