@@ -133,7 +133,8 @@ def test_results_json_is_what_it_was_before_the_architecture_change(demo: tuple[
     old = json.loads(BEFORE.read_text(encoding="utf-8"))
     new = json.loads(result.folder.results.read_text(encoding="utf-8"))
     for source in (*old["data_quality"]["sources"], *new["data_quality"]["sources"]):
-        if source["path"].endswith(".xlsx"):  # a generated workbook records when it was written
+        # a generated workbook records when it was written; issue 17 rewrote the complaint and comment texts
+        if source["path"].endswith(".xlsx") or source["kind"] in {"complaints", "surveys"}:
             source["sha256"] = ""
     old.pop("run"), new.pop("run")  # timestamps and timings
     # issue 13 judges delivery over the orders due in the period (basis: due), not those ordered in it
@@ -148,7 +149,7 @@ def test_results_json_is_what_it_was_before_the_architecture_change(demo: tuple[
         _without_issue_12(results)
     assert _same(old, new) == []
     # what the snapshot adds for the report, findings.xlsx and finalize; the clause verdicts, the on-site plan
-    # and the coverage of the period (issue 12)
+    # and the coverage of the period (issue 12); the themes (issue 17; the findings that cite them are left out above)
     assert set(new) - set(old) == {
         "config",
         "breakdowns",
@@ -158,6 +159,7 @@ def test_results_json_is_what_it_was_before_the_architecture_change(demo: tuple[
         "auditee_questions",
         "verification_sample",
         "coverage",
+        "themes",
     }
 
 
@@ -175,6 +177,34 @@ def test_the_report_opens_with_the_9_1_2_verdict_and_carries_the_on_site_plan(de
         assert question["id"] in flat
     for drawn in results["verification_sample"]:
         assert drawn["ids"][0] in flat
+
+
+def test_the_working_paper_is_an_evidence_explorer(demo: tuple[RunResult, str]) -> None:
+    """Its tables are itables (offline: the bundle is in the paper), it shows the themes and a drill-down."""
+    result, text = demo
+    notebook = json.loads((result.folder.root / "audit.ipynb").read_text(encoding="utf-8"))
+    html = [
+        "".join(o["data"]["text/html"])
+        for c in notebook["cells"]
+        for o in c.get("outputs", [])
+        if "text/html" in o.get("data", {})
+    ]
+    everything = "\n".join(html)
+    assert "injectModule" in everything and "init_notebook_mode" in everything  # itables' bundle, inlined
+    assert everything.count("await window._itables_") >= 5  # KPIs, findings, actions, themes, drill-down…
+    assert not re.findall(r"<script[^>]*\bsrc=", everything)  # nothing fetched: no script from a server
+    assert "Themes of complaint_descriptions" in everything and "Records behind F-01" in everything
+    markdown = "".join("".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "markdown")
+    assert 'assessment["F-03"]' in markdown and 'kpis["otif_pct"].records' in markdown
+    # the report reads the customers' own words; findings.xlsx has their themes
+    flat = " ".join(text.split())
+    assert "What customers say: complaints" in flat and "What customers say: survey comments" in flat
+    import openpyxl
+
+    book = openpyxl.load_workbook(result.folder.findings_xlsx, read_only=True)
+    themes = list(book["Themes"].iter_rows(min_row=2, values_only=True))
+    book.close()
+    assert {r[0] for r in themes} >= {"complaint_descriptions", "survey_comments"}
 
 
 def test_the_working_paper_re_runs_from_a_copy_of_its_folder(

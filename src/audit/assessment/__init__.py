@@ -21,6 +21,7 @@ from audit.assessment.followup import follow_up_table, followup
 from audit.assessment.onsite import auditee_questions, verification_samples
 from audit.assessment.subjects import subject_label
 from audit.data.dataset import AuditData
+from audit.data.records import PeriodRecords
 from audit.i18n import _
 from audit.model import Assessment, Conclusion, Finding, KpiTable, Register
 
@@ -169,4 +170,5 @@ def assess(data: AuditData, kpis: KpiTable, register: Register | None = None) ->
         clause_verdicts(tuple(findings), config.audit.criteria),
         auditee_questions(findings, asks, config.audit.period_label),
         verification_samples(data, findings, config.sampling),
+        records=PeriodRecords(data),
     )

@@ -43,12 +43,15 @@ from audit.model.kpis import (
 )
 from audit.model.register import NOT_YET, STATUSES, Entry, Register, Verification
 from audit.model.snapshot import AuditSnapshot, Records, Table
+from audit.model.themes import THEME_SOURCES, THEME_VERDICTS, Theme, ThemeExample, ThemeModel, ThemeSet, ThemeSets
 
 __all__ = [
     "CONCLUSIONS",
     "GRADES",
     "NOT_YET",
     "STATUSES",
+    "THEME_SOURCES",
+    "THEME_VERDICTS",
     "VERDICTS",
     "Action",
     "Analyses",
@@ -83,6 +86,11 @@ __all__ = [
     "SegmentCell",
     "SourceInfo",
     "Table",
+    "Theme",
+    "ThemeExample",
+    "ThemeModel",
+    "ThemeSet",
+    "ThemeSets",
     "TierRow",
     "Verdict",
     "Verification",

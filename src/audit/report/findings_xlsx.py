@@ -1,7 +1,7 @@
 """findings.xlsx: the audit's findings, actions, KPIs and evidence for people who work in Excel.
 
 Sheets: Summary, KPIs, Findings, Actions, Clauses, Auditee questions, Verification sample, Data
-quality, Evidence. Every sheet has a bold
+quality, Themes, Evidence. Every sheet has a bold
 frozen header, a filter and column widths; findings and actions are coloured by grade.
 Text from the data is never stored as a formula (see :mod:`audit.report.xlsx`).
 """
@@ -14,6 +14,7 @@ from typing import Any
 from audit.i18n import _
 from audit.io import save_workbook
 from audit.model import GRADES, AuditSnapshot
+from audit.report.themes_xlsx import THEME_HEADER, THEME_WIDTHS, theme_rows
 from audit.report.xlsx import PROBLEM_HEADER, PROBLEM_WIDTHS, problem_rows, write_sheet
 
 __all__ = ["GRADE_COLOURS", "write_findings"]
@@ -107,6 +108,7 @@ def write_findings(snapshot: AuditSnapshot, path: Path) -> Path:
     )  # fmt: skip
     _onsite_sheets(book, snapshot)
     write_sheet(book, "Data quality", PROBLEM_HEADER, problem_rows(snapshot.problems), widths=PROBLEM_WIDTHS)
+    write_sheet(book, "Themes", THEME_HEADER, theme_rows(snapshot), widths=THEME_WIDTHS)
     evidence: list[tuple[Any, ...]] = []
     limit = snapshot.config.outputs.evidence_rows
     for f in assessment.findings:

@@ -29,6 +29,7 @@ from audit.assessment.checks.base import (
     missed_before,
     significant_decline,
 )
+from audit.assessment.checks.words import growing_theme_evidence
 from audit.assessment.evidence import records_behind
 from audit.assessment.subjects import subject_of_kpi
 from audit.i18n import _
@@ -344,6 +345,7 @@ def weakest_dimension(ev: Evidence) -> list[Draft]:
     if not short and not concentrate:
         return [conforming(_("No survey dimension calls for priority action"), evidence, figures, subject="dimensions")]
     focus = concentrate[0].dimension if concentrate else short[0][0]
+    words, theme_figures = growing_theme_evidence(kpis, "survey_comments")
     reasons = []
     if concentrate:
         reasons.append(_("customers rate it important but perform it below the other dimensions"))
@@ -361,14 +363,14 @@ def weakest_dimension(ev: Evidence) -> list[Draft]:
             subject=f"dimension:{focus}",
             grade="ofi",
             title=_("Improve {name} first: {reasons}", name=focus, reasons="; ".join(reasons)),
-            evidence=evidence,
+            evidence=evidence + words,
             gap=_(
                 "The analysis of the survey shows where improving would raise satisfaction most; an improvement "
                 "targeted at {name} is not evidenced in the records supplied.",
                 name=focus,
             ),
             kpi_id=kpi_id if kpis.get(kpi_id) else None,
-            figures=figures | {"focus": focus, "short": [n for n, _g in short]},
+            figures=figures | {"focus": focus, "short": [n for n, _g in short]} | theme_figures,
             evidence_ids=records_behind(data, kpi_id),
             guidance="ISO 10004",
             questions=(

@@ -26,6 +26,7 @@ from audit.assessment.checks.base import (
     missed_before,
     significant_decline,
 )
+from audit.assessment.checks.words import growing_theme_evidence
 from audit.i18n import _
 from audit.model import Grade
 
@@ -140,6 +141,10 @@ def complaint_rate(ev: Evidence) -> list[Draft]:
         )
     evidence = " ".join(facts)
     rising = rate is not None and significant_decline(rate)
+    if signals or rising:  # what the customers wrote says what the rate moved on
+        words, theme_figures = growing_theme_evidence(kpis, "complaint_descriptions")
+        evidence += words
+        figures |= theme_figures
     missed = rate is not None and rate.status == "not_met"
     recorded = action_on_record(ev, "complaint_rate", "complaints_per_1000_orders") if missed else ()
     chronic = missed and rate is not None and missed_before(rate) and recorded == ()

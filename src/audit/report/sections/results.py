@@ -12,6 +12,7 @@ from audit.model import Kpi
 from audit.report import charts
 from audit.report.sections import blocks as made
 from audit.report.sections.base import KIND_LABELS, ReportInput, clip, dimension_label, join
+from audit.report.sections.voice import voice_blocks
 
 __all__ = ["results"]
 
@@ -99,6 +100,7 @@ def results(r: ReportInput) -> dict[str, Any]:
 
     add("Complaint rate (control chart)", made.p_chart_block(s))
     add("Complaint resolution time", made.resolution_block(s))
+    blocks += voice_blocks(s)
 
     returns = kpis.breakdowns.get("returns_by_reason", ())
     if _positive(returns):
