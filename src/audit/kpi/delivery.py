@@ -72,9 +72,7 @@ def order_estimates(
         for kpi_id in _DELIVERY:
             out[kpi_id] = absent(reason)
         return out
-    judged = judged_orders(
-        frame, period_end, history=history, period_start=period_start, basis=basis, as_of=as_of
-    )
+    judged = judged_orders(frame, period_end, history=history, period_start=period_start, basis=basis, as_of=as_of)
     due, on_time, late_days = judged[DUE], judged[ON_TIME], judged[LATE_DAYS]
     n_due = int(due.sum())
     out["on_time_pct"] = proportion(int(on_time.sum()), n_due)
