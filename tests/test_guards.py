@@ -151,6 +151,8 @@ def test_an_unfinished_quarter_is_judged_as_of_the_datas_end(tiny: Path) -> None
     assert reach.as_of("orders") == dt.date(2026, 8, 30)
     on_time = kpis["on_time_pct"]
     assert (on_time.n, on_time.value) == (13, pytest.approx(100 * 11 / 13))
+    # the drill-down shows the same orders judged as the KPI counted
+    assert int(on_time.records["due"].sum()) == 13
 
 
 def test_a_finished_quarter_with_complete_exports_is_judged_at_its_end(tiny: Path) -> None:
