@@ -77,7 +77,9 @@ def test_an_interrupted_run_leaves_the_register_and_outputs_as_they_were(
     run_audit(folder, progress=False)
     register = AuditFolder(folder).action_register
     book = openpyxl.load_workbook(register)
-    book["Actions"]["T2"] = "a note someone typed"  # an edit in Excel, which a merge would log
+    sheet = book["Actions"]
+    notes = next(c.column for c in sheet[1] if c.value == "Notes")
+    sheet.cell(2, notes).value = "a note someone typed"  # an edit in Excel, which a merge would log
     book.save(register)
     before = _hashes(folder.parent)
 

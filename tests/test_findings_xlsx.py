@@ -22,7 +22,18 @@ def test_findings_workbook_sheets_colours_and_text(tiny: Path) -> None:
     assessment = result.assessment
     path = write_findings(result, tiny / "findings.xlsx")
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == ["Summary", "KPIs", "Findings", "Actions", "Data quality", "Themes", "Evidence"]
+    assert book.sheetnames == [
+        "Summary",
+        "KPIs",
+        "Findings",
+        "Actions",
+        "Clauses",
+        "Auditee questions",
+        "Verification sample",
+        "Data quality",
+        "Themes",
+        "Evidence",
+    ]
     for sheet in book.worksheets:
         assert sheet.freeze_panes == "A2", sheet.title
         assert sheet["A1"].font.bold
@@ -34,6 +45,12 @@ def test_findings_workbook_sheets_colours_and_text(tiny: Path) -> None:
         assert (row[1].fill.fgColor.rgb[-6:] if colour else None) == colour
     actions = [row[0].value for row in book["Actions"].iter_rows(min_row=2)]
     assert actions == [a.id for a in assessment.actions]
+    clauses = [row[0].value for row in book["Clauses"].iter_rows(min_row=2)]
+    assert clauses == ["9.1.2", "9.1.3", "8.2.1 c", "10.2"]
+    questions = [row[0].value for row in book["Auditee questions"].iter_rows(min_row=2)]
+    assert questions == [q.id for q in assessment.questions] and questions[-1] == f"Q-{len(questions):02d}"
+    drawn = [(row[0].value, row[7].value) for row in book["Verification sample"].iter_rows(min_row=2)]
+    assert drawn == [(s.finding_id, i) for s in assessment.samples for i in s.ids] and drawn
     kpi_ids = {row[0].value for row in book["KPIs"].iter_rows(min_row=2)}
     assert {"csat_mean", "nps", "otif_pct"} <= kpi_ids
     # the value that looks like a formula is text in the Data quality sheet

@@ -135,10 +135,12 @@ def test_repeats_and_silent_dissatisfied(kpis: KpiTable) -> None:
     # the six complaints come from six different customers (K1 K2 K3 K6 K9 K4): no repeat → 0 of 6
     repeat = kpis["repeat_complaint_pct"]
     assert (repeat.value, repeat.n) == (0.0, 6)
-    # 6 complainers ÷ 4% who complain = 150 dissatisfied, of whom 150 − 6 = 144 did not complain
+    # 6 complainers ÷ 4% who complain = 150 dissatisfied, of whom 150 − 6 = 144 did not complain; but only
+    # 10 customers ordered (K1…K10), so at most 10 − 6 = 4 can be dissatisfied without complaining: capped
     silent = kpis["silent_dissatisfied_est"]
-    assert silent.value == pytest.approx(144.0)
+    assert silent.value == pytest.approx(4.0)
     assert "estimate" in silent.note and "4%" in silent.note
+    assert "capped at 4" in silent.note and "144" in silent.note
 
 
 def test_returns_value_lateness_and_customers(kpis: KpiTable) -> None:
@@ -152,10 +154,11 @@ def test_returns_value_lateness_and_customers(kpis: KpiTable) -> None:
     assert kpis["repeat_purchase_pct"].value == pytest.approx(100.0)
     # Q2: K1 once (Q01) → 1 active, 0 of 1 more than once
     assert kpis["repeat_purchase_pct"].previous == pytest.approx(0.0)
-    # lost: K1 ordered in Q2 (the only earlier quarter the orders cover) and again in Q3 → none lost
+    # lost business is counted among repeat buyers only: in Q2 (the only earlier quarter the orders cover)
+    # K1 ordered once, so nobody bought repeatedly before Q3 and lost business cannot be told
     lost = kpis["lost_customers"]
-    assert lost.value == 0 and "1 earlier quarter" in lost.note
-    assert kpis["revenue_at_risk"].value == 0
+    assert lost.value is None and "one-off purchases" in lost.note
+    assert kpis["revenue_at_risk"].value is None and kpis["key_accounts_lost"].value is None
 
 
 def test_margin_of_error(kpis: KpiTable) -> None:
@@ -200,7 +203,7 @@ def test_comparisons_and_verdicts(kpis: KpiTable) -> None:
     assert kpis["nps"].verdict == "not tested"
 
 
-def test_pareto_and_p_chart(kpis: KpiTable) -> None:
+def test_pareto_and_u_chart(kpis: KpiTable) -> None:
     # categories: Late delivery 2, Product defect 2, Invoice error 1, Packaging damage 1 (ties by name)
     # cumulative 33.3, 66.7, 83.3, 100 → the first three reach 80%: the vital few
     pareto = kpis.analyses.complaint_pareto
@@ -211,15 +214,16 @@ def test_pareto_and_p_chart(kpis: KpiTable) -> None:
     # complaints per month 2, 2, 2 over orders 7 (O01–O07), 8 (O08–O15), 5 (O16–O20); the complaint
     # log starts in July, so earlier months are not charted; no earlier month → centre from all: 6/20
     chart = kpis.analyses.complaint_chart
-    assert chart is not None
+    assert chart is not None and chart.kind == "u"
     assert [(p.period, p.events, p.n) for p in chart.points] == [
         ("2026-07", 2, 7),
         ("2026-08", 2, 8),
         ("2026-09", 2, 5),
     ]
     assert chart.centre == pytest.approx(300.0)
-    # UCL July = 0.3 + 3·√(0.3·0.7/7) = 0.8196; LCL below 0 → 0
-    assert chart.points[0].ucl == pytest.approx(1000 * (0.3 + 3 * math.sqrt(0.21 / 7)))
+    # complaints per order are counts per unit (a u-chart): UCL July = 0.3 + 3·√(0.3/7) = 0.9211, wider
+    # than a p-chart's 0.3 + 3·√(0.3·0.7/7) = 0.8196; LCL below 0 → 0
+    assert chart.points[0].ucl == pytest.approx(1000 * (0.3 + 3 * math.sqrt(0.3 / 7)))
     assert chart.points[0].lcl == 0.0 and chart.signals == ()
 
 

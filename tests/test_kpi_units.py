@@ -129,14 +129,29 @@ def test_csi_from_stated_importance_and_blank_answers() -> None:
     assert quadrants == {"quality": "concentrate here", "delivery": "possible overkill"}
 
 
-def test_csi_equal_weights_when_nothing_correlates() -> None:
-    # quality falls as overall rises (r = −1) and delivery is flat (r undefined) → both 0 → equal weights
+def test_no_csi_or_ipa_when_nothing_correlates() -> None:
+    # quality falls as overall rises (r = −1) and delivery is flat (r undefined) → both 0: importance ranks
+    # nothing, so an importance-weighted index would be a plain mean in disguise → not available
     source = _source(dimensions={"quality": "Q", "delivery": "D"})
     frame = _surveys([1, 3, 5], dim_quality=[5, 3, 1], dim_delivery=[3, 3, 3])
     csi = survey_estimates(frame, source, ANALYSIS, sent=None)["csi"]
-    # each respondent (q + d)/2 on 0–1: (1 + 0.5)/2, (0.5 + 0.5)/2, (0 + 0.5)/2 → mean 50
-    assert csi.value == pytest.approx(50.0)
-    assert "equal weights" in csi.note
+    assert csi.value is None and "ranks none" in csi.note
+    assert ipa(frame, source) == ((), "derived")
+
+
+def test_no_csi_or_ipa_when_stated_importance_is_empty() -> None:
+    # importance columns mapped but empty: every importance reads 0.00 → nothing to rank by
+    source = _source(dimensions={"quality": "Q", "delivery": "D"}, importance={"quality": "QI", "delivery": "DI"})
+    frame = _surveys([1, 3, 5], dim_quality=[1, 3, 5], dim_delivery=[2, 3, 4])
+    frame["imp_quality"] = np.nan
+    frame["imp_delivery"] = np.nan
+    csi = survey_estimates(frame, source, ANALYSIS, sent=None)["csi"]
+    assert csi.value is None and "importance columns are empty or constant" in csi.note
+    assert ipa(frame, source)[0] == ()
+    # importance that varies (4 against 2) gives the index and the quadrants
+    frame["imp_quality"], frame["imp_delivery"] = 4.0, 2.0
+    assert survey_estimates(frame, source, ANALYSIS, sent=None)["csi"].value is not None
+    assert len(ipa(frame, source)[0]) == 2
 
 
 def test_paired_gap_interval() -> None:

@@ -91,7 +91,7 @@ def _edit(path: Path, changes: dict[str, dict[str, Any]]) -> None:
 def _id_for(assessment: Assessment, audit_id: str, **match: str) -> str:
     finding = next(f for f in assessment.findings if all(getattr(f, k) == v for k, v in match.items()))
     action = next(a for a in assessment.actions if a.finding_id == finding.id)
-    return f"{audit_id}/{action.id}"
+    return action.id
 
 
 @pytest.fixture
@@ -106,7 +106,7 @@ def test_first_audit_creates_the_register_beside_the_audit_folder(quarters: tupl
     path = AuditFolder(q3).action_register
     assert path == q3.parent / "actions.xlsx"
     rows = _rows(path)
-    assert [r["Action id"] for r in rows] == [f"TINY-2026-Q3/{a.id}" for a in assessment.actions]
+    assert [r["Action id"] for r in rows] == [a.id for a in assessment.actions]
     otif = next(r for r in rows if r["Success KPI"] == "otif_pct")
     assert (otif["Status"], otif["Owner"], otif["Target"], otif["Baseline"]) == ("open", "Chen Jie", 95, 85)
     assert otif["Due"].date() == dt.date(2027, 1, 8)
@@ -117,13 +117,13 @@ def test_first_audit_creates_the_register_beside_the_audit_folder(quarters: tupl
     ws = book["Actions"]
     assert ws.freeze_panes == "A2" and ws.auto_filter.ref and ws["A1"].font.b
     assert book["_snapshot"].sheet_state == "hidden"
-    assert '"open,in progress,closed,cancelled"' in [dv.formula1 for dv in ws.data_validations.dataValidation]
+    assert '"open,in progress,closed,cancelled,withdrawn"' in [dv.formula1 for dv in ws.data_validations.dataValidation]
 
 
 def test_second_quarter_keeps_edits_follows_up_and_verifies(quarters: tuple[Path, Path, Assessment]) -> None:
     q3, q4, first = quarters
     path = AuditFolder(q3).action_register
-    overdue_id = _id_for(first, "TINY-2026-Q3", check="complaints_overdue")  # due 2026-12-09, left open
+    overdue_id = _id_for(first, "TINY-2026-Q3", check="complaint_timeliness")  # due 2026-12-09, left open
     otif_id = _id_for(first, "TINY-2026-Q3", kpi_id="otif_pct")
     csat_id = _id_for(first, "TINY-2026-Q3", kpi_id="csat_mean")
     later = {
@@ -148,7 +148,7 @@ def test_second_quarter_keeps_edits_follows_up_and_verifies(quarters: tuple[Path
         "8.5.2",
         (overdue_id,),
     )
-    assert "09 Dec 2026" in overdue.evidence and overdue.requirement and overdue.gap
+    assert "9 Dec 2026" in overdue.evidence and overdue.requirement and overdue.gap
     failed = by_check["actions_not_effective"]
     assert (failed.grade, failed.clauses, failed.evidence_ids) == (
         "minor",
@@ -174,8 +174,11 @@ def test_second_quarter_keeps_edits_follows_up_and_verifies(quarters: tuple[Path
     assert (rows[csat_id]["Verification"], rows[csat_id]["Notes"]) == ("not effective", "Training held")
     assert rows[overdue_id]["Status"] == "open" and rows[overdue_id]["Verification"] == "not yet verified"
     assert rows[otif_id]["Last changed"].date() == Q4_DAY
-    # Q4's own actions appended after Q3's
-    assert [i for i in rows if i.startswith("TINY-2026-Q4/")] == [f"TINY-2026-Q4/{a.id}" for a in second.actions]
+    # Q4's actions on a subject Q3 raised an open action on keep its id; the new ones follow Q3's rows
+    q3_ids = [a.id for a in first.actions]
+    assert {a.id for a in second.actions} <= set(rows)
+    assert [i for i in rows if i not in q3_ids] == [a.id for a in second.actions if a.id not in q3_ids]
+    assert overdue_id in {a.id for a in second.actions if a.subject == "complaint_timeliness"}
 
     history = _rows(path, "History")
     edits = {
@@ -265,7 +268,7 @@ def test_deleted_rows_stay_deleted_and_added_rows_are_kept(quarters: tuple[Path,
     _run(q3, Q3_DAY)  # the same audit again
     ids = [r["Action id"] for r in _rows(path)]
     assert gone not in ids and "MANUAL-01" in ids
-    assert len(ids) == len(first.actions)
+    assert len(ids) == len(first.actions), repr((ids, [a.id for a in first.actions]))
     logged = {(h["Action id"], h["New value"], h["By"]) for h in _rows(path, "History") if h["Column"] == "(row)"}
     assert {(gone, "deleted", "edited in Excel"), ("MANUAL-01", "added", "edited in Excel")} <= logged
 
@@ -308,3 +311,69 @@ def test_a_read_only_register_is_refused_not_re_permissioned(quarters: tuple[Pat
         assert stat.S_IMODE(path.stat().st_mode) == 0o444 and path.read_bytes() == before
     finally:
         path.chmod(0o644)
+
+
+# --------------------------------------------------------------------------- stable action identity (issue 12)
+
+
+def _subjects(path: Path) -> dict[str, list[dict[str, Any]]]:
+    out: dict[str, list[dict[str, Any]]] = {}
+    for row in _rows(path):
+        out.setdefault(row["Subject"], []).append(row)
+    return out
+
+
+def test_an_action_keeps_its_id_across_re_runs_revisions_and_quarters(
+    quarters: tuple[Path, Path, Assessment],
+) -> None:
+    q3, q4, first = quarters
+    path = AuditFolder(q3).action_register
+    ids = {a.subject: a.id for a in first.actions}
+    # the same draft run again, then a revision with a changed description cell kept by people
+    again = _run(q3, Q3_DAY)
+    assert {a.subject: a.id for a in again.actions} == ids
+    revised = _run(q3, Q3_DAY + dt.timedelta(days=3))
+    assert {a.subject: a.id for a in revised.actions} == ids
+    # the next quarter: a subject still needing action updates the open action, same id
+    later = _run(q4, Q4_DAY)
+    for action in later.actions:
+        if action.subject in ids:
+            assert action.id == ids[action.subject]
+            assert action.carried_from == "TINY-2026-Q3"
+    by_subject = _subjects(path)
+    assert all(len(rows) == 1 for rows in by_subject.values()), {s: len(r) for s, r in by_subject.items()}
+    timeliness = by_subject["complaint_timeliness"][0]
+    assert (timeliness["Action id"], timeliness["Raised in"]) == (ids["complaint_timeliness"], "TINY-2026-Q3")
+
+
+def test_an_action_whose_finding_is_gone_is_withdrawn_not_deleted(quarters: tuple[Path, Path, Assessment]) -> None:
+    q3, _, first = quarters
+    path = AuditFolder(q3).action_register
+    dimension = next(a for a in first.actions if a.subject == "dimension:responsiveness")
+    # a later draft of the same audit: the responsiveness gap no longer counts (1.5 points allowed)
+    with (q3 / "audit.yaml").open("a", encoding="utf-8") as f:
+        f.write("checks: {gap_max_points: 1.5}\n")
+    second = _run(q3, Q3_DAY + dt.timedelta(days=1))
+    assert dimension.subject not in {a.subject for a in second.actions}
+    rows = {r["Action id"]: r for r in _rows(path)}
+    assert rows[dimension.id]["Status"] == "withdrawn"
+    assert "raises no finding needing action on this subject" in rows[dimension.id]["Withdrawn because"]
+    assert len(rows) == len(first.actions)
+    withdrawn = {(h["Action id"], h["New value"]) for h in _rows(path, "History") if h["Column"] == "Status"}
+    assert (dimension.id, "withdrawn") in withdrawn
+    # the finding back in a third draft: the same action again, not a new one
+    replace_in(q3 / "audit.yaml", "checks: {gap_max_points: 1.5}\n", "")
+    third = _run(q3, Q3_DAY + dt.timedelta(days=2))
+    assert next(a.id for a in third.actions if a.subject == dimension.subject) == dimension.id
+
+
+def test_the_register_of_another_organisation_is_refused(quarters: tuple[Path, Path, Assessment]) -> None:
+    q3, _, _ = quarters
+    other = q3.parent / "2026-Q3-other"
+    shutil.copytree(TINY, other)
+    replace_in(other / "audit.yaml", "organisation: Tiny Valves Ltd", "organisation: Another Valves plc")
+    with pytest.raises(AuditError) as caught:
+        open_audit(other)
+    message = str(caught.value)
+    assert caught.value.exit_code == 2 and "\n" not in message
+    assert "Tiny Valves Ltd" in message and "Another Valves plc" in message

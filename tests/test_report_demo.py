@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -104,6 +105,27 @@ def _same(old: object, new: object, path: str = "") -> list[str]:
 
 #: the delivery KPIs whose basis issue 13 changed on purpose
 DELIVERY_BASIS = ("on_time_pct", "in_full_pct", "otif_pct", "late_days_mean")
+#: what issue 12 changed on purpose: the silent-dissatisfied estimate capped by its population; lost business
+#: only among repeat buyers
+ISSUE_12_KPIS = ("silent_dissatisfied_est", "lost_customers", "key_accounts_lost", "revenue_at_risk")
+#: survey KPIs' intervals and p-values now allow for several responses per customer (issue 12)
+CLUSTERED = ("ci_low", "ci_high", "p_value")
+
+
+def _without_issue_12(results: dict[str, Any]) -> None:
+    """Drop what issue 12 changed on purpose: findings, actions and the conclusion's wording, the capped estimate,
+    lost business, the survey KPIs' clustered intervals and tests, and the complaint chart (now a u-chart)."""
+    for key in ("findings", "actions", "conclusion_reason"):
+        results.pop(key, None)
+    for kpi_id in ISSUE_12_KPIS:
+        results["kpis"].pop(kpi_id, None)
+    for kpi in results["kpis"].values():
+        if kpi.get("source") == "surveys":
+            for key in CLUSTERED:
+                kpi.pop(key, None)
+            for comparison in kpi.get("comparisons", ()):
+                comparison.pop("p_value", None)
+    results["analyses"].pop("complaint_chart", None)
 
 
 def test_results_json_is_what_it_was_before_the_architecture_change(demo: tuple[RunResult, str]) -> None:
@@ -124,14 +146,37 @@ def test_results_json_is_what_it_was_before_the_architecture_change(demo: tuple[
             source.pop("encoding", None)  # issue 13: which encoding a CSV was read with
         for problem in results["data_quality"]["problems"]:
             problem.pop("message")  # issue 13 rewords some (a reused id, a sign hint); rows, columns and codes stay
-    # issue 17: the complaint-rate and dimension findings cite the themes that grew, in a sentence of their own
-    for finding in new["findings"]:
-        for key in ("evidence", "statement"):
-            finding[key] = re.sub(r" In the customers' own words, [^.]*(?:\.\d[^.]*)*\.", "", finding[key])
-        finding["figures"].pop("growing_themes", None)
+        _without_issue_12(results)
     assert _same(old, new) == []
-    # what the snapshot adds for the report, findings.xlsx and finalize; the themes (issue 17)
-    assert set(new) - set(old) == {"config", "breakdowns", "follow_up", "evidence", "themes"}
+    # what the snapshot adds for the report, findings.xlsx and finalize; the clause verdicts, the on-site plan
+    # and the coverage of the period (issue 12); the themes (issue 17; the findings that cite them are left out above)
+    assert set(new) - set(old) == {
+        "config",
+        "breakdowns",
+        "follow_up",
+        "evidence",
+        "clauses",
+        "auditee_questions",
+        "verification_sample",
+        "coverage",
+        "themes",
+    }
+
+
+def test_the_report_opens_with_the_9_1_2_verdict_and_carries_the_on_site_plan(demo: tuple[RunResult, str]) -> None:
+    result, text = demo
+    results = json.loads(result.folder.results.read_text(encoding="utf-8"))
+    flat = " ".join(text.split())
+    assert [c["clause"] for c in results["clauses"]] == ["9.1.2", "9.1.3", "8.2.1 c", "10.2"]
+    # the executive summary opens with the 9.1.2 verdict: right under its heading, before the conclusion box
+    lead = flat.index("The requirement to monitor customer satisfaction, ISO 9001:2015 9.1.2")
+    assert lead - flat.rfind("Executive summary", 0, lead) < 40
+    assert lead < flat.index("Overall conclusion:")
+    assert "Auditee questions" in flat and "Verification sample" in flat
+    for question in results["auditee_questions"]:
+        assert question["id"] in flat
+    for drawn in results["verification_sample"]:
+        assert drawn["ids"][0] in flat
 
 
 def test_the_working_paper_is_an_evidence_explorer(demo: tuple[RunResult, str]) -> None:

@@ -224,6 +224,8 @@ def update_site_register(snapshot: AuditSnapshot, today: dt.date, *, out: Path |
         {v.action_id: v for v in snapshot.assessment.follow_up.verifications},
         today,
         out=out,
+        organisation=snapshot.config.audit.organisation,
+        site=snapshot.config.audit.site,
     )
 
 

@@ -17,7 +17,7 @@ from audit.data.quality import text_cell
 from audit.data.readers import ROW
 from audit.model import Assessment, Records
 
-__all__ = ["EVIDENCE_COLUMNS", "evidence_frame", "evidence_of"]
+__all__ = ["EVIDENCE_COLUMNS", "evidence_frame", "evidence_of", "records_behind"]
 
 #: the columns shown per kind, after the id; the last is free text when present
 EVIDENCE_COLUMNS = {
@@ -26,6 +26,53 @@ EVIDENCE_COLUMNS = {
     "returns": ("returned_on", "customer_id", "product", "reason", "quantity"),
     "orders": ("ordered_on", "customer_id", "promised_on", "delivered_on", "value"),
 }
+
+
+def _ids(frame: pd.DataFrame, key: str, mask: pd.Series) -> tuple[str, ...]:
+    return tuple(str(i) for i in frame.loc[mask.fillna(False).astype(bool), key])
+
+
+def records_behind(data: AuditData, kpi_id: str) -> tuple[str, ...]:
+    """The period's records that pull a KPI the wrong way: what an auditor traces for a finding on it.
+
+    Survey KPIs: the responses not in the top two boxes (CSAT), in the bottom two
+    (dissatisfied), the detractors (NPS, 0–6), or scoring a dimension in its bottom two.
+    Returns: every return of the period. Delivery: the orders delivered late, or not in
+    full. Other KPIs have no records of their own (empty).
+    """
+    surveys = data.frames.get("surveys")
+    source = data.config.data.surveys
+    if surveys is not None and source is not None and not surveys.empty:
+        column, cut = "", 0.0
+        scale = source.scale_of("overall")
+        if kpi_id in {"csat_mean", "csat_top2_pct"}:
+            column, cut = "overall", scale.max - 2
+        elif kpi_id == "dissatisfied_pct":
+            column, cut = "overall", scale.min + 1
+        elif kpi_id == "nps":
+            column, cut = "recommend", 6.0
+        elif kpi_id.startswith(("dimension_", "gap_")):
+            name = kpi_id.removeprefix("gap_").removeprefix("dimension_").removesuffix("_mean")
+            column, cut = f"dim_{name}", source.scale_of(f"dim_{name}").min + 1
+        if column and column in surveys:
+            return _ids(surveys, "response_id", surveys[column].astype("Float64") <= cut)
+    returns = data.frames.get("returns")
+    if returns is not None and kpi_id in {"return_rate_pct", "returns_ppm", "returns_value", "warranty_claims"}:
+        return tuple(str(i) for i in returns["return_id"])
+    orders = data.frames.get("orders")
+    if orders is not None and {"promised_on", "delivered_on"} <= set(orders.columns):
+        end = pd.Timestamp(data.config.audit.period_end)
+        late = (orders["delivered_on"] > orders["promised_on"]) | (
+            orders["delivered_on"].isna() & (orders["promised_on"] <= end)
+        )
+        if kpi_id in {"on_time_pct", "otif_pct", "late_days_mean"}:
+            short = pd.Series(False, index=orders.index)
+            if kpi_id == "otif_pct" and {"quantity_ordered", "quantity_delivered"} <= set(orders.columns):
+                short = orders["quantity_delivered"] < orders["quantity_ordered"]
+            return _ids(orders, "order_id", late | short)
+        if kpi_id == "in_full_pct" and {"quantity_ordered", "quantity_delivered"} <= set(orders.columns):
+            return _ids(orders, "order_id", orders["quantity_delivered"] < orders["quantity_ordered"])
+    return ()
 
 
 def evidence_frame(data: AuditData, ids: Sequence[str]) -> tuple[str, pd.DataFrame] | None:

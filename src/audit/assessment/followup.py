@@ -13,20 +13,27 @@ Example:
 
 from __future__ import annotations
 
+from audit import format
 from audit.assessment.checks import Draft, Evidence, fmt
+from audit.assessment.checks.base import count_of
 from audit.config import AuditConfig
+from audit.i18n import _
 from audit.model import Entry, FollowUp, FollowUpRow, KpiTable, Register, Verification
 
 __all__ = ["earlier_actions", "follow_up_table", "followup", "verify"]
 
 
 def earlier_actions(register: Register | None, config: AuditConfig) -> list[Entry]:
-    """The register's actions raised before this audit (not by it, nor by a later one)."""
+    """The register's actions raised before this audit (not by it, nor by a later one), withdrawn ones left out."""
     if register is None:
         return []
     info = config.audit
     return [
-        e for e in register.entries if e.raised_in != info.id and (e.raised_on is None or e.raised_on < info.audit_date)
+        e
+        for e in register.entries
+        if e.raised_in != info.id
+        and (e.raised_on is None or e.raised_on < info.audit_date)
+        and e.status != "withdrawn"  # withdrawn by its own audit's later run: never an action to follow up
     ]
 
 
@@ -54,21 +61,25 @@ def verify(register: Register | None, kpis: KpiTable, config: AuditConfig) -> di
             continue
         kpi = kpis.get(entry.kpi_id) if entry.kpi_id else None
         if kpi is None or kpi.value is None or entry.target is None:
-            why = (
-                "it has no numeric success measure"
-                if not entry.kpi_id or entry.target is None
-                else f"{entry.kpi_id} was not computed"
-            )
-            out[entry.id] = Verification(
-                entry.id, "not yet verified", None, f"{entry.id} cannot be verified from the data: {why}."
-            )
+            if not entry.kpi_id or entry.target is None:
+                why = _("{id} cannot be verified from the data: it has no numeric success measure.", id=entry.id)
+            else:
+                why = _("{id} cannot be verified from the data: {kpi} was not computed.", id=entry.id, kpi=entry.kpi_id)
+            out[entry.id] = Verification(entry.id, "not yet verified", None, why)
             continue
         met = kpi.value >= entry.target if kpi.higher_is_better else kpi.value <= entry.target
-        sign = "≥" if kpi.higher_is_better else "≤"
-        reason = (
-            f"{entry.id} (closed{f' on {entry.closed_on:%d %b %Y}' if entry.closed_on else ''}) aimed at "
-            f"{kpi.label} {sign} {fmt(entry.target, kpi.unit, kpi.id)}; it is {fmt(kpi.value, kpi.unit, kpi.id)} in {config.audit.period_label}"
-            + (f" (baseline {fmt(entry.baseline, kpi.unit, kpi.id)})" if entry.baseline is not None else "")
+        reason = _(
+            "{id} (closed{on}) aimed at {label} {sign} {target}; it is {value} in {period}{baseline}",
+            id=entry.id,
+            on=_(" on {day}", day=format.short_date(entry.closed_on)) if entry.closed_on else "",
+            label=_(kpi.label),
+            sign="≥" if kpi.higher_is_better else "≤",
+            target=fmt(entry.target, kpi.unit, kpi.id),
+            value=fmt(kpi.value, kpi.unit, kpi.id),
+            period=config.audit.period_label,
+            baseline=_(" (baseline {value})", value=fmt(entry.baseline, kpi.unit, kpi.id))
+            if entry.baseline is not None
+            else "",
         )
         out[entry.id] = Verification(entry.id, "effective" if met else "not effective", kpi.value, reason)
     return out
@@ -82,22 +93,45 @@ def followup(ev: Evidence) -> list[Draft]:
     drafts = []
     overdue = sorted((e for e in earlier if e.overdue_on(day)), key=lambda e: (e.due or day, e.id))
     if overdue:
-        listed = "; ".join(
-            f"{e.id} due {e.due:%d %b %Y}, {e.status}, owner {e.owner or 'not named'}" for e in overdue[:8]
+        shown = "; ".join(
+            _(
+                "{id} due {due}, {status}, owner {owner}",
+                id=e.id,
+                due=format.short_date(e.due),
+                status=e.status,
+                owner=e.owner or _("not named"),
+            )
+            for e in overdue[:8]
         )
-        more = f"; and {len(overdue) - 8} more" if len(overdue) > 8 else ""
+        if len(overdue) > 8:
+            shown += "; " + _("and {n} more", n=format.count(len(overdue) - 8))
         oldest = (day - overdue[0].due).days if overdue[0].due else 0
         drafts.append(
             Draft(
                 check="actions_overdue",
                 clause="10.2.1",
+                subject="earlier_actions_overdue",
                 grade="minor",
-                title=f"{len(overdue)} action{'s' if len(overdue) > 1 else ''} from earlier audits overdue",
-                evidence=f"At the audit date, {day:%d %b %Y}, the action register held {len(overdue)} action(s) from "
-                f"earlier audits still open past their due date: {listed}{more}. The oldest was {oldest} days overdue.",
-                gap="Actions the organisation decided on to deal with nonconformities and risks were not implemented "
-                "within the time it set itself.",
-                figures={"overdue": len(overdue), "oldest_days": oldest},
+                title=count_of(
+                    len(overdue), "{n} action from earlier audits overdue", "{n} actions from earlier audits overdue"
+                ),
+                evidence=_(
+                    "At the audit date, {day}, the action register held {count} from earlier audits still open past "
+                    "their due date: {shown}. The oldest was {oldest} days overdue.",
+                    day=format.short_date(day),
+                    count=count_of(len(overdue), "{n} action", "{n} actions"),
+                    shown=shown,
+                    oldest=format.count(oldest),
+                ),
+                gap=_(
+                    "Actions the organisation decided on to deal with nonconformities and risks were not implemented "
+                    "within the time it set itself."
+                ),
+                figures={
+                    "overdue": len(overdue),
+                    "oldest_days": oldest,
+                    "owners": sorted({e.owner for e in overdue if e.owner}),
+                },
                 evidence_ids=tuple(e.id for e in overdue),
             )
         )
@@ -107,11 +141,18 @@ def followup(ev: Evidence) -> list[Draft]:
             Draft(
                 check="actions_not_effective",
                 clause="10.2.1 d",
+                subject="earlier_actions_effectiveness",
                 grade="minor",
-                title=f"{len(failed)} closed action{'s' if len(failed) > 1 else ''} did not achieve the success measure",
+                title=count_of(
+                    len(failed),
+                    "{n} closed action did not achieve the success measure",
+                    "{n} closed actions did not achieve the success measure",
+                ),
                 evidence="; ".join(v.reason for v in failed) + ".",
-                gap="The actions were closed without their effectiveness being achieved: the success measure set "
-                "when they were raised is still not met.",
+                gap=_(
+                    "The actions were closed without their effectiveness being achieved: the success measure set when "
+                    "they were raised is still not met."
+                ),
                 figures={"not_effective": len(failed)},
                 evidence_ids=tuple(v.action_id for v in failed),
             )
@@ -131,9 +172,13 @@ def follow_up_table(register: Register | None, kpis: KpiTable, config: AuditConf
         if judged is not None:
             result, reason = judged.verdict, judged.reason
         elif overdue and entry.due is not None:
-            result, reason = "overdue", f"due {entry.due:%d %b %Y}, still {entry.status}"
+            result = "overdue"
+            reason = _("due {due}, still {status}", due=format.short_date(entry.due), status=entry.status)
         elif entry.status == "closed":
-            result, reason = entry.verification, f"verified in {entry.verified_in}" if entry.verified_in else ""
+            result = entry.verification
+            reason = _("verified in {audit}", audit=entry.verified_in) if entry.verified_in else ""
+        elif entry.status == "withdrawn":
+            result, reason = entry.status, entry.withdrawn_reason
         else:
             result, reason = entry.status, ""
         rows.append(FollowUpRow(entry.id, entry.description, entry.owner, entry.due, entry.status, result, reason))

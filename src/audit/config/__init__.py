@@ -45,6 +45,7 @@ __all__ = [
     "LineSource",
     "OrderSource",
     "Outputs",
+    "Sampling",
     "Scale",
     "Source",
     "SurveySource",
@@ -171,6 +172,9 @@ class Analysis(_Model):
     repeat_window_days: int = Field(
         90, gt=0, description="a complaint within this many days of an earlier one is a repeat"
     )
+    coverage_gap_min_days: int = Field(
+        7, ge=1, le=366, description="an export ending this many days or more before the period's end may end early"
+    )
 
 
 class DueDays(_Model):
@@ -212,7 +216,20 @@ class Checks(_Model):
         90.0, ge=0, le=100, description="closed complaints with a root cause below this → minor (10.2.1 b)"
     )
     repeat_complaint_max_pct: float = Field(
-        10.0, ge=0, le=100, description="repeat complaints above this → observation (10.2)"
+        10.0,
+        ge=0,
+        le=100,
+        description="repeat complaints above this → observation, only without a target and without earlier quarters",
+    )
+    sla_wide_margin_points: float = Field(
+        20.0,
+        ge=0,
+        le=100,
+        description="complaints within the SLA this far below target (or falling significantly), with some open past "
+        "it → minor",
+    )
+    baseline_quarters: int = Field(
+        4, ge=1, le=7, description="earlier quarters whose mean is a KPI's own baseline (repeat complaints)"
     )
     return_reason_min_pct: float = Field(90.0, ge=0, le=100, description="returns with a reason below this → ofi")
     otif_min_pct: float = Field(
@@ -220,6 +237,17 @@ class Checks(_Model):
     )
     quarantined_max_pct: float = Field(
         2.0, ge=0, le=100, description="rows of a kind set aside as invalid above this share → observation"
+    )
+
+
+class Sampling(_Model):
+    """The verification sample of records per finding (ISO 19011:2018 A.6; docs/assessment.md)."""
+
+    confidence_pct: float = Field(
+        95.0, gt=0, lt=100, description="confidence of seeing at least one record that does not trace"
+    )
+    tolerable_pct: float = Field(
+        20.0, gt=0, le=100, description="share of records not tracing that the sample must be able to reveal"
     )
 
 
@@ -251,6 +279,7 @@ class AuditConfig(_Model):
     due_days: DueDays = DueDays()
     checks: Checks = Checks()
     analysis: Analysis = Analysis()
+    sampling: Sampling = Sampling()
     outputs: Outputs = Outputs()
     benchmarks: dict[str, float] = Field(
         default_factory=dict, description="competitor or industry value per KPI id, for the gap to benchmark"

@@ -49,7 +49,12 @@ class AuditContext:
         """The context as plain JSON data (paths relative to the audit folder)."""
         register = None
         if self.register is not None:
-            register = [_plain_entry(e) for e in self.register.entries]
+            register = {
+                "entries": [_plain_entry(e) for e in self.register.entries],
+                "organisation": self.register.organisation,
+                "site": self.register.site,
+                "deleted": [_plain_entry(e) for e in self.register.deleted],
+            }
         return {
             "config": self.config.model_dump(mode="json", exclude_defaults=True),
             "register": register,
@@ -62,10 +67,18 @@ class AuditContext:
         """The context a run handed to the notebook, for the audit folder ``audit_dir``."""
         folder = Path(audit_dir).resolve()
         config = AuditConfig.model_validate({**payload["config"], "folder": folder})
-        entries = payload.get("register")
+        found = payload.get("register")
         register = None
-        if entries is not None:
-            register = Register(AuditFolder(folder).action_register, tuple(_entry(e) for e in entries))
+        if isinstance(found, list):  # a working paper from before the register recorded its owner
+            found = {"entries": found}
+        if found is not None:
+            register = Register(
+                AuditFolder(folder).action_register,
+                tuple(_entry(e) for e in found.get("entries", ())),
+                str(found.get("organisation", "")),
+                str(found.get("site", "")),
+                tuple(_entry(e) for e in found.get("deleted", ())),
+            )
         return cls(config, register, dict(payload.get("earlier") or {}), int(payload.get("revision") or 1))
 
 
@@ -104,13 +117,14 @@ def context_for(config: AuditConfig) -> AuditContext:
     The audit date is fixed here (today, when audit.yaml gives none).
 
     Raises:
-        InputFileError: the action register cannot be read.
+        InputFileError: the action register cannot be read, or belongs to another organisation or site.
     """
     if config.audit.date is None:
         config = config.model_copy(update={"audit": config.audit.model_copy(update={"date": dt.date.today()})})
+    info = config.audit
     return AuditContext(
         config,
-        read_register(AuditFolder(config.folder).action_register),
+        read_register(AuditFolder(config.folder).action_register, organisation=info.organisation, site=info.site),
         earlier_results(config.folder),
         working_folder(config.folder).revision,
     )

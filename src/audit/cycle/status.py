@@ -84,7 +84,7 @@ def _one(root: Path, folder: Path, today: dt.date) -> AuditStatus:
         register, problem = None, str(exc)
     info = snapshot.config.audit
     if register is not None:
-        mine = [e for e in register.entries if e.raised_in == info.id and e.is_open]
+        mine = [e for e in register.entries if e.raised_by(info.id) and e.is_open]
         open_actions = len(mine)
         overdue = sum(e.overdue_on(today) for e in mine)
     return AuditStatus(

@@ -18,18 +18,19 @@ from audit.config import AuditConfig, parse_period
 from audit.data.contract import DATE_COLUMN, KINDS
 from audit.data.dataset import AuditData
 from audit.kpi.complaints import complaint_estimates, overdue_complaints, repeat_flags
-from audit.kpi.control import p_chart, pareto
-from audit.kpi.customers import current_tiers, customer_estimates, customer_history
+from audit.kpi.control import pareto, u_chart
+from audit.kpi.coverage import coverage
+from audit.kpi.customers import UNTIERED, current_tiers, customer_estimates, customer_history
 from audit.kpi.delivery import order_estimates
 from audit.kpi.records import KpiRecords
 from audit.kpi.returns import delivered_units, return_estimates, returns_by_product
-from audit.kpi.satisfaction import ipa, survey_estimates
+from audit.kpi.satisfaction import importance, importance_problem, ipa, survey_estimates
 from audit.kpi.segments import segment_cells
 from audit.kpi.series import csat_band, nps_split, resolution_times
 from audit.kpi.stats import Estimate, absent
 from audit.kpi.themes import audit_themes
 from audit.kpi.trend import build_kpi
-from audit.model import Analyses, EarlierKpis, KpiTable, TierRow
+from audit.model import Analyses, Coverage, EarlierKpis, KpiTable, TierRow
 
 __all__ = ["CATALOGUE", "KpiSpec", "compute_kpis", "spec_for"]
 
@@ -64,18 +65,27 @@ def _period_estimates(
     current: bool,
     repeats: pd.Series | None,
     sent: int | None = None,
+    reach: Coverage | None = None,
 ) -> dict[str, Estimate]:
-    """Every estimate for one period; ``sent``: questionnaires sent in it, when known."""
+    """Every estimate for one period; ``sent``: questionnaires sent in it, when known.
+
+    ``reach`` (the audited period's coverage) moves the day time-since-event KPIs are
+    judged at to the export's last date when it ends early (:mod:`audit.kpi.coverage`).
+    """
     out: dict[str, Estimate] = {}
     period_start, period_end = period
+    as_of = {k: pd.Timestamp(reach.as_of(k)) if reach else period_end for k in ("complaints", "orders")}
     orders = frames.get("orders")
     surveys = config.data.surveys
     if surveys is not None and "surveys" in frames:
         out |= survey_estimates(frames["surveys"], surveys, config.analysis, sent=sent)
     if "complaints" in frames:
+        population = config.analysis.customer_base
+        if population is None and orders is not None and "customer_id" in orders:
+            population = int(orders["customer_id"].nunique())
         out |= complaint_estimates(
-            frames["complaints"], history["complaints"], config.sla, config.analysis, period_end,
-            len(orders) if orders is not None else None, repeats,
+            frames["complaints"], history["complaints"], config.sla, config.analysis, as_of["complaints"],
+            len(orders) if orders is not None else None, repeats, population=population,
         )  # fmt: skip
     if "returns" in frames:
         units = None
@@ -85,7 +95,12 @@ def _period_estimates(
     if orders is not None:
         basis = config.data.orders.basis if config.data.orders is not None else "due"
         out |= order_estimates(
-            orders, period_end, history=history.get("orders"), period_start=period_start, basis=basis
+            orders,
+            period_end,
+            history=history.get("orders"),
+            period_start=period_start,
+            basis=basis,
+            as_of=as_of["orders"],
         )
     return out
 
@@ -112,7 +127,7 @@ def _pairs(series: pd.Series) -> tuple[tuple[str, float], ...]:
 def _breakdowns(
     data: AuditData, frames: dict[str, pd.DataFrame], current: dict[str, Estimate], period_end: pd.Timestamp
 ) -> dict[str, tuple[tuple[str, float], ...]]:
-    """Series behind the charts and the evidence lists of findings."""
+    """Series behind the charts and the evidence lists of findings (``period_end``: the complaints' as-of day)."""
     out: dict[str, tuple[tuple[str, float], ...]] = {}
     complaints = frames.get("complaints")
     if complaints is not None:
@@ -146,6 +161,7 @@ def _analyses(
     history: dict[str, pd.DataFrame],
     tiers: pd.Series | None,
     tier_rows: tuple[TierRow, ...],
+    as_of: pd.Timestamp,
 ) -> Analyses:
     """Paretos, the complaint p-chart, IPA, segments and returns by product for the audited period."""
     config = data.config
@@ -153,7 +169,7 @@ def _analyses(
     complaints, orders, returns, surveys = (frames.get(k) for k in ("complaints", "orders", "returns", "surveys"))
     chart = None
     if complaints is not None and orders is not None:
-        chart = p_chart(
+        chart = u_chart(
             history["complaints"]["received_on"], history["orders"]["ordered_on"],
             pd.Timestamp(config.audit.period_start), title="Complaints per 1,000 orders, by month",
         )  # fmt: skip
@@ -162,10 +178,12 @@ def _analyses(
     quadrants, basis = ipa(surveys, config.data.surveys) if surveys is not None and config.data.surveys else ((), "")
     if not quadrants:
         notes["ipa"] = "needs survey dimensions with scores in the period"
+        if surveys is not None and config.data.surveys is not None and len(surveys):
+            notes["ipa"] = importance_problem(*importance(surveys, config.data.surveys)) or notes["ipa"]
     if returns is not None and "reason" not in returns:
         notes["return_reasons"] = "the returns have no reason column"
     if tiers is None:
-        notes["tiers"] = "needs orders with customer_id"
+        notes["tiers"] = "needs orders with customer_id" if orders is None or "customer_id" not in orders else UNTIERED
     return Analyses(
         complaint_pareto=pareto(complaints["category"].value_counts()) if complaints is not None else (),
         return_reasons=pareto(returns["reason"].value_counts()) if returns is not None and "reason" in returns else (),
@@ -179,7 +197,7 @@ def _analyses(
             orders,
             tiers,
             config.sla,
-            pd.Timestamp(config.audit.period_end),
+            as_of,
             config.analysis.small_n,
         ),
         tiers=tier_rows,
@@ -224,6 +242,7 @@ def compute_kpis(data: AuditData, earlier: EarlierKpis | None = None) -> KpiTabl
     estimates: dict[str, dict[str, Estimate]] = {}
     survey_frames: list[tuple[str, pd.DataFrame | None]] = []
     surveys_sent = config.data.surveys.sent if config.data.surveys is not None else None
+    reach = coverage(data)
     for label, (start, end) in zip(periods, bounds):
         last = label == periods[-1]
         # a file that starts after this period does not cover it: its KPIs are unknown, not zero
@@ -231,7 +250,9 @@ def compute_kpis(data: AuditData, earlier: EarlierKpis | None = None) -> KpiTabl
         period_frames = frames if last else {kind: groups[kind].get(label, history[kind].iloc[0:0]) for kind in covered}
         # questionnaires sent: counted per quarter from a responded column, else audit.yaml's sent (this quarter)
         sent = data.surveys_sent.get(label) if data.surveys_sent else (surveys_sent if last else None)
-        estimates[label] = _period_estimates(config, period_frames, history, (start, end), last, repeats, sent)
+        estimates[label] = _period_estimates(
+            config, period_frames, history, (start, end), last, repeats, sent, reach if last else None
+        )
         survey_frames.append((label, period_frames.get("surveys")))
     current = estimates[periods[-1]]
     tiers: pd.Series | None = None
@@ -244,7 +265,8 @@ def compute_kpis(data: AuditData, earlier: EarlierKpis | None = None) -> KpiTabl
             by_period, lost = customer_estimates(table, periods, orders_cover)
             for label, found in by_period.items():
                 estimates[label] |= found
-            tiers, tier_rows = current_tiers(table, orders_cover)
+            if table.tiered:
+                tiers, tier_rows = current_tiers(table, orders_cover)
         else:
             reason = "the orders have no customer_id column"
             current |= {
@@ -260,16 +282,24 @@ def compute_kpis(data: AuditData, earlier: EarlierKpis | None = None) -> KpiTabl
     current |= {k: v for k, v in _unavailable(config, data).items() if k not in current}
     _fill_from_earlier_audits(estimates, periods, earlier or {})
     kpis = tuple(build_kpi(kpi_id, estimates, periods, config) for kpi_id in ordered(set(current)))
-    period_end = pd.Timestamp(config.audit.period_end)
+    period_end = pd.Timestamp(reach.as_of("complaints"))  # open complaints are judged as of the data's end
     breakdowns = _breakdowns(data, frames, current, period_end)
-    if lost is not None and len(lost):
+    if lost is not None and len(lost) and tiers is not None:
         key = lost.loc[lost["tier"] == "A"]
         breakdowns["key_accounts_lost"] = _pairs(key.set_index("customer_id")["revenue"])
-    analyses = _analyses(data, frames, history, tiers, tier_rows)
+    analyses = _analyses(data, frames, history, tiers, tier_rows, period_end)
     analyses = dataclasses.replace(
         analyses,
         nps_split=nps_split(survey_frames) if "surveys" in frames else (),
         csat_band=csat_band(estimates, periods),
         resolution=resolution_times(frames["complaints"], config.sla, period_end) if "complaints" in frames else None,
     )
-    return KpiTable(kpis, breakdowns, periods, analyses, audit_themes(data), KpiRecords(data))
+    return KpiTable(
+        kpis,
+        breakdowns,
+        periods,
+        analyses,
+        coverage=reach,
+        themes=audit_themes(data),
+        records=KpiRecords(data),
+    )

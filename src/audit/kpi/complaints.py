@@ -113,16 +113,31 @@ def repeat_flags(complaints: pd.DataFrame, window_days: int) -> pd.Series:
     return pd.Series(flags.reindex(complaints.index))
 
 
-def silent_dissatisfied(complainers: int, complainer_share: float) -> Estimate:
+def silent_dissatisfied(complainers: int, complainer_share: float, population: int | None = None) -> Estimate:
     """Dissatisfied customers who did not complain: complainers ÷ share that complains − complainers.
 
     An estimate, not a measurement: the share is an assumption (analysis.complainer_share).
+    It can never exceed the customers who could be dissatisfied without complaining: with
+    the population known (``analysis.customer_base``, else the period's ordering
+    customers), it is capped at population − complainers, and its note says so.
+
+    Example:
+        >>> silent_dissatisfied(70, 0.04, population=386).value     # 1,680 uncapped
+        316.0
     """
     estimate = complainers / complainer_share - complainers
     note = (
         f"estimate, assuming {100 * complainer_share:g}% of dissatisfied customers complain "
         "(analysis.complainer_share); not a measurement"
     )
+    if population is not None:
+        room = max(population, complainers) - complainers
+        if estimate > room:
+            note += (
+                f"; capped at {room:,} (the {max(population, complainers):,} customers less the {complainers:,} who "
+                f"complained): the assumption gives {estimate:,.0f}, more customers than there are"
+            )
+            estimate = float(room)
     return Estimate(float(estimate), complainers, note=note)
 
 
@@ -134,6 +149,8 @@ def complaint_estimates(
     period_end: pd.Timestamp,
     orders: int | None,
     repeats: pd.Series | None = None,
+    *,
+    population: int | None = None,
 ) -> dict[str, Estimate]:
     """Complaint counts, rate, handling times, SLA compliance, repeats and root causes for one period.
 
@@ -146,6 +163,8 @@ def complaint_estimates(
         orders: orders in the period, for the rate per 1000 orders; None without order data.
         repeats: :func:`repeat_flags` of the complaints (computed once for every period);
             computed from ``to_date`` when None.
+        population: the customers who could complain, for capping the silent-dissatisfied
+            estimate (None: not capped).
     """
     out = {"complaints": count(len(frame))}
     if orders is None:
@@ -187,10 +206,10 @@ def complaint_estimates(
         known = flags.notna()
         out["repeat_complaint_pct"] = proportion(int(flags[known].astype(bool).sum()), int(known.sum()))
         complainers = int(frame["customer_id"].nunique())
-        out["silent_dissatisfied_est"] = silent_dissatisfied(complainers, analysis.complainer_share)
+        out["silent_dissatisfied_est"] = silent_dissatisfied(complainers, analysis.complainer_share, population)
     else:
         out["repeat_complaint_pct"] = absent("the complaint log has no customer_id column")
-        estimate = silent_dissatisfied(len(frame), analysis.complainer_share)
+        estimate = silent_dissatisfied(len(frame), analysis.complainer_share, population)
         out["silent_dissatisfied_est"] = estimate.with_note(estimate.note + "; complaints counted, as no customer_id")
     if "root_cause" in frame and has_state:
         recorded = frame["root_cause"].astype("string").str.strip().ne("").fillna(False) & closed

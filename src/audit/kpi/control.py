@@ -1,4 +1,9 @@
-"""Pareto analysis and the p-chart of the complaint rate.
+"""Pareto analysis and control charts: the u-chart of complaints per order, the p-chart of proportions.
+
+Complaints per order are counts of events per unit of exposure: an order can draw more
+than one complaint, so the count may exceed the orders and the binomial p-chart does not
+apply; the Poisson u-chart does (Montgomery 2019 §7.3.3). The p-chart stays for true
+proportions (a share of units, each counted once).
 
 Example:
     >>> items = pareto(pd.Series({"Late": 6, "Defect": 3, "Invoice": 1}))
@@ -13,7 +18,7 @@ import pandas as pd
 
 from audit.model import ControlChart, ControlPoint, ParetoItem
 
-__all__ = ["MIN_BASELINE", "SIGMAS", "VITAL_SHARE", "p_chart", "pareto"]
+__all__ = ["MIN_BASELINE", "SIGMAS", "VITAL_SHARE", "p_chart", "pareto", "u_chart"]
 
 #: the vital few make up this share of the total (Juran's 80/20)
 VITAL_SHARE = 80.0
@@ -60,12 +65,37 @@ def _subgroup_counts(dates: pd.Series, freq: str) -> pd.Series:
 def p_chart(
     events: pd.Series, exposure: pd.Series, period_start: pd.Timestamp, *, freq: str = "M", title: str = ""
 ) -> ControlChart | None:
-    """A p-chart of events per unit of exposure (complaints per order) by month or week.
+    """A p-chart of a proportion (units with the attribute among the units) by month or week.
 
-    Each subgroup's rate is k/n; the centre line p̄ is the pooled rate Σk/Σn of the
-    subgroups before ``period_start`` (all subgroups when fewer than three precede it), and
-    the limits p̄ ± 3·√(p̄(1 − p̄)/n) vary with each subgroup's n (Montgomery 2019 §7.2).
-    Rates and limits are reported per 1000 units of exposure.
+    Each subgroup's proportion is k/n; the centre line p̄ is the pooled proportion Σk/Σn of
+    the subgroups before ``period_start`` (all subgroups when fewer than three precede it),
+    and the limits p̄ ± 3·√(p̄(1 − p̄)/n) vary with each subgroup's n (Montgomery 2019 §7.2).
+    Only for proportions: each event must be a distinct unit of the exposure (use
+    :func:`u_chart` for events per unit). Reported per 1000 units.
+
+    Args:
+        events: the date of each unit with the attribute, one per unit.
+        exposure: the date of each unit, one per unit.
+        period_start: first day of the audited period.
+        freq: ``M`` (months) or ``W`` (ISO weeks).
+        title: what is charted.
+
+    Returns:
+        The chart over the subgroups both series cover, or None when none has exposure.
+    """
+    return _chart("p", events, exposure, period_start, freq, title)
+
+
+def u_chart(
+    events: pd.Series, exposure: pd.Series, period_start: pd.Timestamp, *, freq: str = "M", title: str = ""
+) -> ControlChart | None:
+    """A u-chart of events per unit of exposure (complaints per order) by month or week.
+
+    Each subgroup's rate is u = c/n (c events over n units); the centre line ū is the pooled
+    rate Σc/Σn of the subgroups before ``period_start`` (all subgroups when fewer than three
+    precede it), and the limits ū ± 3·√(ū/n) vary with each subgroup's n, the lower one
+    floored at 0 (Poisson counts; Montgomery 2019 §7.3.3). Rates and limits are reported
+    per 1000 units of exposure.
 
     Args:
         events: the date of each event (complaint received), one per event.
@@ -76,7 +106,18 @@ def p_chart(
 
     Returns:
         The chart over the subgroups both series cover, or None when none has exposure.
+
+    Example:
+        >>> chart = u_chart(complaints["received_on"], orders["ordered_on"], start)   # doctest: +SKIP
+        >>> chart.kind                                                                # doctest: +SKIP
+        'u'
     """
+    return _chart("u", events, exposure, period_start, freq, title)
+
+
+def _chart(
+    kind: str, events: pd.Series, exposure: pd.Series, period_start: pd.Timestamp, freq: str, title: str
+) -> ControlChart | None:
     if freq not in ("M", "W"):
         raise ValueError(f"freq must be 'M' or 'W', not {freq!r}")
     events, exposure = events.dropna(), exposure.dropna()
@@ -95,7 +136,8 @@ def p_chart(
     if len(baseline) < MIN_BASELINE:
         baseline, basis = table, "all subgroups shown"
     centre = float(baseline["k"].sum() / baseline["n"].sum())
-    sigma = np.sqrt(centre * (1 - centre) / table["n"].to_numpy())
+    spread = centre if kind == "u" else centre * (1 - centre)
+    sigma = np.sqrt(max(spread, 0.0) / table["n"].to_numpy())
     rate = table["k"].to_numpy() / table["n"].to_numpy()
     ucl = centre + SIGMAS * sigma
     lcl = np.clip(centre - SIGMAS * sigma, 0.0, None)
@@ -106,4 +148,5 @@ def p_chart(
             table.index, table["k"].to_numpy(), table["n"].to_numpy(), rate, lcl, ucl, signal
         )
     )
-    return ControlChart(title, "per 1000", 1000 * centre, f"pooled rate of {basis}", points)
+    noun = "rate" if kind == "u" else "proportion"
+    return ControlChart(title, "per 1000", 1000 * centre, f"pooled {noun} of {basis}", points, kind)

@@ -2,8 +2,12 @@
 
 Customers are ranked by revenue (order ``value``; the number of orders when there is no
 value). Tier A are the customers that together make the first 80% of revenue, B the
-next 15%, C the rest (ABC analysis). A customers file with a ``tier`` column
-(``data.customers``) overrides the ranking for the customers it lists. Formulas:
+next 15%, C the rest (ABC analysis). Tiers need order values: ranked by the number of
+orders they would only say who ordered most often (and, with one order each, fall by the
+order of the ids), so without values there are no tiers and no key accounts. A customer
+counts as lost only if they bought repeatedly (two or more orders in the four quarters
+before): a one-off buyer who does not come back is not lost business. A customers file with a
+``tier`` column (``data.customers``) overrides the ranking for the customers it lists. Formulas:
 docs/metrics.md.
 """
 
@@ -18,12 +22,30 @@ import pandas as pd
 from audit.kpi.stats import Estimate, absent, count, proportion
 from audit.model import TierRow
 
-__all__ = ["TIER_LIMITS", "CustomerHistory", "abc_tiers", "current_tiers", "customer_estimates", "customer_history"]
+__all__ = [
+    "ONE_OFF",
+    "TIER_LIMITS",
+    "UNTIERED",
+    "CustomerHistory",
+    "abc_tiers",
+    "current_tiers",
+    "customer_estimates",
+    "customer_history",
+]
 
 #: cumulative revenue share before a customer below which it is tier A, then B; else C
 TIER_LIMITS = (("A", 0.80), ("B", 0.95))
 #: quarters before a period in which a customer who no longer orders counts as lost
 LOOKBACK = 4
+#: why there are no tiers (and so no key accounts)
+UNTIERED = (
+    "tiers need a value column in the orders (or declared tiers): ranked by number of orders, customers "
+    "with one order each would fall into tiers by the order of their ids"
+)
+#: why there is no lost business to count
+ONE_OFF = (
+    "no customer ordered more than once in the quarters before: lost business cannot be told from one-off purchases"
+)
 
 
 def abc_tiers(revenue: npt.NDArray[np.float64]) -> npt.NDArray[np.str_]:
@@ -70,6 +92,11 @@ class CustomerHistory:
             declared = self.declared[bought]
             tiers = np.where(declared != "", declared, tiers).astype("<U1")
         return tiers
+
+    @property
+    def tiered(self) -> bool:
+        """Whether customers can be put in tiers: the orders carry a value (declared tiers count too, with a customers file)."""
+        return self.by_value or self.declared is not None
 
 
 def customer_history(orders: pd.DataFrame, periods: tuple[str, ...]) -> CustomerHistory | None:
@@ -142,14 +169,22 @@ def customer_estimates(
         revenue = table.revenue[:, before].sum(axis=1)
         tiers = np.full(len(revenue), "", dtype="<U1")
         tiers[bought] = table.tiers(revenue, bought)
-        lost = bought & ~active
+        repeat = table.orders[:, before].sum(axis=1) >= 2  # bought repeatedly: a one-off buyer is not lost business
+        lost = repeat & ~active
         note = "" if len(before) == LOOKBACK else f"compared with the {len(before)} earlier quarter(s) of order data"
+        note = "; ".join(filter(None, ("customers with two or more orders in the quarters before", note)))
+        if not repeat.any():
+            for kpi_id in ("lost_customers", "key_accounts_lost", "revenue_at_risk"):
+                estimates[kpi_id] = absent(ONE_OFF)
+            out[label] = estimates
+            continue
         estimates["lost_customers"] = count(int(lost.sum())).with_note(note)
-        estimates["key_accounts_lost"] = count(int((lost & (tiers == "A")).sum())).with_note(note)
-        at_risk = Estimate(float(revenue[lost].sum()), int(lost.sum()))
-        estimates["revenue_at_risk"] = at_risk.with_note(
-            note if table.by_value else "number of orders: the orders have no value"
-        )
+        if table.tiered:
+            estimates["key_accounts_lost"] = count(int((lost & (tiers == "A")).sum())).with_note(note)
+            estimates["revenue_at_risk"] = Estimate(float(revenue[lost].sum()), int(lost.sum())).with_note(note)
+        else:
+            estimates["key_accounts_lost"] = absent(UNTIERED)
+            estimates["revenue_at_risk"] = absent("the orders have no value column")
         out[label] = estimates
         if i == len(periods) - 1:
             lost_last = pd.DataFrame(

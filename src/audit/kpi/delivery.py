@@ -3,8 +3,10 @@
 Which orders are judged (``data.orders.basis``): by default the orders **due** in the
 period, those whose promised date falls in it, whenever they were placed (the usual
 OTIF convention); with ``basis: ordered``, the orders placed in the period that are due
-by its end (delivered by then, or promised on or before it). Either way an order not
-delivered by its promised date is late, and not in full when fewer units were delivered
+by its end (delivered by then, or promised on or before it). When the export stops before
+the period's end (``as_of``, :mod:`audit.kpi.coverage`), an order is judged only if it was
+delivered by that day or due by it: one promised later and not yet delivered is not late,
+only not yet known. Either way an order not delivered by its promised date is late, and not in full when fewer units were delivered
 than ordered. Cancelled orders (``status`` mapped to ``cancelled``) are left out of
 on time, in full and OTIF, and counted on their own. Formulas: docs/metrics.md.
 """
@@ -40,6 +42,7 @@ def order_estimates(
     history: pd.DataFrame | None = None,
     period_start: pd.Timestamp | None = None,
     basis: str = "due",
+    as_of: pd.Timestamp | None = None,
 ) -> dict[str, Estimate]:
     """orders, orders_cancelled, on_time_pct, in_full_pct, otif_pct and late_days_mean for one period.
 
@@ -51,6 +54,9 @@ def order_estimates(
             before the period but due in it); without it the period's orders are judged.
         period_start: the first day of the period, for ``basis: due``.
         basis: ``due`` or ``ordered`` (see the module docstring).
+        as_of: the last day the export knows about (the period's end when None); a
+            delivery after it had not happened, and an order due after it and not yet
+            delivered is not judged.
 
     Example:
         >>> order_estimates(orders, pd.Timestamp("2026-09-30"))["otif_pct"].value   # doctest: +SKIP
@@ -66,7 +72,7 @@ def order_estimates(
         for kpi_id in _DELIVERY:
             out[kpi_id] = absent(reason)
         return out
-    judged = judged_orders(frame, period_end, history=history, period_start=period_start, basis=basis)
+    judged = judged_orders(frame, period_end, history=history, period_start=period_start, basis=basis, as_of=as_of)
     due, on_time, late_days = judged[DUE], judged[ON_TIME], judged[LATE_DAYS]
     n_due = int(due.sum())
     out["on_time_pct"] = proportion(int(on_time.sum()), n_due)
@@ -92,6 +98,7 @@ def judged_orders(
     history: pd.DataFrame | None = None,
     period_start: pd.Timestamp | None = None,
     basis: str = "due",
+    as_of: pd.Timestamp | None = None,
 ) -> pd.DataFrame:
     """The orders delivery is judged over (see the module docstring), each with its verdicts.
 
@@ -104,17 +111,18 @@ def judged_orders(
         delivered) and, when quantities or order lines say it, ``in_full_judged`` and ``otif``.
         These are the records behind on_time_pct, in_full_pct, otif_pct and late_days_mean.
     """
+    known = period_end if as_of is None else min(as_of, period_end)
     if basis == "due" and history is not None and period_start is not None:
         promised = history["promised_on"]
         judged = history.loc[(promised >= period_start).to_numpy() & (promised <= period_end).to_numpy()]
         judged = judged.loc[~_cancelled(judged).to_numpy()]
-        delivered = judged["delivered_on"].where(judged["delivered_on"] <= period_end)
-        due = pd.Series(True, index=judged.index)
+        delivered = judged["delivered_on"].where(judged["delivered_on"] <= known)
+        due = delivered.notna() | (judged["promised_on"] <= known)
     else:
         judged = frame.loc[~_cancelled(frame).to_numpy()]
-        delivered = judged["delivered_on"].where(judged["delivered_on"] <= period_end)
+        delivered = judged["delivered_on"].where(judged["delivered_on"] <= known)
         promised = judged["promised_on"]
-        due = promised.notna() & (delivered.notna() | (promised <= period_end))
+        due = promised.notna() & (delivered.notna() | (promised <= known))
     promised = judged["promised_on"]
     on_time = due & delivered.notna() & (delivered <= promised)
     late_days = (delivered - promised).dt.days.astype("float64")

@@ -14,6 +14,7 @@ from __future__ import annotations
 import pandas as pd
 
 from audit.data.records import PeriodRecords
+from audit.kpi.coverage import coverage
 from audit.kpi.delivery import DELIVERY_KPIS, judged_orders
 
 __all__ = ["KpiRecords"]
@@ -30,6 +31,9 @@ class KpiRecords(PeriodRecords):
             config = data.config
             basis = config.data.orders.basis if config.data.orders is not None else "due"
             start, end = pd.Timestamp(config.audit.period_start), pd.Timestamp(config.audit.period_end)
-            judged = judged_orders(orders, end, history=data.history.get("orders"), period_start=start, basis=basis)
+            as_of = pd.Timestamp(coverage(data).as_of("orders"))  # as the KPI was judged (an export ending early)
+            judged = judged_orders(
+                orders, end, history=data.history.get("orders"), period_start=start, basis=basis, as_of=as_of
+            )
             return self._shown("orders", judged.drop(columns="_period", errors="ignore"))
         return super().kpi_rows(kpi_id, kind)

@@ -15,10 +15,21 @@ import numpy as np
 import pandas as pd
 
 from audit.config import Analysis, Scale, SurveySource
-from audit.kpi.stats import Z95, Estimate, Floats, absent, count, mean, nps, proportion
+from audit.kpi.cluster import clustered
+from audit.kpi.stats import Z95, Estimate, Floats, absent, count, mean, nps, nps_parts, proportion
 from audit.model import Quadrant
 
-__all__ = ["QUADRANTS", "Boxes", "boxes", "csi_scores", "importance", "ipa", "margin_of_error", "survey_estimates"]
+__all__ = [
+    "QUADRANTS",
+    "Boxes",
+    "boxes",
+    "csi_scores",
+    "importance",
+    "importance_problem",
+    "ipa",
+    "margin_of_error",
+    "survey_estimates",
+]
 
 #: IPA quadrants by (importance high, performance high) (Martilla & James 1977)
 QUADRANTS = {
@@ -128,6 +139,29 @@ def importance(frame: pd.DataFrame, source: SurveySource) -> tuple[dict[str, flo
     return {n: r if r > 0 else 0.0 for n, r in derived.items()}, "derived"
 
 
+def importance_problem(weights: dict[str, float], basis: str) -> str:
+    """Why importance cannot rank the dimensions, or "" when it can (it varies between them).
+
+    Importance that is the same for every dimension (empty importance columns read as 0,
+    or no dimension correlating with overall satisfaction) ranks nothing: an
+    importance-weighted index would be a plain mean in disguise and every dimension would
+    sit on the IPA's importance line. Such analyses are then not available, with this reason.
+    """
+    values = [w for w in weights.values() if math.isfinite(w)]
+    if len(values) < 2:
+        return "importance needs two or more survey dimensions"
+    if max(values) - min(values) > 1e-9:
+        return ""
+    if basis == "stated":
+        return (
+            "the stated importance is the same for every dimension (the importance columns are empty or constant), "
+            "so it ranks no dimension above another"
+        )
+    return (
+        "no dimension's perception correlates with overall satisfaction more than another's, so importance ranks none"
+    )
+
+
 def csi_scores(frame: pd.DataFrame, source: SurveySource, weights: dict[str, float]) -> Floats:
     """Each respondent's importance-weighted index on 0–100 (NaN when no dimension answered).
 
@@ -232,15 +266,44 @@ def survey_estimates(
             if basis == "stated"
             else "importance derived from each dimension's correlation with overall satisfaction"
         )
-        if basis == "derived" and len(frame) and not any(w > 0 for w in weights.values()):
-            note = "equal weights: no dimension correlates positively with overall satisfaction"
+        problem = importance_problem(weights, basis) if len(frame) else ""
         csi = mean(csi_scores(frame, source, weights))
-        out["csi"] = csi.with_note(note) if csi.value is not None else csi
+        out["csi"] = absent(problem) if problem else csi.with_note(note) if csi.value is not None else csi
     else:
         out["csi"] = absent("no survey dimensions are declared (data.surveys.dimensions)")
     answered = n if "overall" in frame else int((~np.isnan(_values(frame, "recommend"))).sum())
     out["margin_of_error_pct"] = margin_of_error(answered, analysis.customer_base)
-    return out
+    return _by_customer(out, frame, source)
+
+
+def _by_customer(out: dict[str, Estimate], frame: pd.DataFrame, source: SurveySource) -> dict[str, Estimate]:
+    """The survey estimates widened for several responses per customer (:mod:`audit.kpi.cluster`).
+
+    Each statistic's per-response values are the ones it was computed from above: the
+    overall score, the top- and bottom-box indicators, the NPS coding (+1, 0, −1), each
+    dimension's perception, its gap, and the CSI score.
+    """
+    if "customer_id" not in frame or frame.empty:
+        return out
+    ids = frame["customer_id"].to_numpy(dtype=object)
+    overall = _values(frame, "overall")
+    scale = source.scale_of("overall")
+    answered = ~np.isnan(overall)
+    per: dict[str, Floats] = {
+        "csat_mean": overall,
+        "csat_top2_pct": np.where(answered, overall >= scale.max - 1, np.nan),
+        "dissatisfied_pct": np.where(answered, overall <= scale.min + 1, np.nan),
+    }
+    recommend = _values(frame, "recommend")
+    promoters, detractors = nps_parts(recommend)
+    per["nps"] = np.where(np.isnan(recommend), np.nan, promoters.astype(float) - detractors.astype(float))
+    for name in source.dimensions:
+        perceived = _values(frame, f"dim_{name}")
+        per[f"dimension_{name}_mean"] = perceived
+        per[f"gap_{name}"] = perceived - _values(frame, f"exp_{name}")
+    if source.dimensions and out.get("csi", absent("")).value is not None:
+        per["csi"] = csi_scores(frame, source, importance(frame, source)[0])
+    return {k: clustered(est, per[k], ids) if k in per else est for k, est in out.items()}
 
 
 def ipa(frame: pd.DataFrame, source: SurveySource) -> tuple[tuple[Quadrant, ...], str]:
@@ -256,6 +319,8 @@ def ipa(frame: pd.DataFrame, source: SurveySource) -> tuple[tuple[Quadrant, ...]
     if not source.dimensions or frame.empty:
         return (), ""
     weights, basis = importance(frame, source)
+    if importance_problem(weights, basis):
+        return (), basis
     rows = []
     for name in source.dimensions:
         s = source.scale_of(f"dim_{name}")

@@ -63,6 +63,9 @@ class Estimate:
         q: the quantile level, for quantiles.
         sample: the observations, for quantile tests (not compared, not serialised).
         note: how to read the value, or why it is absent.
+        deff: design effect of responses clustered by customer (1: independent observations;
+            see :mod:`audit.kpi.cluster`); tests of change use the effective sample size n / deff.
+        clusters: customers the responses came from (0 when not clustered).
     """
 
     value: float | None
@@ -76,6 +79,8 @@ class Estimate:
     q: float = 0.5
     sample: Floats | None = field(default=None, compare=False, repr=False)
     note: str = ""
+    deff: float = 1.0
+    clusters: int = 0
 
     def with_note(self, note: str) -> Estimate:
         """The same estimate with a note on how to read it."""
@@ -268,12 +273,14 @@ def change_p_value(now: Estimate, before: Estimate) -> float | None:
     Proportions: pooled two-proportion z test. Rates and counts: conditional binomial test
     of two Poisson counts. Means: Welch's t test. NPS: z from the two standard errors.
     Quantiles: share above the pooled quantile compared as two proportions (Mood's median
-    test). None when either side has too little data, or a standard error is 0.
+    test). None when either side has too little data, or a standard error is 0. Responses
+    clustered by customer count with their effective sample size n / deff (proportions,
+    means) or their widened standard error (NPS).
     """
     if now.value is None or before.value is None or now.test != before.test:
         return None
     if now.test == "proportion":
-        return _two_proportions(now.k, now.n, before.k, before.n)
+        return _two_proportions(now.k / now.deff, now.n / now.deff, before.k / before.deff, before.n / before.deff)
     if now.test == "rate":
         return _conditional_poisson(now.k, before.k, now.n / (now.n + before.n))
     if now.test == "count":
@@ -281,11 +288,12 @@ def change_p_value(now: Estimate, before: Estimate) -> float | None:
     if now.test == "mean":
         if now.sd is None or before.sd is None or now.n < 2 or before.n < 2:
             return None
-        a, b = now.sd**2 / now.n, before.sd**2 / before.n
-        if a + b == 0:
+        n1, n2 = now.n / now.deff, before.n / before.deff  # effective sample sizes
+        a, b = now.sd**2 / n1, before.sd**2 / n2
+        if a + b == 0 or n1 <= 1 or n2 <= 1:
             return None
         t = (now.value - before.value) / math.sqrt(a + b)
-        df = (a + b) ** 2 / (a * a / (now.n - 1) + b * b / (before.n - 1))
+        df = (a + b) ** 2 / (a * a / (n1 - 1) + b * b / (n2 - 1))
         from scipy.special import stdtr
 
         return float(2 * stdtr(df, -abs(t)))

@@ -68,4 +68,6 @@ def build_kpi(
         source=spec.source,
         comparisons=tuple(comparisons),
         benchmark=config.benchmarks.get(kpi_id),
+        design_effect=now.deff if now.clusters else None,
+        clusters=now.clusters or None,
     )

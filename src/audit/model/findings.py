@@ -11,7 +11,22 @@ from audit.model._plain import plain_dict
 from audit.model.drilldown import FindingRecords, RecordSource, finding_records
 from audit.model.register import Verification
 
-__all__ = ["CONCLUSIONS", "GRADES", "Action", "Assessment", "Conclusion", "Finding", "FollowUp", "FollowUpRow", "Grade"]
+__all__ = [
+    "CONCLUSIONS",
+    "GRADES",
+    "VERDICTS",
+    "Action",
+    "Assessment",
+    "ClauseVerdict",
+    "Conclusion",
+    "Finding",
+    "FollowUp",
+    "FollowUpRow",
+    "Grade",
+    "Question",
+    "Sample",
+    "Verdict",
+]
 
 
 Grade = Literal["major", "minor", "observation", "ofi", "good_practice", "conforming"]
@@ -31,6 +46,15 @@ CONCLUSIONS: dict[str, str] = {
     "partially_effective": "Partially effective",
     "not_effective": "Not effective",
 }
+Verdict = Literal["met", "met_with_observations", "partly_met", "not_met", "not_assessed"]
+#: a clause's verdict, with the label a report shows
+VERDICTS: dict[str, str] = {
+    "met": "Met",
+    "met_with_observations": "Met, with observations",
+    "partly_met": "Partly met",
+    "not_met": "Not met",
+    "not_assessed": "Not assessed",
+}
 
 
 @dataclass(frozen=True)
@@ -47,9 +71,13 @@ class Finding:
         requirement: what the clause asks.
         evidence: what the data shows, with figures.
         gap: the difference between the two.
-        kpi_id: the KPI the finding rests on, if any.
-        figures: evidence figures by name.
+        kpi_id: the KPI the finding rests on, if any (the lead one).
+        figures: evidence figures by name (those of the results merged into it under their KPI or check id).
         evidence_ids: ids of the rows behind the finding (complaint ids, …).
+        subject: what the finding is about (:mod:`audit.assessment.subjects`); one finding per subject.
+        subject_label: the subject as a report names it.
+        checks: every check whose result was consolidated into it, the lead one first.
+        kpi_ids: every KPI it rests on.
     """
 
     id: str
@@ -64,6 +92,10 @@ class Finding:
     kpi_id: str | None = None
     figures: dict[str, Any] = field(default_factory=dict)
     evidence_ids: tuple[str, ...] = ()
+    subject: str = ""
+    subject_label: str = ""
+    checks: tuple[str, ...] = ()
+    kpi_ids: tuple[str, ...] = ()
 
     @property
     def grade_label(self) -> str:
@@ -86,6 +118,8 @@ class Finding:
     def to_dict(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)
         data["evidence_ids"] = list(self.evidence_ids)
+        data["checks"] = list(self.checks)
+        data["kpi_ids"] = list(self.kpi_ids)
         data["grade_label"] = self.grade_label
         data["clauses"] = self.clauses
         data["statement"] = self.statement
@@ -98,7 +132,10 @@ class Action:
 
     ``success_kpi`` and ``success_target`` make the success measure checkable: the next
     audit recomputes the KPI and compares it with the target in the KPI's direction
-    (empty and None when the measure is a record to look at, not a KPI).
+    (empty and None when the measure is a record to look at, not a KPI). ``id`` is the
+    action's id in the site's register, kept by ``subject`` across re-runs, revisions and
+    quarters; ``carried_from`` names the earlier audit that raised it when this one raises
+    it again.
     """
 
     id: str
@@ -115,6 +152,94 @@ class Action:
     status: str = "open"
     success_kpi: str = ""
     success_target: float | None = None
+    subject: str = ""
+    carried_from: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return plain_dict(dataclasses.asdict(self))
+
+
+@dataclass(frozen=True)
+class ClauseVerdict:
+    """One clause of the criteria, judged on its findings.
+
+    Attributes:
+        clause: the ISO 9001:2015 clause (``9.1.2``, ``9.1.3``, ``8.2.1 c``, ``10.2``).
+        clause_2008: its ISO 9001:2008 equivalent.
+        title: what the clause is about, in a few words.
+        verdict: met, met with observations, partly met, not met, or not assessed (no evidence to judge it).
+        sentence: the verdict in one sentence, naming the findings behind it.
+        findings: the ids of the findings against the clause, most severe first.
+        reason: what the verdict rests on (the part of the sentence after the verdict).
+    """
+
+    clause: str
+    clause_2008: str
+    title: str
+    verdict: Verdict
+    sentence: str
+    findings: tuple[str, ...] = ()
+    reason: str = ""
+
+    @property
+    def verdict_label(self) -> str:
+        return VERDICTS[self.verdict]
+
+    def to_dict(self) -> dict[str, Any]:
+        data = plain_dict(dataclasses.asdict(self))
+        data["verdict_label"] = self.verdict_label
+        return data
+
+
+@dataclass(frozen=True)
+class Question:
+    """Something to ask the auditee on site, because the exports cannot show it.
+
+    Attributes:
+        id: ``Q-01`` … in finding order.
+        subject: what it is about.
+        finding_id: the finding it belongs to ("" for a question every audit asks).
+        clause: the ISO 9001:2015 clause it bears on.
+        question: what to ask.
+        records: the records to ask to see.
+        why: why the data supplied cannot answer it.
+    """
+
+    id: str
+    subject: str
+    finding_id: str
+    clause: str
+    question: str
+    records: str
+    why: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return plain_dict(dataclasses.asdict(self))
+
+
+@dataclass(frozen=True)
+class Sample:
+    """The records of one finding drawn for the auditor to trace on site (ISO 19011:2018 A.6).
+
+    Attributes:
+        finding_id: the finding.
+        subject: its subject (the sample's seed comes from the audit id and the subject).
+        kind: complaints, surveys, returns, orders, customers or actions.
+        population: the records behind the finding.
+        size: how many were drawn (the rule is in docs/assessment.md).
+        seed: the seed of the draw, so that anyone can draw it again.
+        ids: the records drawn, in the order drawn.
+        rule: the sample-size rule, in one sentence.
+    """
+
+    finding_id: str
+    subject: str
+    kind: str
+    population: int
+    size: int
+    seed: int
+    ids: tuple[str, ...]
+    rule: str
 
     def to_dict(self) -> dict[str, Any]:
         return plain_dict(dataclasses.asdict(self))
@@ -157,13 +282,22 @@ class FollowUp:
 
 @dataclass(frozen=True)
 class Assessment:
-    """Findings, actions, the follow-up of earlier actions and the overall conclusion of an audit."""
+    """Findings, actions, the follow-up of earlier actions, the verdict per clause and the overall conclusion.
+
+    Attributes:
+        clauses: the verdict on each clause of the criteria, 9.1.2 first.
+        questions: what to ask the auditee on site (what the exports cannot show).
+        samples: per finding, the records drawn for the auditor to trace on site.
+    """
 
     findings: tuple[Finding, ...]
     actions: tuple[Action, ...]
     conclusion: Conclusion
     conclusion_reason: str
     follow_up: FollowUp = FollowUp()
+    clauses: tuple[ClauseVerdict, ...] = ()
+    questions: tuple[Question, ...] = ()
+    samples: tuple[Sample, ...] = ()
     #: where ``assessment["F-01"]`` finds the records behind a finding (the kernel's data only)
     records: RecordSource | None = field(default=None, compare=False, repr=False)
 
@@ -189,13 +323,20 @@ class Assessment:
         """Number of findings of one grade."""
         return sum(f.grade == grade for f in self.findings)
 
+    def clause(self, clause: str) -> ClauseVerdict | None:
+        """The verdict on one clause (``9.1.2`` …), if judged."""
+        return next((c for c in self.clauses if c.clause == clause), None)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "conclusion": self.conclusion,
             "conclusion_label": self.conclusion_label,
             "conclusion_reason": self.conclusion_reason,
+            "clauses": [c.to_dict() for c in self.clauses],
             "findings": [f.to_dict() for f in self.findings],
             "actions": [a.to_dict() for a in self.actions],
+            "auditee_questions": [q.to_dict() for q in self.questions],
+            "verification_sample": [s.to_dict() for s in self.samples],
         }
 
     def _repr_html_(self) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -19,8 +20,10 @@ __all__ = [
     "Comparison",
     "ControlChart",
     "ControlPoint",
+    "Coverage",
     "EarlierKpis",
     "Interval",
+    "KindCoverage",
     "Kpi",
     "KpiTable",
     "NpsSplit",
@@ -78,6 +81,9 @@ class Kpi:
         source: data kind the KPI comes from.
         comparisons: against the previous quarter and the same quarter last year, where known.
         benchmark: a competitor or industry value from audit.yaml (``benchmarks:``), if any.
+        design_effect: for survey KPIs with responses clustered by customer, the design effect
+            its interval and test allow for (1: independent responses; None: not clustered).
+        clusters: the customers the responses came from (None: not clustered).
     """
 
     id: str
@@ -96,6 +102,8 @@ class Kpi:
     source: str = ""
     comparisons: tuple[Comparison, ...] = ()
     benchmark: float | None = None
+    design_effect: float | None = None
+    clusters: int | None = None
     #: the data ``records`` is read from (set on the KPI a :class:`KpiTable` hands out in the kernel)
     source_records: RecordSource | None = field(default=None, compare=False, repr=False)
 
@@ -179,7 +187,7 @@ class ParetoItem:
 
 @dataclass(frozen=True)
 class ControlPoint:
-    """One subgroup (month or week) of a p-chart; ``signal`` is ``above``, ``below`` or ``""``."""
+    """One subgroup (month or week) of a control chart; ``signal`` is ``above``, ``below`` or ``""``."""
 
     period: str
     events: int
@@ -192,7 +200,7 @@ class ControlPoint:
 
 @dataclass(frozen=True)
 class ControlChart:
-    """A p-chart: subgroup rates with 3-sigma limits that vary with each subgroup's n.
+    """A control chart: subgroup rates with 3-sigma limits that vary with each subgroup's n.
 
     Attributes:
         title: what is charted.
@@ -200,6 +208,7 @@ class ControlChart:
         centre: the centre line, the pooled rate of the baseline subgroups.
         basis: which subgroups the centre line comes from, in words.
         points: the subgroups, oldest first.
+        kind: ``u`` (events per unit, Poisson limits) or ``p`` (a proportion, binomial limits).
     """
 
     title: str
@@ -207,6 +216,7 @@ class ControlChart:
     centre: float
     basis: str
     points: tuple[ControlPoint, ...]
+    kind: str = "p"
 
     @property
     def signals(self) -> tuple[ControlPoint, ...]:
@@ -308,12 +318,12 @@ class ResolutionTimes:
 
 @dataclass(frozen=True)
 class Analyses:
-    """The analyses behind the KPIs: Paretos, the p-chart, IPA, segments, tiers.
+    """The analyses behind the KPIs: Paretos, the complaint u-chart, IPA, segments, tiers.
 
     Attributes:
         complaint_pareto: complaint categories, largest first.
         return_reasons: return reasons, largest first.
-        complaint_chart: the p-chart of complaints per order, by month.
+        complaint_chart: the u-chart of complaints per order, by month.
         ipa: each survey dimension's importance–performance quadrant.
         importance_basis: ``stated`` or ``derived`` (correlation with overall satisfaction).
         segments: survey and complaint KPIs per tier, region, product and channel.
@@ -359,7 +369,8 @@ class KpiTable:
             (mean perception per survey dimension), ``dimension_gaps`` (mean P − E per
             dimension), ``returns_by_reason`` (count, largest first).
         period_labels: the periods covered by ``Kpi.history``, oldest first.
-        analyses: Paretos, the complaint p-chart, IPA, segments and tiers.
+        analyses: Paretos, the complaint u-chart, IPA, segments and tiers.
+        coverage: how far each export reaches into the period (None when not computed).
         themes: the themes of the free text by source (``complaint_descriptions``,
             ``complaint_root_causes``, ``survey_comments``; see :mod:`audit.kpi.themes`).
             A check cites a theme that grew significantly through :meth:`growing_themes`.
@@ -369,6 +380,7 @@ class KpiTable:
     breakdowns: dict[str, tuple[tuple[str, float], ...]] = field(default_factory=dict)
     period_labels: tuple[str, ...] = ()
     analyses: Analyses = field(default_factory=Analyses)
+    coverage: Coverage | None = None
     themes: dict[str, ThemeSet] = field(default_factory=dict)
     #: where ``kpis[id].records`` finds its rows (the kernel's data only; not in results.json)
     records: RecordSource | None = field(default=None, compare=False, repr=False)
@@ -412,6 +424,60 @@ class KpiTable:
         from audit.report.tables import kpi_table_html
 
         return kpi_table_html(self)
+
+
+@dataclass(frozen=True)
+class KindCoverage:
+    """How far one kind of export reaches into the audited period.
+
+    Attributes:
+        kind: surveys, complaints, returns or orders.
+        last: the last date in the export up to the period's end (any of its date columns that
+            record something that happened: received, acknowledged, resolved, ordered, delivered …).
+        rows: its records dated in the period.
+        ends_early: the export stops so long before the period's end that, at the period's own
+            rate, a gap that long would happen by chance less than once in a hundred periods.
+        as_of: the day time-since-event KPIs of this kind are judged at (open complaints past
+            their SLA, orders due): the period's end, or the export's last date when it ends early
+            or the period has not ended.
+    """
+
+    kind: str
+    last: dt.date | None
+    rows: int
+    ends_early: bool
+    as_of: dt.date
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Whether the data covers the whole audited period.
+
+    Attributes:
+        period_end: the period's last day.
+        audit_date: the audit's date.
+        unfinished: the period had not ended at the audit date.
+        kinds: each supplied kind's reach.
+    """
+
+    period_end: dt.date
+    audit_date: dt.date
+    unfinished: bool = False
+    kinds: tuple[KindCoverage, ...] = ()
+
+    @property
+    def complete(self) -> bool:
+        """The period has ended and no export stops early."""
+        return not self.unfinished and not any(k.ends_early for k in self.kinds)
+
+    @property
+    def short(self) -> tuple[KindCoverage, ...]:
+        """The kinds whose export stops early."""
+        return tuple(k for k in self.kinds if k.ends_early)
+
+    def as_of(self, kind: str) -> dt.date:
+        """The day time-since-event KPIs of ``kind`` are judged at (the period's end by default)."""
+        return next((k.as_of for k in self.kinds if k.kind == kind), self.period_end)
 
 
 #: KPIs recorded by the site's earlier audits: period label → KPI id → the KPI as results.json holds it

@@ -12,15 +12,23 @@ from typing import Literal
 
 __all__ = ["NOT_YET", "STATUSES", "Entry", "Register", "Verification"]
 
-STATUSES = ("open", "in progress", "closed", "cancelled")
+#: an action's status: people set the first four; the tool sets ``withdrawn`` when the finding it was raised
+#: for is no longer raised by a later run of the same audit (it never deletes a row)
+STATUSES = ("open", "in progress", "closed", "cancelled", "withdrawn")
 NOT_YET = "not yet verified"
 
 
 @dataclass(frozen=True)
 class Entry:
-    """One row of the register: an action, as raised and as people have kept it since."""
+    """One row of the register: an action, as raised and as people have kept it since.
+
+    ``subject`` is what the action is about (:mod:`audit.assessment.subjects`): the key that
+    keeps one action per subject across re-runs, revisions and quarters. ``last_raised_in``
+    is the audit that last raised it, and ``withdrawn_reason`` why the tool withdrew it.
+    """
 
     id: str
+    subject: str = ""
     raised_in: str = ""
     period: str = ""
     raised_on: dt.date | None = None
@@ -43,12 +51,18 @@ class Entry:
     verification: str = NOT_YET
     verified_value: float | None = None
     verified_in: str = ""
+    last_raised_in: str = ""
+    withdrawn_reason: str = ""
     last_changed: dt.date | None = None
 
     @property
     def is_open(self) -> bool:
         """Open or in progress: still to be done."""
         return self.status in {"open", "in progress"}
+
+    def raised_by(self, audit_id: str) -> bool:
+        """Whether the audit raised it, first or last (a later quarter may raise an earlier action again)."""
+        return audit_id in {self.raised_in, self.last_raised_in}
 
     def overdue_on(self, day: dt.date) -> bool:
         """Still to be done after its due date (an action due on ``day`` itself is not yet overdue)."""
@@ -57,10 +71,20 @@ class Entry:
 
 @dataclass(frozen=True)
 class Register:
-    """The register as read at the start of an audit."""
+    """The register as read at the start of an audit.
+
+    Attributes:
+        path: the workbook.
+        entries: its rows.
+        organisation, site: whose register it is (empty in a register written before it recorded them).
+        deleted: rows people deleted, as the tool last saved them (their ids are not used again).
+    """
 
     path: Path
     entries: tuple[Entry, ...]
+    organisation: str = ""
+    site: str = ""
+    deleted: tuple[Entry, ...] = ()
 
     def get(self, action_id: str) -> Entry | None:
         return next((e for e in self.entries if e.id == action_id), None)

@@ -23,8 +23,8 @@ from audit.exceptions import ConfigError
 from audit.io import write_json
 from audit.model._plain import from_plain, plain, plain_dict
 from audit.model.data import Problem, SourceInfo
-from audit.model.findings import Action, Assessment, Finding, FollowUp
-from audit.model.kpis import Analyses, Kpi, KpiTable
+from audit.model.findings import Action, Assessment, ClauseVerdict, Finding, FollowUp, Question, Sample
+from audit.model.kpis import Analyses, Coverage, Kpi, KpiTable
 from audit.model.themes import ThemeSet
 
 __all__ = ["RESULTS_VERSION", "AuditSnapshot", "Records", "Table"]
@@ -136,16 +136,20 @@ class AuditSnapshot:
             },
             "conclusion": self.assessment.conclusion,
             "conclusion_reason": self.assessment.conclusion_reason,
+            "clauses": [c.to_dict() for c in self.assessment.clauses],
             "kpis": self.kpis.to_dict(),
             "analyses": self.kpis.analyses.to_dict(),
             "findings": [f.to_dict() for f in self.assessment.findings],
             "actions": [a.to_dict() for a in self.assessment.actions],
+            "auditee_questions": [q.to_dict() for q in self.assessment.questions],
+            "verification_sample": [s.to_dict() for s in self.assessment.samples],
             "data_quality": {
                 "sources": [s.to_dict() for s in self.sources],
                 "problems": [p.to_dict() for p in self.problems],
                 "quarantined_rows": self.quarantined_rows,
             },
             "periods_compared": list(self.kpis.period_labels),
+            "coverage": plain(_asdict(self.kpis.coverage)) if self.kpis.coverage is not None else None,
             "run": {"generated_at": self.generated_at, "load_seconds": self.load_seconds},
             "config": self.config.model_dump(mode="json"),
             "breakdowns": {name: [list(pair) for pair in pairs] for name, pairs in self.kpis.breakdowns.items()},
@@ -173,7 +177,8 @@ class AuditSnapshot:
             {name: tuple((str(a), float(b)) for a, b in pairs) for name, pairs in data.get("breakdowns", {}).items()},
             tuple(data.get("periods_compared", ())),
             from_plain(Analyses, data.get("analyses", {})),
-            {source: ThemeSet.from_dict(t) for source, t in (data.get("themes") or {}).items()},
+            coverage=from_plain(Coverage, data["coverage"]) if data.get("coverage") else None,
+            themes={source: ThemeSet.from_dict(t) for source, t in (data.get("themes") or {}).items()},
         )
         assessment = Assessment(
             tuple(from_plain(Finding, f) for f in data["findings"]),
@@ -181,6 +186,9 @@ class AuditSnapshot:
             data["conclusion"],
             data["conclusion_reason"],
             from_plain(FollowUp, data.get("follow_up") or {}),
+            tuple(from_plain(ClauseVerdict, c) for c in data.get("clauses", ())),
+            tuple(from_plain(Question, q) for q in data.get("auditee_questions", ())),
+            tuple(from_plain(Sample, s) for s in data.get("verification_sample", ())),
         )
         quality = data.get("data_quality", {})
         run = data.get("run", {})

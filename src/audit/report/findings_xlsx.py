@@ -1,6 +1,7 @@
 """findings.xlsx: the audit's findings, actions, KPIs and evidence for people who work in Excel.
 
-Sheets: Summary, KPIs, Findings, Actions, Data quality, Themes, Evidence. Every sheet has a bold
+Sheets: Summary, KPIs, Findings, Actions, Clauses, Auditee questions, Verification sample, Data
+quality, Themes, Evidence. Every sheet has a bold
 frozen header, a filter and column widths; findings and actions are coloured by grade.
 Text from the data is never stored as a formula (see :mod:`audit.report.xlsx`).
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from audit.i18n import _
 from audit.io import save_workbook
 from audit.model import GRADES, AuditSnapshot
 from audit.report.themes_xlsx import THEME_HEADER, THEME_WIDTHS, theme_rows
@@ -82,13 +84,13 @@ def write_findings(snapshot: AuditSnapshot, path: Path) -> Path:
         book,
         "Findings",
         ("Finding", "Grade", "ISO 9001:2015", "ISO 9001:2008", "Title", "Requirement", "Evidence", "Gap", "Check",
-         "KPI", "Evidence ids"),
+         "KPI", "Evidence ids", "Subject"),
         [
             (f.id, GRADES[f.grade], f.clause_2015, f.clause_2008, f.title, f.requirement, f.evidence, f.gap, f.check,
-             f.kpi_id or "", len(f.evidence_ids))
+             f.kpi_id or "", len(f.evidence_ids), f.subject_label or f.subject)
             for f in assessment.findings
         ],
-        widths=(9, 16, 12, 12, 40, 50, 60, 50, 20, 22, 11),
+        widths=(9, 16, 12, 12, 40, 50, 60, 50, 20, 22, 11, 30),
         fills=[GRADE_COLOURS.get(f.grade) for f in assessment.findings],
     )  # fmt: skip
     write_sheet(
@@ -104,6 +106,7 @@ def write_findings(snapshot: AuditSnapshot, path: Path) -> Path:
         widths=(9, 9, 16, 12, 60, 16, 18, 11, 30, 40, 40, 40, 10),
         fills=[GRADE_COLOURS.get(grade_of.get(a.finding_id, "")) for a in assessment.actions],
     )  # fmt: skip
+    _onsite_sheets(book, snapshot)
     write_sheet(book, "Data quality", PROBLEM_HEADER, problem_rows(snapshot.problems), widths=PROBLEM_WIDTHS)
     write_sheet(book, "Themes", THEME_HEADER, theme_rows(snapshot), widths=THEME_WIDTHS)
     evidence: list[tuple[Any, ...]] = []
@@ -131,3 +134,37 @@ def write_findings(snapshot: AuditSnapshot, path: Path) -> Path:
         fills=[GRADE_COLOURS.get(grade_key(row[1])) for row in evidence],
     )
     return save_workbook(book, path)
+
+
+def _onsite_sheets(book: Any, snapshot: AuditSnapshot) -> None:
+    """Clauses, Auditee questions and Verification sample: the verdicts, and what the auditor takes on site."""
+    assessment = snapshot.assessment
+    write_sheet(
+        book,
+        "Clauses",
+        (_("ISO 9001:2015"), _("ISO 9001:2008"), _("About"), _("Verdict"), _("Findings"), _("Statement")),
+        [
+            (c.clause, c.clause_2008, c.title, _(c.verdict_label), ", ".join(c.findings), c.sentence)
+            for c in assessment.clauses
+        ],
+        widths=(12, 12, 34, 22, 24, 100),
+    )
+    write_sheet(
+        book,
+        "Auditee questions",
+        (_("No."), _("Finding"), _("Clause"), _("Question"), _("Records to see"), _("Why it is asked")),
+        [(q.id, q.finding_id, q.clause, q.question, q.records, q.why) for q in assessment.questions],
+        widths=(8, 9, 10, 70, 60, 50),
+    )
+    rows = [
+        (s.finding_id, s.subject, s.kind, s.population, s.size, str(s.seed), i, ident)
+        for s in assessment.samples
+        for i, ident in enumerate(s.ids, start=1)
+    ]
+    write_sheet(
+        book,
+        "Verification sample",
+        (_("Finding"), _("Subject"), _("Kind"), _("Records"), _("Drawn"), _("Seed"), _("Draw"), _("Record id")),
+        rows,
+        widths=(9, 28, 12, 10, 8, 22, 7, 22),
+    )

@@ -1,10 +1,11 @@
 """The check catalogue: each check asks an auditor's question of the data and KPIs and grades the answer.
 
 Grouped by clause: monitoring (9.1.2, :mod:`.satisfaction`), the KPIs (:mod:`.objectives`),
-complaint handling (8.2.1 c and 10.2, :mod:`.complaints`), delivered product, delivery,
-lost business and data integrity (9.1.3, :mod:`.operations`). The follow-up of earlier
-actions is in :mod:`audit.assessment.followup`. Each rule is written out in
-docs/assessment.md; thresholds come from ``checks:`` in audit.yaml.
+complaint handling (8.2.1 c, :mod:`.complaints`), the complaint rate (9.1.3, :mod:`.rate`), acting on
+complaints (10.2, :mod:`.corrective`), delivered product, delivery, lost business and data
+integrity (9.1.3, :mod:`.operations`). The follow-up of earlier actions is in
+:mod:`audit.assessment.followup`. Each check names the subject of its findings; each rule
+is written out in docs/assessment.md; thresholds come from ``checks:`` in audit.yaml.
 
 Example:
     >>> [c.id for c in CHECKS][:3]
@@ -14,15 +15,28 @@ Example:
 from __future__ import annotations
 
 # importing the modules registers their checks
-from audit.assessment.checks import complaints, objectives, operations, satisfaction  # noqa: F401
-from audit.assessment.checks.base import CLAUSES, GUIDANCE, REGISTRY, SIGNIFICANCE, Check, Draft, Evidence, fmt
+from audit.assessment.checks import complaints, corrective, objectives, operations, rate, satisfaction  # noqa: F401
+from audit.assessment.checks.base import (
+    CLAUSES,
+    GUIDANCE,
+    OWNED,
+    REGISTRY,
+    SIGNIFICANCE,
+    Ask,
+    Check,
+    Draft,
+    Evidence,
+    fmt,
+)
 
 __all__ = [
     "CHECKS",
     "CLAUSES",
     "FOLLOWUP",
     "GUIDANCE",
+    "OWNED",
     "SIGNIFICANCE",
+    "Ask",
     "Check",
     "Draft",
     "Evidence",

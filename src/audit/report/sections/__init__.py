@@ -23,6 +23,7 @@ from audit.model import CONCLUSIONS, GRADES
 from audit.paths import REPORT_TEMPLATE_DIR
 from audit.report.sections.base import SECTIONS, ReportInput, breakable, criteria_text, dimension_label
 from audit.report.sections.front import conclusions, cover, details, summary
+from audit.report.sections.onsite import appendix_onsite
 from audit.report.sections.record import (
     actions,
     appendix_data_quality,
@@ -49,6 +50,7 @@ BUILDERS: dict[str, Callable[[ReportInput], dict[str, Any]]] = {
     "appendix_data_quality": appendix_data_quality,
     "appendix_methodology": appendix_methodology,
     "appendix_evidence": appendix_evidence,
+    "appendix_onsite": appendix_onsite,
 }
 
 
@@ -71,6 +73,7 @@ def _environment() -> jinja2.Environment:
         arrow=trend_arrow,
         dimension=dimension_label,
         thousands=fmt.count,
+        number=fmt.number,
         day=fmt.day,
         date=fmt.date,
     )

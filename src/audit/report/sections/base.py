@@ -57,6 +57,7 @@ SECTIONS: dict[str, str] = {
     "appendix_data_quality": "Appendix A Data quality",
     "appendix_methodology": "Appendix B Methodology and formulas",
     "appendix_evidence": "Appendix C Evidence",
+    "appendix_onsite": "Appendix D Auditee questions and verification sample",
 }
 
 

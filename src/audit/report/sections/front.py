@@ -18,6 +18,7 @@ from audit.report.sections.base import (
     grade_sentence,
     join,
 )
+from audit.report.sections.onsite import clause_table, coverage_lines
 
 __all__ = ["conclusions", "cover", "details", "summary"]
 
@@ -37,6 +38,7 @@ def cover(r: ReportInput) -> dict[str, Any]:
         "issued": revision.issued,
         "changes": changes[:MAX_CHANGES_SHOWN] if revision.issued is not None else None,
         "more_changes": max(len(changes) - MAX_CHANGES_SHOWN, 0),
+        "coverage": coverage_lines(s),
     }
 
 
@@ -54,7 +56,7 @@ def summary(r: ReportInput) -> dict[str, Any]:
         "more_findings": max(len(needing) - len(top), 0),
         "grade_sentence": grade_sentence(assessment),
         "action_sentence": action_sentence(assessment),
-    }
+    } | clause_table(r)
 
 
 def details(r: ReportInput) -> dict[str, Any]:
@@ -66,7 +68,7 @@ def details(r: ReportInput) -> dict[str, Any]:
     counts = [(kind, KIND_LABELS[kind], s.rows_in_period(kind)) for kind in supplied]
     not_supplied = [KIND_LABELS[kind] for kind in ("surveys", "complaints", "returns", "orders") if not s.has(kind)]
     quarantined = s.quarantined_rows
-    limitations = []
+    limitations = coverage_lines(s)
     if quarantined:
         limitations.append(
             f"{quarantined:,} row{'s' if quarantined != 1 else ''} failed validation and "

@@ -110,4 +110,6 @@ def appendix_methodology(r: ReportInput) -> dict[str, Any]:
         "sla": config.sla,
         "targets": sorted(config.targets.items()),
         "target_labels": {k.id: k.label for k in s.kpis},
+        "clustered": [k for k in s.kpis if k.design_effect is not None and k.value is not None],
+        "chart_kind": s.kpis.analyses.complaint_chart.kind if s.kpis.analyses.complaint_chart else "",
     }

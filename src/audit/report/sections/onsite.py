@@ -1,0 +1,87 @@
+"""What the report adds from the on-site plan and the period's coverage: the clause table, the auditee
+questions and verification sample, and the coverage statement.
+
+The builders only read the snapshot: the verdicts, questions and samples are made by
+:mod:`audit.assessment` (clauses, onsite), the coverage by :mod:`audit.kpi.coverage`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from audit import format as fmt
+from audit.assessment.clauses import lead_sentence
+from audit.assessment.onsite import subject_name
+from audit.i18n import _
+from audit.model import AuditSnapshot
+from audit.report.sections.base import KIND_LABELS, ReportInput
+
+__all__ = ["appendix_onsite", "clause_table", "coverage_lines"]
+
+
+def clause_table(r: ReportInput) -> dict[str, Any]:
+    """The executive summary's first sentence (the 9.1.2 verdict) and the verdict per clause."""
+    assessment = r.snapshot.assessment
+    criteria = r.snapshot.config.audit.criteria
+    return {"lead_sentence": lead_sentence(assessment.clauses, criteria), "clauses": list(assessment.clauses)}
+
+
+def coverage_lines(s: AuditSnapshot) -> list[str]:
+    """The coverage statement: the period not ended at the audit date, exports that stop before its end.
+
+    Empty when the period has ended and every export reaches its end.
+    """
+    reach = s.kpis.coverage
+    if reach is None or reach.complete:
+        return []
+    lines = []
+    if reach.unfinished:
+        lines.append(
+            _(
+                "The audited period runs to {end}, but the audit is dated {day}: the period had not ended, so its "
+                "figures cover only part of it.",
+                end=fmt.date(reach.period_end),
+                day=fmt.date(reach.audit_date),
+            )
+        )
+    for kind in reach.kinds:
+        if kind.last is None or not (kind.ends_early or reach.unfinished):
+            continue
+        lines.append(
+            _(
+                "{kind}: the export ends on {last}, {days} days before the period's end; open complaints and orders "
+                "due are judged as of {as_of}.",
+                kind=_(KIND_LABELS.get(kind.kind, kind.kind)),
+                last=fmt.date(kind.last),
+                days=fmt.count((reach.period_end - kind.last).days),
+                as_of=fmt.date(kind.as_of),
+            )
+            if kind.kind in {"complaints", "orders"}
+            else _(
+                "{kind}: the export ends on {last}, {days} days before the period's end.",
+                kind=_(KIND_LABELS.get(kind.kind, kind.kind)),
+                last=fmt.date(kind.last),
+                days=fmt.count((reach.period_end - kind.last).days),
+            )
+        )
+    return lines
+
+
+def appendix_onsite(r: ReportInput) -> dict[str, Any]:
+    """Appendix D: what to ask the auditee on site, and the records of each finding to trace there."""
+    assessment = r.snapshot.assessment
+    findings = {f.id: f for f in assessment.findings}
+    questions = [
+        {"q": q, "subject": subject_name(q.subject), "finding": findings.get(q.finding_id)}
+        for q in assessment.questions
+    ]
+    samples = [
+        {"s": s, "subject": subject_name(s.subject), "finding": findings.get(s.finding_id)} for s in assessment.samples
+    ]
+    config = r.snapshot.config.sampling
+    return {
+        "questions": questions,
+        "samples": samples,
+        "confidence": fmt.percent(config.confidence_pct, 0),
+        "tolerable": fmt.percent(config.tolerable_pct, 0),
+    }
