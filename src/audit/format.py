@@ -25,6 +25,7 @@ from audit.i18n import _, current
 __all__ = [
     "DECIMALS",
     "NA",
+    "cell",
     "change",
     "count",
     "date",
@@ -61,6 +62,23 @@ DECIMALS: dict[str, int] = {
 def is_number(x: Any) -> bool:
     """Whether ``x`` is a finite int or float (not bool, None or NaN)."""
     return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
+
+
+#: what pandas and Python write for a missing value when a cell is turned into text
+_MISSING_TEXT = frozenset({"", "<NA>", "nan", "NaN", "None", "NaT", "null"})
+
+
+def cell(value: Any) -> str:
+    """A value from the data as text for a table: missing values (``<NA>``, ``nan``, ``None``) are the en dash.
+
+    Example:
+        >>> cell("<NA>"), cell(None), cell(" CMP-1 ")
+        ('–', '–', 'CMP-1')
+    """
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return NA
+    text = str(value).strip()
+    return NA if text in _MISSING_TEXT else text
 
 
 def decimals_for(unit: str, kpi_id: str = "") -> int:

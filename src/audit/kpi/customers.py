@@ -13,6 +13,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from audit.i18n import _, ngettext
 from audit.kpi.stats import Estimate, absent, count, proportion
 from audit.model import TierRow
 
@@ -114,7 +115,7 @@ def customer_estimates(
         }
         before = [j for j in range(max(0, i - LOOKBACK), i) if covered[j]]
         if not before:
-            reason = "no earlier quarter of orders to compare with"
+            reason = _("no earlier quarter of orders to compare with")
             for kpi_id in ("lost_customers", "key_accounts_lost", "revenue_at_risk"):
                 estimates[kpi_id] = absent(reason)
             out[label] = estimates
@@ -124,7 +125,15 @@ def customer_estimates(
         tiers = np.full(len(revenue), "", dtype="<U1")
         tiers[bought] = abc_tiers(revenue[bought])
         lost = bought & ~active
-        note = "" if len(before) == LOOKBACK else f"compared with the {len(before)} earlier quarter(s) of order data"
+        note = (
+            ""
+            if len(before) == LOOKBACK
+            else ngettext(
+                "compared with the {n} earlier quarter of order data",
+                "compared with the {n} earlier quarters of order data",
+                len(before),
+            )
+        )
         estimates["lost_customers"] = count(int(lost.sum())).with_note(note)
         estimates["key_accounts_lost"] = count(int((lost & (tiers == "A")).sum())).with_note(note)
         at_risk = Estimate(float(revenue[lost].sum()), int(lost.sum()))

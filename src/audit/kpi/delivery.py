@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from audit.data.lines import IN_FULL
+from audit.i18n import _
 from audit.kpi.stats import Estimate, absent, count, mean, proportion
 
 __all__ = ["order_estimates"]
@@ -26,7 +27,7 @@ def order_estimates(frame: pd.DataFrame, period_end: pd.Timestamp) -> dict[str, 
     out = {"orders": count(len(frame))}
     if "promised_on" not in frame or "delivered_on" not in frame:
         missing = " and ".join(c for c in ("promised_on", "delivered_on") if c not in frame)
-        reason = f"the orders have no {missing} column"
+        reason = _("the orders have no {column} column", column=missing)
         for kpi_id in ("on_time_pct", "in_full_pct", "otif_pct", "late_days_mean"):
             out[kpi_id] = absent(reason)
         return out
@@ -46,7 +47,7 @@ def order_estimates(frame: pd.DataFrame, period_end: pd.Timestamp) -> dict[str, 
     elif "quantity_ordered" in frame and "quantity_delivered" in frame:
         full = due & delivered.notna() & (frame["quantity_delivered"] >= frame["quantity_ordered"])
     else:
-        out["in_full_pct"] = absent("the orders have no quantity_ordered and quantity_delivered columns")
+        out["in_full_pct"] = absent(_("the orders have no quantity_ordered and quantity_delivered columns"))
         otif = out["on_time_pct"]
         out["otif_pct"] = otif.with_note("on time only: the orders have no quantities to judge 'in full'")
         return out

@@ -16,6 +16,8 @@ from audit.model.findings import (
     FollowUp,
     FollowUpRow,
     Grade,
+    conclusion_label,
+    grade_label,
 )
 from audit.model.kpis import (
     Analyses,
@@ -72,4 +74,6 @@ __all__ = [
     "Table",
     "TierRow",
     "Verification",
+    "conclusion_label",
+    "grade_label",
 ]
