@@ -15,6 +15,7 @@ from html import escape
 
 from audit import format as fmt
 from audit.model import GRADES, Analyses, Assessment, AuditSnapshot, Kpi, KpiTable
+from audit.report import words
 
 __all__ = [
     "GRADE_ORDER",
@@ -31,13 +32,6 @@ __all__ = [
 
 #: grades from most to least severe
 GRADE_ORDER: tuple[str, ...] = tuple(GRADES)
-
-_STATUS_LABELS = {
-    "met": "Met",
-    "not_met": "Not met",
-    "no_target": "No target",
-    "not_available": "Not available",
-}
 
 is_number = fmt.is_number
 
@@ -59,7 +53,7 @@ def format_change(kpi: Kpi) -> str:
 
 def status_label(kpi: Kpi) -> str:
     """``Met``, ``Not met``, ``No target`` or ``Not available``."""
-    return _STATUS_LABELS.get(kpi.status, kpi.status)
+    return words.status_label(kpi.status)
 
 
 def trend_arrow(kpi: Kpi) -> tuple[str, str]:

@@ -30,7 +30,7 @@ def findings(r: ReportInput) -> dict[str, Any]:
     assessment = r.snapshot.assessment
     return {
         "findings": list(assessment.findings),
-        "grade_sentence": grade_sentence(assessment),
+        "grade_sentence": grade_sentence(assessment.findings),
         "max_ids": MAX_EVIDENCE_IDS,
     }
 

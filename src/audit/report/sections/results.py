@@ -8,12 +8,14 @@ from typing import Any
 from markupsafe import Markup
 
 from audit import format as fmt
+from audit.catalogue import dimension_name as dimension_label
 from audit.model import Kpi
 from audit.report import charts
 from audit.report.sections import blocks as made
-from audit.report.sections.base import KIND_LABELS, ReportInput, clip, dimension_label, join
+from audit.report.sections.base import ReportInput, clip, join
+from audit.report.words import kind_label
 
-__all__ = ["results"]
+__all__ = ["appendix_kpis", "results"]
 
 is_number = fmt.is_number
 
@@ -117,10 +119,15 @@ def results(r: ReportInput) -> dict[str, Any]:
         lambda k, series: charts.kpi_trend_svg(series, k.target, "On time in full", "%"),
     )
 
+    return {"blocks": blocks, "period": period}
+
+
+def appendix_kpis(r: ReportInput) -> dict[str, Any]:
+    """Appendix A: every KPI, by source, with its interval, n, target, previous value and p."""
     groups: dict[str, list[Kpi]] = {}
-    for kpi in kpis:
-        groups.setdefault(KIND_LABELS.get(kpi.source, kpi.source.capitalize() or "Other"), []).append(kpi)
-    return {"blocks": blocks, "kpi_groups": list(groups.items()), "period": period}
+    for kpi in r.snapshot.kpis:
+        groups.setdefault(kind_label(kpi.source or "other"), []).append(kpi)
+    return {"kpi_groups": list(groups.items())}
 
 
 def _block(heading: str, svg: str | None, reading: str) -> dict[str, Any]:
