@@ -3,14 +3,37 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Exact versions with their sha256, generated from pyproject.toml by `make lock` (uv pip compile).
+LOCK := requirements.lock
+# uv installs the lock (several times faster than pip: parallel downloads from PyPI); the bootstrap
+# takes the version the lock pins, then `uv pip sync` checks it against the lock's hashes.
+UV_VERSION = $(shell sed -n 's/^uv==\([^ ]*\).*/\1/p' $(LOCK) 2>/dev/null)
+UV := $(BIN)/uv
+# Left out of the lock on purpose: rfc3987-syntax (and lark, which only it needs) come with
+# jupyterlab (jupyter-events asks for jsonschema[format-nongpl]). When installed, jsonschema
+# imports it, and its import builds some twenty Lark grammars: seconds added to every
+# `import papermill` (nbformat -> jsonschema), paid by every run and every --jobs worker. It only
+# checks the "iri" formats, which no schema in this stack uses (see benchmarks/README.md).
+NOT_LOCKED := --no-emit-package rfc3987-syntax --no-emit-package lark
 
-.PHONY: demo test bench clean system-packages messages
+.PHONY: demo test bench lock clean system-packages bytecode messages
 
-$(STAMP): pyproject.toml
+$(UV):
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet $(if $(UV_VERSION),uv==$(UV_VERSION),uv)
+
+$(STAMP): $(LOCK) pyproject.toml | $(UV)
+	$(UV) pip sync --quiet --python $(BIN)/python --require-hashes --compile-bytecode $(LOCK)
+	$(UV) pip install --quiet --python $(BIN)/python --no-deps --no-build-isolation -e .
+	$(BIN)/python src/audit/lockinfo.py $(LOCK)
 	touch $(STAMP)
+
+# Regenerate the lock from pyproject.toml (needs PyPI). Versions already pinned are kept where
+# they still satisfy pyproject.toml; `make lock UPGRADE=--upgrade` moves everything to the newest.
+lock: | $(UV)
+	echo 'setuptools>=68' | $(UV) pip compile pyproject.toml - --extra dev --extra lab \
+	  --python-version 3.11 --generate-hashes $(NOT_LOCKED) $(UPGRADE) \
+	  --custom-compile-command 'make lock' --quiet -o $(LOCK)
 
 # Debian packages: poppler-utils (pdftotext for the tests), fonts-noto-cjk (Chinese text),
 # libharfbuzz-subset0 (WeasyPrint's fast font subsetting).
@@ -31,10 +54,16 @@ system-packages:
 	  fi; \
 	fi
 
-demo: $(STAMP) system-packages
+# The project's own bytecode: the venv's packages are compiled when installed, but where
+# PYTHONDONTWRITEBYTECODE is set Python never writes src/'s, and every process (the run, its
+# notebook kernel, each --jobs worker) compiles the package again. Up to date, this costs a stat per file.
+bytecode: $(STAMP)
+	$(BIN)/python -m compileall -q src >/dev/null
+
+demo: $(STAMP) system-packages bytecode
 	$(BIN)/csat-audit demo
 
-test: $(STAMP) system-packages
+test: $(STAMP) system-packages bytecode
 	$(BIN)/python -m pytest -q
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks

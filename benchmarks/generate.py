@@ -43,6 +43,9 @@ def _parser() -> argparse.ArgumentParser:
         default=dt.date(2026, 10, 15),
         help="date of the audit, YYYY-MM-DD (default %(default)s)",
     )
+    parser.add_argument(
+        "--regenerate", action="store_true", help="write the files even when the folder already holds them"
+    )
     return parser
 
 
@@ -72,6 +75,7 @@ def main(argv: list[str] | None = None) -> int:
             period=args.period,
             site=args.site,
             audit_date=args.audit_date,
+            reuse=not args.regenerate,
         )
     except ValueError as exc:
         print(f"generate.py: {exc}", file=sys.stderr)

@@ -155,3 +155,25 @@ def test_recommend_off_its_own_scale_names_its_key(tiny: Path) -> None:
     assert (problem.row, problem.column, problem.rule) == (6, "Recommend", "out_of_scale")
     assert "outside the declared scale 0–10" in problem.message
     assert "data.surveys.recommend_scale" in problem.message
+
+
+def test_every_rule_of_every_schema_is_documented() -> None:
+    """The rules are declared once, in the schemas; the data contract lists each of them."""
+    from audit.data.rules import iter_ids
+    from audit.data.schemas import SCHEMAS
+
+    text = (Path(__file__).parents[1] / "docs" / "data-contract.md").read_text(encoding="utf-8")
+    ids = iter_ids(SCHEMAS.values())
+    assert {"missing_value", "duplicate_row", "excel_error", "out_of_scale", "order_set_aside"} <= set(ids)
+    assert [
+        i for i in [*ids, "malformed_line", "unknown_customer", "no_lines", "unknown_order"] if f"`{i}`" not in text
+    ] == []
+
+
+def test_each_kind_declares_its_columns_once() -> None:
+    from audit.data.contract import COLUMNS, ID_COLUMN, REQUIRED
+    from audit.data.schemas import SCHEMAS
+
+    assert set(COLUMNS) == set(SCHEMAS)
+    assert REQUIRED["surveys"] == ("response_id", "responded_on") and ID_COLUMN["customers"] == "customer_id"
+    assert {name for name, col in SCHEMAS["orders"].columns.items() if col.allowed} == {"status"}

@@ -63,8 +63,9 @@ def returns(folder: Path) -> pd.DataFrame:
 
 def test_writes_the_audit_folder(folder: Path) -> None:
     assert folder.name == "2026-Q3"
-    names = sorted(p.name for p in (folder / "data").iterdir())
+    names = sorted(p.name for p in (folder / "data").iterdir() if not p.name.startswith("."))
     assert names == ["complaint_log.xlsx", "orders.csv", "rma_returns.xlsx", "survey_responses.csv"]
+    assert (folder / "data" / ".demo-fingerprint.json").is_file()  # what was written, for reuse
     assert (folder / "data" / "survey_responses.csv").read_bytes().startswith(b"\xef\xbb\xbf")
     assert (folder / "audit.yaml").read_text(encoding="utf-8").startswith("# audit.yaml")
 

@@ -47,3 +47,26 @@ def test_findings_workbook_sheets_colours_and_text(tiny: Path) -> None:
     for row in c5:
         assert (row[2].value, row[5].value, row[5].data_type) == ("complaints", "@SUM(1)", "s")
         assert "received_on: 2026-09-01" in row[4].value
+
+
+def test_evidence_rows_are_capped_per_finding_and_the_rest_counted(tiny: Path) -> None:
+    replace_in(
+        tiny / "audit.yaml", "owners:", "outputs: {evidence_rows: 1}\nvalidation: {max_invalid_pct: 50}\nowners:"
+    )
+    with (tiny / "complaints.csv").open("a", encoding="utf-8") as out:  # two more open beyond the SLA
+        out.write(
+            "C7,K2,2026-08-02,2026-08-03,,Late delivery,,Late\nC8,K3,2026-08-03,2026-08-04,,Late delivery,,Late\n"
+        )
+    result = audit_in_process(tiny)
+    many = [f for f in result.assessment.findings if len(set(f.evidence_ids)) > 1]
+    assert many, "the tiny audit has a finding with several records"
+    assert all(len(r.rows) <= 1 for r in result.evidence.values())
+    book = openpyxl.load_workbook(write_findings(result, tiny / "findings.xlsx"))
+    rows = [(r[0].value, r[3].value, r[4].value) for r in book["Evidence"].iter_rows(min_row=2)]
+    for finding in many:
+        mine = [row for row in rows if row[0] == finding.id]
+        more = len(set(finding.evidence_ids)) - 1
+        assert mine == [
+            (finding.id, finding.evidence_ids[0], mine[0][2]),
+            (finding.id, "…", f"and {more:,} more; every id is in results.json (findings[].evidence_ids)"),
+        ]

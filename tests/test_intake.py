@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from audit.data.dataset import load_audit
-from audit.exceptions import AuditError, InputFileError
+from audit.exceptions import AuditError, ConfigError, InputFileError
 from audit.kpi import compute_kpis
 
 HEADER = """audit: {id: T-2026-Q3, organisation: Test Ltd, period: 2026-Q3}
@@ -326,9 +326,8 @@ def test_a_responded_column_gives_the_questionnaires_sent_per_quarter(tmp_path: 
         load_audit(folder)
 
 
-def test_a_default_outside_the_vocabulary_is_reported_not_a_crash(tmp_path: Path) -> None:
+def test_a_default_outside_the_vocabulary_is_a_configuration_error(tmp_path: Path) -> None:
     (tmp_path / "c.csv").write_text("complaint_id,received_on,category\nC1,2026-07-01,Late\n", encoding="utf-8")
     folder = audit_folder(tmp_path, "  complaints: {path: c.csv, defaults: {severity: urgent}}\n")
-    (problem,) = load_audit(folder, strict=False).problems
-    assert (problem.rule, problem.column) == ("unknown_value", "severity")
-    assert problem.message.startswith("'urgent' is not a known severity")
+    with pytest.raises(ConfigError, match=r"^data\.complaints\.defaults\.severity: 'urgent' is not a known severity"):
+        load_audit(folder, strict=False)

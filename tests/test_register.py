@@ -247,7 +247,7 @@ def test_unreadable_cell_names_row_and_column(quarters: tuple[Path, Path, Assess
     first = _rows(path)[0]["Action id"]
     _edit(path, {first: {"Status": "done-ish", "Due": "next week"}})
     with pytest.raises(AuditError, match=r"row 2, column 'Due': 'next week' is not a date"):
-        open_audit(q4)
+        open_audit(q4)  # the register is read with the audit folder, not by the data layer
 
 
 def test_deleted_rows_stay_deleted_and_added_rows_are_kept(quarters: tuple[Path, Path, Assessment]) -> None:

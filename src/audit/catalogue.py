@@ -38,6 +38,8 @@ CATALOGUE: dict[str, KpiSpec] = {
     "csat_top2_pct": KpiSpec(N_("Satisfied customers (top-2-box)"), "%", True, "surveys"),
     "dissatisfied_pct": KpiSpec(N_("Dissatisfied customers (bottom-2-box)"), "%", False, "surveys"),
     "nps": KpiSpec(N_("Net Promoter Score"), "points", True, "surveys"),
+    "repurchase_intent_mean": KpiSpec(N_("Repurchase intention (mean)"), "score", True, "surveys"),
+    "repurchase_intent_pct": KpiSpec(N_("Customers likely to buy again (top-2-box)"), "%", True, "surveys"),
     "csi": KpiSpec(
         N_("Customer satisfaction index (importance-weighted, 0–100)"), "index", True, "surveys", targetable=False
     ),
@@ -72,6 +74,7 @@ CATALOGUE: dict[str, KpiSpec] = {
     "warranty_claims": KpiSpec(N_("Warranty claims"), "count", False, "returns", targetable=False),
     "returns_value": KpiSpec(N_("Value of returns"), "value", False, "returns", targetable=False),
     "orders": KpiSpec(N_("Orders"), "count", True, "orders", targetable=False),
+    "orders_cancelled": KpiSpec(N_("Orders cancelled"), "count", False, "orders"),
     "on_time_pct": KpiSpec(N_("Delivered on time"), "%", True, "orders"),
     "in_full_pct": KpiSpec(N_("Delivered in full"), "%", True, "orders"),
     "otif_pct": KpiSpec(N_("On time in full (OTIF)"), "%", True, "orders"),

@@ -92,8 +92,9 @@ def validate(
 ) -> None:
     """Load and validate every input file, print a summary per kind, write data_quality.xlsx.
 
-    Every problem is listed even when a kind has more invalid rows than a run allows; the
-    exit code is then 2. Example: csat-audit validate audits/plant-1/2026-Q3
+    Per file it says which sheet (Excel) or which encoding (CSV) was read. Every problem is
+    listed even when a kind has more invalid rows than a run allows; the exit code is then
+    2. Example: csat-audit validate audits/plant-1/2026-Q3
     """
 
     try:
@@ -112,6 +113,9 @@ def validate(
             f"{source.kind}: {where}: {source.rows_read:,} rows read, {source.rows_valid:,} valid, "
             f"{source.rows_quarantined:,} quarantined, {source.rows_in_period:,} in the period"
         )
+        read = f"sheet '{source.sheet}'" if source.sheet else f"encoding {source.encoding}" if source.encoding else ""
+        if read:
+            typer.echo(f"  read: {read}")
         for note in source.notes:
             typer.echo(f"  note: {note}")
         for rule, count in rules.most_common():

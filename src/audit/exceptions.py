@@ -12,6 +12,7 @@ environment failure and maps to exit code 3.
     ├── OverwriteRefused     a file the command would write exists (earlier audits are kept)
     ├── OutputError          an output cannot be written (read-only folder or file, full disk)
     ├── FolderLocked         another run or finalize is working on the audit folder
+    ├── FileInUse            a file the run must replace is open in Excel (its ~$ owner file is there)
     └── RunError             the notebook run or the report rendering failed
         └── RunInterrupted   the run was stopped by a signal (SIGTERM, Ctrl-C)
 """
@@ -20,7 +21,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 __all__ = [
     "ERROR_MIME",
@@ -28,6 +29,7 @@ __all__ = [
     "AuditError",
     "ConfigError",
     "DataError",
+    "FileInUse",
     "FolderLocked",
     "InputFileError",
     "OutputError",
@@ -122,8 +124,43 @@ class InputFileError(DataError):
     """The file is missing, unreadable, empty, lacks a sheet or a mapped column."""
 
 
+class _Located(Protocol):
+    """What a data-quality problem tells (:class:`audit.model.Problem` is one)."""
+
+    @property
+    def row(self) -> int | None: ...
+    @property
+    def column(self) -> str: ...
+    @property
+    def rule(self) -> str: ...
+    @property
+    def message(self) -> str: ...
+    def location(self) -> str: ...
+
+
 class TooManyInvalidRows(DataError):
-    """More rows of a kind failed validation than the configured share allows."""
+    """More rows of a kind failed validation than the configured share allows.
+
+    Args:
+        message: the first problem, the share of invalid rows and what to do.
+        path: the data file.
+        kind: the data kind.
+        problems: every problem found in the file (first rows first), each with its
+            row, column, rule and message.
+
+    Example:
+        >>> try:                                                    # doctest: +SKIP
+        ...     load_audit("audits/plant-1/2026-Q3")
+        ... except TooManyInvalidRows as exc:
+        ...     print(exc.problems[0].rule, exc.problems[0].row)
+        out_of_scale 5
+    """
+
+    def __init__(
+        self, message: str, path: Path | None = None, kind: str | None = None, *, problems: tuple[_Located, ...] = ()
+    ) -> None:
+        super().__init__(message, path, kind)
+        self.problems = problems
 
 
 class OverwriteRefused(AuditError):
@@ -158,6 +195,19 @@ class FolderLocked(AuditError):
     Args:
         message: who holds the lock and what to do.
         path: the lock file.
+    """
+
+    def __init__(self, message: str, path: Path | None = None) -> None:
+        super().__init__(message)
+        self.path = path
+
+
+class FileInUse(AuditError):
+    """A file the run must replace is open in Excel; replacing it would lose that person's edits.
+
+    Args:
+        message: who has it open and what to do.
+        path: the file.
     """
 
     def __init__(self, message: str, path: Path | None = None) -> None:

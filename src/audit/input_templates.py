@@ -93,7 +93,7 @@ _NOTES: dict[str, dict[str, str]] = {
         "response_id": "The questionnaire's number or the survey tool's response id. Each id once.",
         "responded_on": "The date the customer answered. It places the response in a quarter.",
         "overall": f"Overall satisfaction, {SCORE_MIN} (very dissatisfied) to {SCORE_MAX} (very satisfied). "
-        "No not-applicable code: a response without an overall score is incomplete.",
+        "Blank when the customer did not answer it: the response still counts for the questions answered.",
         "customer_id": "The customer's account number, as in the orders workbook.",
         "recommend": f"How likely the customer is to recommend us, {RECOMMEND_MIN} (not at all) to "
         f"{RECOMMEND_MAX} (extremely likely); gives the Net Promoter Score. Blank when not asked.",
@@ -229,9 +229,10 @@ def input_columns(kind: str) -> list[InputColumn]:
     """
     columns: list[InputColumn] = []
     for name, kind_of in COLUMNS[kind].items():
-        if name in ("unit_price", "sent_on", "responded"):
-            # for exports without a value column (the templates have one) and for distribution
-            # lists with unanswered questionnaires (the template holds answers; sent: gives the count)
+        if name in ("unit_price", "sent_on", "responded", "repurchase") or (kind, name) == ("orders", "status"):
+            # for exports without a value column (the templates have one), for distribution
+            # lists with unanswered questionnaires (the template holds answers; sent: gives the
+            # count), and for the organisation's own exports (repurchase intention, order status)
             continue
         choices: tuple[str, ...]
         if name in ("severity", "status"):

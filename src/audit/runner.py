@@ -17,6 +17,7 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
 import time
 from collections.abc import Iterator
@@ -34,7 +35,8 @@ from audit.cycle.context import AuditContext, context_for
 from audit.cycle.manifest import write_manifest
 from audit.cycle.register import update_register
 from audit.cycle.revisions import Revision, issues
-from audit.exceptions import ERROR_MIME, HANDOFF_ENV, AuditError, RunError
+from audit.data.contract import KINDS
+from audit.exceptions import ERROR_MIME, HANDOFF_ENV, AuditError, FileInUse, OutputError, RunError
 from audit.io import write_text
 from audit.model import AuditSnapshot
 from audit.paths import NOTEBOOK, AuditFolder
@@ -174,17 +176,30 @@ def render_report(r: ReportInput, out: AuditFolder, *, draft: bool = True) -> di
     return {"html": rendered - started, "pdf": time.perf_counter() - rendered}
 
 
-def _write_outputs(snapshot: AuditSnapshot, staging: AuditFolder, today: dt.date) -> Path:
-    """results.json, findings.xlsx, data_quality.xlsx and the updated register into ``staging``.
-
-    Returns:
-        The staged register, to be published as ``audits/<site>/actions.xlsx``.
-    """
+def _write_outputs(snapshot: AuditSnapshot, staging: AuditFolder) -> None:
+    """results.json, findings.xlsx and data_quality.xlsx into ``staging``."""
     snapshot.dump(staging.results)
     write_findings(snapshot, staging.findings_xlsx)
     write_data_quality(snapshot.sources, snapshot.problems, snapshot.quarantine, staging.data_quality_xlsx)
-    staged = staging.root / AuditFolder(snapshot.config.folder).action_register.name
-    return update_site_register(snapshot, today, out=staged)
+
+
+def _publish_with_register(snapshot: AuditSnapshot, staging: AuditFolder, target: AuditFolder) -> None:
+    """Merge the register as it is now and publish it with every other output, under the site's lock.
+
+    Two runs of one site take turns here, so neither loses the other's actions. A register
+    open in Excel is not replaced: Excel would overwrite the merge when its user saves.
+    """
+    register = AuditFolder(snapshot.config.folder).action_register
+    with cycle.site_lock(register.parent):
+        owner = cycle.excel_owner(register)
+        if owner is not None:
+            raise FileInUse(
+                f"{register.name} is open in Excel by {owner}; close it and run again "
+                f"(nothing was published: the previous outputs and the register are unchanged)",
+                register,
+            )
+        staged = update_site_register(snapshot, dt.date.today(), out=staging.root / register.name)
+        cycle.publish(staging, target, extra=((staged, register),))
 
 
 def update_site_register(snapshot: AuditSnapshot, today: dt.date, *, out: Path | None = None) -> Path:
@@ -227,7 +242,11 @@ def run_audit(folder: Path | str, *, progress: bool = True) -> RunResult:
     """
     root = Path(folder).resolve()
     config = load_config(root)  # once, and before starting a kernel
-    with cycle.folder_lock(root), cycle.stop_on_signals(root):
+    for kind in (*KINDS, "customers"):  # a data path outside the site folder stops the run here, not in the kernel
+        source = getattr(config.data, kind)
+        if source is not None:
+            config.resolve(source.path, key=f"data.{kind}.path")
+    with cycle.folder_lock(root), cycle.stop_on_signals(root), _writable(root):
         context = context_for(config)
         target = cycle.working_folder(root)
         staging = cycle.fresh_staging(target)
@@ -235,13 +254,33 @@ def run_audit(folder: Path | str, *, progress: bool = True) -> RunResult:
             with cycle.kill_new_children():
                 snapshot, seconds = execute_notebook(context, staging, progress=progress)
             timings = {"notebook": seconds}
-            register = _write_outputs(snapshot, staging, dt.date.today())
+            _write_outputs(snapshot, staging)
             done = issues(root)
             revision = Revision(target.revision, done[-1] if done else None, False, changes_since_issue(root, snapshot))
             timings |= render_report(ReportInput(snapshot, revision), staging)
             timings |= {f"load_{kind}": s for kind, s in snapshot.load_seconds.items()}
             write_manifest(staging, snapshot, config.parameters(), timings)
-            cycle.publish(staging, target, extra=((register, AuditFolder(root).action_register),))
+            _publish_with_register(snapshot, staging, target)
         finally:
             cycle.discard(staging)
     return RunResult(target, timings)
+
+
+#: errors that mean a file or folder cannot be written, whatever the run did right
+_CANNOT_WRITE = {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, errno.EDQUOT}
+
+
+@contextmanager
+def _writable(root: Path) -> Iterator[None]:
+    """Turn a failure to write (read-only folder or mount, full disk) into one line naming the path."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.errno not in _CANNOT_WRITE:
+            raise
+        where = exc.filename or root
+        raise OutputError(
+            f"{where} could not be written ({exc.strerror or exc}); nothing was published, "
+            "the previous outputs are intact",
+            Path(where),
+        ) from None

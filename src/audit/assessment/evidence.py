@@ -1,7 +1,7 @@
 """The records behind each finding, looked up by id in the period's data, as text for every output.
 
 The report's evidence appendix shows the first rows, findings.xlsx up to
-:data:`EVIDENCE_ROWS` per finding and the notebook all of them (see
+``outputs.evidence_rows`` per finding (audit.yaml) and the notebook all of them (see
 :func:`evidence_frame`); every id stays on the finding itself.
 """
 
@@ -17,7 +17,7 @@ from audit.data.quality import text_cell
 from audit.data.readers import ROW
 from audit.model import Assessment, Records
 
-__all__ = ["EVIDENCE_COLUMNS", "EVIDENCE_ROWS", "evidence_frame", "evidence_of"]
+__all__ = ["EVIDENCE_COLUMNS", "evidence_frame", "evidence_of"]
 
 #: the columns shown per kind, after the id; the last is free text when present
 EVIDENCE_COLUMNS = {
@@ -26,8 +26,6 @@ EVIDENCE_COLUMNS = {
     "returns": ("returned_on", "customer_id", "product", "reason", "quantity"),
     "orders": ("ordered_on", "customer_id", "promised_on", "delivered_on", "value"),
 }
-#: most records kept per finding in results.json and findings.xlsx (the rest are counted)
-EVIDENCE_ROWS = 1000
 
 
 def evidence_frame(data: AuditData, ids: Sequence[str]) -> tuple[str, pd.DataFrame] | None:
@@ -69,7 +67,7 @@ def _records(data: AuditData, ids: Sequence[str], limit: int) -> Records | None:
     )
 
 
-def evidence_of(data: AuditData, assessment: Assessment, limit: int = EVIDENCE_ROWS) -> dict[str, Records]:
+def evidence_of(data: AuditData, assessment: Assessment, limit: int) -> dict[str, Records]:
     """Per finding id, the first ``limit`` records behind it (findings whose ids are not rows are left out)."""
     out = {}
     for finding in assessment.findings:

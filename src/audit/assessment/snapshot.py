@@ -29,7 +29,7 @@ def snapshot(data: AuditData, kpis: KpiTable, assessment: Assessment) -> AuditSn
         assessment=assessment,
         sources=data.sources,
         problems=data.problems,
-        evidence=evidence_of(data, assessment),
+        evidence=evidence_of(data, assessment, data.config.outputs.evidence_rows),
         generated_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         load_seconds=dict(data.timings),
         quarantine=quarantine_tables(data),

@@ -28,7 +28,7 @@ Example:
 
 from audit.cycle.changes import changes_between, changes_since_issue
 from audit.cycle.earlier import earlier_results
-from audit.cycle.lock import folder_lock, kill_new_children, stop_on_signals
+from audit.cycle.lock import excel_owner, folder_lock, kill_new_children, site_lock, stop_on_signals
 from audit.cycle.revisions import Issue, Revision, issued_revision, issues, latest_folder, revision_of, working_folder
 from audit.cycle.staging import discard, fresh_staging, publish
 
@@ -39,6 +39,7 @@ __all__ = [
     "changes_since_issue",
     "discard",
     "earlier_results",
+    "excel_owner",
     "folder_lock",
     "fresh_staging",
     "issued_revision",
@@ -47,6 +48,7 @@ __all__ = [
     "latest_folder",
     "publish",
     "revision_of",
+    "site_lock",
     "stop_on_signals",
     "working_folder",
 ]

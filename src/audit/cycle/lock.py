@@ -10,6 +10,7 @@ import os
 import signal
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -52,6 +53,60 @@ def _try_create(path: Path, payload: dict[str, Any]) -> bool:
     return True
 
 
+def _me(command: str) -> dict[str, Any]:
+    return {
+        "pid": os.getpid(),
+        "host": socket.gethostname(),
+        "command": command,
+        "started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    }
+
+
+def _holder(path: Path, root: Path, me: dict[str, Any]) -> str:
+    """Who holds the lock at ``path`` (empty when it was stale or unreadable and has been removed)."""
+    held = _read_lock(path)
+    pid, host = held.get("pid"), held.get("host")
+    since = held.get("started", "an unknown time")
+    what = held.get("command", "run")
+    if isinstance(pid, int) and host == me["host"] and not _alive(pid):
+        log.warning(
+            "note: %s: taking over a stale lock of %s (pid %s, started %s), which no longer runs",
+            root,
+            what,
+            pid,
+            since,
+        )
+        path.unlink(missing_ok=True)
+        return ""
+    if not held and path.exists():
+        log.warning("note: %s: taking over an unreadable lock file %s", root, path.name)
+        path.unlink(missing_ok=True)
+        return ""
+    if not path.exists():
+        return ""  # released meanwhile
+    where = "this host" if host == me["host"] else f"host {host}"
+    return f"a {what} (pid {pid} on {where}) has worked on it since {since}"
+
+
+@contextmanager
+def _locked(path: Path, root: Path, command: str, wait: float) -> Iterator[None]:
+    me = _me(command)
+    deadline = time.monotonic() + wait
+    while not _try_create(path, me):
+        holder = _holder(path, root, me)
+        if holder and time.monotonic() >= deadline:
+            raise FolderLocked(
+                f"{root} is locked: {holder}; wait for it to finish, or delete {path} if that process is gone", path
+            )
+        if holder:
+            time.sleep(0.2)
+    try:
+        yield
+    finally:
+        if _read_lock(path).get("pid") == me["pid"]:
+            path.unlink(missing_ok=True)
+
+
 @contextmanager
 def folder_lock(root: Path, command: str = "run") -> Iterator[None]:
     """Hold the audit folder's lock file ``.audit.lock`` while the block runs.
@@ -68,44 +123,57 @@ def folder_lock(root: Path, command: str = "run") -> Iterator[None]:
         FolderLocked: a live process holds the lock, or a process on another host whose
             state cannot be checked.
     """
-    path = AuditFolder(root).lock
-    me = {
-        "pid": os.getpid(),
-        "host": socket.gethostname(),
-        "command": command,
-        "started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-    }
-    if not _try_create(path, me):
-        held = _read_lock(path)
-        pid, host = held.get("pid"), held.get("host")
-        since = held.get("started", "an unknown time")
-        what = held.get("command", "run")
-        if isinstance(pid, int) and host == me["host"] and not _alive(pid):
-            log.warning(
-                "note: %s: taking over a stale lock of %s (pid %s, started %s), which no longer runs",
-                root,
-                what,
-                pid,
-                since,
-            )
-            path.unlink(missing_ok=True)
-        elif not held and path.exists():
-            log.warning("note: %s: taking over an unreadable lock file %s", root, path.name)
-            path.unlink(missing_ok=True)
-        else:
-            where = "this host" if host == me["host"] else f"host {host}"
-            raise FolderLocked(
-                f"{root} is locked: a {what} (pid {pid} on {where}) has worked on it since {since}; "
-                f"wait for it to finish, or delete {path} if that process is gone",
-                path,
-            )
-        if not _try_create(path, me):
-            raise FolderLocked(f"{root} is locked by another process that started at the same moment; try again", path)
-    try:
+    with _locked(AuditFolder(root).lock, root, command, wait=0.0):
         yield
-    finally:
-        if _read_lock(path).get("pid") == me["pid"]:
-            path.unlink(missing_ok=True)
+
+
+#: seconds a run waits for another run of the same site to finish merging the register
+SITE_LOCK_WAIT = 600.0
+
+
+@contextmanager
+def site_lock(site: Path, command: str = "run", wait: float = SITE_LOCK_WAIT) -> Iterator[None]:
+    """Hold the site's register lock, ``audits/<site>/.actions.lock``, for the read–merge–publish of actions.xlsx.
+
+    Two runs of one site (two quarters at once, or ``--jobs``) take turns: the second waits
+    for the first to publish, then merges into the register as the first left it.
+
+    Raises:
+        FolderLocked: another process held it for longer than ``wait`` seconds (or one on
+            another host, which cannot be checked).
+    """
+    with _locked(Path(site) / SITE_LOCK_NAME, Path(site), command, wait):
+        yield
+
+
+#: the register's lock file in the site folder
+SITE_LOCK_NAME = ".actions.lock"
+
+
+def excel_owner(path: Path) -> str | None:
+    """Who has ``path`` open in Excel (its ``~$`` owner file beside it), or None when nobody has.
+
+    Excel's owner file starts with a length byte and the user's name in the Windows code page;
+    newer versions repeat the name in UTF-16 from byte 55 (its length in byte 54).
+    """
+    owner = path.with_name(f"~${path.name}")
+    if not owner.exists():
+        return None
+    try:
+        raw = owner.read_bytes()[:165]
+    except OSError:
+        return "another user"
+    names = []
+    if len(raw) > 55 and 0 < raw[54] <= 54:
+        names.append(raw[55 : 55 + 2 * raw[54]].decode("utf-16-le", errors="replace"))
+    for codec in ("utf-8", "gbk", "cp1252"):
+        try:
+            names.append(raw[1 : 1 + raw[0]].decode(codec))
+            break
+        except (UnicodeDecodeError, IndexError):
+            continue
+    clean = ["".join(c for c in n if c.isprintable()).strip() for n in names if "\ufffd" not in n]
+    return next((n for n in clean if n), "another user")
 
 
 # ---------------------------------------------------------------- signals

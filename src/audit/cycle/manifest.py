@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from audit.io import write_json
+from audit.lockinfo import lock_fingerprint
 from audit.model import AuditSnapshot
 from audit.paths import AuditFolder
 
@@ -62,6 +63,7 @@ def write_manifest(
         },
         "parameters": parameters,
         "versions": {"python": platform.python_version(), **_versions()},
+        "lock": lock_fingerprint(),
         "timings_seconds": {k: round(v, 3) for k, v in timings.items()},
     }
     return write_json(folder.manifest, manifest)

@@ -8,13 +8,28 @@ declared), never decided row by row.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from audit.data.contract import ColumnType
+from audit.data.rules import ColumnType
+from audit.data.table import brief, excel_value, header_key
 
-__all__ = ["BOOLEANS", "AmbiguousDates", "brief", "convert_column", "excel_value", "infer_dayfirst", "map_values"]
+__all__ = [
+    "BOOLEANS",
+    "MAX_NUMBER",
+    "NA_VALUES",
+    "AmbiguousDates",
+    "Converted",
+    "blank_markers",
+    "brief",
+    "convert_column",
+    "excel_value",
+    "infer_dayfirst",
+    "map_values",
+    "value_keys",
+]
 
 #: accepted spellings of yes/no, compared case-insensitively
 BOOLEANS = {
@@ -22,9 +37,16 @@ BOOLEANS = {
     "no": False, "n": False, "false": False, "0": False, "否": False,
 }  # fmt: skip
 
+#: cell texts that mean "no value" unless ``na_values:`` says otherwise (compared with
+#: case and surrounding spaces ignored): the usual markers of spreadsheets, databases and
+#: Chinese survey platforms ((空) empty, (跳过) skipped, 空 empty, 无 none)
+NA_VALUES = ("NA", "N/A", "n/a", "#N/A", "-", "–", "—", "?", "null", "None", "(空)", "(跳过)", "空", "无")
+#: numbers beyond this size (or infinite) are not values anyone recorded; they are refused
+MAX_NUMBER = 1e15
+
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
-#: currency signs and codes, spaces and thousands separators around a number
-_NUMBER_NOISE = r"[\s,'£$€¥￥₹]|RMB|CNY|USD|GBP|EUR|元"
+#: Excel serial numbers of the plausible dates (1900-01-01 to 2199-12-31)
+_SERIAL_RANGE = (1, 109_573)
 #: a date written with its day and month as numbers: 31/07/2026, 7-31-26, 31.07.2026
 _NUMERIC_DATE = r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-]\d{2,4}\b"
 
@@ -52,9 +74,14 @@ def _blank(raw: pd.Series) -> pd.Series:
 
 def _as_text(raw: pd.Series) -> pd.Series:
     """Text; whole numbers read from Excel as floats (1001.0) keep their integer form."""
-    if raw.dtype == object:
+    if pd.api.types.is_float_dtype(raw):
+        whole = raw.notna() & (raw % 1 == 0) & (raw.abs() < 1e15)
+        if whole.any():
+            raw = raw.astype(object)
+            raw[whole] = raw[whole].astype("float64").astype("int64").astype(str)
+    elif raw.dtype == object:
         numeric = pd.to_numeric(raw.where(raw.map(type).isin((float, int))), errors="coerce")
-        whole = numeric.notna() & (numeric % 1 == 0)
+        whole = numeric.notna() & (numeric % 1 == 0) & (numeric.abs() < 1e15)
         if whole.any():
             raw = raw.copy()
             raw[whole] = numeric[whole].astype("int64").astype(str)
@@ -93,11 +120,49 @@ def infer_dayfirst(raw: pd.Series) -> bool | None:
     return day_first >= month_first
 
 
-def _as_date(raw: pd.Series, dayfirst: bool) -> pd.Series:
+@dataclass(frozen=True)
+class Converted:
+    """A converted column: values (missing where blank or unreadable), the unreadable cells, and why.
+
+    ``why`` holds, for some unreadable cells, a reason more precise than "not understood"
+    (a time of day in a date column, an ambiguous decimal separator …); "" elsewhere.
+    """
+
+    values: pd.Series
+    failed: pd.Series
+    why: pd.Series
+
+
+def _dates_from_serials(numbers: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Excel serial numbers (and whole numbers written yyyymmdd) as days, and the reasons others fail."""
+    days = pd.to_numeric(numbers, errors="coerce").astype("float64")
+    serial = days.between(*_SERIAL_RANGE)
+    out = pd.Series(pd.NaT, index=numbers.index, dtype="datetime64[ns]")
+    if serial.any():
+        out[serial] = (_EXCEL_EPOCH + pd.to_timedelta(days[serial].round(), unit="D")).astype("datetime64[ns]")
+    ymd = ~serial & days.between(19_000_101, 21_991_231) & (days % 1 == 0)
+    if ymd.any():
+        parsed = pd.to_datetime(days[ymd].astype("int64").astype(str), format="%Y%m%d", errors="coerce")
+        out[ymd] = parsed.astype("datetime64[ns]")
+    why = pd.Series("", index=numbers.index, dtype=object)
+    zero = days == 0
+    why[zero] = "Excel's date serial 0 (shown as 00:00:00 or 1900-01-00) is no date; enter the date"
+    other = out.isna() & days.notna() & ~zero
+    why[other] = "a number that is not a date (nor an Excel date serial); enter the date, such as 2026-07-31"
+    return out, why
+
+
+def _as_date(raw: pd.Series, dayfirst: bool) -> tuple[pd.Series, pd.Series]:
+    """Dates compared by day: a time of day is dropped, whatever the cell held."""
+    why = pd.Series("", index=raw.index, dtype=object)
     if pd.api.types.is_datetime64_any_dtype(raw):
-        return raw.astype("datetime64[ns]")
+        values = raw.dt.tz_localize(None) if getattr(raw.dt, "tz", None) is not None else raw
+        return pd.Series(values.astype("datetime64[ns]").dt.normalize()), why
+    if pd.api.types.is_numeric_dtype(raw) and raw.dtype != bool:
+        out, why = _dates_from_serials(raw)
+        return pd.Series(out.dt.normalize()), why
     if raw.dtype != object:  # text from a CSV file: one parse for the whole column
-        return _parse_dates(raw, dayfirst)
+        return _parse_dates(raw, dayfirst), why
     out = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]")
     kinds = raw.map(type)
     native = kinds.isin((dt.datetime, dt.date, pd.Timestamp))
@@ -105,12 +170,18 @@ def _as_date(raw: pd.Series, dayfirst: bool) -> pd.Series:
         out[native] = pd.to_datetime(raw[native].astype(str), errors="coerce").astype("datetime64[ns]")
     serial = kinds.isin((float, int))
     if serial.any():
-        days = pd.to_numeric(raw[serial], errors="coerce")
-        out[serial] = (_EXCEL_EPOCH + pd.to_timedelta(days, unit="D")).astype("datetime64[ns]")
-    text = ~(native | serial)
+        out[serial], why[serial] = _dates_from_serials(raw[serial])
+    clock = kinds.isin((dt.time, dt.timedelta, pd.Timedelta))
+    if clock.any():
+        zero = raw[clock].map(lambda v: v in (dt.time(0, 0), dt.timedelta(0)))
+        why[clock] = "holds a time of day or a duration, not a date; enter the date"
+        why[clock & zero.reindex(raw.index, fill_value=False)] = (
+            "Excel's date serial 0 (shown as 00:00:00 or 1900-01-00) is no date; enter the date"
+        )
+    text = ~(native | serial | clock)
     if text.any():
         out[text] = _parse_dates(raw[text], dayfirst)
-    return pd.Series(out.dt.normalize())
+    return pd.Series(out.dt.normalize()), why
 
 
 #: date formats tried for a text column (after any time of day is cut off); the one that
@@ -168,16 +239,76 @@ def _parse_dates(raw: pd.Series, dayfirst: bool) -> pd.Series:
     return pd.Series(_to_dates(strings, best).dt.normalize())
 
 
-def _as_number(raw: pd.Series) -> pd.Series:
+#: a number written with ',' as the decimal separator (998,00 · 2.125,26 · 1,5 · 1.250.000)
+_COMMA_DECIMAL = r"[-+]?(?:\d{1,3}(?:\.\d{3}){2,}(?:,\d+)?|\d{1,3}(?:\.\d{3})+,\d+|\d+,\d{1,2}|\d+,\d{4,})"
+#: a number written with '.' as the decimal separator (1,250.00 · 12.5 · 1,250,000)
+_DOT_DECIMAL = r"[-+]?(?:\d{1,3}(?:,\d{3}){2,}(?:\.\d+)?|\d{1,3}(?:,\d{3})+\.\d+|\d+\.\d{1,2}|\d+\.\d{4,})"
+#: one separator followed by exactly three digits: 1,250 or 1.250 reads both ways
+_EITHER = r"[-+]?\d{1,3}[.,]\d{3}"
+_CURRENCY = r"[\s'£$€¥￥₹]|RMB|CNY|USD|GBP|EUR|元"
+
+
+def decimal_separator(text: pd.Series) -> str | None:
+    """The decimal separator a text column is written with, from the values that tell (None: none tells).
+
+    Example:
+        >>> decimal_separator(pd.Series(["998,00", "1.250,50", "12"]))
+        ','
+    """
+    cleaned = text.str.replace(_CURRENCY, "", regex=True)
+    comma = int(cleaned.str.fullmatch(_COMMA_DECIMAL).fillna(False).sum())
+    dot = int(cleaned.str.fullmatch(_DOT_DECIMAL).fillna(False).sum())
+    if comma > dot:
+        return ","
+    return "." if dot else None
+
+
+def _as_number(raw: pd.Series, decimal: str | None, ambiguous_refused: bool) -> tuple[pd.Series, pd.Series]:
+    """Numbers; the decimal separator is declared, else the column's values decide (never cell by cell)."""
+    why = pd.Series("", index=raw.index, dtype=object)
     if pd.api.types.is_numeric_dtype(raw) and raw.dtype != bool:
-        return raw.astype("float64")
-    text = raw.astype("string").str.strip()
-    out = pd.to_numeric(text, errors="coerce").astype("float64")
-    retry = (out.isna() & text.notna()).to_numpy(dtype=bool)
-    if retry.any():  # currency and thousands separators: £1,250.00, ¥ 1 250, 1250元
-        again = pd.to_numeric(text[retry].str.replace(_NUMBER_NOISE, "", regex=True), errors="coerce")
-        out[retry] = again.astype("float64").to_numpy()
-    return out
+        out = raw.astype("float64")
+    else:
+        text = raw.astype("string").str.strip()
+        out = pd.to_numeric(text, errors="coerce").astype("float64")
+        unread = (out.isna() & text.notna()).to_numpy(dtype=bool)
+        # a value with a ',' never reads plainly, so a column that reads whole has no separator to tell
+        ambiguous = ambiguous_refused and decimal is None and bool(text.str.fullmatch(_EITHER).fillna(False).any())
+        commas = unread.any() and bool(text[unread].str.contains(",", regex=False).fillna(False).any())
+        if not (decimal == "," or commas or ambiguous):
+            if unread.any():  # currency signs and spaces: £1250.00, ¥ 1 250, 1250元
+                again = pd.to_numeric(text[unread].str.replace(_CURRENCY, "", regex=True), errors="coerce")
+                out[unread] = again.astype("float64").to_numpy()
+        else:
+            cleaned = text.str.replace(_CURRENCY, "", regex=True)
+            told = decimal or decimal_separator(cleaned)
+            used = told or "."
+            other = "." if used == "," else ","
+            if used == ",":
+                standard = cleaned.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+            else:
+                standard = cleaned.str.replace(",", "", regex=False)
+            out = pd.to_numeric(standard, errors="coerce").astype("float64")
+            either = cleaned.str.fullmatch(_EITHER).fillna(False).astype(bool)
+            if told is None and ambiguous_refused and either.any():
+                out = out.mask(either)
+                why[either] = (
+                    "reads both as thousands and as decimals (1,250 or 1.250); set decimal: ',' or '.' "
+                    "under this kind in audit.yaml"
+                )
+            wrong = cleaned.str.fullmatch(_DOT_DECIMAL if used == "," else _COMMA_DECIMAL).fillna(False).astype(bool)
+            wrong &= ~either
+            if wrong.any():
+                out = out.mask(wrong)
+                why[wrong] = (
+                    f"written with '{other}' as the decimal separator while the column uses '{used}'; "
+                    f"correct the value, or set decimal: '{other}' under this kind in audit.yaml"
+                )
+    huge = out.notna() & ~out.abs().le(MAX_NUMBER)
+    if huge.any():
+        out = out.mask(huge)
+        why[huge] = f"is infinite or beyond ±{MAX_NUMBER:.0e}; enter the real value"
+    return out, why
 
 
 def _as_bool(raw: pd.Series) -> pd.Series:
@@ -188,24 +319,48 @@ def _as_bool(raw: pd.Series) -> pd.Series:
     return key.map(BOOLEANS).astype("boolean")
 
 
-def _key(raw: pd.Series) -> pd.Series:
-    """Cells as comparison keys: text, surrounding spaces removed, case folded."""
-    return _as_text(raw).str.casefold()
+def _canonical(value: object) -> object:
+    """A cell or a mapping key as compared: a number by its value (-1.0 and "-1" alike), text folded."""
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    if isinstance(value, bool):
+        return str(value).casefold()
+    if isinstance(value, (int, float)):
+        number = float(value)
+    else:
+        text = header_key(value)
+        try:
+            number = float(text)
+        except ValueError:
+            return text or None
+        if text in ("nan", "inf", "-inf", "infinity"):
+            return text
+    if number != number or number in (float("inf"), float("-inf")):
+        return str(number)
+    return str(int(number)) if number.is_integer() else repr(number)
+
+
+def value_keys(raw: pd.Series) -> pd.Series:
+    """Each cell as :func:`_canonical` compares it, computed once per distinct value."""
+    codes, uniques = pd.factorize(raw.astype(object), use_na_sentinel=True)
+    keys = np.array([_canonical(u) for u in uniques] + [None], dtype=object)
+    return pd.Series(keys[codes], index=raw.index, dtype=object)
 
 
 def map_values(raw: pd.Series, mapping: dict[str, object]) -> pd.Series:
-    """Replace the file's values by ours, matching case- and space-insensitively.
+    """Replace the file's values by ours, matching the cell as the user sees it.
 
-    Cells without a mapping keep their value.
+    Text is compared case- and space-insensitively, numbers by their value (a key "-1"
+    matches an Excel number -1.0). Cells without a mapping keep their value.
 
     Example:
-        >>> map_values(pd.Series(["高", " Low"]), {"高": "high", "low": "low"}).tolist()
-        ['high', 'low']
+        >>> map_values(pd.Series(["高", " Low", -1.0]), {"高": "high", "low": "low", "-1": "n/a"}).tolist()
+        ['high', 'low', 'n/a']
     """
     if not mapping:
         return raw
-    folded = {str(k).strip().casefold(): v for k, v in mapping.items()}
-    mapped = _key(raw).map(folded)
+    folded = {_canonical(k): v for k, v in mapping.items()}
+    mapped = value_keys(raw).map(folded)
     hit = mapped.notna().to_numpy(dtype=bool)
     if not hit.any():
         return raw
@@ -214,40 +369,59 @@ def map_values(raw: pd.Series, mapping: dict[str, object]) -> pd.Series:
     return out
 
 
-def convert_column(raw: pd.Series, kind: ColumnType, *, dayfirst: bool = False) -> tuple[pd.Series, pd.Series]:
+def blank_markers(raw: pd.Series, markers: tuple[str, ...] | list[str]) -> pd.Series:
+    """Text cells holding a missing-value marker (NA, N/A, (空) …) become blank.
+
+    Compared as written in any of the usual cases (NA, na, Na), with or without one space
+    around it; full-width brackets (（空）) count as the half-width ones.
+
+    Example:
+        >>> blank_markers(pd.Series(["4", " n/a ", "(跳过)"]), NA_VALUES).tolist()
+        ['4', None, None]
+    """
+    if not markers or not (raw.dtype == object or pd.api.types.is_string_dtype(raw)):
+        return raw
+    spellings = {s for m in markers for s in (m.strip(), m.strip().lower(), m.strip().upper(), m.strip().title())}
+    spellings |= {s.replace("(", "（").replace(")", "）") for s in spellings}
+    spellings |= {f" {s}" for s in spellings} | {f"{s} " for s in spellings} | {f" {s} " for s in spellings}
+    hit = raw.isin(list(spellings)).to_numpy(dtype=bool)  # one hash lookup per cell, no string pass
+    if not hit.any():
+        return raw
+    out = raw.astype(object).copy()
+    out[hit] = None
+    return out
+
+
+def convert_column(
+    raw: pd.Series,
+    kind: ColumnType,
+    *,
+    dayfirst: bool = False,
+    decimal: str | None = None,
+    ambiguous_refused: bool = False,
+) -> Converted:
     """Convert one column.
 
     Args:
-        raw: cells as read.
+        raw: cells as read (missing-value markers already blank).
         kind: the column's type from the data contract.
         dayfirst: read ambiguous text dates such as 03/04/2026 as 3 April.
+        decimal: the decimal separator of numbers; None: the column's values decide.
+        ambiguous_refused: refuse numbers such as 1,250 that no value of the column
+            resolves (for ';'-separated files, where ',' is often the decimal separator).
 
     Returns:
-        The converted column (missing where blank or not convertible) and a boolean mask
-        of cells that held something that could not be converted.
+        The converted column, the cells that held something that could not be
+        converted, and a reason for some of them.
     """
+    why = pd.Series("", index=raw.index, dtype=object)
     if kind == "date":
-        out = _as_date(raw, dayfirst)
+        out, why = _as_date(raw, dayfirst)
     elif kind == "number":
-        out = _as_number(raw)
+        out, why = _as_number(raw, decimal, ambiguous_refused)
     elif kind == "bool":
         out = _as_bool(raw)
     else:
-        return _as_text(raw), pd.Series(False, index=raw.index)
+        return Converted(_as_text(raw), pd.Series(False, index=raw.index), why)
     failed = out.isna() & ~_blank(raw)
-    return out, failed.astype(bool)
-
-
-def brief(text: str, limit: int = 60) -> str:
-    """A value as quoted in a one-line message: whitespace runs (newlines too) become one space, long text is cut."""
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
-
-
-def excel_value(value: object) -> str:
-    """A raw cell as text for a problem report."""
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+    return Converted(out, failed.astype(bool), why)

@@ -1,23 +1,25 @@
-"""From the file's headers and values to ours: column mapping, row filters, value mappings.
+"""From the file's headers and values to ours: column mapping and value mappings.
 
-Everything here is driven by audit.yaml alone (``columns:``, ``where:``, ``values:``,
-``defaults:``); nobody edits the client's file. See docs/data-contract.md.
+Everything here is driven by audit.yaml alone (``columns:``, ``values:``,
+``defaults:``); nobody edits the client's file. Row filters (``where:``) are in
+:mod:`audit.data.filters`. See docs/data-contract.md.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
 from audit.config import Source, SurveySource
-from audit.data.contract import CATEGORIES, COLUMNS, REQUIRED, SURVEY_SCORES, ColumnType
+from audit.data.contract import COLUMNS, REQUIRED, SURVEY_SCORES, ColumnType
 from audit.data.convert import map_values
-from audit.data.readers import ROW, RawTable
+from audit.data.platforms import PLATFORM_HEADERS, question_aliases
+from audit.data.schemas import SCHEMAS, schema_for
+from audit.data.table import ROW, RawTable, header_key
 from audit.exceptions import ConfigError, InputFileError
 
-__all__ = ["Mapping", "apply_filter", "column_types", "expected_headers", "map_columns", "value_mapping"]
+__all__ = ["Mapping", "column_types", "expected_headers", "find_header_of", "map_columns", "mapped", "value_mapping"]
 
 #: our column name → the file's header, for the columns present
 Mapping = dict[str, str]
@@ -29,61 +31,126 @@ def column_types(kind: str, source: Source) -> dict[str, ColumnType]:
     Dimension columns get internal names: ``dim_<name>`` (perception), ``exp_<name>``
     (expectation) and ``imp_<name>`` (importance).
     """
-    types: dict[str, ColumnType] = dict(COLUMNS[kind])
-    for name in _dimension_headers(source):
-        types[name] = "number"
-    return types
+    return schema_for(kind, source).types()
 
 
 def _dimension_headers(source: Source) -> dict[str, str]:
     if not isinstance(source, SurveySource):
         return {}
     blocks = (("dim_", source.dimensions), ("exp_", source.expectations), ("imp_", source.importance))
-    return {prefix + name: header for prefix, block in blocks for name, header in block.items()}
+    return {prefix + name: str(header) for prefix, block in blocks for name, header in block.items()}
 
 
 def _wanted(kind: str, source: Source) -> dict[str, str]:
-    """Our column name → the header audit.yaml names for it."""
+    """Our column name → the header audit.yaml names for it (columns un-mapped with null left out)."""
     unknown = sorted(set(source.columns) - set(COLUMNS[kind]))
     if unknown:
         raise ConfigError(
             f"data.{kind}.columns: unknown column {unknown}; known columns are {', '.join(COLUMNS[kind])}"
         )
-    return {**source.columns, **_dimension_headers(source)}
+    named = {name: str(header) for name, header in source.columns.items() if header is not None}
+    return {**named, **_dimension_headers(source)}
 
 
 def expected_headers(kind: str, source: Source) -> set[str]:
-    """Headers that identify the header row: the mapped ones and our own column names."""
-    return set(_wanted(kind, source).values()) | set(COLUMNS[kind])
+    """Headers that identify the header row: the mapped ones and our own column names.
+
+    A question given by its number (``overall: 7``) names no header and is left out; a
+    survey platform's meta columns (序号, 提交答卷时间) count.
+    """
+    named = {h for h in _wanted(kind, source).values() if not h.strip().isdigit()}
+    platform = set(PLATFORM_HEADERS.values()) if kind == "surveys" else set()
+    return named | set(COLUMNS[kind]) | platform
 
 
 def _where(path: Path, raw: RawTable) -> str:
     return f"{path}" + (f" sheet '{raw.sheet}'" if raw.sheet else "")
 
 
+def _lookup(raw: RawTable) -> dict[str, list[str]]:
+    """The file's headers by :func:`header_key`: one key may name several columns."""
+    by_key: dict[str, list[str]] = {}
+    for column in raw.frame.columns:
+        if column != ROW:
+            by_key.setdefault(header_key(raw.originals.get(column, column)), []).append(str(column))
+    return by_key
+
+
+def _listed(raw: RawTable) -> str:
+    return ", ".join(raw.originals.get(c, c) for c in raw.frame.columns if c != ROW)
+
+
+def find_header_of(
+    raw: RawTable,
+    wanted: str,
+    by_key: dict[str, list[str]],
+    path: Path,
+    what: str,
+    aliases: dict[str, str] | None = None,
+) -> str | None:
+    """The one column of the file a header (as written in audit.yaml, or our name) stands for.
+
+    Headers are compared with :func:`header_key` (case, spaces, invisible characters
+    ignored); when that matches several columns, the one written exactly so is taken.
+    A survey question is also found by its number or its text (``aliases``, see
+    :mod:`audit.data.platforms`).
+
+    Raises:
+        InputFileError: several columns match and none is written exactly so.
+    """
+    found = by_key.get(header_key(wanted), [])
+    if not found and aliases:
+        alias = aliases.get(header_key(wanted))
+        return alias
+    if len(found) <= 1:
+        return found[0] if found else None
+    exact = [c for c in found if raw.originals.get(c, c) == wanted.strip()]
+    if len(exact) == 1 and wanted.strip() not in raw.originals.values():
+        return exact[0]
+    shown = " and ".join(f"'{raw.originals.get(c, c)}' (column {raw.letters.get(c, '?')})" for c in found)
+    same = len({raw.originals.get(c, c) for c in found}) == 1
+    reason = (
+        f"the header '{raw.originals.get(found[0], found[0])}' appears twice in row {raw.header_row}"
+        if same
+        else f"{shown} differ only in case or spacing"
+    )
+    columns = f" ({', '.join('column ' + raw.letters.get(c, '?') for c in found)})" if same else ""
+    raise InputFileError(
+        f"{_where(path, raw)}: {reason}{columns}, so {what} is ambiguous; "
+        + (
+            "rename one of the columns or map the one you need"
+            if same
+            else "map it in audit.yaml to the header written exactly as in the file"
+        ),
+        path,
+    )
+
+
 def map_columns(kind: str, source: Source, raw: RawTable, path: Path) -> Mapping:
     """Find each of our columns in the file's header.
 
-    A column that is not mapped is looked up under its own name (case and surrounding
-    spaces ignored).
+    A column that is not mapped is looked up under its own name (compared with
+    :func:`header_key`); ``columns: {name: null}`` says the file has no such column even
+    when a header of that name exists.
 
     Raises:
-        ConfigError: audit.yaml maps an unknown column or gives defaults for one.
-        InputFileError: a mapped or required column is not in the header.
+        ConfigError: audit.yaml maps an unknown column, gives defaults or values for one.
+        InputFileError: a mapped or required column is not in the header, or a header
+            needed is ambiguous.
     """
     types = column_types(kind, source)
     wanted = _wanted(kind, source)
-    unknown = sorted(set(source.defaults) - set(COLUMNS[kind]))
-    if unknown:
-        raise ConfigError(
-            f"data.{kind}.defaults: unknown column {unknown}; known columns are {', '.join(COLUMNS[kind])}"
-        )
-    by_key = {str(h).strip().casefold(): str(h) for h in raw.frame.columns if h != ROW}
-    listed = ", ".join(by_key.values())
+    _check_keys(kind, source)
+    by_key = _lookup(raw)
+    aliases = question_aliases(raw) if kind == "surveys" else {}
+    listed = _listed(raw)
+    unmapped = {name for name, header in source.columns.items() if header is None}
     headers: Mapping = {}
     for name in types:
+        if name in unmapped:
+            continue
         if name in wanted:
-            found = by_key.get(wanted[name].strip().casefold())
+            found = find_header_of(raw, wanted[name], by_key, path, f"'{wanted[name]}' (mapped to {name})", aliases)
             if found is None:
                 raise InputFileError(
                     f"{_where(path, raw)}: column '{wanted[name]}' (mapped to {name} in audit.yaml) is not in the "
@@ -92,8 +159,13 @@ def map_columns(kind: str, source: Source, raw: RawTable, path: Path) -> Mapping
                     kind,
                 )
             headers[name] = found
-        elif name.casefold() in by_key:
-            headers[name] = by_key[name.casefold()]
+            continue
+        found = find_header_of(raw, name, by_key, path, f"{name} (looked up by its name)")
+        platform = PLATFORM_HEADERS.get(name) if kind == "surveys" and name not in source.defaults else None
+        if found is None and platform is not None:
+            found = find_header_of(raw, platform, by_key, path, f"{name} (the platform's '{platform}')")
+        if found is not None:
+            headers[name] = found
         elif name in REQUIRED[kind] and name not in source.defaults:
             raise InputFileError(
                 f"{_where(path, raw)}: required column '{name}' not found in the header in row {raw.header_row}; "
@@ -112,58 +184,32 @@ def map_columns(kind: str, source: Source, raw: RawTable, path: Path) -> Mapping
     return headers
 
 
-def _condition(key: pd.Series, op: str, value: Any) -> pd.Series:
-    """Rows of ``key`` (folded text, NA when blank) meeting one condition."""
-    text = str(value).strip().casefold() if not isinstance(value, list) else ""
-    if op == "equals":
-        return key == text
-    if op == "not_equals":
-        return key != text
-    if op in ("in", "not_in"):
-        hit = key.isin([str(v).strip().casefold() for v in value])
-        return hit if op == "in" else ~hit
-    if op == "starts_with":
-        return key.str.startswith(text)
-    if op == "contains":
-        return key.str.contains(text, regex=False)
-    if op == "blank":
-        return key.isna()
-    return key.notna()  # not_blank
+def _check_keys(kind: str, source: Source) -> None:
+    """``defaults:`` and ``values:`` name only known columns (a dimension by its declared name)."""
+    known = list(COLUMNS[kind])
+    unknown = sorted(set(source.defaults) - set(known))
+    if unknown:
+        raise ConfigError(f"data.{kind}.defaults: unknown column {unknown}; known columns are {', '.join(known)}")
+    if isinstance(source, SurveySource):
+        known += list(source.dimensions)
+    unknown = sorted(set(source.values) - set(known))
+    if unknown:
+        raise ConfigError(f"data.{kind}.values: unknown column {unknown}; values can be mapped for {', '.join(known)}")
 
 
-def apply_filter(kind: str, source: Source, raw: RawTable, headers: Mapping, path: Path) -> pd.DataFrame:
-    """The rows that pass every condition under ``where:`` (all rows when there is none).
+def value_mapping(kind: str, source: Source, column: str) -> dict[str, object]:
+    """The file's value → ours for one column: audit.yaml's ``values:`` over the built-in spellings.
 
-    A condition names our column (when mapped) or the file's header; values are compared
-    as text, case and surrounding spaces ignored.
+    A survey dimension's values are given under its declared name and hold for its
+    perception, expectation and importance columns alike.
     """
-    frame = raw.frame
-    if not source.where:
-        return frame
-    by_key = {str(h).strip().casefold(): str(h) for h in frame.columns if h != ROW}
-    keep = pd.Series(True, index=frame.index)
-    for column, conditions in source.where.items():
-        header = headers.get(column) or by_key.get(column.strip().casefold())
-        if header is None:
-            raise InputFileError(
-                f"{_where(path, raw)}: column '{column}' (in data.{kind}.where) is not in the header; "
-                f"the headers are: {', '.join(by_key.values())}",
-                path,
-                kind,
-            )
-        text = frame[header].astype("string").str.strip()
-        key = text.mask(text == "").str.casefold()
-        for op, value in conditions.items():
-            keep &= _condition(key, op, value).fillna(False).astype(bool)
-    return frame.loc[keep.to_numpy()]
+    spec = SCHEMAS[kind].columns.get(column)
+    allowed = spec.allowed if spec is not None and spec.allowed is not None else {}
+    builtin = {spelling: ours for ours, spellings in allowed.items() for spelling in spellings}
+    key = column.split("_", 1)[1] if column.startswith(("dim_", "exp_", "imp_")) else column
+    return {**builtin, **source.values.get(key, {})}
 
 
-def value_mapping(source: Source, column: str) -> dict[str, object]:
-    """The file's value → ours for one column: audit.yaml's ``values:`` over the built-in spellings."""
-    builtin = {spelling: ours for ours, spellings in CATEGORIES.get(column, {}).items() for spelling in spellings}
-    return {**builtin, **source.values.get(column, {})}
-
-
-def mapped(raw: pd.Series, source: Source, column: str) -> pd.Series:
+def mapped(raw: pd.Series, kind: str, source: Source, column: str) -> pd.Series:
     """A raw column with its value mapping applied."""
-    return map_values(raw, value_mapping(source, column))
+    return map_values(raw, value_mapping(kind, source, column))

@@ -82,7 +82,10 @@ def _period_estimates(
             units = delivered_units(history["orders"] if "delivered_on" in orders else orders, period_start, period_end)
         out |= return_estimates(frames["returns"], orders, units)
     if orders is not None:
-        out |= order_estimates(orders, period_end)
+        basis = config.data.orders.basis if config.data.orders is not None else "due"
+        out |= order_estimates(
+            orders, period_end, history=history.get("orders"), period_start=period_start, basis=basis
+        )
     return out
 
 

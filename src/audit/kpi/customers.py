@@ -2,7 +2,9 @@
 
 Customers are ranked by revenue (order ``value``; the number of orders when there is no
 value). Tier A are the customers that together make the first 80% of revenue, B the
-next 15%, C the rest (ABC analysis). Formulas: docs/metrics.md.
+next 15%, C the rest (ABC analysis). A customers file with a ``tier`` column
+(``data.customers``) overrides the ranking for the customers it lists. Formulas:
+docs/metrics.md.
 """
 
 from __future__ import annotations
@@ -52,12 +54,23 @@ class CustomerHistory:
         orders: number of orders per customer and period.
         revenue: revenue per customer and period (number of orders when ``by_value`` is False).
         by_value: whether revenue comes from the orders' ``value``.
+        declared: each customer's tier as the customers file gives it (A, B, C), "" where
+            it gives none; None without a customers file with tiers.
     """
 
     ids: npt.NDArray[np.object_]
     orders: npt.NDArray[np.int64]
     revenue: npt.NDArray[np.float64]
     by_value: bool
+    declared: npt.NDArray[np.str_] | None = None
+
+    def tiers(self, revenue: npt.NDArray[np.float64], bought: npt.NDArray[np.bool_]) -> npt.NDArray[np.str_]:
+        """The tier of each customer who bought: as declared in the customers file, else by ABC on ``revenue``."""
+        tiers = abc_tiers(revenue[bought])
+        if self.declared is not None:
+            declared = self.declared[bought]
+            tiers = np.where(declared != "", declared, tiers).astype("<U1")
+        return tiers
 
 
 def customer_history(orders: pd.DataFrame, periods: tuple[str, ...]) -> CustomerHistory | None:
@@ -80,7 +93,13 @@ def customer_history(orders: pd.DataFrame, periods: tuple[str, ...]) -> Customer
         revenue = np.bincount(cell, weights=weights, minlength=size).reshape(len(ids), len(periods))
     else:
         revenue = counts.astype("float64")
-    return CustomerHistory(np.asarray(ids, dtype=object), counts.astype(np.int64), revenue.astype("float64"), by_value)
+    declared = None
+    if "tier" in known:
+        first = known.dropna(subset=["tier"]).drop_duplicates("customer_id").set_index("customer_id")["tier"]
+        declared = pd.Index(ids).map(first).fillna("").to_numpy(dtype="<U1")
+    return CustomerHistory(
+        np.asarray(ids, dtype=object), counts.astype(np.int64), revenue.astype("float64"), by_value, declared
+    )
 
 
 def customer_estimates(
@@ -123,7 +142,7 @@ def customer_estimates(
         bought = table.orders[:, before].sum(axis=1) > 0
         revenue = table.revenue[:, before].sum(axis=1)
         tiers = np.full(len(revenue), "", dtype="<U1")
-        tiers[bought] = abc_tiers(revenue[bought])
+        tiers[bought] = table.tiers(revenue, bought)
         lost = bought & ~active
         note = (
             ""
@@ -159,7 +178,7 @@ def current_tiers(table: CustomerHistory, covered: list[bool]) -> tuple[pd.Serie
     window = [j for j in range(max(0, last - LOOKBACK + 1), last + 1) if covered[j]]
     revenue = table.revenue[:, window].sum(axis=1)
     bought = table.orders[:, window].sum(axis=1) > 0
-    tiers = abc_tiers(revenue[bought])
+    tiers = table.tiers(revenue, bought)
     by_customer = pd.Series(tiers, index=pd.Index(table.ids[bought], name="customer_id"), name="tier")
     total = float(revenue[bought].sum())
     rows = tuple(

@@ -1,8 +1,12 @@
-"""Delivery KPIs at order level: on time, in full, OTIF and lateness.
+"""Delivery KPIs at order level: on time, in full, OTIF, lateness and cancelled orders.
 
-An order counts for delivery performance once it is due: delivered by the period's
-end, or promised on or before it. An undelivered order past its promise date is late;
-not in full when fewer units were delivered than ordered. Formulas: docs/metrics.md.
+Which orders are judged (``data.orders.basis``): by default the orders **due** in the
+period, those whose promised date falls in it, whenever they were placed (the usual
+OTIF convention); with ``basis: ordered``, the orders placed in the period that are due
+by its end (delivered by then, or promised on or before it). Either way an order not
+delivered by its promised date is late, and not in full when fewer units were delivered
+than ordered. Cancelled orders (``status`` mapped to ``cancelled``) are left out of
+on time, in full and OTIF, and counted on their own. Formulas: docs/metrics.md.
 """
 
 from __future__ import annotations
@@ -13,27 +17,64 @@ from audit.data.lines import IN_FULL
 from audit.i18n import _
 from audit.kpi.stats import Estimate, absent, count, mean, proportion
 
-__all__ = ["order_estimates"]
+__all__ = ["BASES", "order_estimates"]
+
+#: the orders delivery is judged over
+BASES = ("due", "ordered")
+_DELIVERY = ("on_time_pct", "in_full_pct", "otif_pct", "late_days_mean")
 
 
-def order_estimates(frame: pd.DataFrame, period_end: pd.Timestamp) -> dict[str, Estimate]:
-    """orders, on_time_pct, in_full_pct, otif_pct and late_days_mean for one period.
+def _cancelled(frame: pd.DataFrame) -> pd.Series:
+    if "status" not in frame:
+        return pd.Series(False, index=frame.index)
+    return frame["status"].eq("cancelled").fillna(False).astype(bool)
+
+
+def order_estimates(
+    frame: pd.DataFrame,
+    period_end: pd.Timestamp,
+    *,
+    history: pd.DataFrame | None = None,
+    period_start: pd.Timestamp | None = None,
+    basis: str = "due",
+) -> dict[str, Estimate]:
+    """orders, orders_cancelled, on_time_pct, in_full_pct, otif_pct and late_days_mean for one period.
 
     Args:
-        frame: the period's orders, one row per order (order lines are combined at
-            intake, with ``_in_full`` saying whether every line was in full).
+        frame: the period's orders (placed in it), one row per order (order lines are
+            combined at intake, with ``_in_full`` saying whether every line was in full).
         period_end: the last day of the period; a delivery after it had not happened then.
+        history: every order of the audit's window, for ``basis: due`` (orders placed
+            before the period but due in it); without it the period's orders are judged.
+        period_start: the first day of the period, for ``basis: due``.
+        basis: ``due`` or ``ordered`` (see the module docstring).
+
+    Example:
+        >>> order_estimates(orders, pd.Timestamp("2026-09-30"))["otif_pct"].value   # doctest: +SKIP
+        92.5
     """
+    cancelled_now = _cancelled(frame)
     out = {"orders": count(len(frame))}
+    if "status" in frame:
+        out["orders_cancelled"] = count(int(cancelled_now.sum())).with_note(f"of {len(frame):,} orders placed")
     if "promised_on" not in frame or "delivered_on" not in frame:
         missing = " and ".join(c for c in ("promised_on", "delivered_on") if c not in frame)
         reason = _("the orders have no {column} column", column=missing)
-        for kpi_id in ("on_time_pct", "in_full_pct", "otif_pct", "late_days_mean"):
+        for kpi_id in _DELIVERY:
             out[kpi_id] = absent(reason)
         return out
-    delivered = frame["delivered_on"].where(frame["delivered_on"] <= period_end)
-    promised = frame["promised_on"]
-    due = promised.notna() & (delivered.notna() | (promised <= period_end))
+    if basis == "due" and history is not None and period_start is not None:
+        promised = history["promised_on"]
+        judged = history.loc[(promised >= period_start).to_numpy() & (promised <= period_end).to_numpy()]
+        judged = judged.loc[~_cancelled(judged).to_numpy()]
+        delivered = judged["delivered_on"].where(judged["delivered_on"] <= period_end)
+        due = pd.Series(True, index=judged.index)
+    else:
+        judged = frame.loc[~cancelled_now.to_numpy()]
+        delivered = judged["delivered_on"].where(judged["delivered_on"] <= period_end)
+        promised = judged["promised_on"]
+        due = promised.notna() & (delivered.notna() | (promised <= period_end))
+    promised = judged["promised_on"]
     on_time = due & delivered.notna() & (delivered <= promised)
     n_due = int(due.sum())
     out["on_time_pct"] = proportion(int(on_time.sum()), n_due)
@@ -42,10 +83,10 @@ def order_estimates(frame: pd.DataFrame, period_end: pd.Timestamp) -> dict[str, 
     out["late_days_mean"] = mean(late_days[late].to_numpy(dtype="float64"))
     if out["late_days_mean"].value is None and n_due:
         out["late_days_mean"] = out["late_days_mean"].with_note("no delivered order was late")
-    if IN_FULL in frame:
-        full = due & delivered.notna() & frame[IN_FULL].astype(bool)
-    elif "quantity_ordered" in frame and "quantity_delivered" in frame:
-        full = due & delivered.notna() & (frame["quantity_delivered"] >= frame["quantity_ordered"])
+    if IN_FULL in judged:
+        full = due & delivered.notna() & judged[IN_FULL].eq(True)  # unknown (no lines) is not in full
+    elif "quantity_ordered" in judged and "quantity_delivered" in judged:
+        full = due & delivered.notna() & (judged["quantity_delivered"] >= judged["quantity_ordered"])
     else:
         out["in_full_pct"] = absent(_("the orders have no quantity_ordered and quantity_delivered columns"))
         otif = out["on_time_pct"]

@@ -9,16 +9,17 @@ docs/metrics.md.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from audit.config import Analysis, SurveySource
+from audit.config import Analysis, Scale, SurveySource
 from audit.i18n import _
 from audit.kpi.stats import Z95, Estimate, Floats, absent, count, mean, nps, proportion
 from audit.model import Quadrant
 
-__all__ = ["QUADRANTS", "csi_scores", "importance", "ipa", "margin_of_error", "survey_estimates"]
+__all__ = ["QUADRANTS", "Boxes", "boxes", "csi_scores", "importance", "ipa", "margin_of_error", "survey_estimates"]
 
 #: IPA quadrants by (importance high, performance high) (Martilla & James 1977)
 QUADRANTS = {
@@ -30,6 +31,62 @@ QUADRANTS = {
 
 #: the precision a survey should support, in percentage points (±)
 PRECISION_POINTS = 5.0
+
+
+@dataclass(frozen=True)
+class Boxes:
+    """Which answers of a scale count as satisfied (top) and dissatisfied (bottom).
+
+    Attributes:
+        top: answers at or above it are satisfied.
+        bottom: answers at or below it are dissatisfied.
+        top_note, bottom_note: how to read the shares when they are not the top-2 and
+            bottom-2 boxes ("" when they are).
+    """
+
+    top: float
+    bottom: float
+    top_note: str = ""
+    bottom_note: str = ""
+
+
+def boxes(scale: Scale) -> Boxes:
+    """Top and bottom box by the size of the scale (see docs/metrics.md).
+
+    Five points or more: the top two and bottom two points. Three or four points: the top
+    and the bottom point only (two of three points would be most of the scale). Two
+    points (satisfied / not satisfied): the satisfied and the not-satisfied share.
+
+    Example:
+        >>> boxes(Scale(min=1, max=5)).top, boxes(Scale(min=0, max=1)).top_note
+        (4, 'a two-point measure: the satisfied share (1 on 0–1)')
+    """
+    points = scale.max - scale.min + 1
+    span = f"{scale.min}–{scale.max}"
+    if points >= 5:
+        return Boxes(scale.max - 1, scale.min + 1)
+    if points >= 3:
+        return Boxes(scale.max, scale.min, f"top box: {scale.max} on {span}", f"bottom box: {scale.min} on {span}")
+    return Boxes(
+        scale.max,
+        scale.min,
+        f"a two-point measure: the satisfied share ({scale.max} on {span})",
+        f"a two-point measure: the not-satisfied share ({scale.min} on {span})",
+    )
+
+
+def _shares(values: Floats, scale: Scale, top_id: str, bottom_id: str | None) -> dict[str, Estimate]:
+    """The top-box (and bottom-box) share of the answered values, by the size of the scale."""
+    box = boxes(scale)
+    n = len(values)
+    pairs = [(top_id, values >= box.top, box.top_note)]
+    if bottom_id is not None:
+        pairs.append((bottom_id, values <= box.bottom, box.bottom_note))
+    out = {}
+    for kpi_id, hit, note in pairs:
+        share = proportion(int(hit.sum()), n)
+        out[kpi_id] = share.with_note(note) if note and share.value is not None else share
+    return out
 
 
 def _values(frame: pd.DataFrame, column: str) -> Floats:
@@ -123,7 +180,12 @@ def survey_estimates(
     frame: pd.DataFrame, source: SurveySource, analysis: Analysis, *, sent: int | None
 ) -> dict[str, Estimate]:
     """responses, response_rate_pct, csat_mean, csat_top2_pct, dissatisfied_pct, nps, csi,
-    margin_of_error_pct, and per dimension its mean perception and SERVQUAL gap.
+    margin_of_error_pct, per dimension its mean perception and SERVQUAL gap, and with a
+    ``repurchase`` column repurchase_intent_mean and repurchase_intent_pct.
+
+    Each KPI's n is the number of responses that answered its question (item
+    non-response leaves a response out of that KPI only). Top and bottom boxes follow
+    the size of the scale (:func:`boxes`).
 
     Args:
         frame: the period's valid survey rows.
@@ -142,8 +204,7 @@ def survey_estimates(
         out["response_rate_pct"] = absent(_("the number of questionnaires sent is not given (data.surveys.sent)"))
     if "overall" in frame:
         out["csat_mean"] = mean(overall)
-        out["csat_top2_pct"] = proportion(int((overall >= scale.max - 1).sum()), n)
-        out["dissatisfied_pct"] = proportion(int((overall <= scale.min + 1).sum()), n)
+        out |= _shares(overall, scale, "csat_top2_pct", "dissatisfied_pct")
     else:
         for kpi_id in ("csat_mean", "csat_top2_pct", "dissatisfied_pct"):
             out[kpi_id] = absent(_("the survey has no overall satisfaction column (data.surveys.columns.overall)"))
@@ -160,6 +221,11 @@ def survey_estimates(
         )
     else:
         out["nps"] = nps(_values(frame, "recommend"))
+    if "repurchase" in frame:
+        again = _values(frame, "repurchase")
+        again = again[~np.isnan(again)]
+        out["repurchase_intent_mean"] = mean(again)
+        out |= _shares(again, source.scale_of("repurchase"), "repurchase_intent_pct", None)
     for name in source.dimensions:
         perceived = _values(frame, f"dim_{name}")
         out[f"dimension_{name}_mean"] = mean(perceived)

@@ -14,6 +14,7 @@ import pandas as pd
 
 from audit.config import Sla, SurveySource
 from audit.kpi.complaints import resolution_flags
+from audit.kpi.satisfaction import boxes
 from audit.kpi.stats import Z95, nps_parts, wilson
 from audit.model import SegmentCell
 
@@ -51,8 +52,8 @@ def _survey_cells(
             "key": keys.to_numpy(),
             "overall": overall,
             "answered": answered,
-            "top": answered & (overall >= scale.max - 1),
-            "bottom": answered & (overall <= scale.min + 1),
+            "top": answered & (overall >= boxes(scale).top),
+            "bottom": answered & (overall <= boxes(scale).bottom),
         }
     )
     recommend = source.scale_of("recommend")

@@ -54,7 +54,11 @@ class Problem:
 
 @dataclass(frozen=True)
 class SourceInfo:
-    """One input file: where it is, its fingerprint and what was read from it."""
+    """One input file: where it is, its fingerprint and what was read from it.
+
+    ``sheet`` is the sheet read (the first visible one unless audit.yaml names one) and
+    ``encoding`` the encoding a CSV file was read with (detected unless given).
+    """
 
     kind: str
     path: str
@@ -65,6 +69,7 @@ class SourceInfo:
     rows_quarantined: int
     rows_in_period: int
     notes: tuple[str, ...] = ()
+    encoding: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return plain_dict(dataclasses.asdict(self))

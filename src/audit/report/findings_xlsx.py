@@ -10,7 +10,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from audit.assessment.evidence import EVIDENCE_ROWS
 from audit.io import save_workbook
 from audit.model import GRADES, AuditSnapshot
 from audit.report.xlsx import PROBLEM_HEADER, PROBLEM_WIDTHS, problem_rows, write_sheet
@@ -106,19 +105,20 @@ def write_findings(snapshot: AuditSnapshot, path: Path) -> Path:
     )  # fmt: skip
     write_sheet(book, "Data quality", PROBLEM_HEADER, problem_rows(snapshot.problems), widths=PROBLEM_WIDTHS)
     evidence: list[tuple[Any, ...]] = []
+    limit = snapshot.config.outputs.evidence_rows
     for f in assessment.findings:
         records = snapshot.evidence.get(f.id)
         found = {row[0]: row for row in records.rows} if records else {}
         ids = list(dict.fromkeys(f.evidence_ids))
-        for ident in ids[:EVIDENCE_ROWS]:
+        for ident in ids[:limit]:
             row = found.get(ident)
             if records is not None and row is not None:
                 details = "; ".join(f"{h}: {v}" for h, v in zip(records.header[1:-1], row[1:-1], strict=True))
                 evidence.append((f.id, GRADES[f.grade], records.kind, ident, details, row[-1] if len(row) > 1 else ""))
             else:
                 evidence.append((f.id, GRADES[f.grade], "", ident, "", ""))
-        if len(ids) > EVIDENCE_ROWS:
-            note = f"and {len(ids) - EVIDENCE_ROWS:,} more; every id is in results.json (findings[].evidence_ids)"
+        if len(ids) > limit:
+            note = f"and {len(ids) - limit:,} more; every id is in results.json (findings[].evidence_ids)"
             evidence.append((f.id, GRADES[f.grade], "", "…", note, ""))
     write_sheet(
         book,

@@ -38,17 +38,6 @@ def _cell(sheet: WriteOnlyWorksheet, value: Any) -> Any:
     return put_text(WriteOnlyCell(sheet), str(value))
 
 
-def _styled(sheet: WriteOnlyWorksheet, cell: Any, fill: Any) -> Any:
-    """``cell`` (a value or a WriteOnlyCell) with a background fill."""
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import Cell
-
-    if not isinstance(cell, Cell):
-        cell = WriteOnlyCell(sheet, value=cell)
-    cell.fill = fill
-    return cell
-
-
 def write_sheet(
     book: Any,
     title: str,
@@ -69,7 +58,8 @@ def write_sheet(
         fills: a background colour (hex RGB) per row, or None for none.
     """
     from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.cell.cell import Cell
+    from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill
     from openpyxl.utils import get_column_letter
 
     sheet = book.create_sheet(title[:31])
@@ -90,12 +80,25 @@ def write_sheet(
         cell.font, cell.fill, cell.alignment = bold, fill, Alignment(wrap_text=True, vertical="top")
         titles.append(cell)
     sheet.append(titles)
+    # One named style per colour: a cell takes it by name, where assigning a fill object to a
+    # cell hashes the fill every time (most of the time spent on a large Evidence sheet).
+    styles: dict[str, str] = {}
     for index, row in enumerate(rows):
         cells = [_cell(sheet, v) for v in row]
         colour = fills[index] if index < len(fills) else None
         if colour:
-            fill = PatternFill("solid", fgColor=colour)
-            cells = [_styled(sheet, c, fill) for c in cells]
+            if colour not in styles:
+                styles[colour] = f"csat-audit fill {colour}"
+                if styles[colour] not in book.named_styles:
+                    book.add_named_style(NamedStyle(styles[colour], fill=PatternFill("solid", fgColor=colour)))
+            for i, cell in enumerate(cells):
+                if not isinstance(cell, Cell):
+                    cell, value = WriteOnlyCell(sheet), cell
+                    cell.style = styles[colour]
+                    cell.value = value  # after the style, so that a date keeps its date format
+                    cells[i] = cell
+                else:
+                    cell.style = styles[colour]  # text: its value and type stay as put_text set them
         sheet.append(cells)
 
 

@@ -152,7 +152,7 @@ def data_integrity(ev: Evidence) -> list[Draft]:
     limit = data.config.checks.quarantined_max_pct
     shares = {s.kind: (s.rows_quarantined, s.rows_read) for s in data.sources}
     over = {k: 100 * q / n for k, (q, n) in shares.items() if n and 100 * q / n > limit}
-    duplicates = [p for p in data.problems if p.rule == "duplicate_id"]
+    duplicates = [p for p in data.problems if p.rule in ("duplicate_id", "duplicate_row")]  # reused id or copy
     listed = "; ".join(f"{k} {q:,} of {n:,} rows ({100 * q / n:.1f}%)" for k, (q, n) in shares.items() if n)
     evidence = f"Rows set aside as invalid: {listed}. Duplicate ids: {len(duplicates):,}."
     figures = {"quarantined_pct": {k: 100 * q / n for k, (q, n) in shares.items() if n}, "duplicates": len(duplicates)}

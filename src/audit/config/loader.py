@@ -1,13 +1,4 @@
-"""audit.yaml's text read safely: UTF-8 checked, parsed by a YAML loader with bounds.
-
-:func:`parse_yaml` refuses what only a mistake or an attack writes (alias bombs, deep
-nesting, a key given twice, tags) with a message naming the file and line, and keeps the
-line of every key for the configuration's own messages (see docs/security.md).
-
-Example:
-    >>> parse_yaml("audit:\n  id: A1\n", Path("audit.yaml"))[0]
-    {'audit': {'id': 'A1'}}
-"""
+"""Reading audit.yaml safely: bounded size, aliases and depth, duplicate keys refused, line numbers kept."""
 
 from __future__ import annotations
 
@@ -21,7 +12,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode
 
 from audit.exceptions import ConfigError
 
-__all__ = ["MAX_ALIASED_VALUES", "MAX_CONFIG_BYTES", "MAX_DEPTH", "decode_yaml", "parse_yaml"]
+__all__ = ["MAX_ALIASED_VALUES", "MAX_CONFIG_BYTES", "MAX_DEPTH", "decode_yaml", "describe_error", "parse_yaml"]
 
 #: audit.yaml is refused above this size (a real one is a few kilobytes)
 MAX_CONFIG_BYTES = 1024 * 1024
@@ -196,3 +187,24 @@ def parse_yaml(text: str, path: Path) -> tuple[Any, dict[tuple[str, ...], int]]:
     finally:
         if loader is not None:
             loader.dispose()
+
+
+def _shown(value: Any) -> str:
+    text = repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def describe_error(error: Any, lines: dict[tuple[str, ...], int]) -> str:
+    loc = tuple(str(part) for part in error["loc"])
+    location = ".".join(loc)
+    line = next((lines[loc[:n]] for n in range(len(loc), 0, -1) if loc[:n] in lines), None)
+    at = f" (line {line})" if line is not None else ""
+    if error["type"] == "extra_forbidden":
+        return f"unknown key '{location}'{at} (check its spelling)"
+    if error["type"] == "missing":
+        return f"missing key '{location}'{at}"
+    message = str(error["msg"]).removeprefix("Value error, ")
+    value = error.get("input")
+    if isinstance(value, str | int | float | dt.date) and str(value) not in message:
+        message += f"; it is {_shown(value)}"
+    return f"'{location}'{at}: {message}" if location else message

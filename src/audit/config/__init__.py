@@ -19,11 +19,13 @@ import re
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 
 from audit.catalogue import TARGETABLE
+from audit.config.base import Model as _Model
+from audit.config.loader import MAX_ALIASED_VALUES, MAX_CONFIG_BYTES, MAX_DEPTH, decode_yaml, describe_error, parse_yaml
+from audit.config.sources import DataSources, FilterOp, LineFile, LineSource, OrderSource, Scale, Source, SurveySource
 from audit.exceptions import ConfigError
-from audit.safeyaml import MAX_ALIASED_VALUES, MAX_CONFIG_BYTES, MAX_DEPTH, decode_yaml, parse_yaml
 
 __all__ = [
     "CONFIG_FILE",
@@ -38,7 +40,12 @@ __all__ = [
     "AuditConfig",
     "AuditInfo",
     "Checks",
+    "DataSources",
+    "FilterOp",
+    "LineFile",
     "LineSource",
+    "OrderSource",
+    "Outputs",
     "Scale",
     "Source",
     "SurveySource",
@@ -61,10 +68,6 @@ YEARS = (1900, 2200)
 DEFAULT_CURRENCY = {"en": "GBP", "zh-CN": "CNY"}
 
 _PERIOD = re.compile(r"^(\d{4})-Q([1-4])$")
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class AuditInfo(_Model):
@@ -163,126 +166,6 @@ class AuditInfo(_Model):
         return self.currency or DEFAULT_CURRENCY[self.language]
 
 
-class Scale(_Model):
-    """A rating scale such as 1–5 or 0–10, with an optional not-applicable code.
-
-    A cell holding ``na`` (such as 0 on a 1–5 scale) means "not applicable": it is left
-    blank, never averaged and never reported as off the scale.
-    """
-
-    min: int
-    max: int
-    na: int | None = None
-
-    @model_validator(mode="after")
-    def _ordered(self) -> Scale:
-        if self.max <= self.min:
-            raise ValueError(f"scale max ({self.max}) must be above min ({self.min})")
-        if self.na is not None and self.min <= self.na <= self.max:
-            raise ValueError(f"the not-applicable code {self.na} is on the scale {self.min}–{self.max}")
-        return self
-
-
-#: an operator of a row filter (``where:``) and the value it compares with
-FilterOp = Literal["equals", "not_equals", "in", "not_in", "starts_with", "contains", "blank", "not_blank"]
-
-
-class Source(_Model):
-    """Where one kind of data comes from and how its headers map to ours.
-
-    ``columns`` maps our column name to the header in the file; a column that is not
-    mapped is looked up under its own name (case and surrounding spaces ignored).
-    """
-
-    path: str
-    sheet: str | int | None = None
-    header_row: int | None = Field(
-        None, ge=1, description="row of the header as numbered in Excel; found automatically when None"
-    )
-    columns: dict[str, str] = Field(default_factory=dict)
-    values: dict[str, dict[str, str | int | float | bool]] = Field(
-        default_factory=dict, description="per column: the file's value → ours (case and spaces ignored)"
-    )
-    where: dict[str, dict[FilterOp, Any]] = Field(
-        default_factory=dict, description="keep only the rows that pass every condition"
-    )
-    defaults: dict[str, str | int | float | bool | dt.date] = Field(
-        default_factory=dict, description="per column the file lacks: the value every row gets"
-    )
-    dayfirst: bool | None = Field(None, description="None: inferred from the column's values")
-    encoding: str | None = None
-
-    @field_validator("where")
-    @classmethod
-    def _filter_values(cls, where: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
-        for column, conditions in where.items():
-            for op, value in conditions.items():
-                if op in ("in", "not_in") and not isinstance(value, list):
-                    raise ValueError(f"where.{column}.{op} needs a list, such as [A, B]")
-                if op in ("blank", "not_blank") and value is not True:
-                    raise ValueError(f"write where.{column}.{op}: true")
-        return where
-
-
-class LineSource(Source):
-    """Orders or returns; ``grain: line`` when the file has one row per order line."""
-
-    grain: Literal["order", "line"] = "order"
-
-
-class SurveySource(Source):
-    """Survey responses: scales, dimensions and the number of questionnaires sent."""
-
-    scale: Scale = Scale(min=1, max=5)
-    recommend_scale: Scale = Scale(min=0, max=10)
-    scales: dict[str, Scale] = Field(
-        default_factory=dict, description="per column (overall or a dimension name): its own scale"
-    )
-    dimensions: dict[str, str] = Field(default_factory=dict)
-    expectations: dict[str, str] = Field(default_factory=dict)
-    importance: dict[str, str] = Field(default_factory=dict)
-    sent: int | None = Field(None, ge=0)
-
-    @model_validator(mode="after")
-    def _known_dimensions(self) -> SurveySource:
-        for block in ("expectations", "importance"):
-            extra = set(getattr(self, block)) - set(self.dimensions)
-            if extra:
-                raise ValueError(f"{block} names {sorted(extra)}, which are not under 'dimensions'")
-        unknown = set(self.scales) - set(self.dimensions) - {"overall", "recommend"}
-        if unknown:
-            raise ValueError(f"scales names {sorted(unknown)}; use overall, recommend or a name under 'dimensions'")
-        return self
-
-    def scale_of(self, column: str) -> Scale:
-        """The declared scale of a score column, by our internal name.
-
-        ``overall``, ``recommend``, and ``dim_<name>`` / ``exp_<name>`` / ``imp_<name>`` for
-        a dimension's perception, expectation and importance.
-
-        Example:
-            >>> SurveySource(path="s.csv", scales={"overall": {"min": 1, "max": 7}}).scale_of("overall").max
-            7
-        """
-        name = column.split("_", 1)[1] if column.startswith(("dim_", "exp_", "imp_")) else column
-        if name in self.scales:
-            return self.scales[name]
-        return self.recommend_scale if column == "recommend" else self.scale
-
-
-class DataSources(_Model):
-    """The ``data:`` block: one entry per kind of input, and the folders outside the site it may read."""
-
-    surveys: SurveySource | None = None
-    complaints: Source | None = None
-    returns: LineSource | None = None
-    orders: LineSource | None = None
-    allow_outside: list[str] = Field(
-        default_factory=list,
-        description="folders outside the site folder that data paths may point into (relative to the audit folder)",
-    )
-
-
 class Sla(_Model):
     """Service levels for complaint handling, in calendar days."""
 
@@ -367,6 +250,17 @@ class Checks(_Model):
     )
 
 
+class Outputs(_Model):
+    """What the outputs keep (the ``outputs:`` block)."""
+
+    evidence_rows: int = Field(
+        1000,
+        ge=1,
+        le=1_000_000,
+        description="records kept per finding in findings.xlsx and results.json; the rest are counted, every id is kept",
+    )
+
+
 class AuditConfig(_Model):
     """The whole of audit.yaml.
 
@@ -384,6 +278,7 @@ class AuditConfig(_Model):
     due_days: DueDays = DueDays()
     checks: Checks = Checks()
     analysis: Analysis = Analysis()
+    outputs: Outputs = Outputs()
     benchmarks: dict[str, float] = Field(
         default_factory=dict, description="competitor or industry value per KPI id, for the gap to benchmark"
     )
@@ -495,27 +390,6 @@ def _path_problem(exc: BaseException) -> str:
     return str(getattr(exc, "strerror", None) or exc.__class__.__name__).lower()
 
 
-def _shown(value: Any) -> str:
-    text = repr(value) if isinstance(value, str) else str(value)
-    return text if len(text) <= 60 else text[:57] + "…"
-
-
-def _describe(error: Any, lines: dict[tuple[str, ...], int]) -> str:
-    loc = tuple(str(part) for part in error["loc"])
-    location = ".".join(loc)
-    line = next((lines[loc[:n]] for n in range(len(loc), 0, -1) if loc[:n] in lines), None)
-    at = f" (line {line})" if line is not None else ""
-    if error["type"] == "extra_forbidden":
-        return f"unknown key '{location}'{at} (check its spelling)"
-    if error["type"] == "missing":
-        return f"missing key '{location}'{at}"
-    message = str(error["msg"]).removeprefix("Value error, ")
-    value = error.get("input")
-    if isinstance(value, str | int | float | dt.date) and str(value) not in message:
-        message += f"; it is {_shown(value)}"
-    return f"'{location}'{at}: {message}" if location else message
-
-
 def load_config(folder: Path | str) -> AuditConfig:
     """Read and check ``audit.yaml`` in an audit folder.
 
@@ -564,5 +438,5 @@ def load_config(folder: Path | str) -> AuditConfig:
     try:
         return AuditConfig.model_validate({**raw, "folder": path.parent.resolve()})
     except ValidationError as exc:
-        problems = "; ".join(_describe(e, lines) for e in exc.errors())
+        problems = "; ".join(describe_error(e, lines) for e in exc.errors())
         raise ConfigError(f"{path}: {problems}", path) from None

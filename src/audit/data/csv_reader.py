@@ -1,0 +1,239 @@
+"""CSV files: the encoding, the delimiter, the header row, and records that do not fit.
+
+The text is decoded by what decodes cleanly and reads as plausible text (see
+:func:`decode`), split into records (a quoted cell over several lines is one record, as
+in Excel), and put under the header. A record that does not fit the header (a stray
+quote or delimiter, a ragged row) is set aside with its line number; the file is
+refused only when it cannot be split into records at all.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from audit.data.table import HEADER_SEARCH_ROWS, ROW, BadRecord, RawTable, find_header, header_names, numbered
+from audit.exceptions import InputFileError
+
+__all__ = ["decode", "read_csv"]
+
+#: share of the distinct non-ASCII characters of a GB18030 reading that must be common
+#: Chinese (GB2312) for the file to be taken as Chinese rather than Western European
+_GB_PLAUSIBLE = 0.8
+#: share of bytes below 128 a file must have to be read as Western European (cp1252) text
+_WESTERN_ASCII_MIN = 0.5
+_LINE_BREAK = re.compile(r"\r\n|\n|\r")
+
+
+def _plausible_chinese(text: str) -> bool:
+    """Whether text decoded as GB18030 reads as Chinese: its non-ASCII characters are common hanzi.
+
+    Latin-1 text decoded as GB18030 turns accented letters and the letter after them into
+    rare characters of the GBK extension; real Chinese text is nearly all in GB2312.
+    """
+    unusual = {ch for ch in set(text) if ord(ch) > 127}
+    if not unusual:
+        return True
+    common = 0
+    for ch in unusual:
+        try:
+            ch.encode("gb2312")
+        except UnicodeEncodeError:
+            continue
+        common += 1
+    return common >= _GB_PLAUSIBLE * len(unusual)
+
+
+def decode(raw: bytes, encoding: str | None, path: Path) -> tuple[str, str]:
+    """The file's text and the encoding it was read with.
+
+    With ``encoding`` given, that one (strictly). Otherwise: a byte-order mark decides
+    (UTF-8, UTF-16); then UTF-8 if it decodes; then GB18030 (which covers GBK and GB2312)
+    if it decodes and reads as Chinese; else Windows-1252 (Western European, a superset
+    of Latin-1 for text), else Latin-1.
+
+    Raises:
+        InputFileError: the given encoding is unknown or does not decode the file.
+    """
+    if encoding:
+        try:
+            return raw.decode(encoding), encoding
+        except LookupError:
+            raise InputFileError(
+                f"{path}: unknown encoding '{encoding}'; use utf-8, gb18030, cp1252 or latin-1 under 'encoding'",
+                path,
+            ) from None
+        except UnicodeDecodeError as exc:
+            raise InputFileError(
+                f"{path}: cannot be decoded as {encoding} (byte {exc.start:,}); "
+                "remove 'encoding' from audit.yaml to detect it, or save the file as CSV UTF-8",
+                path,
+            ) from None
+    if raw.startswith(codecs.BOM_UTF8):
+        return raw.decode("utf-8-sig", errors="strict"), "utf-8-sig"
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return raw.decode("utf-16"), "utf-16"
+    try:
+        return raw.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = raw.decode("gb18030")
+    except UnicodeDecodeError:
+        text = ""
+    if text and _plausible_chinese(text):
+        return text, "gb18030"
+    ascii_share = sum(b < 128 for b in raw[: 1 << 16]) / max(len(raw[: 1 << 16]), 1)
+    if ascii_share < _WESTERN_ASCII_MIN:  # Western European text is mostly ASCII letters, digits and separators
+        raise InputFileError(
+            f"{path}: cannot be decoded as UTF-8 or GB18030, and does not read as Western European text either; "
+            "export it again as CSV UTF-8, or set 'encoding' in audit.yaml",
+            path,
+        )
+    try:
+        return raw.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        return raw.decode("latin-1"), "latin-1"
+
+
+def _delimiter(text: str) -> str:
+    try:
+        lines = "\n".join(text[: 1 << 16].splitlines()[:HEADER_SEARCH_ROWS])
+        return csv.Sniffer().sniff(lines, delimiters=",;\t|").delimiter
+    except csv.Error:
+        return ","
+
+
+def read_csv(path: Path, header_row: int | None, encoding: str | None, wanted: set[str]) -> RawTable:
+    """Read a CSV file (see the module docstring)."""
+    raw = path.read_bytes()
+    if not raw.strip():
+        raise InputFileError(f"{path}: the file is empty; export the data again", path)
+    text, used = decode(raw, encoding, path)
+    if "\x00" in text:
+        raise InputFileError(
+            f"{path}: holds NUL bytes and cannot be split into records; it is not a text (CSV) file — "
+            "export the data again as CSV, or give the Excel file",
+            path,
+        )
+    delimiter = _delimiter(text)
+    # Records, not lines: Excel shows a quoted cell that spans several lines as one row, and
+    # so does this numbering (blank lines included).
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    top: list[list[str]] = []
+    ends = [0]  # physical lines read after each record
+    wanted_rows = max(HEADER_SEARCH_ROWS, header_row or 0)
+    try:
+        for record in reader:
+            top.append(record)
+            ends.append(reader.line_num)
+            if len(top) >= wanted_rows:
+                break
+    except csv.Error:
+        pass
+    hits = None
+    if header_row is None:
+        header_row, hits = find_header(top, wanted)
+    if header_row > len(top):
+        raise InputFileError(
+            f"{path}: no header in row {header_row}: the file has {len(top)} rows; set 'header_row' in audit.yaml",
+            path,
+        )
+    names, originals = header_names(top[header_row - 1], header_row, path, hits=hits, wanted=wanted)
+    body_start = ends[header_row]
+    bad: tuple[BadRecord, ...] = ()
+    rows: list[int] | None
+    width = len(names)
+    try:
+        body = pd.read_csv(
+            io.StringIO(text),
+            sep=delimiter,
+            header=None,
+            skiprows=body_start,
+            dtype=str,
+            keep_default_na=False,
+            skip_blank_lines=False,
+        )
+        if body.shape[1] > width:
+            raise ValueError("a record is wider than the header")
+        for extra in range(body.shape[1], width):
+            body[extra] = ""
+        rows = None
+    except pd.errors.EmptyDataError:
+        body, rows = pd.DataFrame(columns=range(width), dtype=object), None
+    except (pd.errors.ParserError, ValueError):
+        body, rows, bad = _records(text, body_start, width, header_row, delimiter)
+    notes = () if encoding or used in ("utf-8", "utf-8-sig") else (f"encoding {used} detected",)
+    frame, letters = numbered(body, names, header_row + 1)
+    if rows is not None:  # the rows that fit keep the numbers they have in the file
+        frame[ROW] = rows
+    return RawTable(frame, "", used, header_row, notes, bad, (), delimiter, letters, originals)
+
+
+def _split_from(
+    lines: list[str], start: int, width: int, delimiter: str, entries: list[tuple[int, list[str], bool]]
+) -> int:
+    """Split ``lines[start:]`` into records until one runs over lines with an unbalanced quote.
+
+    That record's first line is set aside and the line after it is where splitting
+    starts again (the returned index); the end of the lines when every record was whole.
+    """
+    reader = csv.reader(io.StringIO("\n".join(lines[start:])), delimiter=delimiter)
+    previous = 0
+    for record in reader:
+        first, last = start + previous, start + reader.line_num - 1
+        previous = reader.line_num
+        if first == last:
+            entries.append((first, record, len(record) <= width))
+            continue
+        quotes = sum(line.count('"') for line in lines[first : last + 1])
+        swallowed = any(
+            line.count('"') % 2 == 0 and len(next(csv.reader([line], delimiter=delimiter), [])) == width
+            for line in lines[first + 1 : last + 1]
+        )
+        if len(record) == width and quotes % 2 == 0 and not swallowed:
+            entries.append((first, record, True))
+            continue
+        entries.append((first, next(csv.reader([lines[first]], delimiter=delimiter), []), False))
+        return first + 1
+    return len(lines)
+
+
+def _records(
+    text: str, body_start: int, width: int, header_row: int, delimiter: str
+) -> tuple[pd.DataFrame, list[int], tuple[BadRecord, ...]]:
+    """Split the body record by record, setting aside those that do not fit the header.
+
+    A record with more cells than the header is set aside (a shorter one is padded with
+    blanks, as Excel shows it). A record that runs over several lines without fitting,
+    with an unbalanced quote, or swallowing a line that is a whole record by itself (a
+    quote opened and never closed swallows the lines after it), has its first line set
+    aside, and the lines after it are split again. Only files that the fast parser
+    refuses come here, so a well-formed multi-line cell is never second-guessed.
+
+    Returns:
+        The records that fit, their row numbers, and the records set aside.
+    """
+    body_lines = _LINE_BREAK.split(text)[body_start:]
+    if body_lines and body_lines[-1] == "":
+        body_lines.pop()
+    entries: list[tuple[int, list[str], bool]] = []  # (line index in the body, cells, fits)
+    start = 0
+    while start < len(body_lines):
+        start = _split_from(body_lines, start, width, delimiter, entries)
+    good: list[list[str]] = []
+    rows: list[int] = []
+    bad: list[BadRecord] = []
+    for row, (index, cells, fits) in enumerate(entries, start=header_row + 1):
+        if fits:
+            good.append(cells + [""] * (width - len(cells)))
+            rows.append(row)
+        else:
+            bad.append(BadRecord(row, body_start + index + 1, body_lines[index], len(cells), width))
+    frame = pd.DataFrame(good, columns=range(width), dtype=object)
+    return frame, rows, tuple(bad)
