@@ -25,6 +25,7 @@ __all__ = [
     "ACTION_TYPES",
     "CLAUSE_TITLES",
     "CLAUSE_VERDICTS",
+    "COLUMNS",
     "KIND_LABELS",
     "MODES",
     "RESULTS",
@@ -33,6 +34,7 @@ __all__ = [
     "VERDICTS",
     "action_type",
     "clause_title",
+    "column_label",
     "kind_label",
     "kpi_name",
     "readable",
@@ -145,6 +147,41 @@ RULES = {
     "no_lines": N_("Order without lines"),
     "malformed_record": N_("Malformed record"),
 }
+
+
+#: columns of the data contract, as the evidence tables head them
+COLUMNS = {
+    "complaint_id": N_("Complaint"),
+    "customer_id": N_("Customer"),
+    "order_id": N_("Order"),
+    "return_id": N_("Return"),
+    "response_id": N_("Response"),
+    "received_on": N_("Received on"),
+    "acknowledged_on": N_("Acknowledged on"),
+    "resolved_on": N_("Resolved on"),
+    "responded_on": N_("Responded on"),
+    "ordered_on": N_("Ordered on"),
+    "promised_on": N_("Promised on"),
+    "delivered_on": N_("Delivered on"),
+    "returned_on": N_("Returned on"),
+    "status": N_("Status"),
+    "category": N_("Category"),
+    "reason": N_("Reason"),
+    "description": N_("Description"),
+    "root_cause": N_("Root cause"),
+    "quantity": N_("Quantity"),
+    "value": N_("Value"),
+    "product": N_("Product"),
+    "overall": N_("Overall score"),
+    "recommend": N_("Likelihood to recommend"),
+    "comment": N_("Comment"),
+    "days": N_("Days"),
+}
+
+
+def column_label(column: str) -> str:
+    """A data column as a table heads it: ``received_on`` → ``Received on`` (``受理日期``)."""
+    return _lookup(COLUMNS, column)
 
 
 def words(code: str) -> str:
