@@ -137,21 +137,19 @@ def grade_counts(findings: Sequence[Finding]) -> list[tuple[str, int]]:
     return [(grade, counts[grade]) for grade in GRADE_ORDER if counts[grade]]
 
 
-#: a count of findings of one grade, in a sentence
-_GRADE_COUNT = {
-    "major": (N_("{n} major nonconformity"), N_("{n} major nonconformities")),
-    "minor": (N_("{n} minor nonconformity"), N_("{n} minor nonconformities")),
-    "observation": (N_("{n} observation"), N_("{n} observations")),
-    "ofi": (N_("{n} opportunity for improvement"), N_("{n} opportunities for improvement")),
-    "good_practice": (N_("{n} good practice"), N_("{n} good practices")),
-    "conforming": (N_("{n} conforming check"), N_("{n} conforming checks")),
-}
-
-
 def grade_phrase(grade: str, n: int) -> str:
     """``3 observations``, ``1 minor nonconformity`` (``3 项观察项`` in Chinese)."""
-    singular, plural = _GRADE_COUNT[grade]
-    return ngettext(singular, plural, n)
+    if grade == "major":
+        return ngettext("{n} major nonconformity", "{n} major nonconformities", n)
+    if grade == "minor":
+        return ngettext("{n} minor nonconformity", "{n} minor nonconformities", n)
+    if grade == "observation":
+        return ngettext("{n} observation", "{n} observations", n)
+    if grade == "ofi":
+        return ngettext("{n} opportunity for improvement", "{n} opportunities for improvement", n)
+    if grade == "good_practice":
+        return ngettext("{n} good practice", "{n} good practices", n)
+    return ngettext("{n} conforming check", "{n} conforming checks", n)
 
 
 def grade_sentence(findings: Sequence[Finding]) -> str:
