@@ -436,11 +436,11 @@ def test_results_say_when_data_is_absent(tmp_path: Path, assessment: Assessment)
 def test_findings_show_both_editions_and_evidence(data: AuditData, kpis: KpiTable, assessment: Assessment) -> None:
     html = render_section("findings", report(data, kpis, assessment))
     assert "ISO 9001:2015 9.1.2 (ISO 9001:2008 8.2.1)" in html
-    assert "ISO 9001:2015 10.2 (ISO 9001:2008 8.5.2)" in html
+    assert "Clause 10.2" in html  # findings grouped by clause
     for label in ("Evidence", "Gap"):
         assert f"<dt>{label}</dt>" in html
     assert "Requirement" in html
-    assert "C11 … and 18 more" in html  # MAX_EVIDENCE_IDS
+    assert "C5 … and 24 more" in html  # MAX_EVIDENCE_IDS
     assert html.index("F-01") < html.index("F-05")
 
 

@@ -35,7 +35,7 @@ from audit.report.sections.record import (
 from audit.report.sections.results import appendix_kpis, results
 from audit.report.sections.summary import summary
 from audit.report.tables import format_kpi, status_label, trend_arrow
-from audit.report.words import action_type, column_label, kpi_name, result_label, role_label, rule_label
+from audit.report.words import action_type, column_label, kpi_name, readable, result_label, role_label, rule_label
 
 __all__ = ["SECTIONS", "IssueStamp", "ReportInput", "render_section", "render_sections"]
 
@@ -76,6 +76,7 @@ def _environment() -> jinja2.Environment:
         dimension=dimension_name,
         cell=fmt.cell,
         column=column_label,
+        readable=readable,
         kpi_name=kpi_name,
         rule=rule_label,
         role=role_label,

@@ -98,7 +98,7 @@ HEADLINE_KPIS = (
 #: most problems listed in Appendix B; the rest are in the Excel workbooks
 MAX_PROBLEMS_SHOWN = 25
 #: most evidence ids quoted under a finding
-MAX_EVIDENCE_IDS = 12
+MAX_EVIDENCE_IDS = 6
 #: most rows of an evidence list in Appendix D; all of them are in findings.xlsx
 MAX_EVIDENCE_ROWS = 15
 

@@ -52,8 +52,8 @@ def by_clause(findings: list[Finding]) -> list[dict[str, Any]]:
     for f in findings:
         groups.setdefault(f.clause_2015, []).append(f)
 
-    def key(clause: str) -> tuple[int, ...]:
-        return tuple(int(part) if part.isdigit() else 0 for part in re.split(r"[.\s]", clause) if part)
+    def key(clause: str) -> tuple[tuple[int, str], ...]:
+        return tuple((int(p), "") if p.isdigit() else (0, p) for p in re.split(r"[.\s]+", clause) if p)
 
     out = []
     for clause in sorted(groups, key=key):
