@@ -282,7 +282,7 @@ class AuditConfig(_Model):
     benchmarks: dict[str, float] = Field(
         default_factory=dict, description="competitor or industry value per KPI id, for the gap to benchmark"
     )
-    folder: Path = Field(default_factory=Path.cwd, exclude=True, repr=False)  # no machine path in a repr
+    folder: Path = Field(default_factory=Path.cwd, exclude=True, repr=False)  # no machine path in the working paper
 
     @field_validator("targets", "benchmarks")
     @classmethod

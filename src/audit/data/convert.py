@@ -108,15 +108,16 @@ def infer_dayfirst(raw: pd.Series) -> bool | None:
     """
     if raw.dtype != object and not pd.api.types.is_string_dtype(raw):
         return None
-    parts = raw[_is_str(raw)].str.extract(_NUMERIC_DATE) if raw.dtype == object else raw.str.extract(_NUMERIC_DATE)
-    parts = parts.dropna()
+    text = raw[_is_str(raw)] if raw.dtype == object else raw
+    codes, distinct = pd.factorize(text)  # each distinct text once (a date column repeats its days)
+    parts = pd.Series(distinct, dtype=object).str.extract(_NUMERIC_DATE).dropna()
     if parts.empty:
         return None
-    first, second = parts[0].astype(int), parts[1].astype(int)
-    day_first, month_first = int((first > 12).sum()), int((second > 12).sum())
+    rows = np.bincount(codes[codes >= 0], minlength=len(distinct))[parts.index]  # the rows per text
+    first, second = parts[0].astype(int).to_numpy(), parts[1].astype(int).to_numpy()
+    day_first, month_first = int(rows[first > 12].sum()), int(rows[second > 12].sum())
     if day_first == month_first == 0:
-        example = raw.loc[parts.index[0]]
-        raise AmbiguousDates(str(example).strip())
+        raise AmbiguousDates(str(distinct[parts.index[0]]).strip())  # factorize keeps the order of the rows
     return day_first >= month_first
 
 
@@ -222,7 +223,8 @@ def _parse_dates(raw: pd.Series, dayfirst: bool) -> pd.Series:
     and written-out months) that reads most of a sample of the column; cells it cannot
     read are left missing and reported by the caller.
     """
-    strings = raw.astype("string").str.strip().str.replace(_TIME_OF_DAY, "", regex=True)
+    codes, distinct = pd.factorize(raw.astype("string"))  # each distinct text parsed once
+    strings = pd.Series(distinct, dtype="string").str.strip().str.replace(_TIME_OF_DAY, "", regex=True)
     strings = strings.mask(strings == "")
     filled = strings.dropna()
     if filled.empty:
@@ -236,7 +238,11 @@ def _parse_dates(raw: pd.Series, dayfirst: bool) -> pd.Series:
             best, best_read = fmt, read
         if read == len(sample):
             break
-    return pd.Series(_to_dates(strings, best).dt.normalize())
+    days = _to_dates(strings, best).dt.normalize().to_numpy()
+    picked = np.where(
+        codes >= 0, days[np.maximum(codes, 0)] if len(days) else np.datetime64("NaT"), np.datetime64("NaT")
+    )
+    return pd.Series(picked.astype("datetime64[ns]"), index=raw.index)
 
 
 #: a number written with ',' as the decimal separator (998,00 · 2.125,26 · 1,5 · 1.250.000)
