@@ -144,7 +144,7 @@ def verdict_sentence(row: ClauseRow, criteria: str) -> str:
     clause = "8.2.1" if criteria == "ISO 9001:2008" else "9.1.2"
     return _(
         "{criteria} clause {clause} {title}: {verdict}. {sentence}",
-        criteria=criteria,
+        criteria=_("ISO 9001:2015") if criteria == "ISO 9001:2015" else criteria,
         clause=clause,
         title=row.title,
         verdict=row.verdict_label,
@@ -210,6 +210,13 @@ def _follow_up_sentence(s: AuditSnapshot) -> str:
     )
 
 
+def _owner(name: str, role: str) -> str:
+    """``Sarah Okafor (Customer service)``; the role alone, or the name alone, when only one is known."""
+    if name and role:
+        return _("{name} ({role})", name=name, role=role_label(role))
+    return name or (role_label(role) if role else fmt.NA)
+
+
 def summary(r: ReportInput) -> dict[str, Any]:
     """The management summary's context."""
     s = r.snapshot
@@ -239,7 +246,7 @@ def summary(r: ReportInput) -> dict[str, Any]:
             {
                 "action": a,
                 "text": clip(readable(a.description), ACTION_CHARS),
-                "owner": join([p for p in (a.owner, role_label(a.owner_role) if a.owner_role else "") if p]) or fmt.NA,
+                "owner": _owner(a.owner, a.owner_role),
             }
             for a in s.assessment.actions
         ],
