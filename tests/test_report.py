@@ -456,10 +456,10 @@ def test_conclusions_have_fulfilment_opinions_and_sign_off(
     data: AuditData, kpis: KpiTable, assessment: Assessment
 ) -> None:
     html = render_section("conclusions", report(data, kpis, assessment))
-    assert "Partially effective" in html and "One major nonconformity on CSAT" in html
+    assert "Partially effective" in html and "1 major nonconformity: a requirement of the clause is not met." in html
     assert "3 of the 5 findings (60%) record the requirement as met" in html
     assert "nonconformities: 2." in html
-    assert "None recorded" in html
+    assert "No diverging opinions were recorded" in html
     for text in ("Lead auditor", "Auditee representative", "Signature", "Date", "Li Na"):
         assert text in html
 

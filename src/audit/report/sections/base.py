@@ -25,6 +25,7 @@ __all__ = [
     "action_sentence",
     "breakable",
     "clip",
+    "conclusion_reason",
     "criteria_text",
     "findings_by_severity",
     "grade_counts",
@@ -150,6 +151,20 @@ def grade_phrase(grade: str, n: int) -> str:
     if grade == "good_practice":
         return ngettext("{n} good practice", "{n} good practices", n)
     return ngettext("{n} conforming check", "{n} conforming checks", n)
+
+
+def conclusion_reason(findings: Sequence[Finding]) -> str:
+    """Why the overall conclusion is what it is, in the report's language (the rule of
+    :func:`audit.assessment.conclude`, written from the findings rather than read from results.json)."""
+    counts = dict(grade_counts(findings))
+    if counts.get("major"):
+        return _("{majors}: a requirement of the clause is not met.", majors=grade_phrase("major", counts["major"]))
+    if counts.get("minor"):
+        return _("{minors}: the requirements are partly met.", minors=grade_phrase("minor", counts["minor"]))
+    if counts.get("observation") or counts.get("ofi"):
+        parts = [grade_phrase(g, counts[g]) for g in ("observation", "ofi") if counts.get(g)]
+        return _("No nonconformity; {list}.", list=join(parts))
+    return _("No nonconformity, observation or opportunity for improvement was found.")
 
 
 def grade_sentence(findings: Sequence[Finding]) -> str:

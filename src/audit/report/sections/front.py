@@ -12,6 +12,7 @@ from audit.report.sections.base import (
     MAX_CHANGES_SHOWN,
     ReportInput,
     action_sentence,
+    conclusion_reason,
     grade_sentence,
     join,
     period_dates,
@@ -203,6 +204,7 @@ def conclusions(r: ReportInput) -> dict[str, Any]:
     return {
         "fulfilment": fulfilment,
         "achieved": objectives_achieved(s),
+        "conclusion_reason": conclusion_reason(findings),
         "grade_sentence": grade_sentence(findings),
         "action_sentence": action_sentence(assessment),
         "audit_date": fmt.date(s.config.audit.audit_date),

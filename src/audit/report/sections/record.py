@@ -21,7 +21,7 @@ from audit.report.sections.base import (
     findings_by_severity,
     grade_sentence,
 )
-from audit.report.words import clause_title, kpi_name, result_label, words
+from audit.report.words import clause_title, kpi_name, readable, result_label, words
 
 __all__ = [
     "actions",
@@ -86,7 +86,7 @@ def _shared_texts(actions: Sequence[Action]) -> list[tuple[str, str, list[str]]]
     ):
         texts: dict[str, list[str]] = {}
         for a in actions:
-            text = str(getattr(a, field) or "").strip()
+            text = readable(str(getattr(a, field) or "").strip())
             if text:
                 texts.setdefault(text, []).append(a.id)
         out += [(label, text, ids) for text, ids in texts.items()]
