@@ -317,7 +317,7 @@ def test_each_section_renders_with_a_named_heading(
 
 
 @pytest.mark.parametrize(
-    "name", ["summary", "details", "appendix_kpis", "findings", "actions", "conclusions", "appendix_data_quality"]
+    "name", ["summary", "details", "appendix_kpis", "findings", "actions", "appendix_data_quality"]
 )
 def test_user_text_is_shown_as_text(name: str, data: AuditData, kpis: KpiTable, assessment: Assessment) -> None:
     html = render_section(name, report(data, kpis, assessment)).replace("\u200b", "")  # wrap hints in file names
