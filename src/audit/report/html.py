@@ -41,13 +41,13 @@ def page_css() -> str:
     return f"@page {{ @top-right {{ content: {running}; }} @bottom-right {{ content: {numbers}; }} }}"
 
 
-def _page(body: str, title: str, *, draft: bool, lang: str = "en") -> str:
+def _page(body: str, title: str, *, draft: bool, lang: str = "en", meta: tuple[tuple[str, str], ...] = ()) -> str:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(REPORT_TEMPLATE_DIR), autoescape=True)
     mark = (REPORT_TEMPLATE_DIR / "draft-mark.svg").read_text(encoding="utf-8") if draft else ""
     with language(lang if lang in LANGUAGES else "en"):  # type: ignore[arg-type,unused-ignore]
         css = report_css() + "\n" + page_css()
     return env.get_template("index.html.j2").render(
-        lang=lang, title=title, css=Markup(css), draft=draft, draft_mark=Markup(mark), body=Markup(body)
+        lang=lang, title=title, css=Markup(css), draft=draft, draft_mark=Markup(mark), body=Markup(body), meta=meta
     )
 
 
@@ -59,9 +59,19 @@ def render_html(r: ReportInput, *, draft: bool = True) -> str:
         draft: mark every page "DRAFT" (until the audit is finalised and issued).
     """
     info = r.snapshot.config.audit
+    clause = "8.2.1" if info.criteria == "ISO 9001:2008" else "9.1.2"
     with language(info.language):
         title = _("Customer satisfaction monitoring audit") + f" · {info.organisation} · {info.id}"
-    return _page(render_sections(r), escape(title), draft=draft, lang=info.language)
+        meta = (
+            ("author", info.lead_auditor or info.organisation),
+            (
+                "description",
+                _("Internal audit report · {criteria} clause {clause}", criteria=info.criteria, clause="9.1.2"),
+            ),
+            ("keywords", ", ".join([info.criteria, clause, _("Customer satisfaction"), info.organisation, info.id])),
+            ("generator", "csat-audit"),
+        )
+    return _page(render_sections(r), title, draft=draft, lang=info.language, meta=meta)
 
 
 def standalone_html(fragment: str, title: str = "Audit report") -> str:
