@@ -16,7 +16,7 @@ UV := $(BIN)/uv
 # checks the "iri" formats, which no schema in this stack uses (see benchmarks/README.md).
 NOT_LOCKED := --no-emit-package rfc3987-syntax --no-emit-package lark
 
-.PHONY: demo test bench lock clean system-packages bytecode messages
+.PHONY: demo test bench lock clean system-packages bytecode lab messages
 
 $(UV):
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -63,8 +63,10 @@ bytecode: $(STAMP)
 demo: $(STAMP) system-packages bytecode
 	$(BIN)/csat-audit demo
 
+# One pytest worker per core (pytest-xdist); the tests of one file stay on one worker, so that
+# a module's fixture (a whole demo run) is computed once.
 test: $(STAMP) system-packages bytecode
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto --dist loadfile
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/python -m mypy
@@ -83,6 +85,20 @@ messages: $(STAMP)
 	@$(BIN)/python -c "from babel.messages.pofile import read_po; c = read_po(open('$(CATALOGUE)', 'rb')); \
 	  todo = [m for m in c if m.id and (m.fuzzy or not all(m.string if isinstance(m.string, tuple) else [m.string]))]; \
 	  print(f'{len(c) - 1} messages, {len(todo)} to translate in $(CATALOGUE)')"
+
+# JupyterLab on the audits folder, from the project's venv: open an audit's working paper
+# (audits/<site>/<period>/audit.ipynb) and drill into its evidence. Installs JupyterLab (the lab
+# extra, pinned in the lock) when it is missing; as root (a container) it passes --allow-root.
+# The working papers under LAB_DIR are marked trusted first (jupyter trust: a signature in your
+# Jupyter data folder, the files are not changed), so that their tables run their JavaScript.
+# More options: make lab LAB_ARGS="--no-browser --port 8899"
+LAB_DIR ?= audits
+lab: $(STAMP)
+	@$(BIN)/python -c "import jupyterlab" 2>/dev/null || \
+	  $(UV) pip install --quiet --python $(BIN)/python --require-hashes -r $(LOCK)
+	@mkdir -p $(LAB_DIR)
+	@find $(LAB_DIR) -name 'audit*.ipynb' -not -path '*/.audit.*' -exec $(BIN)/jupyter trust {} + >/dev/null 2>&1 || true
+	$(BIN)/jupyter lab --ServerApp.root_dir=$(LAB_DIR) $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

@@ -13,6 +13,7 @@ import yaml
 from audit.config import load_config
 from audit.cycle.carry import new_audit, roll_period_text
 from audit.exceptions import ConfigError, OverwriteRefused
+from audit.paths import INPUT_TEMPLATES_DIR
 from conftest import TINY, replace_in
 
 CLI = [sys.executable, "-m", "audit.cli"]
@@ -92,5 +93,21 @@ def test_cli_new_lists_files_to_supply_and_exits_2_on_overwrite(site: Path) -> N
     assert done.returncode == 0, done.stderr
     assert "files still to supply for 2026-Q4:" in done.stdout and "surveys_2026Q4.csv" in done.stdout
     assert "rolled exports/surveys_2026Q3.csv → exports/surveys_2026Q4.csv" in done.stdout
+    assert "a copy of" in done.stdout and "replace it with the 2026-Q4 export" in done.stdout
     again = subprocess.run([*CLI, "new", "2026-Q4", "--from", str(site)], capture_output=True, text=True)
     assert again.returncode == 2 and again.stderr.count("\n") == 1 and "exists" in again.stderr
+
+
+def test_new_starts_each_data_file_from_last_quarters_or_a_blank_template(site: Path) -> None:
+    replace_in(site / "audit.yaml", "path: returns.csv", "path: returns_2026Q3.xlsx")  # no such file last quarter
+    made = new_audit("2026-Q4", site)
+    q4 = made.folder
+    started = {new.name: origin for new, origin in made.copied}
+    assert started["surveys_2026Q4.csv"] == (site / "exports" / "surveys_2026Q3.csv").resolve()
+    assert (q4 / "exports" / "surveys_2026Q4.csv").read_bytes() == (
+        site / "exports" / "surveys_2026Q3.csv"
+    ).read_bytes()
+    assert started["complaints.csv"] == (site / "complaints.csv").resolve()
+    assert started["returns_2026Q4.xlsx"] == INPUT_TEMPLATES_DIR / "returns.xlsx"  # a blank template
+    assert set(started) <= {p.name for p in made.to_supply}  # each still to be replaced
+    assert (site / "exports" / "surveys_2026Q3.csv").exists()  # the source untouched

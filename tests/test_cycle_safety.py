@@ -34,10 +34,15 @@ def _fake_notebook(context: object, staging: AuditFolder, *, progress: bool = Tr
     return audit_in_process(staging.root.parent), 0.0
 
 
+def _fake_pdf(html: str, pdf_path: Path, *, base_dir: Path) -> None:
+    pdf_path.write_bytes(b"%PDF-1.7\n% the report's HTML, not rendered: these tests are about files, not pages\n")
+
+
 @pytest.fixture
 def quick(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Runs compute in process instead of starting a kernel."""
+    """Runs compute in process instead of starting a kernel, and skip the PDF's typesetting."""
     monkeypatch.setattr(runner, "execute_notebook", _fake_notebook)
+    monkeypatch.setattr(runner, "write_pdf", _fake_pdf)
 
 
 def _site(tmp_path: Path, period: str = "2026-Q3") -> Path:

@@ -22,7 +22,7 @@ def test_findings_workbook_sheets_colours_and_text(tiny: Path) -> None:
     assessment = result.assessment
     path = write_findings(result, tiny / "findings.xlsx")
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == ["Summary", "KPIs", "Findings", "Actions", "Data quality", "Evidence"]
+    assert book.sheetnames == ["Summary", "KPIs", "Findings", "Actions", "Data quality", "Themes", "Evidence"]
     for sheet in book.worksheets:
         assert sheet.freeze_panes == "A2", sheet.title
         assert sheet["A1"].font.bold
@@ -41,6 +41,9 @@ def test_findings_workbook_sheets_colours_and_text(tiny: Path) -> None:
     assert cells and all(c.data_type == "s" for c in cells)
     evidence = [(r[0].value, r[3].value) for r in book["Evidence"].iter_rows(min_row=2)]
     assert evidence and evidence == [(f.id, i) for f in assessment.findings for i in f.evidence_ids]
+    # one row per theme of every source, with its id and top terms
+    themes = [(r[0].value, r[2].value) for r in book["Themes"].iter_rows(min_row=2)]
+    assert themes == [(source, t.id) for source, s in result.kpis.themes.items() for t in s.themes]
     # the record behind the overdue complaint, with its text kept as text
     c5 = [r for r in book["Evidence"].iter_rows(min_row=2) if r[3].value == "C5"]
     assert c5  # overdue, and behind any other finding that cites it

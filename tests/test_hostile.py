@@ -12,8 +12,8 @@ site folder is ``<tmp>/site``), runs it through the command line and checks
 
 Most cases run ``validate`` in-process (``typer.testing.CliRunner``: no interpreter start per
 case) on a folder that keeps only the kinds the case needs; a few run the real process, and one
-full ``run`` checks that HTML and formula text from the data reach report.html and findings.xlsx
-as text. A case that fails today for a reason another engineer owns is marked
+audit computed in-process checks that HTML and formula text from the data reach the report's HTML
+and findings.xlsx as text (tests/test_end_to_end.py does the same through a whole run and its PDF). A case that fails today for a reason another engineer owns is marked
 ``xfail(strict=True)``, so that it flips when fixed.
 """
 
@@ -35,7 +35,10 @@ import pytest
 from typer.testing import CliRunner
 
 from audit.cli import app
-from conftest import TINY, replace_in
+from audit.report.findings_xlsx import write_findings
+from audit.report.html import render_html
+from audit.report.sections import ReportInput
+from conftest import TINY, audit_in_process, replace_in
 
 KINDS = ("surveys", "complaints", "returns", "orders")
 #: data rows of each file of the tiny fixture, counted by hand
@@ -598,7 +601,7 @@ def test_the_process_prints_one_line_and_exits_2(
 
 
 def test_html_and_formula_text_from_the_data_stays_text_in_report_html_and_findings_xlsx(tmp_path: Path) -> None:
-    """One full run: a complaint whose id and category are markup, descriptions Excel would run as formulas.
+    """A complaint whose id and category are markup, descriptions Excel would run as formulas.
 
     C5 is the overdue complaint, so its id and category are evidence in the report.
     """
@@ -610,14 +613,11 @@ def test_html_and_formula_text_from_the_data_stays_text_in_report_html_and_findi
     for n, formula in zip((1, 2, 3), FORMULAS[1:]):
         text = re.sub(rf"^(C{n},.*,)[^,\n]*$", lambda m, f=formula: m[1] + f, text, count=1, flags=re.M)
     (folder / "complaints.csv").write_text(text, encoding="utf-8")
-    env = {k: v for k, v in os.environ.items() if k != "CSAT_AUDIT_DEBUG"}
-    done = subprocess.run([*CLI, "run", "-q", str(folder)], capture_output=True, text=True, env=env, timeout=600)
-    assert done.returncode == 0, done.stderr
-    assert "Traceback" not in done.stderr
-    html = (folder / "report.html").read_text(encoding="utf-8")
+    result = audit_in_process(folder)
+    html = render_html(ReportInput(result))
     assert "<script>x" not in html and "<img src=x" not in html
     assert "C5&lt;script&gt;x&lt;/script&gt;" in html and "&lt;img src=x onerror=alert(1)&gt;" in html
-    book = openpyxl.load_workbook(folder / "findings.xlsx")
+    book = openpyxl.load_workbook(write_findings(result, folder / "findings.xlsx"))
     cells = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row]
     assert [c.coordinate for c in cells if c.data_type == "f"] == []  # no formula anywhere
     hostile = [c for c in cells if c.value in FORMULAS]

@@ -335,12 +335,17 @@ PACKAGING_TERMS = {"packaging", "crate", "crates", "pallet", "casing", "broken",
 
 
 @pytest.fixture(scope="module")
-def demo_themes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, ThemeSet]:
+def demo_data(tmp_path_factory: pytest.TempPathFactory) -> Any:
     from audit.data.dataset import load_audit
     from audit.demo import write_demo
 
     folder: Path = write_demo(tmp_path_factory.mktemp("demo"), **DEMO_SIZE)  # type: ignore[arg-type]
-    return audit_themes(load_audit(folder))
+    return load_audit(folder)
+
+
+@pytest.fixture(scope="module")
+def demo_themes(demo_data: Any) -> dict[str, ThemeSet]:
+    return audit_themes(demo_data)
 
 
 def test_demo_packaging_spike_shows_as_a_growing_theme(demo_themes: dict[str, ThemeSet]) -> None:
@@ -352,3 +357,65 @@ def test_demo_packaging_spike_shows_as_a_growing_theme(demo_themes: dict[str, Th
     assert descriptions.languages == ("en", "zh") and descriptions.period == "2026-Q3"
     comments = demo_themes["survey_comments"]
     assert comments.dissatisfied_n and all(t.dissatisfied_n is not None for t in comments.themes)
+
+
+def test_demo_themes_are_its_planted_categories_in_both_languages(
+    demo_data: Any, demo_themes: dict[str, ThemeSet]
+) -> None:
+    """One theme per complaint category and language, each holding that category's complaints only."""
+    from audit.demo import PLANTED
+
+    complaints = demo_data.history["complaints"]
+    category = dict(zip(complaints["complaint_id"], complaints["category"]))
+    quarter = complaints[complaints["_period"] == PLANTED["period"]]
+    chinese = language_of(quarter["description"]) == "zh"
+    descriptions = demo_themes["complaint_descriptions"]
+    for language, rows in (("en", quarter[~chinese]), ("zh", quarter[chinese])):
+        themes = descriptions.of_language(language)
+        planted = dict(rows["category"].value_counts().items())
+        found = {}
+        for theme in themes:
+            categories = {category[i] for i in theme.record_ids}
+            assert len(categories) == 1, (theme.label, categories)  # pure
+            found[categories.pop()] = theme.count
+        assert found == planted  # every category, all its complaints, one theme each
+        spike = next(t for t in themes if category[t.record_ids[0]] == PLANTED["spike_category"])
+        assert spike.growing and {"packaging", "包装"} & {term for term, _ in spike.terms}
+        assert [t.id for t in descriptions.growing if t.language == language] == [spike.id]
+    assert category[descriptions.of_language("en")[0].record_ids[0]] == PLANTED["spike_category"]  # the largest
+
+
+def test_demo_comment_themes_name_the_slow_replies_and_who_is_unhappy(demo_themes: dict[str, ThemeSet]) -> None:
+    comments = demo_themes["survey_comments"]
+    slow = [t for t in comments.of_language("en") if "reply" in dict(t.terms)]
+    assert len(slow) == 1 and slow[0].growing  # the responsiveness drop, in the customers' words
+    baseline = comments.dissatisfied_pct
+    assert baseline is not None
+    unhappy = [t for t in comments.themes if (t.dissatisfied_pct or 0) > baseline]
+    assert slow[0] in unhappy and all("reliable" not in dict(t.terms) for t in unhappy)
+
+
+# --- the snapshot ----------------------------------------------------------------------------------
+def test_themes_round_trip_through_results_json_without_the_record_ids(tmp_path: Path) -> None:
+    import dataclasses
+
+    from audit.model import AuditSnapshot
+    from conftest import _tiny_results
+
+    frame = three_topics("en")
+    frame["dissatisfied"] = [i % 3 == 0 for i in range(len(frame))]
+    themes = {"survey_comments": run(frame, source="survey_comments", dissatisfied=frame["dissatisfied"])}
+    base = _tiny_results()
+    snapshot = dataclasses.replace(base, kpis=dataclasses.replace(base.kpis, themes=themes))
+    assert snapshot.themes == themes  # kept in a ThemeSets (a dict that shows itself in JupyterLab)
+    written = snapshot.dump(tmp_path / "results.json")
+    raw = json.loads(written.read_text(encoding="utf-8"))
+    assert raw["themes"]["survey_comments"] == themes["survey_comments"].to_dict()
+    assert all("record_ids" not in t for t in raw["themes"]["survey_comments"]["themes"])  # counts and examples only
+    back = AuditSnapshot.load(written)
+    assert back.themes["survey_comments"].to_dict() == themes["survey_comments"].to_dict()
+    theme = back.themes["survey_comments"].themes[0]
+    assert theme.record_ids == () and theme.examples == themes["survey_comments"].themes[0].examples
+    assert back.kpis.growing_themes() == tuple(
+        dataclasses.replace(t, record_ids=()) for t in snapshot.kpis.growing_themes()
+    )

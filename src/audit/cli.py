@@ -25,6 +25,7 @@ from audit.demo import write_demo, write_demo_sites
 from audit.exceptions import AuditError, ConfigError
 from audit.finalize import finalize as issue_report
 from audit.i18n import LANGUAGES
+from audit.paths import INPUT_TEMPLATES_DIR
 from audit.report.portfolio import write_portfolio
 from audit.report.xlsx import write_data_quality
 from audit.runner import run_audit
@@ -191,8 +192,15 @@ def new(
         typer.echo(f"  rolled {old} → {rolled}")
     if made.to_supply:
         typer.echo(f"files still to supply for {period}:")
+        started = dict(made.copied)
         for path in made.to_supply:
-            typer.echo(f"  {path}")
+            origin = started.get(path)
+            if origin is None:
+                typer.echo(f"  {path}")
+            elif origin.is_relative_to(INPUT_TEMPLATES_DIR):
+                typer.echo(f"  {path}  (a blank template: fill it in or replace it with the {period} export)")
+            else:
+                typer.echo(f"  {path}  (a copy of {origin}: replace it with the {period} export)")
     typer.echo(
         f"next: check audit.yaml (such as data.surveys.sent), then run 'csat-audit validate {made.folder}'", err=True
     )

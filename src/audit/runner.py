@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import logging
 import os
 import time
 from collections.abc import Iterator, Sequence
@@ -63,12 +64,18 @@ class RunResult:
 
 @contextmanager
 def _handing_over() -> Iterator[None]:
-    """Ask the notebook's kernel (which inherits this environment) to hand its results and errors back."""
+    """Ask the notebook's kernel (which inherits this environment) to hand its results and errors back, quietly."""
     before = os.environ.get(HANDOFF_ENV)
     os.environ[HANDOFF_ENV] = "1"
+    # papermill's logger carries the notebook client's own messages ("Kernel died while waiting
+    # for execute reply" when SIGTERM stops the kernel): the run says what happened in one line
+    client_log = logging.getLogger("papermill")
+    level = client_log.level
+    client_log.setLevel(logging.CRITICAL)
     try:
         yield
     finally:
+        client_log.setLevel(level)
         if before is None:
             os.environ.pop(HANDOFF_ENV, None)
         else:

@@ -15,6 +15,7 @@ from audit.assessment.actions import action_for
 from audit.assessment.checks import CHECKS, CLAUSES, GUIDANCE, Draft, Evidence
 from audit.assessment.followup import follow_up_table, followup
 from audit.data.dataset import AuditData
+from audit.data.records import PeriodRecords
 from audit.model import Assessment, Conclusion, Finding, KpiTable, Register
 
 __all__ = ["assess", "conclude", "systemic"]
@@ -127,4 +128,5 @@ def assess(data: AuditData, kpis: KpiTable, register: Register | None = None) ->
     needing = [f for f in findings if f.needs_action]
     actions = tuple(action_for(f, i, data.config, kpis) for i, f in enumerate(needing, start=1))
     conclusion, reason = conclude(tuple(findings))
-    return Assessment(tuple(findings), actions, conclusion, reason, follow_up_table(register, kpis, data.config))
+    follow_up = follow_up_table(register, kpis, data.config)
+    return Assessment(tuple(findings), actions, conclusion, reason, follow_up, records=PeriodRecords(data))

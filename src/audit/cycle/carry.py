@@ -9,7 +9,11 @@ The new folder is a sibling of the source (``audits/plant-1/2026-Q3`` →
   ``2026Q3``, ``2026_Q3``, ``2026 Q3``, ``Q3-2026``, ``Q3_2026``, ``Q3 2026``, any case): the
   audit id, data paths and sheet names, the scope text;
 * ``previous:`` points at the source folder (relative);
-* everything else (targets, owners, SLA, mappings) is kept.
+* everything else (targets, owners, SLA, mappings) is kept;
+* each data file the new audit.yaml names inside the new folder that does not exist yet is
+  started from the previous quarter's file (same headers, sheets and layout: replace its rows
+  with this quarter's export) or, without one, from the blank input template of its kind
+  (``templates/inputs/<kind>.xlsx``, for .xlsx paths); every such file is listed as to supply.
 
 Example:
     >>> made = new_audit("2026-Q4", "audits/plant-1/2026-Q3")     # doctest: +SKIP
@@ -21,13 +25,14 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 from audit.config import load_config, parse_period
 from audit.exceptions import ConfigError, OverwriteRefused
 from audit.io import write_text
-from audit.paths import AuditFolder
+from audit.paths import INPUT_TEMPLATES_DIR, AuditFolder
 
 __all__ = ["NewAudit", "new_audit", "roll_period_text"]
 
@@ -46,12 +51,15 @@ class NewAudit:
         config: its audit.yaml.
         to_supply: data files audit.yaml names that do not exist yet.
         rolled: data paths whose period was rolled, as (old, new).
+        copied: data files started from the previous quarter's file or a blank input template,
+            as (new file, copied from); each is in ``to_supply``: replace it with this quarter's export.
     """
 
     folder: Path
     config: Path
     to_supply: tuple[Path, ...]
     rolled: tuple[tuple[str, str], ...]
+    copied: tuple[tuple[Path, Path], ...] = ()
 
 
 def _forms(year: int, quarter: int) -> re.Pattern[str]:
@@ -175,7 +183,7 @@ def new_audit(period: str, source: Path | str, folder: Path | str | None = None)
     target.mkdir(parents=True, exist_ok=True)
     write_text(new_config, text)
     rolled: list[tuple[str, str]] = []
-    paths: list[Path] = []
+    paths: list[tuple[str, Path, Path | None]] = []
     try:
         carried = load_config(target)
         for kind in KINDS:
@@ -184,14 +192,26 @@ def new_audit(period: str, source: Path | str, folder: Path | str | None = None)
                 continue
             if before is not None and before.path != now.path:
                 rolled.append((before.path, now.path))
-            paths.append(carried.resolve(now.path, key=f"data.{kind}.path"))  # refused outside the site folder
+            old_path = config.resolve(before.path, key=f"data.{kind}.path") if before is not None else None
+            paths.append(
+                (kind, carried.resolve(now.path, key=f"data.{kind}.path"), old_path)
+            )  # refused outside the site
     except ConfigError:
         new_config.unlink()
         raise
-    missing = []
-    for path in paths:
-        if not path.exists():
-            missing.append(path)
-            if path.is_relative_to(target):
-                path.parent.mkdir(parents=True, exist_ok=True)
-    return NewAudit(target, new_config, tuple(missing), tuple(rolled))
+    missing, copied = [], []
+    for kind, path, old_path in paths:
+        if path.exists():
+            continue
+        missing.append(path)
+        if not path.is_relative_to(target):
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        template = INPUT_TEMPLATES_DIR / f"{kind}.xlsx"
+        start = old_path if old_path is not None and old_path.is_file() else None
+        if start is None and template.is_file() and path.suffix.lower() == template.suffix:
+            start = template
+        if start is not None:
+            shutil.copyfile(start, path)
+            copied.append((path, start))
+    return NewAudit(target, new_config, tuple(missing), tuple(rolled), tuple(copied))

@@ -58,6 +58,11 @@ class AuditData:
         """Labels of the periods in ``history``, oldest first, the audited one last."""
         return history_periods(self.config)
 
+    def __repr__(self) -> str:
+        """A line, not the frames and the configuration (which names the machine's folder)."""
+        rows = ", ".join(f"{kind} {len(frame):,}" for kind, frame in self.frames.items())
+        return f"<AuditData {self.config.audit.id} {self.config.audit.period_label}: {rows} rows in the period>"
+
     def _repr_html_(self) -> str:
         from audit.report.working import sources_html
 

@@ -163,105 +163,116 @@ CATEGORIES = [
 ]
 CATEGORY_P = np.array([0.27, 0.25, 0.10, 0.10, 0.09, 0.11, 0.08])
 SPIKE = CATEGORIES.index("Packaging damage")
-# per category: English descriptions, Chinese descriptions, root causes
+# per category: English descriptions, Chinese descriptions, root causes. The sentences of one
+# category share their content words (and no other category's), so that the themes of the free
+# text (audit.kpi.themes) find one theme per category; the pool sizes keep the draws of the rng.
 COMPLAINT_TEXT: list[tuple[list[str], list[str], list[str]]] = [
     (
         [
-            "Order arrived a week after the promised date.",
-            "Delivery missed the agreed installation window.",
-            "No advance notice of the delay.",
-            "Partial delivery, balance still outstanding.",
+            "Late delivery: the pumps arrived after the promised date.",
+            "Delivery late, pumps arrived well after the promised date.",
+            "The pumps arrived late, after the promised delivery date.",
+            "Promised delivery date: the pumps arrived late, well after it.",
         ],
-        ["交货延迟，影响现场安装", "未提前通知延期交货"],
+        ["交货延迟，超过承诺的交货日期", "延迟交货，超过承诺日期"],
         ["Production planning backlog", "Carrier capacity shortfall", "Component shortage (castings)"],
     ),
     (
         [
-            "Mechanical seal leaking on commissioning.",
-            "Motor overheats after 30 minutes.",
-            "Impeller rubbing, abnormal noise.",
-            "Head below the data sheet curve.",
+            "Defective pump: the mechanical seal is leaking.",
+            "Pump defective, mechanical seal leaking.",
+            "The mechanical seal of the pump is defective and leaking.",
+            "Leaking mechanical seal: defective pump.",
         ],
-        ["机械密封泄漏", "电机过热，异常噪音"],
-        [
-            "Seal supplier batch nonconforming",
-            "Assembly torque not to specification",
-            "Machining tolerance out of limits",
-        ],
+        ["泵质量缺陷，机械密封泄漏", "机械密封泄漏，泵有质量缺陷"],
+        ["Seal batch nonconforming", "Assembly torque not to specification", "Machining tolerance out of limits"],
     ),
     (
         [
-            "Crate broken on arrival, pump casing scratched.",
-            "Pallet collapsed in transit.",
-            "Flange cover missing, flange face damaged.",
-            "Packaging wet, corrosion on the shaft.",
+            "Packaging damaged in transit: the crate was broken and the casing scratched.",
+            "Damaged packaging: broken crate, casing scratched in transit.",
+            "The crate was broken in transit, packaging damaged and the casing scratched.",
+            "Casing scratched: packaging damaged and crate broken in transit.",
         ],
-        ["包装破损，泵体外壳有划痕", "托盘运输中损坏"],
+        ["运输中包装破损，泵体外壳划伤", "包装破损，运输中泵体外壳被划伤"],
         ["New packaging supplier, weaker crates", "Pallet strapping inadequate", "Forklift handling in dispatch"],
     ),
     (
-        ["Received CP-50 instead of CP-80.", "Wrong voltage motor supplied.", "Spare kit does not match pump model."],
-        ["发错型号", "备件与泵型号不符"],
+        [
+            "Wrong item: the model supplied is not the one on the order.",
+            "Wrong model supplied, the item is not the one on our order.",
+            "The item supplied is the wrong model, not the one on the order.",
+        ],
+        ["发错型号，与订单不符", "型号发错，与订单不符"],
         ["Picking error in warehouse", "Label mix-up at packing"],
     ),
     (
-        ["Test certificate missing.", "Manual in the wrong language.", "Declaration of conformity not included."],
-        ["缺少检验证书", "说明书语言错误"],
-        ["Certificate not printed at dispatch", "Manual version control"],
+        [
+            "Documentation missing from the shipment: test certificate.",
+            "Test certificate missing from the shipment documentation.",
+            "The shipment documentation is missing its test certificate.",
+        ],
+        ["随货文件缺失，检验证书不全", "检验证书缺失，随货文件不全"],
+        ["Certificate not printed before shipping", "Handbook version control"],
     ),
     (
-        ["Invoiced at the old price list.", "Invoice quantity does not match delivery.", "Duplicate invoice received."],
-        ["发票价格错误", "发票数量与交货不符"],
+        [
+            "Invoice error: the invoiced price is incorrect.",
+            "Incorrect price invoiced, invoice error.",
+            "The invoice has an error: incorrect price invoiced.",
+        ],
+        ["发票错误，开票价格不对", "开票价格错误，发票不对"],
         ["Price list not updated in ERP", "Manual invoice entry"],
     ),
     (
         [
-            "Sales office was rude on the phone.",
-            "No call back after three messages.",
-            "Service engineer left the site without explanation.",
+            "Service attitude poor: staff were rude on the phone.",
+            "Rude staff on the phone, poor service attitude.",
+            "Poor attitude of the service staff on the phone: rude.",
         ],
-        ["客服态度差", "多次来电无人回复"],
+        ["客服态度差，电话里很不礼貌", "电话里客服态度差，不礼貌"],
         ["Call centre understaffed", "Staff training gap"],
     ),
 ]
-# survey comments by sentiment (negative, neutral, positive, slow response): English, Chinese
+# survey comments by sentiment (negative, neutral, positive, slow response): English, Chinese;
+# as for the complaints, the comments of one sentiment share their content words
 COMMENTS: list[tuple[list[str], list[str]]] = [
     (
         [
-            "Third late delivery this year, very disappointing.",
-            "Seal leaked after two weeks of operation.",
-            "Invoice errors keep coming back.",
-            "Packaging was damaged and the pump housing scratched.",
+            "Very disappointed: late deliveries and quality problems.",
+            "Late deliveries and quality problems, very disappointed.",
+            "Disappointed with the late deliveries and the quality problems.",
+            "Quality problems and late deliveries: disappointed.",
         ],
-        ["多次延迟交货，很不满意", "密封件漏水，需要尽快处理", "发票经常出错"],
+        ["交货延迟，质量问题多，很不满意", "很不满意，交货延迟，质量问题多", "质量问题多，交货延迟，不满意"],
     ),
     (
         [
-            "Product is fine, delivery could be faster.",
-            "Prices have gone up; quality is acceptable.",
-            "OK overall, the ordering portal is hard to use.",
-            "Lead times are longer than last year.",
+            "Prices are high; products are acceptable.",
+            "Products acceptable, but prices are high.",
+            "Acceptable products, high prices.",
+            "High prices for acceptable products.",
         ],
-        ["质量还可以，交货期偏长", "价格偏高，服务一般", "整体满意，文件有时不全"],
+        ["价格偏高，服务一般", "服务一般，价格偏高", "价格偏高，服务也一般"],
     ),
     (
         [
-            "Pumps arrive on time and work as specified.",
-            "Very reliable products, we keep reordering.",
-            "Good technical support from the sales engineer.",
-            "Test certificates always complete.",
-            "Friendly staff and quick quotations.",
+            "Reliable pumps and good service.",
+            "Good service, reliable pumps.",
+            "The pumps are reliable and the service is good.",
+            "Reliable pumps, good service.",
+            "Good service and reliable pumps.",
         ],
-        ["交货及时，质量稳定", "产品可靠，服务很好", "技术支持很专业"],
+        ["产品可靠，技术支持专业", "技术支持专业，产品可靠", "产品很可靠，技术支持很专业"],
     ),
     (
         [
-            "We waited over a week for a reply to our enquiry.",
-            "Calls to customer service are not returned.",
-            "Support takes too long to respond to urgent requests.",
-            "Hard to reach anyone when there is a problem.",
+            "We waited for a reply to our enquiries: slow.",
+            "Enquiries get a slow reply; we waited.",
+            "Slow reply: we waited on our enquiries.",
+            "Our enquiries waited for a slow reply.",
         ],
-        ["投诉一周都没有回复", "客服响应太慢", "紧急问题无人跟进"],
+        ["客服响应太慢，回复不及时", "客服回复太慢，响应不及时", "响应太慢，客服回复不及时"],
     ),
 ]
 # (perception mean, expectation mean) per SERVQUAL dimension; responsiveness drops last quarter

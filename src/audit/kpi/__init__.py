@@ -22,11 +22,13 @@ from audit.kpi.complaints import complaint_estimates, overdue_complaints, repeat
 from audit.kpi.control import p_chart, pareto
 from audit.kpi.customers import current_tiers, customer_estimates, customer_history
 from audit.kpi.delivery import order_estimates
+from audit.kpi.records import KpiRecords
 from audit.kpi.returns import delivered_units, return_estimates, returns_by_product
 from audit.kpi.satisfaction import ipa, survey_estimates
 from audit.kpi.segments import segment_cells
 from audit.kpi.series import csat_band, nps_split, resolution_times
 from audit.kpi.stats import Estimate, absent
+from audit.kpi.themes import audit_themes
 from audit.kpi.trend import build_kpi
 from audit.model import Analyses, EarlierKpis, KpiTable, TierRow
 
@@ -193,8 +195,9 @@ def compute_kpis(data: AuditData, earlier: EarlierKpis | None = None) -> KpiTabl
     The audited period and up to seven quarters before it are computed alike from the
     history in the data; each KPI is compared with the quarter before and the same
     quarter a year before. A KPI whose inputs are absent is in the table with no value and
-    the reason in its note. Labels and notes are written in the audit's language
-    (``audit.language``).
+    the reason in its note. The themes of the free text (complaint descriptions and root
+    causes, survey comments) come with them (:func:`audit.kpi.themes.audit_themes`).
+    Labels and notes are written in the audit's language (``audit.language``).
 
     Args:
         data: the loaded audit data.
@@ -276,4 +279,4 @@ def _compute(data: AuditData, earlier: EarlierKpis | None) -> KpiTable:
         csat_band=csat_band(estimates, periods),
         resolution=resolution_times(frames["complaints"], config.sla, period_end) if "complaints" in frames else None,
     )
-    return KpiTable(kpis, breakdowns, periods, analyses)
+    return KpiTable(kpis, breakdowns, periods, analyses, audit_themes(data), KpiRecords(data))

@@ -17,11 +17,15 @@ from audit.data.lines import IN_FULL
 from audit.i18n import _
 from audit.kpi.stats import Estimate, absent, count, mean, proportion
 
-__all__ = ["BASES", "order_estimates"]
+__all__ = ["BASES", "DELIVERY_KPIS", "judged_orders", "order_estimates"]
 
 #: the orders delivery is judged over
 BASES = ("due", "ordered")
 _DELIVERY = ("on_time_pct", "in_full_pct", "otif_pct", "late_days_mean")
+#: the KPIs whose records are the judged orders (:func:`judged_orders`)
+DELIVERY_KPIS = _DELIVERY
+#: columns :func:`judged_orders` adds
+DUE, ON_TIME, LATE_DAYS, JUDGED_IN_FULL, OTIF = "due", "on_time", "late_days", "in_full_judged", "otif"
 
 
 def _cancelled(frame: pd.DataFrame) -> pd.Series:
@@ -63,6 +67,44 @@ def order_estimates(
         for kpi_id in _DELIVERY:
             out[kpi_id] = absent(reason)
         return out
+    judged = judged_orders(frame, period_end, history=history, period_start=period_start, basis=basis)
+    due, on_time, late_days = judged[DUE], judged[ON_TIME], judged[LATE_DAYS]
+    n_due = int(due.sum())
+    out["on_time_pct"] = proportion(int(on_time.sum()), n_due)
+    late = due & (late_days > 0)
+    out["late_days_mean"] = mean(late_days[late].to_numpy(dtype="float64"))
+    if out["late_days_mean"].value is None and n_due:
+        out["late_days_mean"] = out["late_days_mean"].with_note("no delivered order was late")
+    if JUDGED_IN_FULL not in judged:
+        out["in_full_pct"] = absent(_("the orders have no quantity_ordered and quantity_delivered columns"))
+        otif = out["on_time_pct"]
+        out["otif_pct"] = otif.with_note("on time only: the orders have no quantities to judge 'in full'")
+        return out
+    full = judged[JUDGED_IN_FULL]
+    out["in_full_pct"] = proportion(int(full.sum()), n_due)
+    out["otif_pct"] = proportion(int(judged[OTIF].sum()), n_due)
+    return out
+
+
+def judged_orders(
+    frame: pd.DataFrame,
+    period_end: pd.Timestamp,
+    *,
+    history: pd.DataFrame | None = None,
+    period_start: pd.Timestamp | None = None,
+    basis: str = "due",
+) -> pd.DataFrame:
+    """The orders delivery is judged over (see the module docstring), each with its verdicts.
+
+    Arguments as for :func:`order_estimates`; ``frame`` (and ``history``) must have
+    ``promised_on`` and ``delivered_on``.
+
+    Returns:
+        The judged rows (cancelled orders left out) with the columns ``due`` (counted in the
+        denominator), ``on_time``, ``late_days`` (delivery − promise in days; NaN when not yet
+        delivered) and, when quantities or order lines say it, ``in_full_judged`` and ``otif``.
+        These are the records behind on_time_pct, in_full_pct, otif_pct and late_days_mean.
+    """
     if basis == "due" and history is not None and period_start is not None:
         promised = history["promised_on"]
         judged = history.loc[(promised >= period_start).to_numpy() & (promised <= period_end).to_numpy()]
@@ -70,28 +112,18 @@ def order_estimates(
         delivered = judged["delivered_on"].where(judged["delivered_on"] <= period_end)
         due = pd.Series(True, index=judged.index)
     else:
-        judged = frame.loc[~cancelled_now.to_numpy()]
+        judged = frame.loc[~_cancelled(frame).to_numpy()]
         delivered = judged["delivered_on"].where(judged["delivered_on"] <= period_end)
         promised = judged["promised_on"]
         due = promised.notna() & (delivered.notna() | (promised <= period_end))
     promised = judged["promised_on"]
     on_time = due & delivered.notna() & (delivered <= promised)
-    n_due = int(due.sum())
-    out["on_time_pct"] = proportion(int(on_time.sum()), n_due)
     late_days = (delivered - promised).dt.days.astype("float64")
-    late = due & (late_days > 0)
-    out["late_days_mean"] = mean(late_days[late].to_numpy(dtype="float64"))
-    if out["late_days_mean"].value is None and n_due:
-        out["late_days_mean"] = out["late_days_mean"].with_note("no delivered order was late")
+    flags: dict[str, pd.Series] = {DUE: due, ON_TIME: on_time, LATE_DAYS: late_days}
     if IN_FULL in judged:
-        full = due & delivered.notna() & judged[IN_FULL].eq(True)  # unknown (no lines) is not in full
+        flags[JUDGED_IN_FULL] = due & delivered.notna() & judged[IN_FULL].eq(True)  # unknown (no lines) is not in full
     elif "quantity_ordered" in judged and "quantity_delivered" in judged:
-        full = due & delivered.notna() & (judged["quantity_delivered"] >= judged["quantity_ordered"])
-    else:
-        out["in_full_pct"] = absent(_("the orders have no quantity_ordered and quantity_delivered columns"))
-        otif = out["on_time_pct"]
-        out["otif_pct"] = otif.with_note("on time only: the orders have no quantities to judge 'in full'")
-        return out
-    out["in_full_pct"] = proportion(int(full.sum()), n_due)
-    out["otif_pct"] = proportion(int((on_time & full).sum()), n_due)
-    return out
+        flags[JUDGED_IN_FULL] = due & delivered.notna() & (judged["quantity_delivered"] >= judged["quantity_ordered"])
+    if JUDGED_IN_FULL in flags:
+        flags[OTIF] = on_time & flags[JUDGED_IN_FULL]
+    return judged.assign(**flags)

@@ -24,10 +24,12 @@ from typing import cast
 import numpy as np
 import pandas as pd
 
+from audit.i18n import N_
+
 __all__ = ["ENGLISH_KEPT", "LANGUAGES", "ZH_SHARE", "chinese_stop_words", "english_stop_words", "language_of", "tokens"]
 
 #: the languages told apart, in the order their themes are listed when of equal size
-LANGUAGES = {"en": "English", "zh": "Chinese"}
+LANGUAGES = {"en": N_("English"), "zh": N_("Chinese")}
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK_CHAR = f"[{_CJK}]"
 _LATIN_CHAR = r"[A-Za-z\u00c0-\u024f]"

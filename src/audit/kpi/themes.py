@@ -15,7 +15,7 @@ Example:
     >>> data = audit.load_audit("audits/demo/2026-Q3")                    # doctest: +SKIP
     >>> themes = audit_themes(data)["complaint_descriptions"]             # doctest: +SKIP
     >>> [(t.label, t.count, t.verdict) for t in themes.of_language("zh")][:1]  # doctest: +SKIP
-    [('托盘、损坏、运输', 19, 'significant increase')]
+    [('划伤、包装、外壳', 37, 'significant increase')]
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from audit.i18n import _, ngettext
 from audit.kpi.nmf import Factoriser, Factors
 from audit.kpi.segment import (
     ENGLISH_KEPT,
@@ -202,14 +203,31 @@ def _language(
     name = LANGUAGES[language]
     n_now = int(now.sum())
     if n_now < settings.min_texts:
-        return [], None, [f"{name}: {n_now} texts in the quarter, fewer than the {settings.min_texts} themes need"]
+        few = ngettext(
+            "{name}: {n} text in the quarter, fewer than the {min} themes need",
+            "{name}: {n} texts in the quarter, fewer than the {min} themes need",
+            n_now,
+            name=_(name),
+            min=settings.min_texts,
+        )
+        return [], None, [few]
     corpus = _corpus(texts, language, settings.min_df)
     n_terms = 0 if corpus is None else len(corpus.terms)
     if corpus is None or n_terms < 2:
-        return [], None, [f"{name}: too few terms occur in {settings.min_df} or more texts ({n_terms}) to find themes"]
+        note = _(
+            "{name}: too few terms occur in {min_df} or more texts ({terms}) to find themes",
+            name=_(name),
+            min_df=settings.min_df,
+            terms=n_terms,
+        )
+        return [], None, [note]
     k_high = min(settings.k_max, len(texts) // settings.texts_per_theme, n_terms, corpus.x.shape[0])
     if k_high < settings.k_min:
-        return [], None, [f"{name}: {len(texts)} texts are too few for {settings.k_min} themes"]
+        return (
+            [],
+            None,
+            [_("{name}: {n} texts are too few for {k} themes", name=_(name), n=len(texts), k=settings.k_min)],
+        )
     factoriser = Factoriser(corpus.x, corpus.copies, k_high, settings.seed)
     tried: list[tuple[int, float]] = []
     best: tuple[float, int, Factors] | None = None
@@ -220,11 +238,13 @@ def _language(
         if best is None or score > best[0]:
             best = (score, k, factors)
     assert best is not None
-    _, k, factors = best
+    _best_score, k, factors = best
     w, h = factors.w, factors.h
     notes = []
     if factors.iterations >= settings.max_iter:
-        notes.append(f"{name}: NMF stopped at its {settings.max_iter}-iteration limit before converging")
+        notes.append(
+            _("{name}: NMF stopped at its {n}-iteration limit before converging", name=_(name), n=settings.max_iter)
+        )
     theme, weight = _assign(w, settings.min_weight)
     theme, weight = theme[corpus.codes], weight[corpus.codes]
     drafts = []
@@ -406,9 +426,9 @@ def find_themes(
     n_before = None if previous is None else int((~is_now).sum())
     notes: list[str] = []
     if n_now == 0:
-        notes.append(f"no texts in {period}")
+        notes.append(_("no texts in {period}", period=period))
     if previous is not None and n_before == 0:
-        notes.append(f"no texts in {previous}: changes are not tested")
+        notes.append(_("no texts in {period}: changes are not tested", period=previous))
     drafts: list[_Draft] = []
     models: list[ThemeModel] = []
     languages = [lang for lang in LANGUAGES if (frame["language"] == lang).any()]

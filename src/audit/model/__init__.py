@@ -38,12 +38,15 @@ from audit.model.kpis import (
 )
 from audit.model.register import NOT_YET, STATUSES, Entry, Register, Verification
 from audit.model.snapshot import AuditSnapshot, Records, Table
+from audit.model.themes import THEME_SOURCES, THEME_VERDICTS, Theme, ThemeExample, ThemeModel, ThemeSet, ThemeSets
 
 __all__ = [
     "CONCLUSIONS",
     "GRADES",
     "NOT_YET",
     "STATUSES",
+    "THEME_SOURCES",
+    "THEME_VERDICTS",
     "Action",
     "Analyses",
     "Assessment",
@@ -72,6 +75,11 @@ __all__ = [
     "SegmentCell",
     "SourceInfo",
     "Table",
+    "Theme",
+    "ThemeExample",
+    "ThemeModel",
+    "ThemeSet",
+    "ThemeSets",
     "TierRow",
     "Verification",
     "conclusion_label",

@@ -9,6 +9,7 @@ from typing import Any, Literal
 
 from audit.i18n import N_, _
 from audit.model._plain import plain_dict
+from audit.model.drilldown import FindingRecords, RecordSource, finding_records
 from audit.model.register import Verification
 
 __all__ = [
@@ -196,10 +197,26 @@ class Assessment:
     conclusion: Conclusion
     conclusion_reason: str
     follow_up: FollowUp = FollowUp()
+    #: where ``assessment["F-01"]`` finds the records behind a finding (the kernel's data only)
+    records: RecordSource | None = field(default=None, compare=False, repr=False)
 
     @property
     def conclusion_label(self) -> str:
         return conclusion_label(self.conclusion)
+
+    def finding(self, finding_id: str) -> FindingRecords:
+        """A finding with its clause, evidence figures and every record behind it (file and Excel row of each).
+
+        Raises:
+            KeyError: no finding has this id.
+        """
+        found = next((f for f in self.findings if f.id == finding_id), None)
+        if found is None:
+            raise KeyError(finding_id)
+        return finding_records(found, self.records)
+
+    def __getitem__(self, finding_id: str) -> FindingRecords:
+        return self.finding(finding_id)
 
     def count(self, grade: str) -> int:
         """Number of findings of one grade."""

@@ -5,9 +5,14 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from audit.model._plain import from_plain, plain_dict
+from audit.model.drilldown import RecordSource
+from audit.model.themes import Theme, ThemeSet, ThemeSets
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "Analyses",
@@ -91,6 +96,26 @@ class Kpi:
     source: str = ""
     comparisons: tuple[Comparison, ...] = ()
     benchmark: float | None = None
+    #: the data ``records`` is read from (set on the KPI a :class:`KpiTable` hands out in the kernel)
+    source_records: RecordSource | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def records(self) -> pd.DataFrame:
+        """The rows the KPI is computed over, each with its file and Excel row.
+
+        For the delivery KPIs the orders judged in the period with their verdicts (``due``,
+        ``on_time``, ``late_days``, ``in_full_judged``, ``otif``); for the others the audited
+        period's records of the KPI's data kind.
+
+        Empty when the KPI was read back from results.json or has no data kind.
+
+        Example:
+            >>> kpis["otif_pct"].records.head()   # doctest: +SKIP
+        """
+        import pandas as pd
+
+        found = self.source_records.kpi_rows(self.id, self.source) if self.source_records and self.source else None
+        return found if found is not None else pd.DataFrame()
 
     @property
     def status(self) -> str:
@@ -128,6 +153,7 @@ class Kpi:
     def to_dict(self) -> dict[str, Any]:
         """The KPI as written to results.json."""
         data = dataclasses.asdict(self)
+        del data["source_records"]
         data["history"] = [{"period": p, "value": v} for p, v in self.history]
         data["comparisons"] = [c.to_dict() for c in self.comparisons]
         data.update(status=self.status, change=self.change, verdict=self.verdict, benchmark_gap=self.benchmark_gap)
@@ -334,12 +360,23 @@ class KpiTable:
             dimension), ``returns_by_reason`` (count, largest first).
         period_labels: the periods covered by ``Kpi.history``, oldest first.
         analyses: Paretos, the complaint p-chart, IPA, segments and tiers.
+        themes: the themes of the free text by source (``complaint_descriptions``,
+            ``complaint_root_causes``, ``survey_comments``; see :mod:`audit.kpi.themes`).
+            A check cites a theme that grew significantly through :meth:`growing_themes`.
     """
 
     kpis: tuple[Kpi, ...]
     breakdowns: dict[str, tuple[tuple[str, float], ...]] = field(default_factory=dict)
     period_labels: tuple[str, ...] = ()
     analyses: Analyses = field(default_factory=Analyses)
+    themes: dict[str, ThemeSet] = field(default_factory=dict)
+    #: where ``kpis[id].records`` finds its rows (the kernel's data only; not in results.json)
+    records: RecordSource | None = field(default=None, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        themes = ThemeSets(self.themes)
+        themes.source = self.records
+        object.__setattr__(self, "themes", themes)
 
     def __iter__(self) -> Iterator[Kpi]:
         return iter(self.kpis)
@@ -348,14 +385,25 @@ class KpiTable:
         return len(self.kpis)
 
     def __getitem__(self, kpi_id: str) -> Kpi:
+        """The KPI with this id; in the kernel its ``records`` are the period's rows behind it."""
         for kpi in self.kpis:
             if kpi.id == kpi_id:
-                return kpi
+                return kpi if self.records is None else dataclasses.replace(kpi, source_records=self.records)
         raise KeyError(kpi_id)
 
     def get(self, kpi_id: str) -> Kpi | None:
         """The KPI with this id, or None."""
         return next((k for k in self.kpis if k.id == kpi_id), None)
+
+    def growing_themes(self, *sources: str) -> tuple[Theme, ...]:
+        """Themes of these sources (all when none is named) whose share rose significantly, largest first.
+
+        Example (a complaint-rate check citing what grew):
+            >>> [t.label for t in kpis.growing_themes("complaint_descriptions")]   # doctest: +SKIP
+            ['packaging, damaged, crate']
+        """
+        found = [t for name, s in self.themes.items() if not sources or name in sources for t in s.growing]
+        return tuple(sorted(found, key=lambda t: (-t.count, t.id)))
 
     def to_dict(self) -> dict[str, Any]:
         return {k.id: k.to_dict() for k in self.kpis}

@@ -65,6 +65,15 @@ class Register:
     def get(self, action_id: str) -> Entry | None:
         return next((e for e in self.entries if e.id == action_id), None)
 
+    def __repr__(self) -> str:
+        """A line without the folder (the working paper names no machine path)."""
+        return f"<Register {Path(self.path).name}: {len(self.entries)} actions>"
+
+    def _repr_html_(self) -> str:
+        from audit.report.tables import register_html
+
+        return register_html(self)
+
 
 @dataclass(frozen=True)
 class Verification:

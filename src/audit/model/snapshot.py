@@ -25,6 +25,7 @@ from audit.model._plain import from_plain, plain, plain_dict
 from audit.model.data import Problem, SourceInfo
 from audit.model.findings import Action, Assessment, Finding, FollowUp
 from audit.model.kpis import Analyses, Kpi, KpiTable
+from audit.model.themes import ThemeSet
 
 __all__ = ["RESULTS_VERSION", "AuditSnapshot", "Records", "Table"]
 
@@ -92,6 +93,11 @@ class AuditSnapshot:
     def period(self) -> str:
         return self.config.audit.period_label
 
+    @property
+    def themes(self) -> dict[str, ThemeSet]:
+        """The themes of the free text by source (computed with the KPIs: ``kpis.themes``)."""
+        return self.kpis.themes
+
     def has(self, kind: str) -> bool:
         """Whether the kind was supplied (it may still have no rows in the period)."""
         return any(s.kind == kind for s in self.sources)
@@ -102,6 +108,11 @@ class AuditSnapshot:
     @property
     def quarantined_rows(self) -> int:
         return sum(s.rows_quarantined for s in self.sources)
+
+    def __repr__(self) -> str:
+        """A line, not every result and the configuration (which names the machine's folder)."""
+        a = self.assessment
+        return f"<AuditSnapshot {self.config.audit.id}: {len(a.findings)} findings, {len(a.actions)} actions, {a.conclusion}>"
 
     def _repr_html_(self) -> str:
         from audit.report.tables import snapshot_html
@@ -140,6 +151,7 @@ class AuditSnapshot:
             "breakdowns": {name: [list(pair) for pair in pairs] for name, pairs in self.kpis.breakdowns.items()},
             "follow_up": plain_dict(_asdict(self.assessment.follow_up)),
             "evidence": {key: plain(_asdict(records)) for key, records in self.evidence.items()},
+            "themes": {source: themes.to_dict() for source, themes in self.kpis.themes.items()},
         }
         if with_quarantine:
             out["quarantine"] = {kind: plain(_asdict(table)) for kind, table in self.quarantine.items()}
@@ -161,6 +173,7 @@ class AuditSnapshot:
             {name: tuple((str(a), float(b)) for a, b in pairs) for name, pairs in data.get("breakdowns", {}).items()},
             tuple(data.get("periods_compared", ())),
             from_plain(Analyses, data.get("analyses", {})),
+            {source: ThemeSet.from_dict(t) for source, t in (data.get("themes") or {}).items()},
         )
         assessment = Assessment(
             tuple(from_plain(Finding, f) for f in data["findings"]),

@@ -9,11 +9,16 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from audit.model._plain import plain_dict
+from audit.model._plain import from_plain, plain_dict
 
-__all__ = ["THEME_SOURCES", "THEME_VERDICTS", "Theme", "ThemeExample", "ThemeModel", "ThemeSet"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from audit.model.drilldown import RecordSource
+
+__all__ = ["THEME_SOURCES", "THEME_VERDICTS", "Theme", "ThemeExample", "ThemeModel", "ThemeSet", "ThemeSets"]
 
 #: the texts themes are found in: source id → the column it is read from
 THEME_SOURCES: dict[str, str] = {
@@ -50,7 +55,8 @@ class Theme:
         p_value: two-sided p-value of the change (pooled two-proportion z test).
         verdict: one of :data:`THEME_VERDICTS` (significant at p < 0.05).
         examples: up to three texts of the quarter that weigh most on the theme, distinct texts first.
-        record_ids: every record of the audited quarter in the theme, sorted.
+        record_ids: every record of the audited quarter in the theme, sorted (kept in the kernel
+            for the drill-down, not in results.json, which has ``count`` and ``examples``).
         dissatisfied_n: survey comments only: respondents in the theme with an overall score.
         dissatisfied_pct: survey comments only: share of them in the bottom box (dissatisfied).
     """
@@ -76,12 +82,25 @@ class Theme:
         """Whether the theme's share rose significantly since the previous quarter."""
         return self.verdict == "significant increase"
 
+    def _repr_html_(self) -> str:
+        from audit.report.tables import theme_html
+
+        return theme_html(self)
+
     def to_dict(self) -> dict[str, Any]:
-        """The theme as written to results.json."""
+        """The theme as written to results.json (without ``record_ids``: counts and examples suffice)."""
         data = dataclasses.asdict(self)
+        del data["record_ids"]
         data["terms"] = [{"term": t, "weight": w} for t, w in self.terms]
         data["growing"] = self.growing
         return plain_dict(data)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Theme:
+        """The theme from :meth:`to_dict` data (its ``record_ids`` are not kept there)."""
+        plain = {k: v for k, v in data.items() if k not in {"growing", "record_ids"}}
+        plain["terms"] = [[t["term"], t["weight"]] for t in data.get("terms", ())]
+        return from_plain(cls, plain)
 
 
 @dataclass(frozen=True)
@@ -110,6 +129,11 @@ class ThemeModel:
         data = dataclasses.asdict(self)
         data["candidates"] = [{"k": k, "silhouette": c} for k, c in self.candidates]
         return plain_dict(data)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ThemeModel:
+        candidates = [[c["k"], c["silhouette"]] for c in data.get("candidates", ())]
+        return from_plain(cls, {**data, "candidates": candidates})
 
 
 @dataclass(frozen=True)
@@ -165,6 +189,11 @@ class ThemeSet:
         """Themes whose share rose significantly since the previous quarter."""
         return tuple(t for t in self.themes if t.growing)
 
+    def _repr_html_(self) -> str:
+        from audit.report.tables import themes_html
+
+        return themes_html(self)
+
     def to_dict(self) -> dict[str, Any]:
         """The theme set as written to results.json."""
         return plain_dict(
@@ -186,3 +215,55 @@ class ThemeSet:
                 "notes": list(self.notes),
             }
         )
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ThemeSet:
+        """The theme set from :meth:`to_dict` data (results.json).
+
+        Raises:
+            KeyError, TypeError, ValueError: the data is not a theme set.
+        """
+        return cls(
+            source=str(data["source"]),
+            period=str(data["period"]),
+            previous=None if data.get("previous") is None else str(data["previous"]),
+            languages=tuple(str(x) for x in data.get("languages", ())),
+            themes=tuple(Theme.from_dict(t) for t in data.get("themes", ())),
+            texts=int(data["texts"]),
+            previous_texts=None if data.get("previous_texts") is None else int(data["previous_texts"]),
+            texts_by_language=tuple((str(k), int(v)) for k, v in (data.get("texts_by_language") or {}).items()),
+            without_text=int(data.get("without_text", 0)),
+            unassigned=int(data.get("unassigned", 0)),
+            models=tuple(ThemeModel.from_dict(m) for m in data.get("models", ())),
+            method=tuple((str(k), str(v)) for k, v in (data.get("method") or {}).items()),
+            notes=tuple(str(x) for x in data.get("notes", ())),
+            dissatisfied_n=None if data.get("dissatisfied_n") is None else int(data["dissatisfied_n"]),
+            dissatisfied_pct=None if data.get("dissatisfied_pct") is None else float(data["dissatisfied_pct"]),
+        )
+
+
+class ThemeSets(dict[str, ThemeSet]):
+    """The theme sets of an audit by source (``kpis.themes``); shows every source's themes in JupyterLab.
+
+    In the kernel it knows where the records are: ``kpis.themes.records("survey_comments", "en-1")``
+    is every record of a theme, with its file and Excel row.
+    """
+
+    source: RecordSource | None = None
+
+    def records(self, source: str, theme_id: str) -> pd.DataFrame:
+        """Every record of one theme in the audited quarter (empty when the data is not at hand).
+
+        Raises:
+            KeyError: no such source or theme.
+        """
+        import pandas as pd
+
+        theme = self[source][theme_id]
+        found = self.source.rows(theme.record_ids) if self.source is not None and theme.record_ids else None
+        return found[1] if found is not None else pd.DataFrame()
+
+    def _repr_html_(self) -> str:
+        from audit.report.tables import theme_sets_html
+
+        return theme_sets_html(self)

@@ -1,6 +1,6 @@
 """findings.xlsx: the audit's findings, actions, KPIs and evidence for people who work in Excel.
 
-Sheets: Summary, KPIs, Findings, Actions, Data quality, Evidence. Every sheet has a bold
+Sheets: Summary, KPIs, Findings, Actions, Data quality, Themes, Evidence. Every sheet has a bold
 frozen header, a filter and column widths; findings and actions are coloured by grade.
 Text from the data is never stored as a formula (see :mod:`audit.report.xlsx`).
 """
@@ -12,6 +12,7 @@ from typing import Any
 
 from audit.io import save_workbook
 from audit.model import GRADES, AuditSnapshot
+from audit.report.themes_xlsx import THEME_HEADER, THEME_WIDTHS, theme_rows
 from audit.report.xlsx import PROBLEM_HEADER, PROBLEM_WIDTHS, problem_rows, write_sheet
 
 __all__ = ["GRADE_COLOURS", "write_findings"]
@@ -104,6 +105,7 @@ def write_findings(snapshot: AuditSnapshot, path: Path) -> Path:
         fills=[GRADE_COLOURS.get(grade_of.get(a.finding_id, "")) for a in assessment.actions],
     )  # fmt: skip
     write_sheet(book, "Data quality", PROBLEM_HEADER, problem_rows(snapshot.problems), widths=PROBLEM_WIDTHS)
+    write_sheet(book, "Themes", THEME_HEADER, theme_rows(snapshot), widths=THEME_WIDTHS)
     evidence: list[tuple[Any, ...]] = []
     limit = snapshot.config.outputs.evidence_rows
     for f in assessment.findings:

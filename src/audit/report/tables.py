@@ -11,11 +11,29 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from html import escape
+from pathlib import Path
+
+import pandas as pd
 
 from audit import format as fmt
-from audit.model import GRADES, Analyses, Assessment, AuditSnapshot, Kpi, KpiTable
+from audit.i18n import _
+from audit.model import (
+    GRADES,
+    THEME_SOURCES,
+    Analyses,
+    Assessment,
+    AuditSnapshot,
+    Kpi,
+    KpiTable,
+    Register,
+    SegmentCell,
+    Theme,
+    ThemeSet,
+)
 from audit.report import words
+from audit.report.datatable import data_table, static_table
 
 __all__ = [
     "GRADE_ORDER",
@@ -24,9 +42,16 @@ __all__ = [
     "format_change",
     "format_kpi",
     "is_number",
+    "kpi_frame",
     "kpi_table_html",
+    "register_html",
+    "segments_html",
     "snapshot_html",
     "status_label",
+    "theme_frame",
+    "theme_html",
+    "theme_sets_html",
+    "themes_html",
     "trend_arrow",
 ]
 
@@ -89,20 +114,9 @@ def _verdict(kpi: Kpi, basis: str) -> str:
     return f"{found.verdict} ({found.period})"
 
 
-def kpi_table_html(table: KpiTable) -> str:
-    """The KPIs as a compact HTML table: value, 95% CI, n, target, previous, change, p,
-    the verdict on the change from the previous quarter and from the same quarter last
-    year, the benchmark when any KPI has one, and the status.
-
-    Args:
-        table: the KPIs of an audit.
-
-    Returns:
-        An HTML ``<table>``; every label and note is escaped.
-    """
+def kpi_frame(table: KpiTable) -> tuple[pd.DataFrame, dict[str, list[float | None]]]:
+    """The KPIs as the working paper's table (formatted through :mod:`audit.format`) and the values its columns sort by."""
     benchmarks = any(is_number(k.benchmark) for k in table)
-    head = ["KPI", "Value", "95% CI", "n", "Target", "Previous", "Change", "p", "Trend", "Last year"]
-    head += ["Benchmark", "Status", "Note"] if benchmarks else ["Status", "Note"]
     rows = []
     for kpi in table:
         ci = (
@@ -110,29 +124,53 @@ def kpi_table_html(table: KpiTable) -> str:
             if is_number(kpi.ci_low) and is_number(kpi.ci_high)
             else fmt.NA
         )
-        arrow, _ = trend_arrow(kpi)
-        cells = [
-            _cell(kpi.label),
-            _cell(format_kpi(kpi), "num"),
-            _cell(ci, "num"),
-            _cell(fmt.count(kpi.n), "num"),
-            _cell(format_kpi(kpi, "target"), "num"),
-            _cell(format_kpi(kpi, "previous"), "num"),
-            _cell(f"{arrow} {format_change(kpi)}".strip(), "num"),
-            _cell(fmt.p_value(kpi.p_value), "num"),
-            _cell(_verdict(kpi, "previous_quarter"), "verdict"),
-            _cell(_verdict(kpi, "same_quarter_last_year"), "verdict"),
-        ]
+        arrow, _judgement = trend_arrow(kpi)
+        row = {
+            "KPI": kpi.label,
+            "Id": kpi.id,
+            "Value": format_kpi(kpi),
+            "95% CI": ci,
+            "n": fmt.count(kpi.n),
+            "Target": format_kpi(kpi, "target"),
+            "Previous": format_kpi(kpi, "previous"),
+            "Change": f"{arrow} {format_change(kpi)}".strip(),
+            "p": fmt.p_value(kpi.p_value),
+            "Trend": _verdict(kpi, "previous_quarter"),
+            "Last year": _verdict(kpi, "same_quarter_last_year"),
+        }
         if benchmarks:
-            cells.append(_cell(format_kpi(kpi, "benchmark"), "num"))
-        cells += [_cell(status_label(kpi), f"status-{kpi.status}"), _cell(kpi.note)]
-        rows.append(f'<tr data-kpi="{escape(kpi.id)}">{"".join(cells)}</tr>')
-    header = "".join(f"<th>{escape(h)}</th>" for h in head)
-    return f'<table class="audit-kpis"><thead><tr>{header}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+            row["Benchmark"] = format_kpi(kpi, "benchmark")
+        row |= {"Status": status_label(kpi), "Note": kpi.note}
+        rows.append(row)
+    kpis = list(table)
+    sort_by: dict[str, list[float | None]] = {
+        "Value": [k.value for k in kpis],
+        "n": [float(k.n) for k in kpis],
+        "Target": [k.target for k in kpis],
+        "Previous": [k.previous for k in kpis],
+        "Change": [k.change for k in kpis],
+        "p": [k.p_value for k in kpis],
+    }
+    return pd.DataFrame(rows), sort_by
+
+
+def kpi_table_html(table: KpiTable) -> str:
+    """The KPIs as a table to sort, search and filter: value, 95% CI, n, target, previous, change, p,
+    the verdict on the change from the previous quarter and from the same quarter last
+    year, the benchmark when any KPI has one, and the status.
+
+    Args:
+        table: the KPIs of an audit.
+
+    Returns:
+        HTML text (interactive with itables, else a static table); every label and note is escaped.
+    """
+    frame, sort_by = kpi_frame(table)
+    return data_table(frame, _("KPIs of the audited period"), sort_by=sort_by, css_class="audit-kpis")
 
 
 def assessment_html(a: Assessment) -> str:
-    """An assessment as compact HTML: the conclusion, then findings and actions tables.
+    """An assessment for the working paper: the conclusion, then the findings and actions as tables.
 
     Args:
         a: findings, actions and conclusion of an audit.
@@ -140,44 +178,45 @@ def assessment_html(a: Assessment) -> str:
     Returns:
         HTML text; every value from the data is escaped.
     """
+    findings = sorted(a.findings, key=lambda f: (GRADE_ORDER.index(f.grade), f.id))
+    conclusion = _("Conclusion: {label}.", label=a.conclusion_label)
     parts = [
         '<div class="audit-assessment">',
-        f"<p><strong>Conclusion: {escape(a.conclusion_label)}.</strong> {escape(a.conclusion_reason)}</p>",
+        f"<p><strong>{escape(conclusion)}</strong> {escape(a.conclusion_reason)}</p>",
+        data_table(
+            pd.DataFrame(
+                [
+                    {
+                        "Finding": f.id,
+                        "Grade": f.grade_label,
+                        "Clause": f.clauses,
+                        "Title": f.title,
+                        "Evidence": f.evidence,
+                        "Records": fmt.count(len(f.evidence_ids)),
+                    }
+                    for f in findings
+                ]
+            ),
+            _("Findings (drill down with assessment[finding id])"),
+            sort_by={
+                "Grade": [float(GRADE_ORDER.index(f.grade)) for f in findings],
+                "Records": [float(len(f.evidence_ids)) for f in findings],
+            },
+        ),
     ]
-    findings = sorted(a.findings, key=lambda f: (GRADE_ORDER.index(f.grade), f.id))
-    parts.append(
-        "<table><thead><tr><th>Finding</th><th>Grade</th><th>Clause</th><th>Title</th>"
-        "<th>Evidence</th></tr></thead><tbody>"
-    )
-    for f in findings:
-        parts.append(
-            f'<tr class="grade-{escape(f.grade)}">'
-            + _cell(f.id)
-            + _cell(f.grade_label)
-            + _cell(f.clauses)
-            + _cell(f.title)
-            + _cell(f.evidence)
-            + "</tr>"
-        )
-    parts.append("</tbody></table>")
     if a.actions:
-        parts.append(
-            "<table><thead><tr><th>Action</th><th>Finding</th><th>Type</th><th>Owner</th>"
-            "<th>Due</th><th>Description</th></tr></thead><tbody>"
-        )
-        for action in a.actions:
-            owner = f"{action.owner} ({action.owner_role})" if action.owner_role else action.owner
-            parts.append(
-                "<tr>"
-                + _cell(action.id)
-                + _cell(action.finding_id)
-                + _cell(action.type)
-                + _cell(owner)
-                + _cell(action.due.isoformat())
-                + _cell(action.description)
-                + "</tr>"
-            )
-        parts.append("</tbody></table>")
+        rows = [
+            {
+                "Action": action.id,
+                "Finding": action.finding_id,
+                "Type": action.type,
+                "Owner": f"{action.owner} ({action.owner_role})" if action.owner_role else action.owner,
+                "Due": action.due.isoformat(),
+                "Description": action.description,
+            }
+            for action in a.actions
+        ]
+        parts.append(data_table(pd.DataFrame(rows), _("Improvement actions")))
     parts.append("</div>")
     return "".join(parts)
 
@@ -217,11 +256,7 @@ def analyses_html(a: Analyses) -> str:
         caption = f"Importance–performance analysis (importance {a.importance_basis})"
         parts.append(_table(caption, ["Dimension", "Importance", "Performance (0–100)", "Quadrant"], rows))
     if a.segments:
-        rows = [[c.by, c.segment, c.kpi_id, fmt.number(c.value, 2), fmt.count(c.n),
-                 f"{fmt.number(c.ci_low, 2)}–{fmt.number(c.ci_high, 2)}"
-                 if is_number(c.ci_low) else fmt.NA, "small n" if c.small_n else ""]
-                for c in a.segments]  # fmt: skip
-        parts.append(_table("Segments", ["By", "Segment", "KPI", "Value", "n", "95% CI", ""], rows))
+        parts.append(segments_html(a.segments))
     if a.tiers:
         rows = [[t.tier, fmt.count(t.customers), fmt.count(t.revenue), fmt.percent(t.revenue_pct)] for t in a.tiers]
         parts.append(_table("Customers by ABC tier", ["Tier", "Customers", "Revenue", "Share"], rows))
@@ -236,6 +271,24 @@ def analyses_html(a: Analyses) -> str:
         parts.append("<ul>" + "".join(f"<li>{escape(k)}: {escape(v)}</li>" for k, v in a.notes.items()) + "</ul>")
     parts.append("</div>")
     return "".join(parts)
+
+
+def segments_html(cells: Sequence[SegmentCell]) -> str:
+    """Survey and complaint KPIs per segment, as a table to sort and filter (small samples marked)."""
+    rows = [
+        {
+            "By": c.by,
+            "Segment": c.segment,
+            "KPI": c.kpi_id,
+            "Value": fmt.number(c.value, 2),
+            "n": fmt.count(c.n),
+            "95% CI": f"{fmt.number(c.ci_low, 2)}–{fmt.number(c.ci_high, 2)}" if is_number(c.ci_low) else fmt.NA,
+            "": _("small n") if c.small_n else "",
+        }
+        for c in cells
+    ]
+    sort_by: dict[str, list[float | None]] = {"Value": [c.value for c in cells], "n": [float(c.n) for c in cells]}
+    return data_table(pd.DataFrame(rows), _("Segments"), sort_by=sort_by)
 
 
 def snapshot_html(s: AuditSnapshot) -> str:
@@ -255,3 +308,117 @@ def snapshot_html(s: AuditSnapshot) -> str:
     ]
     body = "".join(f"<tr><th>{escape(k)}</th>{_cell(v)}</tr>" for k, v in rows)
     return f'<table class="audit-snapshot"><tbody>{body}</tbody></table>'
+
+
+def theme_frame(themes: ThemeSet) -> tuple[pd.DataFrame, dict[str, list[float | None]]]:
+    """One source's themes as the working paper's table, and the values its columns sort by."""
+    scored = themes.dissatisfied_n is not None
+    rows = []
+    for t in themes.themes:
+        row = {
+            "Theme": t.id,
+            "Top terms": ", ".join(term for term, _w in t.terms),
+            "Texts": fmt.count(t.count),
+            "Share": fmt.percent(t.share_pct),
+            "Previous": fmt.percent(t.previous_share_pct),
+            "Change": fmt.change(t.change, "%"),
+            "p": fmt.p_value(t.p_value),
+            "Verdict": t.verdict,
+        }
+        if scored:
+            row["Dissatisfied"] = fmt.percent(t.dissatisfied_pct)
+        row["Example"] = f"{t.examples[0].record_id}: {t.examples[0].text}" if t.examples else ""
+        rows.append(row)
+    sort_by: dict[str, list[float | None]] = {
+        "Texts": [float(t.count) for t in themes.themes],
+        "Share": [t.share_pct for t in themes.themes],
+        "Previous": [t.previous_share_pct for t in themes.themes],
+        "Change": [t.change for t in themes.themes],
+        "p": [t.p_value for t in themes.themes],
+        "Dissatisfied": [t.dissatisfied_pct for t in themes.themes],
+    }
+    return pd.DataFrame(rows), sort_by
+
+
+def themes_html(themes: ThemeSet) -> str:
+    """One source's themes: how many texts, the themes with their trend (and the dissatisfied share), the notes."""
+    source = THEME_SOURCES.get(themes.source, themes.source)
+    counts = ", ".join(f"{lang}: {fmt.count(n)}" for lang, n in themes.texts_by_language) or fmt.NA
+    intro = _(
+        "{source}, {period}: {texts} texts ({counts}), {unassigned} in no theme, {blank} records without text.",
+        source=source,
+        period=themes.period,
+        texts=fmt.count(themes.texts),
+        counts=counts,
+        unassigned=fmt.count(themes.unassigned),
+        blank=fmt.count(themes.without_text),
+    )
+    if themes.dissatisfied_pct is not None:
+        intro += " " + _(
+            "{pct} of the commenters with a score are dissatisfied (bottom two boxes).",
+            pct=fmt.percent(themes.dissatisfied_pct),
+        )
+    parts = [f'<div class="audit-themes"><p>{escape(intro)}</p>']
+    if themes.themes:
+        frame, sort_by = theme_frame(themes)
+        caption = _("Themes of {source} (drill down with kpis.themes[source][theme id])", source=themes.source)
+        parts.append(data_table(frame, caption, sort_by=sort_by))
+    if themes.notes:
+        parts.append("<ul>" + "".join(f"<li>{escape(n)}</li>" for n in themes.notes) + "</ul>")
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def theme_html(t: Theme) -> str:
+    """One theme: its terms with their weights, counts and trend, and its example texts with their record ids."""
+    head = _(
+        "{id} “{label}”: {count} texts ({share}), previously {before}; {verdict}.",
+        id=t.id,
+        label=t.label,
+        count=fmt.count(t.count),
+        share=fmt.percent(t.share_pct),
+        before=fmt.percent(t.previous_share_pct),
+        verdict=t.verdict,
+    )
+    if t.dissatisfied_pct is not None:
+        head += " " + _("{pct} of its respondents are dissatisfied.", pct=fmt.percent(t.dissatisfied_pct))
+    terms = pd.DataFrame({_("Term"): [w for w, _x in t.terms], _("Weight"): [fmt.number(x, 3) for _w, x in t.terms]})
+    examples = pd.DataFrame({_("Record"): [e.record_id for e in t.examples], _("Text"): [e.text for e in t.examples]})
+    records = _('Its {n} records: kpis.themes.records(source, "{id}").', n=fmt.count(len(t.record_ids)), id=t.id)
+    return (
+        f'<div class="audit-theme"><p><strong>{escape(head)}</strong></p>'
+        + static_table(terms, _("Top terms"))
+        + static_table(examples, _("Examples"))
+        + f"<p>{escape(records)}</p></div>"
+    )
+
+
+def theme_sets_html(sets: Mapping[str, ThemeSet]) -> str:
+    """Every source's themes (``kpis.themes``), or a sentence when the audit has no free text."""
+    if not sets:
+        return (
+            f"<p>{escape(_('No free text (complaint descriptions, root causes, survey comments) was supplied.'))}</p>"
+        )
+    return "".join(themes_html(t) for t in sets.values())
+
+
+def register_html(register: Register) -> str:
+    """The site's action register as found before the audit, as a table to filter by status, owner, due date."""
+    if not register.entries:
+        return f"<p>{escape(_('The register {path} holds no actions yet.', path=Path(register.path).name))}</p>"
+    rows = [
+        {
+            "Action": e.id,
+            "Raised in": e.raised_in,
+            "Finding": e.finding_id,
+            "Grade": e.grade,
+            "Description": e.description,
+            "Owner": e.owner or e.owner_role,
+            "Due": e.due.isoformat() if e.due else fmt.NA,
+            "Status": e.status,
+            "Verification": e.verification,
+            "KPI": e.kpi_id,
+        }
+        for e in register.entries
+    ]
+    return data_table(pd.DataFrame(rows), _("Action register {path}", path=Path(register.path).name))

@@ -5,16 +5,19 @@ from __future__ import annotations
 from html import escape
 from typing import TYPE_CHECKING
 
+import pandas as pd
+
+from audit.i18n import _, ngettext
+from audit.report.datatable import data_table
+
 if TYPE_CHECKING:
     from audit.data.dataset import AuditData
 
 __all__ = ["sources_html"]
 
-SHOWN_PROBLEMS = 25
-
 
 def sources_html(data: AuditData) -> str:
-    """Data sources with row counts and hashes, then the first data-quality problems."""
+    """Data sources with row counts and hashes, then every data-quality problem as a table to filter."""
     rows = "".join(
         f"<tr><td>{escape(s.kind)}</td><td>{escape(s.path)}</td><td>{escape(s.sheet)}</td>"
         f"<td>{s.rows_read:,}</td><td>{s.rows_valid:,}</td><td>{s.rows_quarantined:,}</td>"
@@ -27,15 +30,25 @@ def sources_html(data: AuditData) -> str:
         f"<th>quarantined</th><th>in period</th><th>sha256</th></tr></thead><tbody>{rows}</tbody></table>"
     )
     if data.problems:
-        problems = "".join(
-            f"<tr><td>{escape(p.location())}</td><td>{escape(p.value)}</td><td>{escape(p.rule)}</td>"
-            f"<td>{escape(p.message)}</td></tr>"
-            for p in data.problems[:SHOWN_PROBLEMS]
+        frame = pd.DataFrame(
+            [
+                {
+                    "Kind": p.kind,
+                    "File": p.file,
+                    "Sheet": p.sheet,
+                    "Excel row": p.row,
+                    "Column": p.column,
+                    "Value": p.value,
+                    "Rule": p.rule,
+                    "What to do": p.message,
+                }
+                for p in data.problems
+            ]
+        ).astype({"Excel row": "Int64"})
+        summary = ngettext(
+            "{n} data-quality problem; the row is quarantined.",
+            "{n} data-quality problems; the rows are quarantined.",
+            len(data.problems),
         )
-        more = len(data.problems) - SHOWN_PROBLEMS
-        html += (
-            f"<p>{len(data.problems):,} data-quality problem(s); the rows are quarantined.</p>"
-            "<table><thead><tr><th>where</th><th>value</th><th>rule</th><th>what to do</th></tr></thead>"
-            f"<tbody>{problems}</tbody></table>" + (f"<p>… and {more:,} more.</p>" if more > 0 else "")
-        )
+        html += f"<p>{escape(summary)}</p>" + data_table(frame, _("Data-quality problems"))
     return html

@@ -11,6 +11,7 @@ import pandas as pd
 
 from audit import format
 from audit.assessment.checks.base import Draft, Evidence, check, conforming, fmt, plural
+from audit.assessment.checks.words import growing_theme_evidence
 from audit.data.dataset import AuditData
 from audit.kpi.complaints import acknowledgement_flags, closed_by, repeat_flags, resolution_flags
 
@@ -343,6 +344,7 @@ def complaint_spike(ev: Evidence) -> list[Draft]:
         if category
         else ""
     )
+    words, theme_figures = growing_theme_evidence(kpis, "complaint_descriptions")
     months_in = complaints["received_on"].dt.strftime("%Y-%m").isin([p.period for p in signals])
     ids = _ids(complaints, months_in & (complaints["category"] == category)) if category else ()
     return [
@@ -350,7 +352,7 @@ def complaint_spike(ev: Evidence) -> list[Draft]:
             grade="observation",
             title=f"Complaint rate out of control in {', '.join(p.period for p in signals)}"
             + (f": {category} complaints up" if category else ""),
-            evidence=f"The p-chart of complaints per 1,000 orders ({chart.basis}) signals {listed}.{grew}",
+            evidence=f"The p-chart of complaints per 1,000 orders ({chart.basis}) signals {listed}.{grew}{words}",
             gap="A rise beyond the control limits has a special cause; no analysis of it was presented.",
             kpi_id="complaints_per_1000_orders" if kpis.get("complaints_per_1000_orders") else None,
             figures={
@@ -358,7 +360,8 @@ def complaint_spike(ev: Evidence) -> list[Draft]:
                 "category": category,
                 "now": int(now.get(category, 0)) if category else None,
                 "before": int(before.get(category, 0)) if category else None,
-            },
+            }
+            | theme_figures,
             evidence_ids=ids,
         )
     ]

@@ -19,6 +19,7 @@ from audit.assessment.checks.base import (
     plural,
     significant_decline,
 )
+from audit.assessment.checks.words import growing_theme_evidence
 from audit.data.dataset import AuditData
 from audit.model import Grade, Kpi, KpiTable
 
@@ -253,6 +254,7 @@ def weakest_dimension(ev: Evidence) -> list[Draft]:
     if not short and not concentrate:
         return [conforming("No survey dimension calls for priority action", evidence, figures)]
     focus = concentrate[0].dimension if concentrate else short[0][0]
+    words, theme_figures = growing_theme_evidence(kpis, "survey_comments")
     reasons = []
     if concentrate:
         reasons.append("customers rate it important but perform it below the other dimensions")
@@ -263,11 +265,11 @@ def weakest_dimension(ev: Evidence) -> list[Draft]:
         Draft(
             grade="ofi",
             title=f"Improve {focus} first: " + "; ".join(reasons),
-            evidence=evidence,
+            evidence=evidence + words,
             gap="The analysis of the survey shows where improving would raise satisfaction most; no improvement "
             f"targeted at {focus} was presented.",
             kpi_id=f"dimension_{focus}_mean" if kpis.get(f"dimension_{focus}_mean") else None,
-            figures=figures | {"focus": focus},
+            figures=figures | {"focus": focus} | theme_figures,
             guidance="ISO 10004",
         )
     ]

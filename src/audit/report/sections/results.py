@@ -14,6 +14,7 @@ from audit.model import Kpi
 from audit.report import charts
 from audit.report.sections import blocks as made
 from audit.report.sections.base import ReportInput, clip, join
+from audit.report.sections.voice import voice_blocks
 from audit.report.words import kind_label
 
 __all__ = ["appendix_kpis", "results"]
@@ -113,6 +114,7 @@ def results(r: ReportInput) -> dict[str, Any]:
 
     add(_("Complaint rate (control chart)"), made.p_chart_block(s))
     add(_("Complaint resolution time"), made.resolution_block(s))
+    blocks += voice_blocks(s)
 
     returns = kpis.breakdowns.get("returns_by_reason", ())
     if _positive(returns):
