@@ -223,6 +223,18 @@ def _noise(text: str) -> list[str]:
     return found + ids + broken
 
 
+def _chinese_messages() -> list[str]:
+    """The Chinese catalogue's translations without placeholders (headings, labels, sentences)."""
+    from babel.messages.pofile import read_po
+
+    from audit.i18n import LOCALE_DIR
+
+    with (LOCALE_DIR / "zh_CN" / "LC_MESSAGES" / "csat_audit.po").open("rb") as handle:
+        catalogue = read_po(handle)
+    strings = [m.string if isinstance(m.string, str) else m.string[0] for m in catalogue if m.id]
+    return [s for s in strings if s and "{" not in s and len(s) >= 4]
+
+
 def test_the_page_after_the_cover_states_the_9_1_2_verdict(demo: tuple[RunResult, str]) -> None:
     _, text = demo
     page = " ".join(_pages(text)[1].split())
@@ -233,7 +245,7 @@ def test_the_page_after_the_cover_states_the_9_1_2_verdict(demo: tuple[RunResult
     assert "Verdict by clause" in page and "KPI scorecard" in page
 
 
-@pytest.mark.xfail(reason="issue 16: the demo's main body is 18 pages (was 25 of 39); the 16-page target is open")
+@pytest.mark.xfail(reason="issue 16: the demo main body is 21 pages with the themes section (18 without; was 25 of 39)")
 def test_the_main_body_is_at_most_16_pages(demo: tuple[RunResult, str]) -> None:
     _, text = demo
     assert _main_body(text, "Appendix A All KPIs") <= 16
@@ -242,7 +254,9 @@ def test_the_main_body_is_at_most_16_pages(demo: tuple[RunResult, str]) -> None:
 def test_no_python_values_ids_or_broken_numbers_in_the_report(demo: tuple[RunResult, str]) -> None:
     _, text = demo
     assert _noise(text) == []
-    assert not re.search(r"[\u4e00-\u9fff]", text), "Chinese in the English report"
+    # Chinese may come from the data (the demo's complaint texts), never from the catalogue
+    flat = " ".join(text.split())
+    assert [w for w in _chinese_messages() if w in flat] == []
 
 
 def test_the_chinese_demo_is_in_chinese(demo_zh: tuple[Path, str]) -> None:

@@ -121,7 +121,7 @@ def render_section(name: str, r: ReportInput) -> str:
     """
     if name not in SECTIONS:
         raise ValueError(f"unknown report section '{name}'; use one of: {', '.join(SECTIONS)}")
-    with language(r.snapshot.config.audit.language):
+    with language(r.snapshot.config.audit.language), fmt.amounts_in(r.snapshot.config.audit.money):
         context = _base_context(name, r)
         context.update(BUILDERS[name](r))
         return _environment().get_template(f"{name}.html.j2").render(context)
