@@ -241,6 +241,7 @@ def test_rerun_after_finalize_writes_revision_2_and_keeps_revision_1(
     assert f"{label}: " in html
     assert "Report revision 2" in html
     assert 'class="watermark"' in html  # revision 2 is a draft until it is issued
+    assert b"pdfaid" not in b"\n".join(_pdf_streams(second.pdf.read_bytes()))  # a draft is a plain PDF
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext not installed (apt-get install poppler-utils)")
@@ -333,7 +334,7 @@ def _pdf_streams(pdf: bytes) -> list[bytes]:
 @pytest.mark.skipif(shutil.which("pdfdetach") is None, reason="pdfdetach not installed (apt-get install poppler-utils)")
 def test_the_issued_pdf_is_pdf_a_3b_with_its_records_attached(
     first: RunResult, issued: dict[str, object], tmp_path: Path
-) -> None:
+) -> None:  # issued: revision 1 is finalized
     # veraPDF is not installable here: the PDF/A-3b markers are checked instead (XMP pdfaid,
     # the output intent, the embedded files and their relationship)
     raw = first.folder.report_pdf.read_bytes()
@@ -349,7 +350,3 @@ def test_the_issued_pdf_is_pdf_a_3b_with_its_records_attached(
     assert "Customer satisfaction monitoring audit" in info.stdout and "Author:" in info.stdout
     html = first.folder.report_html.read_text(encoding="utf-8")
     assert "issue-stamp" in html and "Q. Manager" in html and "Inputs SHA-256" in html
-    # a draft stays a plain PDF
-    second = issued["second"]
-    assert isinstance(second, RunResult)
-    assert b"pdfaid" not in b"\n".join(_pdf_streams(second.pdf.read_bytes()))
