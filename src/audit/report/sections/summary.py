@@ -124,7 +124,7 @@ def clause_rows(s: AuditSnapshot) -> list[ClauseRow]:
         item = recorded.get(clause)
         if item is not None:
             verdict = str(item.verdict)
-            sentence = str(getattr(item, "sentence", "") or getattr(item, "reason", "")) or _derived_sentence(
+            sentence = str(getattr(item, "reason", "") or getattr(item, "sentence", "")) or _derived_sentence(
                 verdict, findings
             )
         else:
