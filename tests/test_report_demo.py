@@ -170,8 +170,8 @@ def test_the_report_opens_with_the_9_1_2_verdict_and_carries_the_on_site_plan(de
     flat = " ".join(text.split())
     assert [c["clause"] for c in results["clauses"]] == ["9.1.2", "9.1.3", "8.2.1 c", "10.2"]
     # the executive summary opens with the 9.1.2 verdict: right under its heading, before the conclusion box
-    lead = flat.index("The requirement to monitor customer satisfaction, ISO 9001:2015 9.1.2")
-    assert lead - flat.rfind("Executive summary", 0, lead) < 40
+    lead = flat.index("ISO 9001:2015 clause 9.1.2 Customer satisfaction:")
+    assert lead - flat.rfind("Management summary", 0, lead) < 40
     assert lead < flat.index("Overall conclusion:")
     assert "Auditee questions" in flat and "Verification sample" in flat
     for question in results["auditee_questions"]:
@@ -264,7 +264,12 @@ def _noise(text: str) -> list[str]:
     found = [pattern for pattern in NOISE if re.search(pattern, text)]
     ids = [i for i in (*CATALOGUE, *RULES) if "_" in i and re.search(rf"(?<![\w.]){re.escape(i)}(?![\w])", text)]
     # a number or a date broken over two lines: a line ending in a digit and a separator
-    broken = re.findall(r"\d,\n *\d|\d{4}-\d{2}-?\d?\n *\d", text)
+    # (an id list such as "F-06,⏎F-08" wraps where a sentence may: its ids are not numbers)
+    broken = [
+        m[0]
+        for m in re.finditer(r"(\S*)\d,\n *\d|\d{4}-\d{2}-?\d?\n *\d", text)
+        if not re.search(r"[A-Z]-\d*$", m[1] or "")
+    ]
     return found + ids + broken
 
 
