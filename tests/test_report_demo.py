@@ -267,7 +267,7 @@ def _noise(text: str) -> list[str]:
     # (an id list such as "F-06,⏎F-08" wraps where a sentence may: its ids are not numbers)
     broken = [
         m[0]
-        for m in re.finditer(r"(\S*)\d,\n *\d|\d{4}-\d{2}-?\d?\n *\d", text)
+        for m in re.finditer(r"(\S*)\d,\n *\d{3}(?![\d%])|\d{4}-\d{2}-?\d?\n *\d", text)
         if not re.search(r"[A-Z]-\d*$", m[1] or "")
     ]
     return found + ids + broken
@@ -282,7 +282,7 @@ def _chinese_messages() -> list[str]:
     with (LOCALE_DIR / "zh_CN" / "LC_MESSAGES" / "csat_audit.po").open("rb") as handle:
         catalogue = read_po(handle)
     strings = [m.string if isinstance(m.string, str) else m.string[0] for m in catalogue if m.id]
-    return [s for s in strings if s and "{" not in s and len(s) >= 4]
+    return [s for s in strings if s and "{" not in s and len(s) >= 4 and re.search("[\u4e00-\u9fff]", s)]
 
 
 def test_the_page_after_the_cover_states_the_9_1_2_verdict(demo: tuple[RunResult, str]) -> None:
