@@ -16,7 +16,7 @@ UV := $(BIN)/uv
 # checks the "iri" formats, which no schema in this stack uses (see benchmarks/README.md).
 NOT_LOCKED := --no-emit-package rfc3987-syntax --no-emit-package lark
 
-.PHONY: demo test bench lock clean system-packages bytecode lab
+.PHONY: demo test bench lock clean system-packages bytecode lab messages
 
 $(UV):
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -70,6 +70,21 @@ test: $(STAMP) system-packages bytecode
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/python -m mypy
+
+# Extract every message (_, ngettext, N_) from src/audit and templates/ and merge it into the
+# Chinese catalogue: new messages arrive untranslated, messages no code uses any more are dropped.
+# Translate the empty msgstr entries, then `pytest tests/test_messages.py` (see docs/translating.md).
+CATALOGUE := src/audit/locale/zh_CN/LC_MESSAGES/csat_audit.po
+messages: $(STAMP)
+	mkdir -p build
+	$(BIN)/pybabel -q extract -F pyproject.toml -k N_ -k ngettext:1,2 --add-location=file --sort-output \
+	  --no-wrap --project=csat-audit -c TRANSLATORS: -o build/csat_audit.pot .
+	test -f $(CATALOGUE) || $(BIN)/pybabel -q init -i build/csat_audit.pot -d src/audit/locale -D csat_audit -l zh_CN --no-wrap
+	$(BIN)/pybabel -q update -i build/csat_audit.pot -d src/audit/locale -D csat_audit -l zh_CN \
+	  --ignore-obsolete --no-wrap
+	@$(BIN)/python -c "from babel.messages.pofile import read_po; c = read_po(open('$(CATALOGUE)', 'rb')); \
+	  todo = [m for m in c if m.id and (m.fuzzy or not all(m.string if isinstance(m.string, tuple) else [m.string]))]; \
+	  print(f'{len(c) - 1} messages, {len(todo)} to translate in $(CATALOGUE)')"
 
 # JupyterLab on the audits folder, from the project's venv: open an audit's working paper
 # (audits/<site>/<period>/audit.ipynb) and drill into its evidence. Installs JupyterLab (the lab

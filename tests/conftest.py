@@ -114,3 +114,21 @@ def write_results(
     (folder / "audit.yaml").write_text("audit: {}\n", encoding="utf-8")  # status and the portfolio never read it
     result.dump(folder / ("results.json" if revision == 1 else f"results-r{revision}.json"))
     return result
+
+
+@pytest.fixture(scope="session")
+def demo_zh(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """The demo audit run once in Chinese (``demo --language zh-CN``), shared by every zh-CN test:
+    the audit folder and the report's text (pdftotext -layout; pages split by form feeds)."""
+    import subprocess
+
+    from audit.demo import write_demo
+    from audit.runner import run_audit
+
+    pdftotext = shutil.which("pdftotext")
+    if pdftotext is None:
+        pytest.skip("pdftotext not installed (apt-get install poppler-utils)")
+    folder = write_demo(tmp_path_factory.mktemp("demo-zh"), language="zh-CN")
+    result = run_audit(folder, progress=False)
+    text = subprocess.run([pdftotext, "-layout", str(result.pdf), "-"], capture_output=True, text=True, check=True)
+    return folder, text.stdout

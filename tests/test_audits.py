@@ -6,6 +6,7 @@ import dataclasses
 import hashlib
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -240,6 +241,7 @@ def test_rerun_after_finalize_writes_revision_2_and_keeps_revision_1(
     assert f"{label}: " in html
     assert "Report revision 2" in html
     assert 'class="watermark"' in html  # revision 2 is a draft until it is issued
+    assert b"pdfaid" not in b"\n".join(_pdf_streams(second.pdf.read_bytes()))  # a draft is a plain PDF
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext not installed (apt-get install poppler-utils)")
@@ -313,3 +315,38 @@ def test_next_quarter_compares_with_q3_and_follows_up_its_actions(first: RunResu
         action_id in overdue[0]["evidence"] or action_id in overdue[0]["evidence_ids"] for action_id in q3_actions
     )
     assert _hashes(first.folder) == issued["hashes"]  # revision 1 of Q3 still byte-identical
+
+
+def _pdf_streams(pdf: bytes) -> list[bytes]:
+    """Every stream of a PDF, inflated when Flate-compressed (enough to read XMP and output intents)."""
+    import zlib
+
+    out = []
+    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
+        data = match.group(1)
+        try:
+            out.append(zlib.decompress(data))
+        except zlib.error:
+            out.append(data)
+    return out
+
+
+@pytest.mark.skipif(shutil.which("pdfdetach") is None, reason="pdfdetach not installed (apt-get install poppler-utils)")
+def test_the_issued_pdf_is_pdf_a_3b_with_its_records_attached(
+    first: RunResult, issued: dict[str, object], tmp_path: Path
+) -> None:  # issued: revision 1 is finalized
+    # veraPDF is not installable here: the PDF/A-3b markers are checked instead (XMP pdfaid,
+    # the output intent, the embedded files and their relationship)
+    raw = first.folder.report_pdf.read_bytes()
+    streams = b"\n".join(_pdf_streams(raw))
+    pdf = raw + streams  # objects may sit in compressed object streams
+    assert re.search(rb"pdfaid:part(>|=\")3", streams) and re.search(rb"pdfaid:conformance(>|=\")B", streams)
+    assert b"/OutputIntent" in pdf and b"/GTS_PDFA1" in pdf and b"/DestOutputProfile" in pdf
+    assert b"/AFRelationship /Data" in pdf or b"/AFRelationship/Data" in pdf
+    subprocess.run(["pdfdetach", "-saveall", "-o", str(tmp_path), str(first.folder.report_pdf)], check=True)
+    for original in (first.folder.results, first.folder.manifest):
+        assert (tmp_path / original.name).read_bytes() == original.read_bytes(), original.name
+    info = subprocess.run(["pdfinfo", str(first.folder.report_pdf)], capture_output=True, text=True, check=True)
+    assert "Customer satisfaction monitoring audit" in info.stdout and "Author:" in info.stdout
+    html = first.folder.report_html.read_text(encoding="utf-8")
+    assert "issue-stamp" in html and "Q. Manager" in html and "Inputs SHA-256" in html

@@ -34,7 +34,7 @@ def _fake_notebook(context: object, staging: AuditFolder, *, progress: bool = Tr
     return audit_in_process(staging.root.parent), 0.0
 
 
-def _fake_pdf(html: str, pdf_path: Path, *, base_dir: Path) -> None:
+def _fake_pdf(html: str, pdf_path: Path, *, base_dir: Path, attachments: object = ()) -> None:
     pdf_path.write_bytes(b"%PDF-1.7\n% the report's HTML, not rendered: these tests are about files, not pages\n")
 
 

@@ -317,7 +317,7 @@ def test_each_section_renders_with_a_named_heading(
 
 
 @pytest.mark.parametrize(
-    "name", ["summary", "details", "results", "findings", "actions", "conclusions", "appendix_data_quality"]
+    "name", ["summary", "details", "appendix_kpis", "findings", "actions", "appendix_data_quality"]
 )
 def test_user_text_is_shown_as_text(name: str, data: AuditData, kpis: KpiTable, assessment: Assessment) -> None:
     html = render_section(name, report(data, kpis, assessment)).replace("\u200b", "")  # wrap hints in file names
@@ -353,7 +353,7 @@ def test_summary_has_conclusion_scorecard_findings_and_actions(
 ) -> None:
     html = render_section("summary", report(data, kpis, assessment))
     assert "Partially effective" in html
-    for text in ("CSAT mean", "3.98", "4.00", "4.12", "▼ −0.14", "Not met", "+22", "93.4%"):
+    for text in ("Overall satisfaction (mean)", "3.98", "4.00", "4.12", "▼ −0.14", "Not met", "+22", "93.4%"):
         assert text in html
     assert "Return rate" in html and "Not available" in html
     assert "F-01" in html and "Major nonconformity" in html
@@ -374,7 +374,7 @@ def test_details_lists_sources_sampling_and_limitations(
     assert "ISO 9001:2015 clause 9.1.2" in html and "8.2.1" in html
     assert "Quality Director" in html and "Li Na" in html and "Wang Wei" in html
     assert "Customer Service Dept." in html
-    assert "No data was supplied for: returns" in html
+    assert "No data was supplied for: Returns" in html
     assert "fonts-noto-cjk" not in html
 
     monkeypatch.setattr(sections.front, "cjk_font_available", lambda: False)
@@ -387,10 +387,11 @@ def test_results_draw_charts_with_readings(data: AuditData, kpis: KpiTable, asse
     assert html.count('<svg class="chart"') == 5  # CSAT, NPS, gaps, complaints Pareto, OTIF
     assert "CSAT fell from 4.12 to 3.98, below the 4.00 target" in html
     assert "OTIF fell from 94.0% to 93.4%, below the 95.0% target." in html
-    assert "2 of 3 dimensions fall short of expectation; the largest shortfall is in reliability (−0.62)." in html
+    assert "2 of 3 dimensions fall short of expectation; the largest shortfall is in Reliability (−0.62)." in html
     assert "3 of 6 categories" in html and "account for 80% of the 87 complaints" in html
     assert "Gap = perception − expectation (negative = shortfall)" in html
-    assert "All KPIs" in html and "92.6%–94.1%" in html
+    appendix = render_section("appendix_kpis", report(data, kpis, assessment))
+    assert "All KPIs" in appendix and "92.6%–94.1%" in appendix
 
 
 def test_results_of_the_tiny_audit_have_every_chart_with_its_reading() -> None:
@@ -435,10 +436,11 @@ def test_results_say_when_data_is_absent(tmp_path: Path, assessment: Assessment)
 def test_findings_show_both_editions_and_evidence(data: AuditData, kpis: KpiTable, assessment: Assessment) -> None:
     html = render_section("findings", report(data, kpis, assessment))
     assert "ISO 9001:2015 9.1.2 (ISO 9001:2008 8.2.1)" in html
-    assert "ISO 9001:2015 10.2 (ISO 9001:2008 8.5.2)" in html
-    for label in ("Requirement", "Evidence", "Gap"):
+    assert "Clause 10.2" in html  # findings grouped by clause
+    for label in ("Evidence", "Gap"):
         assert f"<dt>{label}</dt>" in html
-    assert "C19 … and 10 more" in html
+    assert "Requirement" in html
+    assert "C5 … and 24 more" in html  # MAX_EVIDENCE_IDS
     assert html.index("F-01") < html.index("F-05")
 
 
@@ -454,10 +456,10 @@ def test_conclusions_have_fulfilment_opinions_and_sign_off(
     data: AuditData, kpis: KpiTable, assessment: Assessment
 ) -> None:
     html = render_section("conclusions", report(data, kpis, assessment))
-    assert "Partially effective" in html and "One major nonconformity on CSAT" in html
+    assert "Partially effective" in html and "1 major nonconformity: a requirement of the clause is not met." in html
     assert "3 of the 5 findings (60%) record the requirement as met" in html
-    assert "2 are nonconformities." in html
-    assert "None recorded" in html
+    assert "nonconformities: 2." in html
+    assert "No diverging opinions were recorded" in html
     for text in ("Lead auditor", "Auditee representative", "Signature", "Date", "Li Na"):
         assert text in html
 
@@ -530,8 +532,8 @@ def test_report_html_is_self_contained(data: AuditData, kpis: KpiTable, assessme
     from audit.report.html import render_html
 
     html = render_html(report(data, kpis, assessment))
-    assert html.startswith("<!DOCTYPE html>") and "1 Executive summary" in html
-    assert html.index('id="cover"') < html.index("1 Executive summary") < html.index("Appendix C Evidence")
+    assert html.startswith("<!DOCTYPE html>") and "1 Management summary" in html
+    assert html.index('id="cover"') < html.index("1 Management summary") < html.index("Appendix D Evidence")
     assert "@page" in html and "counter(pages)" in html  # CSS inlined
     assert "<link" not in html and "<script" not in html  # self-contained, no theme, no JS
     for leaked in ("Traceback", "section(", "In&nbsp;[", "Out["):
@@ -683,6 +685,6 @@ def test_follow_up_of_previous_actions(data: AuditData, kpis: KpiTable, assessme
     followed = dataclasses.replace(assessment, follow_up=follow_up_table(register, kpis, data.config))
     html = render_section("follow_up", report(data, kpis, followed))
     results = re.findall(r"<strong>([^<]+)</strong>", html)
-    assert results == ["not effective", "effective", "overdue", "open"]
+    assert results == ["Not effective", "Effective", "Overdue", "Open"]
     assert "4 actions raised by earlier audits" in html
     assert EVIL not in html and "&lt;" in html  # descriptions are text

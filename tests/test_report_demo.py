@@ -19,7 +19,8 @@ pytestmark = pytest.mark.skipif(PDFTOTEXT is None, reason="pdftotext not install
 
 #: what ISO 19011:2018 6.5.1 asks a report to contain, as our report words it
 REPORT_ITEMS = (
-    "Objectives", "Scope", "Audit criteria", "Audit client", "Audit team", "Parties and dates", "Findings in full",
+    "Objectives", "Scope", "Audit criteria", "Audit client", "Audit team", "Parties and dates", "Verdict by clause",
+    "Locations audited", "The audit objectives were",
     "Evidence", "Audit conclusion", "Degree of fulfilment of the audit criteria", "Diverging opinions", "Sign-off",
     "An audit is based on a sample of the available information", "Follow-up of previous actions",
     "Data quality", "Methodology and formulas", "Confidentiality", "Distribution", "Lead auditor",
@@ -169,8 +170,8 @@ def test_the_report_opens_with_the_9_1_2_verdict_and_carries_the_on_site_plan(de
     flat = " ".join(text.split())
     assert [c["clause"] for c in results["clauses"]] == ["9.1.2", "9.1.3", "8.2.1 c", "10.2"]
     # the executive summary opens with the 9.1.2 verdict: right under its heading, before the conclusion box
-    lead = flat.index("The requirement to monitor customer satisfaction, ISO 9001:2015 9.1.2")
-    assert lead - flat.rfind("Executive summary", 0, lead) < 40
+    lead = flat.index("ISO 9001:2015 clause 9.1.2 Customer satisfaction:")
+    assert lead - flat.rfind("Management summary", 0, lead) < 40
     assert lead < flat.index("Overall conclusion:")
     assert "Auditee questions" in flat and "Verification sample" in flat
     for question in results["auditee_questions"]:
@@ -237,3 +238,84 @@ def test_the_working_paper_re_runs_from_a_copy_of_its_folder(
     rerun = json.loads((copy / "rerun.ipynb").read_text(encoding="utf-8"))
     shown = [o for c in rerun["cells"] for o in c.get("outputs", []) if o.get("output_type") == "error"]
     assert shown == []
+
+
+# --------------------------------------------------------------------------- as a manager reads it (issue 16)
+
+#: what must never reach a page: Python and pandas values, plural hacks, a p-value rounded to nothing
+NOISE = (r"\(ies\)", r"p = 0\.000", r"<NA>", r"\bnan\b", r"\bNone\b", r"\bNaT\b")
+
+
+def _pages(text: str) -> list[str]:
+    return text.split("\f")[:-1] if text.endswith("\f") else text.split("\f")
+
+
+def _main_body(text: str, heading: str) -> int:
+    """Pages before the first appendix (its heading alone on a line)."""
+    pages = _pages(text)
+    first = next(i for i, page in enumerate(pages) if re.search(rf"^\s*{re.escape(heading)}\s*$", page, re.M))
+    return first
+
+
+def _noise(text: str) -> list[str]:
+    from audit.catalogue import CATALOGUE
+    from audit.report.words import RULES
+
+    found = [pattern for pattern in NOISE if re.search(pattern, text)]
+    ids = [i for i in (*CATALOGUE, *RULES) if "_" in i and re.search(rf"(?<![\w.]){re.escape(i)}(?![\w])", text)]
+    # a number or a date broken over two lines: a line ending in a digit and a separator
+    # (an id list such as "F-06,⏎F-08" wraps where a sentence may: its ids are not numbers)
+    broken = [
+        m[0]
+        for m in re.finditer(r"(\S*)\d,\n *\d{3}(?![\d%])|\d{4}-\d{2}-?\d?\n *\d", text)
+        if not re.search(r"[A-Z]-\d*$", m[1] or "")
+    ]
+    return found + ids + broken
+
+
+def _chinese_messages() -> list[str]:
+    """The Chinese catalogue's translations without placeholders (headings, labels, sentences)."""
+    from babel.messages.pofile import read_po
+
+    from audit.i18n import LOCALE_DIR
+
+    with (LOCALE_DIR / "zh_CN" / "LC_MESSAGES" / "csat_audit.po").open("rb") as handle:
+        catalogue = read_po(handle)
+    strings = [m.string if isinstance(m.string, str) else m.string[0] for m in catalogue if m.id]
+    return [s for s in strings if s and "{" not in s and len(s) >= 4 and re.search("[\u4e00-\u9fff]", s)]
+
+
+def test_the_page_after_the_cover_states_the_9_1_2_verdict(demo: tuple[RunResult, str]) -> None:
+    _, text = demo
+    page = " ".join(_pages(text)[1].split())
+    assert "1 Management summary" in page
+    assert re.search(
+        r"ISO 9001:2015 clause 9\.1\.2 Customer satisfaction: (Met|Met, with observations|Partly met|Not met)\.", page
+    )
+    assert "Verdict by clause" in page and "KPI scorecard" in page
+
+
+@pytest.mark.xfail(reason="issue 16: the demo main body is 21 pages with the themes section (18 without; was 25 of 39)")
+def test_the_main_body_is_at_most_16_pages(demo: tuple[RunResult, str]) -> None:
+    _, text = demo
+    assert _main_body(text, "Appendix A All KPIs") <= 16
+
+
+def test_no_python_values_ids_or_broken_numbers_in_the_report(demo: tuple[RunResult, str]) -> None:
+    _, text = demo
+    assert _noise(text) == []
+    # Chinese may come from the data (the demo's complaint texts), never from the catalogue
+    flat = " ".join(text.split())
+    assert [w for w in _chinese_messages() if w in flat] == []
+
+
+def test_the_chinese_demo_is_in_chinese(demo_zh: tuple[Path, str]) -> None:
+    _folder, text = demo_zh
+    pages = _pages(text)
+    second = " ".join(pages[1].split())
+    assert "1 管理层摘要" in second and "第 9.1.2 条 顾客满意：" in second
+    for word in ("顾客满意", "审核结论", "不符合", "2026年10月15日", "第 1 页，共"):
+        assert word in text, word
+    for english in ("Management summary", "Verdict by clause", "KPI scorecard", "Page 1 of", "Audit details"):
+        assert english not in text, english
+    assert _noise(text) == []

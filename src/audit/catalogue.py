@@ -1,7 +1,12 @@
 """What each KPI is: its label, unit, direction and source kind (ids are fixed in DESIGN.md).
 
+A spec's ``label`` is the English message id; :func:`label` gives it in the current language
+(:mod:`audit.i18n`), the survey dimensions' names included.
+
 Example:
     >>> spec_for("gap_responsiveness").label
+    'Responsiveness gap (perception − expectation)'
+    >>> label("gap_responsiveness")
     'Responsiveness gap (perception − expectation)'
 """
 
@@ -9,7 +14,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["CATALOGUE", "TARGETABLE", "KpiSpec", "ordered", "spec_for"]
+from audit.i18n import N_, _
+
+__all__ = ["CATALOGUE", "DIMENSION_NAMES", "TARGETABLE", "KpiSpec", "dimension_name", "label", "ordered", "spec_for"]
 
 
 @dataclass(frozen=True)
@@ -25,58 +32,60 @@ class KpiSpec:
 
 #: every KPI but the per-dimension ones, in report order
 CATALOGUE: dict[str, KpiSpec] = {
-    "responses": KpiSpec("Survey responses", "count", True, "surveys", targetable=False),
-    "response_rate_pct": KpiSpec("Survey response rate", "%", True, "surveys"),
-    "csat_mean": KpiSpec("Overall satisfaction (mean)", "score", True, "surveys"),
-    "csat_top2_pct": KpiSpec("Satisfied customers (top-2-box)", "%", True, "surveys"),
-    "dissatisfied_pct": KpiSpec("Dissatisfied customers (bottom-2-box)", "%", False, "surveys"),
-    "nps": KpiSpec("Net Promoter Score", "points", True, "surveys"),
-    "repurchase_intent_mean": KpiSpec("Repurchase intention (mean)", "score", True, "surveys"),
-    "repurchase_intent_pct": KpiSpec("Customers likely to buy again (top-2-box)", "%", True, "surveys"),
+    "responses": KpiSpec(N_("Survey responses"), "count", True, "surveys", targetable=False),
+    "response_rate_pct": KpiSpec(N_("Survey response rate"), "%", True, "surveys"),
+    "csat_mean": KpiSpec(N_("Overall satisfaction (mean)"), "score", True, "surveys"),
+    "csat_top2_pct": KpiSpec(N_("Satisfied customers (top-2-box)"), "%", True, "surveys"),
+    "dissatisfied_pct": KpiSpec(N_("Dissatisfied customers (bottom-2-box)"), "%", False, "surveys"),
+    "nps": KpiSpec(N_("Net Promoter Score"), "points", True, "surveys"),
+    "repurchase_intent_mean": KpiSpec(N_("Repurchase intention (mean)"), "score", True, "surveys"),
+    "repurchase_intent_pct": KpiSpec(N_("Customers likely to buy again (top-2-box)"), "%", True, "surveys"),
     "csi": KpiSpec(
-        "Customer satisfaction index (importance-weighted, 0–100)", "index", True, "surveys", targetable=False
+        N_("Customer satisfaction index (importance-weighted, 0–100)"), "index", True, "surveys", targetable=False
     ),
     "margin_of_error_pct": KpiSpec(
-        "Survey margin of error (±, 95%, worst case)", "%", False, "surveys", targetable=False
+        N_("Survey margin of error (±, 95%, worst case)"), "%", False, "surveys", targetable=False
     ),
-    "complaints": KpiSpec("Complaints received", "count", False, "complaints", targetable=False),
-    "complaints_per_1000_orders": KpiSpec("Complaints per 1,000 orders", "per 1000", False, "complaints"),
-    "complaint_ack_days_median": KpiSpec("Days to acknowledge a complaint (median)", "days", False, "complaints"),
+    "complaints": KpiSpec(N_("Complaints received"), "count", False, "complaints", targetable=False),
+    "complaints_per_1000_orders": KpiSpec(N_("Complaints per 1,000 orders"), "per 1000", False, "complaints"),
+    "complaint_ack_days_median": KpiSpec(N_("Days to acknowledge a complaint (median)"), "days", False, "complaints"),
     "complaint_ack_days_p90": KpiSpec(
-        "Days to acknowledge a complaint (90th percentile)", "days", False, "complaints", targetable=False
+        N_("Days to acknowledge a complaint (90th percentile)"), "days", False, "complaints", targetable=False
     ),
     "complaints_acknowledged_within_sla_pct": KpiSpec(
-        "Complaints acknowledged within SLA", "%", True, "complaints", targetable=False
+        N_("Complaints acknowledged within SLA"), "%", True, "complaints", targetable=False
     ),
-    "complaint_resolution_days_median": KpiSpec("Days to resolve a complaint (median)", "days", False, "complaints"),
+    "complaint_resolution_days_median": KpiSpec(
+        N_("Days to resolve a complaint (median)"), "days", False, "complaints"
+    ),
     "complaint_resolution_days_p90": KpiSpec(
-        "Days to resolve a complaint (90th percentile)", "days", False, "complaints"
+        N_("Days to resolve a complaint (90th percentile)"), "days", False, "complaints"
     ),
-    "complaints_resolved_within_sla_pct": KpiSpec("Complaints resolved within SLA", "%", True, "complaints"),
-    "complaints_open_overdue": KpiSpec("Open complaints past their SLA", "count", False, "complaints"),
-    "repeat_complaint_pct": KpiSpec("Repeat complaints (same customer and category)", "%", False, "complaints"),
-    "root_cause_recorded_pct": KpiSpec("Closed complaints with a root cause", "%", True, "complaints"),
+    "complaints_resolved_within_sla_pct": KpiSpec(N_("Complaints resolved within SLA"), "%", True, "complaints"),
+    "complaints_open_overdue": KpiSpec(N_("Open complaints past their SLA"), "count", False, "complaints"),
+    "repeat_complaint_pct": KpiSpec(N_("Repeat complaints (same customer and category)"), "%", False, "complaints"),
+    "root_cause_recorded_pct": KpiSpec(N_("Closed complaints with a root cause"), "%", True, "complaints"),
     "silent_dissatisfied_est": KpiSpec(
-        "Dissatisfied customers who did not complain (estimate)", "count", False, "complaints", targetable=False
+        N_("Dissatisfied customers who did not complain (estimate)"), "count", False, "complaints", targetable=False
     ),
-    "returns": KpiSpec("Returns", "count", False, "returns", targetable=False),
-    "return_rate_pct": KpiSpec("Return rate (returns per 100 orders)", "%", False, "returns"),
-    "returns_ppm": KpiSpec("Returned units per million delivered", "ppm", False, "returns"),
-    "warranty_claims": KpiSpec("Warranty claims", "count", False, "returns", targetable=False),
-    "returns_value": KpiSpec("Value of returns", "value", False, "returns", targetable=False),
-    "orders": KpiSpec("Orders", "count", True, "orders", targetable=False),
-    "orders_cancelled": KpiSpec("Orders cancelled", "count", False, "orders"),
-    "on_time_pct": KpiSpec("Delivered on time", "%", True, "orders"),
-    "in_full_pct": KpiSpec("Delivered in full", "%", True, "orders"),
-    "otif_pct": KpiSpec("On time in full (OTIF)", "%", True, "orders"),
-    "late_days_mean": KpiSpec("Days late, late deliveries (mean)", "days", False, "orders", targetable=False),
-    "active_customers": KpiSpec("Active customers", "count", True, "orders", targetable=False),
-    "lost_customers": KpiSpec("Lost customers", "count", False, "orders"),
-    "key_accounts_lost": KpiSpec("Key accounts lost", "count", False, "orders"),
+    "returns": KpiSpec(N_("Returns"), "count", False, "returns", targetable=False),
+    "return_rate_pct": KpiSpec(N_("Return rate (returns per 100 orders)"), "%", False, "returns"),
+    "returns_ppm": KpiSpec(N_("Returned units per million delivered"), "ppm", False, "returns"),
+    "warranty_claims": KpiSpec(N_("Warranty claims"), "count", False, "returns", targetable=False),
+    "returns_value": KpiSpec(N_("Value of returns"), "value", False, "returns", targetable=False),
+    "orders": KpiSpec(N_("Orders"), "count", True, "orders", targetable=False),
+    "orders_cancelled": KpiSpec(N_("Orders cancelled"), "count", False, "orders"),
+    "on_time_pct": KpiSpec(N_("Delivered on time"), "%", True, "orders"),
+    "in_full_pct": KpiSpec(N_("Delivered in full"), "%", True, "orders"),
+    "otif_pct": KpiSpec(N_("On time in full (OTIF)"), "%", True, "orders"),
+    "late_days_mean": KpiSpec(N_("Days late, late deliveries (mean)"), "days", False, "orders", targetable=False),
+    "active_customers": KpiSpec(N_("Active customers"), "count", True, "orders", targetable=False),
+    "lost_customers": KpiSpec(N_("Lost customers"), "count", False, "orders"),
+    "key_accounts_lost": KpiSpec(N_("Key accounts lost"), "count", False, "orders"),
     "revenue_at_risk": KpiSpec(
-        "Revenue of lost customers (previous four quarters)", "value", False, "orders", targetable=False
+        N_("Revenue of lost customers (previous four quarters)"), "value", False, "orders", targetable=False
     ),
-    "repeat_purchase_pct": KpiSpec("Customers ordering more than once", "%", True, "orders"),
+    "repeat_purchase_pct": KpiSpec(N_("Customers ordering more than once"), "%", True, "orders"),
 }
 
 
@@ -89,12 +98,56 @@ def spec_for(kpi_id: str) -> KpiSpec:
     if kpi_id in CATALOGUE:
         return CATALOGUE[kpi_id]
     if kpi_id.startswith("dimension_") and kpi_id.endswith("_mean"):
-        name = kpi_id.removeprefix("dimension_").removesuffix("_mean").replace("_", " ")
-        return KpiSpec(f"{name.capitalize()} (mean perception)", "score", True, "surveys")
+        name = kpi_id.removeprefix("dimension_").removesuffix("_mean")
+        return KpiSpec(f"{_words(name).capitalize()} (mean perception)", "score", True, "surveys")
     if kpi_id.startswith("gap_"):
-        name = kpi_id.removeprefix("gap_").replace("_", " ")
-        return KpiSpec(f"{name.capitalize()} gap (perception − expectation)", "points", True, "surveys")
+        name = kpi_id.removeprefix("gap_")
+        return KpiSpec(f"{_words(name).capitalize()} gap (perception − expectation)", "points", True, "surveys")
     raise KeyError(kpi_id)
+
+
+#: the survey dimensions this tool knows by name (SERVQUAL's five and a manufacturing set),
+#: translated in reports; any other dimension is shown as audit.yaml names it
+DIMENSION_NAMES: dict[str, str] = {
+    "tangibles": N_("Tangibles"),
+    "reliability": N_("Reliability"),
+    "responsiveness": N_("Responsiveness"),
+    "assurance": N_("Assurance"),
+    "empathy": N_("Empathy"),
+    "quality": N_("Quality"),
+    "delivery": N_("Delivery"),
+    "service": N_("Service"),
+    "cooperation": N_("Cooperation"),
+}
+
+
+def _words(name: str) -> str:
+    return str(name).replace("_", " ").strip()
+
+
+def dimension_name(name: str) -> str:
+    """A survey dimension as a reader sees it, in the current language: ``Responsiveness``, ``响应性``.
+
+    Example:
+        >>> dimension_name("on_site_support")
+        'On site support'
+    """
+    known = DIMENSION_NAMES.get(str(name).strip().lower())
+    return _(known) if known else _words(name).capitalize()
+
+
+def label(kpi_id: str) -> str:
+    """The KPI's name in the current language (the per-dimension ones with the dimension's name).
+
+    Raises:
+        KeyError: no such KPI.
+    """
+    if kpi_id.startswith("dimension_") and kpi_id.endswith("_mean"):
+        name = kpi_id.removeprefix("dimension_").removesuffix("_mean")
+        return _("{dimension} (mean perception)", dimension=dimension_name(name))
+    if kpi_id.startswith("gap_"):
+        return _("{dimension} gap (perception − expectation)", dimension=dimension_name(kpi_id.removeprefix("gap_")))
+    return _(spec_for(kpi_id).label)
 
 
 def ordered(ids: set[str]) -> list[str]:

@@ -24,6 +24,7 @@ from audit.data.quality import quarantine_tables
 from audit.demo import write_demo, write_demo_sites
 from audit.exceptions import AuditError, ConfigError
 from audit.finalize import finalize as issue_report
+from audit.i18n import LANGUAGES
 from audit.paths import INPUT_TEMPLATES_DIR
 from audit.report.portfolio import write_portfolio
 from audit.report.xlsx import write_data_quality
@@ -134,6 +135,12 @@ def validate(
         raise typer.Exit(2)
 
 
+def _check_language(language: str) -> None:
+    if language not in LANGUAGES:
+        typer.echo(f"error: unknown language '{language}'; use one of {', '.join(LANGUAGES)}", err=True)
+        raise typer.Exit(2)
+
+
 @app.command()
 def init(
     folder: Annotated[Path, typer.Argument(help="the new audit folder, such as audits/plant-1/2026-Q4")],
@@ -141,6 +148,7 @@ def init(
     period: Annotated[
         str | None, typer.Option(help="the audited calendar quarter, such as 2026-Q4 (default: the current one)")
     ] = None,
+    language: Annotated[str, typer.Option(help="audit.language of the new audit: en or zh-CN")] = "en",
 ) -> None:
     """Create an audit folder: a commented audit.yaml and Excel input templates in data/.
 
@@ -149,8 +157,9 @@ def init(
     Example: csat-audit init audits/plant-1/2026-Q4 --organisation "ACME Pumps Ltd"
     """
 
+    _check_language(language)
     try:
-        written = init_audit(folder, organisation=organisation, period=period)
+        written = init_audit(folder, organisation=organisation, period=period, language=language)
     except Exception as exc:  # noqa: BLE001
         _fail(exc)
     for path in written:
@@ -267,6 +276,7 @@ def demo(
         int, typer.Option(min=1, help="sites to write (plant-1, plant-2 … under ROOT), each with its own data")
     ] = 1,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="sites run at once, in separate processes")] = 1,
+    language: Annotated[str, typer.Option(help="the report's language: en or zh-CN")] = "en",
 ) -> None:
     """Write the demo organisation's data and audit.yaml, run its audit, print the PDF's path.
 
@@ -274,6 +284,7 @@ def demo(
     its own seed) and runs them like 'run --jobs'. Example: csat-audit demo --sites 4 --jobs 2
     """
 
+    _check_language(language)
     if sites > 1:
         try:
             folders = write_demo_sites(root, sites)
@@ -282,7 +293,7 @@ def demo(
         run(list(folders), quiet=True, jobs=jobs)
         return
     try:
-        folder = write_demo(root)
+        folder = write_demo(root, language=language)
         result = run_audit(folder, progress=not quiet)
     except Exception as exc:  # noqa: BLE001
         _fail(exc)

@@ -1,5 +1,9 @@
 """Issue an audit's report: render it without the DRAFT mark, record it, make it read-only.
 
+The issued PDF is an archival record: PDF/A-3b with results.json and manifest.json attached
+byte for byte, an issue stamp on the cover (revision, date, issuer, the inputs' sha256) and
+the sign-off names from audit.yaml.
+
 ``finalize`` reads the newest revision's results.json (the snapshot), renders the issued
 report from it in the staging folder, and publishes report.html, report.pdf and issue.json
 in one step; stopped half-way (SIGTERM, Ctrl-C) it leaves the draft and issue.json as they
@@ -27,6 +31,7 @@ from audit.exceptions import ConfigError
 from audit.io import sha256_of, write_text
 from audit.model import AuditSnapshot
 from audit.report.sections import ReportInput
+from audit.report.sections.base import IssueStamp, inputs_sha256
 from audit.runner import render_report
 
 __all__ = ["READ_ONLY", "finalize"]
@@ -73,17 +78,25 @@ def finalize(root: Path | str, *, by: str | None = None, today: dt.date | None =
         snapshot = AuditSnapshot.load(target.results)
         done = issues(folder)
         issuer = by or snapshot.config.audit.lead_auditor or getpass.getuser()
+        issued_on = today or dt.date.today()
         revision = Revision(target.revision, done[-1] if done else None, True, changes_since_issue(folder, snapshot))
+        stamp = IssueStamp(issued_on, issuer, inputs_sha256(snapshot.sources))
         staging = cycle.fresh_staging(target)
         try:
-            render_report(ReportInput(snapshot, revision), staging, draft=False)
+            # PDF/A-3b with results.json and manifest.json embedded byte for byte: the record archives itself
+            render_report(
+                ReportInput(snapshot, revision, stamp),
+                staging,
+                draft=False,
+                attachments=(target.results, target.manifest),
+            )
             rendered = {target.report_html.name: staging.report_html, target.report_pdf.name: staging.report_pdf}
             files = {p.name: sha256_of(rendered.get(p.name, p)) for p in target.outputs}
             issue = Issue(
                 revision=target.revision,
                 report=target.report_pdf.name,
                 sha256=files[target.report_pdf.name],
-                issued_on=(today or dt.date.today()).isoformat(),
+                issued_on=issued_on.isoformat(),
                 by=issuer,
                 files=files,
             )

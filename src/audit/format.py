@@ -18,6 +18,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from audit.i18n import _, current
@@ -25,6 +28,8 @@ from audit.i18n import _, current
 __all__ = [
     "DECIMALS",
     "NA",
+    "amounts_in",
+    "cell",
     "change",
     "count",
     "date",
@@ -61,6 +66,23 @@ DECIMALS: dict[str, int] = {
 def is_number(x: Any) -> bool:
     """Whether ``x`` is a finite int or float (not bool, None or NaN)."""
     return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
+
+
+#: what pandas and Python write for a missing value when a cell is turned into text
+_MISSING_TEXT = frozenset({"", "<NA>", "nan", "NaN", "None", "NaT", "null"})
+
+
+def cell(value: Any) -> str:
+    """A value from the data as text for a table: missing values (``<NA>``, ``nan``, ``None``) are the en dash.
+
+    Example:
+        >>> cell("<NA>"), cell(None), cell(" CMP-1 ")
+        ('–', '–', 'CMP-1')
+    """
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return NA
+    text = str(value).strip()
+    return NA if text in _MISSING_TEXT else text
 
 
 def decimals_for(unit: str, kpi_id: str = "") -> int:
@@ -117,6 +139,8 @@ def value(x: float | None, unit: str, *, kpi_id: str = "", decimals: int | None 
         return signed(x, places)
     if unit == "%":
         return percent(x, places)
+    if unit == "value" and _currency.get():
+        return money(x, _currency.get(), places)
     text = number(x, places)
     if with_unit and unit == "days":
         return _("{value} days", value=text)
@@ -172,6 +196,25 @@ def short_date(d: dt.date | None) -> str:
 def day(d: dt.date | None) -> str:
     """A date in a table: ``2026-10-15`` (ISO 8601, the same in every language)."""
     return NA if d is None else d.isoformat()
+
+
+_currency: ContextVar[str] = ContextVar("currency", default="")
+
+
+@contextmanager
+def amounts_in(currency: str) -> Iterator[None]:
+    """Show amounts (KPIs in the unit ``value``) with ``currency`` inside the block (``audit.currency``).
+
+    Example:
+        >>> with amounts_in("GBP"):
+        ...     value(42764959.0, "value")
+        '£42,764,959'
+    """
+    token = _currency.set(currency)
+    try:
+        yield
+    finally:
+        _currency.reset(token)
 
 
 def money(x: float | None, currency: str, decimals: int = 0) -> str:

@@ -21,7 +21,7 @@ import errno
 import logging
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -164,13 +164,17 @@ def execute_notebook(
     return AuditSnapshot.from_dict(payload, root), time.perf_counter() - started
 
 
-def render_report(r: ReportInput, out: AuditFolder, *, draft: bool = True) -> dict[str, float]:
+def render_report(
+    r: ReportInput, out: AuditFolder, *, draft: bool = True, attachments: Sequence[Path] = ()
+) -> dict[str, float]:
     """Write ``out.report_html`` and ``out.report_pdf`` from the snapshot and revision in ``r``.
 
     Args:
         r: the snapshot and the revision being rendered.
         out: the (staging) folder that receives the files.
         draft: mark every page DRAFT; ``finalize`` renders the issued report without it.
+        attachments: files to embed (``finalize``: results.json and manifest.json); the PDF is
+            then PDF/A-3b.
 
     Returns:
         Seconds taken by the HTML and the PDF.
@@ -179,7 +183,7 @@ def render_report(r: ReportInput, out: AuditFolder, *, draft: bool = True) -> di
     html = render_html(r, draft=draft)
     write_text(out.report_html, html)
     rendered = time.perf_counter()
-    write_pdf(html, out.report_pdf, base_dir=r.snapshot.config.folder)
+    write_pdf(html, out.report_pdf, base_dir=r.snapshot.config.folder, attachments=attachments)
     return {"html": rendered - started, "pdf": time.perf_counter() - rendered}
 
 

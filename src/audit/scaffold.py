@@ -61,6 +61,7 @@ def render_config(organisation: str | None = None, period: str | None = None, *,
         organisation: the audited organisation; a placeholder to complete when None.
         period: the audited quarter, such as ``2026-Q4``; the current quarter when None.
         today: the date that decides the current quarter (default: today).
+        language: ``audit.language`` written to audit.yaml (``en`` or ``zh-CN``).
 
     Raises:
         ConfigError: ``period`` is not a calendar quarter.
@@ -83,8 +84,18 @@ def render_config(organisation: str | None = None, period: str | None = None, *,
     )
 
 
+_language_line = re.compile(r"^  language: en .*$", re.M)
+#: the comment of the language line, in the language it names
+_LANGUAGE_NOTE = {"zh-CN": "报告、Excel 工作簿和作品集使用的语言：zh-CN（简体中文）或 en（英文）"}
+
+
 def init_audit(
-    folder: Path, *, organisation: str | None = None, period: str | None = None, today: dt.date | None = None
+    folder: Path,
+    *,
+    organisation: str | None = None,
+    period: str | None = None,
+    today: dt.date | None = None,
+    language: str = "en",
 ) -> list[Path]:
     """Create an audit folder: a commented audit.yaml and one input workbook per kind in data/.
 
@@ -115,6 +126,10 @@ def init_audit(
             existing,
         )
     text = render_config(organisation, period, today=today)
+    if language != "en":
+        text = _language_line.sub(
+            f"  language: {language}                # {_LANGUAGE_NOTE.get(language, '')}", text, count=1
+        )
     (folder / DATA_DIR).mkdir(parents=True, exist_ok=True)
     for target in workbooks:
         shutil.copyfile(INPUT_TEMPLATES_DIR / target.name, target)

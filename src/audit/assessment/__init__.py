@@ -22,7 +22,7 @@ from audit.assessment.onsite import auditee_questions, verification_samples
 from audit.assessment.subjects import subject_label
 from audit.data.dataset import AuditData
 from audit.data.records import PeriodRecords
-from audit.i18n import _
+from audit.i18n import _, language
 from audit.model import Assessment, Conclusion, Finding, KpiTable, Register
 
 __all__ = ["assess", "conclude", "systemic"]
@@ -146,8 +146,14 @@ def assess(data: AuditData, kpis: KpiTable, register: Register | None = None) ->
 
     Returns:
         Findings (F-01 …, most severe first), actions (by their register ids), the
-        clause verdicts, the auditee questions, the verification sample and the conclusion.
+        clause verdicts, the auditee questions, the verification sample and the conclusion,
+        written in the audit's language (``audit.language``).
     """
+    with language(data.config.audit.language):
+        return _assess(data, kpis, register)
+
+
+def _assess(data: AuditData, kpis: KpiTable, register: Register | None) -> Assessment:
     ev = Evidence(data, kpis, register)
     merged = consolidate(_run_checks(ev) + followup(ev))
     merged += systemic(merged)

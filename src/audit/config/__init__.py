@@ -29,6 +29,7 @@ from audit.exceptions import ConfigError
 
 __all__ = [
     "CONFIG_FILE",
+    "DEFAULT_CURRENCY",
     "KPI_TARGET_KEYS",
     "MAX_ALIASED_VALUES",
     "MAX_CONFIG_BYTES",
@@ -64,6 +65,9 @@ MAX_DUE_DAYS = 3650
 #: the years a period or date may fall in: pandas' timestamps end in 2262, history and due dates reach beyond
 YEARS = (1900, 2200)
 
+#: the currency of amounts when audit.yaml names none, by language
+DEFAULT_CURRENCY = {"en": "GBP", "zh-CN": "CNY"}
+
 _PERIOD = re.compile(r"^(\d{4})-Q([1-4])$")
 
 
@@ -78,15 +82,33 @@ class AuditInfo(_Model):
     end: dt.date | None = None
     date: dt.date | None = Field(None, description="date of the audit; defaults to today")
     criteria: Literal["ISO 9001:2015", "ISO 9001:2008"] = "ISO 9001:2015"
-    language: Literal["en"] = "en"
+    language: Literal["en", "zh-CN"] = Field(
+        "en", description="the language of everything a person reads: report, workbooks, portfolio"
+    )
+    currency: str | None = Field(
+        None,
+        pattern=r"^[A-Z]{3}$",
+        description="ISO 4217 code written with every amount (CNY, GBP, EUR …); default from the language",
+    )
     client: str = ""
     lead_auditor: str = ""
     team: list[str] = Field(default_factory=list)
     auditee: str = ""
+    auditee_representative: str = Field("", description="who signs the report for the auditee")
+    approved_by: str = Field("", description="who approves the report for issue (the audit programme manager)")
     distribution: list[str] = Field(default_factory=list)
-    confidentiality: str = "Confidential: for the audit client and the distribution list only"
+    confidentiality: str = ""
     objectives: list[str] = Field(default_factory=list)
+    objectives_achieved: str = Field(
+        "", description="the lead auditor's statement on whether the objectives were achieved (default: from the data)"
+    )
     scope: str = ""
+    locations: list[str] = Field(
+        default_factory=list, description="sites and departments audited (default: the site and the auditee)"
+    )
+    mode: Literal["records", "on_site", "remote", "blended"] = Field(
+        "records", description="how the audit was conducted: from records, on site, remotely, or on site and remotely"
+    )
 
     @field_validator("period", mode="before")
     @classmethod
@@ -138,6 +160,11 @@ class AuditInfo(_Model):
     def audit_date(self) -> dt.date:
         """The date of the audit: ``date`` if given, else today."""
         return self.date or dt.date.today()
+
+    @property
+    def money(self) -> str:
+        """The currency of every amount: ``currency``, else the language's (CNY in Chinese, GBP in English)."""
+        return self.currency or DEFAULT_CURRENCY[self.language]
 
 
 class Sla(_Model):

@@ -81,6 +81,7 @@ def write_demo(
     site: str = "Plant 1",
     audit_date: dt.date = dt.date(2026, 10, 15),
     reuse: bool = True,
+    language: str = "en",
 ) -> Path:
     """Write the Demo Pumps Ltd audit folder ``root/<period>/`` with audit.yaml and data/.
 
@@ -95,6 +96,7 @@ def write_demo(
         period: the audited quarter, such as ``2026-Q3``; the data end on its last day.
         site: site name, used in audit.yaml and the audit id.
         audit_date: date of the audit written to audit.yaml.
+        language: ``audit.language`` of the demo (``zh-CN``: a Chinese report, objectives and scope).
         reuse: keep the files already in the folder when they are what these arguments and this
             generator write, unedited (see :mod:`audit.demo.fingerprint`); False writes them anyway.
 
@@ -130,6 +132,8 @@ def write_demo(
         "site": site,
         "audit_date": audit_date.isoformat(),
     }
+    if language != "en":  # the English demo's fingerprint stays what it was
+        arguments["language"] = language
     parse_period(period)  # a bad period is an error even when an earlier folder exists
     folder = Path(root) / period
     if reuse and fingerprint.is_current(folder, arguments):
@@ -151,7 +155,7 @@ def write_demo(
     write_csv(data / FILES["surveys"], tables["surveys"], encoding="utf-8-sig")  # a CRM export with a BOM
     write_xlsx(data / FILES["complaints"], SHEETS["complaints"], tables["complaints"])
     write_xlsx(data / FILES["returns"], SHEETS["returns"], tables["returns"])
-    text = audit_yaml(period, site, audit_date, sent=drawing.sent, first=drawing.first_quarter)
+    text = audit_yaml(period, site, audit_date, sent=drawing.sent, first=drawing.first_quarter, language=language)
     (folder / CONFIG_FILE).write_text(text, encoding="utf-8")
     fingerprint.record(folder, arguments, [CONFIG_FILE, *(f"data/{FILES[kind]}" for kind in FILES)])
     return folder

@@ -53,7 +53,16 @@ def _mapping(columns: dict[str, str], indent: int = 6) -> str:
     return "\n".join(f"{' ' * indent}{ours}: {_q(theirs)}" for ours, theirs in columns.items())
 
 
-def audit_yaml(period: str, site: str, audit_date: dt.date, sent: int, first: str) -> str:
+#: the demo's objectives and scope in Chinese (``write_demo(language="zh-CN")``)
+_OBJECTIVES_ZH = [
+    "确定组织是否监视顾客对其需求和期望已得到满足的程度的感受（GB/T 19001-2016 9.1.2）",
+    "评价获取、监视和评审这些信息的方法：顾客调查、投诉、退货和交付绩效",
+    "评估结果是否经过分析与评价（9.1.3）并据此采取措施（10.2）",
+    "识别改进机会",
+]
+
+
+def audit_yaml(period: str, site: str, audit_date: dt.date, sent: int, first: str, language: str = "en") -> str:
     code = "".join(w if w.isdigit() else w[0] for w in site.split()).upper() or "SITE"
     objectives = [
         "Determine whether the organisation monitors customers' perceptions of the degree to which "
@@ -68,6 +77,12 @@ def audit_yaml(period: str, site: str, audit_date: dt.date, sent: int, first: st
         f"handling, returns (RMA) and order delivery performance for {period}, with the quarters "
         f"from {first} onwards as trend history."
     )
+    if language == "zh-CN":
+        objectives = _OBJECTIVES_ZH
+        scope = (
+            f"{ORGANISATION} {site} 的顾客满意监视：{period} 的顾客调查、投诉处理、退货（RMA）和订单交付绩效，"
+            f"以 {first} 起的各季度作为趋势历史。"
+        )
     lines = "\n".join(f"    - {_q(o)}" for o in objectives)
     return f"""\
 # audit.yaml: customer-satisfaction monitoring audit of {ORGANISATION} (synthetic demo data)
@@ -82,7 +97,7 @@ audit:
   period: {period}
   date: {audit_date.isoformat()}
   criteria: ISO 9001:2015
-  language: en
+  language: {language}
   client: Managing Director
   lead_auditor: Li Na
   team: [Wang Wei, Anna Schmidt]

@@ -17,6 +17,7 @@ from audit.catalogue import CATALOGUE, KpiSpec, ordered, spec_for
 from audit.config import AuditConfig, parse_period
 from audit.data.contract import DATE_COLUMN, KINDS
 from audit.data.dataset import AuditData
+from audit.i18n import _, language
 from audit.kpi.complaints import complaint_estimates, overdue_complaints, repeat_flags
 from audit.kpi.control import pareto, u_chart
 from audit.kpi.coverage import coverage
@@ -53,7 +54,7 @@ def _fill_from_earlier_audits(
             ):
                 estimates[label][kpi_id] = Estimate(
                     float(recorded["value"]), int(recorded.get("n") or 0), recorded.get("ci_low"), recorded.get("ci_high"),
-                    note=f"from the {label} audit's results",
+                    note=_("from the {period} audit's results", period=label),
                 )  # fmt: skip
 
 
@@ -110,7 +111,7 @@ def _unavailable(config: AuditConfig, data: AuditData) -> dict[str, Estimate]:
     out: dict[str, Estimate] = {}
     for kind in KINDS:
         if not data.has(kind):
-            reason = f"no {kind} data was supplied (data.{kind} in audit.yaml)"
+            reason = _("no {kind} data was supplied (data.{kind} in audit.yaml)", kind=kind)
             out |= {kpi_id: absent(reason) for kpi_id, spec in CATALOGUE.items() if spec.source == kind}
     return out
 
@@ -214,6 +215,7 @@ def compute_kpis(data: AuditData, earlier: EarlierKpis | None = None) -> KpiTabl
     quarter a year before. A KPI whose inputs are absent is in the table with no value and
     the reason in its note. The themes of the free text (complaint descriptions and root
     causes, survey comments) come with them (:func:`audit.kpi.themes.audit_themes`).
+    Labels and notes are written in the audit's language (``audit.language``).
 
     Args:
         data: the loaded audit data.
@@ -223,6 +225,11 @@ def compute_kpis(data: AuditData, earlier: EarlierKpis | None = None) -> KpiTabl
     Returns:
         The KPI table.
     """
+    with language(data.config.audit.language):
+        return _compute(data, earlier)
+
+
+def _compute(data: AuditData, earlier: EarlierKpis | None) -> KpiTable:
     config = data.config
     periods = data.periods
     frames, history = data.frames, data.history
@@ -234,7 +241,7 @@ def compute_kpis(data: AuditData, earlier: EarlierKpis | None = None) -> KpiTabl
         else (pd.Timestamp(config.audit.period_start), pd.Timestamp(config.audit.period_end))
         for label in periods
     ]
-    ends = [end for _, end in bounds]
+    ends = [end for _start, end in bounds]
     complaints = history.get("complaints")
     repeats = None
     if complaints is not None and "customer_id" in complaints:
@@ -268,7 +275,7 @@ def compute_kpis(data: AuditData, earlier: EarlierKpis | None = None) -> KpiTabl
             if table.tiered:
                 tiers, tier_rows = current_tiers(table, orders_cover)
         else:
-            reason = "the orders have no customer_id column"
+            reason = _("the orders have no customer_id column")
             current |= {
                 k: absent(reason)
                 for k in (

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from audit.config import Analysis, Sla
+from audit.i18n import _
 from audit.kpi.stats import Estimate, absent, count, proportion, quantile, rate
 
 __all__ = [
@@ -92,7 +93,7 @@ def overdue_complaints(to_date: pd.DataFrame, sla: Sla, period_end: pd.Timestamp
     """
     if "resolved_on" not in to_date and "status" not in to_date:
         return to_date.iloc[0:0]
-    closed, _ = closed_by(to_date, period_end)
+    closed, _open = closed_by(to_date, period_end)
     age = _days(pd.Series(period_end, index=to_date.index), to_date["received_on"])
     return to_date.loc[~closed & (age > sla.complaint_resolve_days)]
 
@@ -126,9 +127,9 @@ def silent_dissatisfied(complainers: int, complainer_share: float, population: i
         316.0
     """
     estimate = complainers / complainer_share - complainers
-    note = (
-        f"estimate, assuming {100 * complainer_share:g}% of dissatisfied customers complain "
-        "(analysis.complainer_share); not a measurement"
+    note = _(
+        "estimate, assuming {share}% of dissatisfied customers complain (analysis.complainer_share); not a measurement",
+        share=f"{100 * complainer_share:g}",
     )
     if population is not None:
         room = max(population, complainers) - complainers
@@ -168,7 +169,7 @@ def complaint_estimates(
     """
     out = {"complaints": count(len(frame))}
     if orders is None:
-        out["complaints_per_1000_orders"] = absent("no order data to relate complaints to")
+        out["complaints_per_1000_orders"] = absent(_("no order data to relate complaints to"))
     else:
         out["complaints_per_1000_orders"] = rate(len(frame), orders, 1000)
     if "acknowledged_on" in frame:
@@ -177,18 +178,18 @@ def complaint_estimates(
         out["complaint_ack_days_p90"] = quantile(_floats(ack_days), 0.9)
         out["complaints_acknowledged_within_sla_pct"] = proportion(int(within.sum()), int(judged.sum()))
     else:
-        reason = "the complaint log has no acknowledged_on column"
+        reason = _("the complaint log has no acknowledged_on column")
         for kpi_id in ("complaint_ack_days_median", "complaint_ack_days_p90", "complaints_acknowledged_within_sla_pct"):
             out[kpi_id] = absent(reason)
     has_state = "resolved_on" in frame or "status" in frame
-    closed, _ = closed_by(frame, period_end)
+    closed, _open = closed_by(frame, period_end)
     if "resolved_on" in frame:
         days, within, judged = resolution_flags(frame, sla, period_end)
         out["complaint_resolution_days_median"] = quantile(_floats(days), 0.5)
         out["complaint_resolution_days_p90"] = quantile(_floats(days), 0.9)
         out["complaints_resolved_within_sla_pct"] = proportion(int(within.sum()), int(judged.sum()))
     else:
-        reason = "the complaint log has no resolved_on column"
+        reason = _("the complaint log has no resolved_on column")
         for kpi_id in (
             "complaint_resolution_days_median",
             "complaint_resolution_days_p90",
@@ -198,7 +199,7 @@ def complaint_estimates(
     if has_state:
         out["complaints_open_overdue"] = count(len(overdue_complaints(to_date, sla, period_end)))
     else:
-        out["complaints_open_overdue"] = absent("the complaint log has neither resolved_on nor status")
+        out["complaints_open_overdue"] = absent(_("the complaint log has neither resolved_on nor status"))
     if "customer_id" in frame:
         flags = (repeats if repeats is not None else repeat_flags(to_date, analysis.repeat_window_days)).reindex(
             frame.index
@@ -208,7 +209,7 @@ def complaint_estimates(
         complainers = int(frame["customer_id"].nunique())
         out["silent_dissatisfied_est"] = silent_dissatisfied(complainers, analysis.complainer_share, population)
     else:
-        out["repeat_complaint_pct"] = absent("the complaint log has no customer_id column")
+        out["repeat_complaint_pct"] = absent(_("the complaint log has no customer_id column"))
         estimate = silent_dissatisfied(len(frame), analysis.complainer_share, population)
         out["silent_dissatisfied_est"] = estimate.with_note(estimate.note + "; complaints counted, as no customer_id")
     if "root_cause" in frame and has_state:
@@ -216,5 +217,5 @@ def complaint_estimates(
         out["root_cause_recorded_pct"] = proportion(int(recorded.sum()), int(closed.sum()))
     else:
         missing = "root_cause" if "root_cause" not in frame else "resolved_on or status"
-        out["root_cause_recorded_pct"] = absent(f"the complaint log has no {missing} column")
+        out["root_cause_recorded_pct"] = absent(_("the complaint log has no {column} column", column=missing))
     return out

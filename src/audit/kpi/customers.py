@@ -19,6 +19,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from audit.i18n import _, ngettext
 from audit.kpi.stats import Estimate, absent, count, proportion
 from audit.model import TierRow
 
@@ -160,7 +161,7 @@ def customer_estimates(
         }
         before = [j for j in range(max(0, i - LOOKBACK), i) if covered[j]]
         if not before:
-            reason = "no earlier quarter of orders to compare with"
+            reason = _("no earlier quarter of orders to compare with")
             for kpi_id in ("lost_customers", "key_accounts_lost", "revenue_at_risk"):
                 estimates[kpi_id] = absent(reason)
             out[label] = estimates
@@ -171,8 +172,16 @@ def customer_estimates(
         tiers[bought] = table.tiers(revenue, bought)
         repeat = table.orders[:, before].sum(axis=1) >= 2  # bought repeatedly: a one-off buyer is not lost business
         lost = repeat & ~active
-        note = "" if len(before) == LOOKBACK else f"compared with the {len(before)} earlier quarter(s) of order data"
-        note = "; ".join(filter(None, ("customers with two or more orders in the quarters before", note)))
+        note = (
+            ""
+            if len(before) == LOOKBACK
+            else ngettext(
+                "compared with the {n} earlier quarter of order data",
+                "compared with the {n} earlier quarters of order data",
+                len(before),
+            )
+        )
+        note = "; ".join(filter(None, (_("customers with two or more orders in the quarters before"), note)))
         if not repeat.any():
             for kpi_id in ("lost_customers", "key_accounts_lost", "revenue_at_risk"):
                 estimates[kpi_id] = absent(ONE_OFF)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import pandas as pd
 
 from audit.data.lines import IN_FULL
+from audit.i18n import _
 from audit.kpi.stats import Estimate, absent, count, mean, proportion
 
 __all__ = ["BASES", "DELIVERY_KPIS", "judged_orders", "order_estimates"]
@@ -68,7 +69,7 @@ def order_estimates(
         out["orders_cancelled"] = count(int(cancelled_now.sum())).with_note(f"of {len(frame):,} orders placed")
     if "promised_on" not in frame or "delivered_on" not in frame:
         missing = " and ".join(c for c in ("promised_on", "delivered_on") if c not in frame)
-        reason = f"the orders have no {missing} column"
+        reason = _("the orders have no {column} column", column=missing)
         for kpi_id in _DELIVERY:
             out[kpi_id] = absent(reason)
         return out
@@ -81,7 +82,7 @@ def order_estimates(
     if out["late_days_mean"].value is None and n_due:
         out["late_days_mean"] = out["late_days_mean"].with_note("no delivered order was late")
     if JUDGED_IN_FULL not in judged:
-        out["in_full_pct"] = absent("the orders have no quantity_ordered and quantity_delivered columns")
+        out["in_full_pct"] = absent(_("the orders have no quantity_ordered and quantity_delivered columns"))
         otif = out["on_time_pct"]
         out["otif_pct"] = otif.with_note("on time only: the orders have no quantities to judge 'in full'")
         return out

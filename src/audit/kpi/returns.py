@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from audit.i18n import _
 from audit.kpi.stats import Estimate, absent, compound_rate, count, proportion, rate
 from audit.model import ProductReturns
 
@@ -46,26 +47,26 @@ def return_estimates(frame: pd.DataFrame, orders: pd.DataFrame | None, units: fl
     returns = _returns(frame)
     out = {"returns": count(returns)}
     if orders is None:
-        out["return_rate_pct"] = absent("no order data to relate returns to")
-        out["returns_ppm"] = absent("no order data to relate returned units to")
+        out["return_rate_pct"] = absent(_("no order data to relate returns to"))
+        out["returns_ppm"] = absent(_("no order data to relate returned units to"))
     else:
         n = len(orders)
         out["return_rate_pct"] = proportion(returns, n) if returns <= n else rate(returns, n, 100)
         if "quantity" not in frame:
-            out["returns_ppm"] = absent("the returns have no quantity column")
+            out["returns_ppm"] = absent(_("the returns have no quantity column"))
         elif units is None:
-            out["returns_ppm"] = absent("the orders have no quantities")
+            out["returns_ppm"] = absent(_("the orders have no quantities"))
         else:
             sizes = frame["quantity"].to_numpy(dtype="float64", na_value=np.nan)
             out["returns_ppm"] = compound_rate(sizes, units, 1e6) if units > 0 else Estimate(None, 0)
     if "warranty" in frame:
         out["warranty_claims"] = count(int(frame["warranty"].fillna(False).astype(bool).sum()))
     else:
-        out["warranty_claims"] = absent("the returns have no warranty column")
+        out["warranty_claims"] = absent(_("the returns have no warranty column"))
     if "value" in frame:
         out["returns_value"] = Estimate(float(frame["value"].sum()), int(frame["value"].notna().sum()))
     else:
-        out["returns_value"] = absent("the returns have no value column")
+        out["returns_value"] = absent(_("the returns have no value column"))
     return out
 
 

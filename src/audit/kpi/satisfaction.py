@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from audit.config import Analysis, Scale, SurveySource
+from audit.i18n import _
 from audit.kpi.cluster import clustered
 from audit.kpi.stats import Z95, Estimate, Floats, absent, count, mean, nps, nps_parts, proportion
 from audit.model import Quadrant
@@ -192,18 +193,20 @@ def margin_of_error(n: int, population: int | None) -> Estimate:
     applies (Cochran 1977 §4.4). The note says whether the sample supports ±5 points.
     """
     if n == 0:
-        return absent("no responses in the period")
+        return absent(_("no responses in the period"))
     fpc = 1.0
     if population is not None:
         fpc = math.sqrt(max(population - n, 0) / (population - 1)) if population > 1 else 0.0
     moe = 100 * Z95 * math.sqrt(0.25 / n) * fpc
     n0 = (Z95 / (PRECISION_POINTS / 100)) ** 2 * 0.25
     needed = math.ceil(n0 / (1 + (n0 - 1) / population) if population else n0)
-    base = f"; customer base {population:,}, finite-population corrected" if population else ""
+    points = f"{PRECISION_POINTS:g}"
     if moe <= PRECISION_POINTS:
-        note = f"supports ±{PRECISION_POINTS:g} points{base}"
+        note = _("supports ±{points} points", points=points)
     else:
-        note = f"does not support ±{PRECISION_POINTS:g} points: {needed:,} responses needed{base}"
+        note = _("does not support ±{points} points: {needed} responses needed", points=points, needed=f"{needed:,}")
+    if population:
+        note += _("; customer base {population}, finite-population corrected", population=f"{population:,}")
     return Estimate(moe, n, note=note)
 
 
@@ -232,19 +235,23 @@ def survey_estimates(
     if sent:
         out["response_rate_pct"] = proportion(min(len(frame), sent), sent)
     else:
-        out["response_rate_pct"] = absent("the number of questionnaires sent is not given (data.surveys.sent)")
+        out["response_rate_pct"] = absent(_("the number of questionnaires sent is not given (data.surveys.sent)"))
     if "overall" in frame:
         out["csat_mean"] = mean(overall)
         out |= _shares(overall, scale, "csat_top2_pct", "dissatisfied_pct")
     else:
         for kpi_id in ("csat_mean", "csat_top2_pct", "dissatisfied_pct"):
-            out[kpi_id] = absent("the survey has no overall satisfaction column (data.surveys.columns.overall)")
+            out[kpi_id] = absent(_("the survey has no overall satisfaction column (data.surveys.columns.overall)"))
     recommend = source.scale_of("recommend")
     if "recommend" not in frame:
-        out["nps"] = absent("the survey has no recommend (likelihood to recommend) column")
+        out["nps"] = absent(_("the survey has no recommend (likelihood to recommend) column"))
     elif (recommend.min, recommend.max) != (0, 10):
         out["nps"] = absent(
-            f"the NPS needs a 0–10 recommend scale; the declared one is {recommend.min}–{recommend.max}"
+            _(
+                "the NPS needs a 0–10 recommend scale; the declared one is {low}–{high}",
+                low=recommend.min,
+                high=recommend.max,
+            )
         )
     else:
         out["nps"] = nps(_values(frame, "recommend"))
@@ -258,19 +265,19 @@ def survey_estimates(
         out[f"dimension_{name}_mean"] = mean(perceived)
         if name in source.expectations:
             gap = mean(perceived - _values(frame, f"exp_{name}"))
-            out[f"gap_{name}"] = gap if gap.value is not None else gap.with_note("no response with both scores")
+            out[f"gap_{name}"] = gap if gap.value is not None else gap.with_note(_("no response with both scores"))
     if source.dimensions:
         weights, basis = importance(frame, source)
         note = (
-            "importance as stated by respondents"
+            _("importance as stated by respondents")
             if basis == "stated"
-            else "importance derived from each dimension's correlation with overall satisfaction"
+            else _("importance derived from each dimension's correlation with overall satisfaction")
         )
         problem = importance_problem(weights, basis) if len(frame) else ""
         csi = mean(csi_scores(frame, source, weights))
         out["csi"] = absent(problem) if problem else csi.with_note(note) if csi.value is not None else csi
     else:
-        out["csi"] = absent("no survey dimensions are declared (data.surveys.dimensions)")
+        out["csi"] = absent(_("no survey dimensions are declared (data.surveys.dimensions)"))
     answered = n if "overall" in frame else int((~np.isnan(_values(frame, "recommend"))).sum())
     out["margin_of_error_pct"] = margin_of_error(answered, analysis.customer_base)
     return _by_customer(out, frame, source)

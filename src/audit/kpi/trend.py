@@ -7,8 +7,10 @@ change, or not tested.
 
 from __future__ import annotations
 
+from audit.catalogue import label as kpi_label
 from audit.catalogue import spec_for
 from audit.config import AuditConfig
+from audit.i18n import _
 from audit.kpi.stats import Estimate, change_p_value, verdict
 from audit.model import Comparison, Kpi
 
@@ -50,10 +52,10 @@ def build_kpi(
             if found is not None:
                 comparisons.append(found)
     previous = next((c for c in comparisons if c.basis == "previous_quarter"), None)
-    note = now.note or ("" if now.value is not None else "no data in the period")
+    note = now.note or ("" if now.value is not None else _("no data in the period"))
     return Kpi(
         id=kpi_id,
-        label=spec.label,
+        label=kpi_label(kpi_id),
         value=now.value,
         unit=spec.unit,
         n=now.n,

@@ -21,6 +21,8 @@ from audit.model.findings import (
     Question,
     Sample,
     Verdict,
+    conclusion_label,
+    grade_label,
 )
 from audit.model.kpis import (
     Analyses,
@@ -94,4 +96,6 @@ __all__ = [
     "TierRow",
     "Verdict",
     "Verification",
+    "conclusion_label",
+    "grade_label",
 ]

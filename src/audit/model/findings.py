@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from audit.i18n import N_, _
 from audit.model._plain import plain_dict
 from audit.model.drilldown import FindingRecords, RecordSource, finding_records
 from audit.model.register import Verification
@@ -26,35 +27,48 @@ __all__ = [
     "Question",
     "Sample",
     "Verdict",
+    "conclusion_label",
+    "grade_label",
 ]
 
 
 Grade = Literal["major", "minor", "observation", "ofi", "good_practice", "conforming"]
-#: grades from most to least severe, with the label a report shows
+#: grades from most to least severe, with the label a report shows (English message ids:
+#: :func:`grade_label` gives them in the current language)
 GRADES: dict[str, str] = {
-    "major": "Major nonconformity",
-    "minor": "Minor nonconformity",
-    "observation": "Observation",
-    "ofi": "Opportunity for improvement",
-    "good_practice": "Good practice",
-    "conforming": "Conforming",
+    "major": N_("Major nonconformity"),
+    "minor": N_("Minor nonconformity"),
+    "observation": N_("Observation"),
+    "ofi": N_("Opportunity for improvement"),
+    "good_practice": N_("Good practice"),
+    "conforming": N_("Conforming"),
 }
 Conclusion = Literal["effective", "effective_with_ofi", "partially_effective", "not_effective"]
 CONCLUSIONS: dict[str, str] = {
-    "effective": "Effective",
-    "effective_with_ofi": "Effective, with opportunities for improvement",
-    "partially_effective": "Partially effective",
-    "not_effective": "Not effective",
+    "effective": N_("Effective"),
+    "effective_with_ofi": N_("Effective, with opportunities for improvement"),
+    "partially_effective": N_("Partially effective"),
+    "not_effective": N_("Not effective"),
 }
 Verdict = Literal["met", "met_with_observations", "partly_met", "not_met", "not_assessed"]
 #: a clause's verdict, with the label a report shows
 VERDICTS: dict[str, str] = {
-    "met": "Met",
-    "met_with_observations": "Met, with observations",
-    "partly_met": "Partly met",
-    "not_met": "Not met",
-    "not_assessed": "Not assessed",
+    "met": N_("Met"),
+    "met_with_observations": N_("Met, with observations"),
+    "partly_met": N_("Partly met"),
+    "not_met": N_("Not met"),
+    "not_assessed": N_("Not assessed"),
 }
+
+
+def grade_label(grade: str) -> str:
+    """A grade as the report names it, in the current language (``Minor nonconformity``, ``一般不符合``)."""
+    return _(GRADES[grade]) if grade in GRADES else grade
+
+
+def conclusion_label(conclusion: str) -> str:
+    """An overall conclusion as the report names it, in the current language."""
+    return _(CONCLUSIONS[conclusion]) if conclusion in CONCLUSIONS else conclusion
 
 
 @dataclass(frozen=True)
@@ -99,12 +113,16 @@ class Finding:
 
     @property
     def grade_label(self) -> str:
-        return GRADES[self.grade]
+        return grade_label(self.grade)
 
     @property
     def clauses(self) -> str:
         """Both editions, as cited in the report."""
-        return f"ISO 9001:2015 {self.clause_2015} (ISO 9001:2008 {self.clause_2008})"
+        return _(
+            "ISO 9001:2015 {clause} (ISO 9001:2008 {clause_2008})",
+            clause=self.clause_2015,
+            clause_2008=self.clause_2008,
+        )
 
     @property
     def needs_action(self) -> bool:
@@ -113,7 +131,12 @@ class Finding:
     @property
     def statement(self) -> str:
         """The finding as an auditor writes it: requirement — evidence — gap."""
-        return f"Requirement: {self.requirement} Evidence: {self.evidence} Gap: {self.gap}"
+        return _(
+            "Requirement: {requirement} Evidence: {evidence} Gap: {gap}",
+            requirement=self.requirement,
+            evidence=self.evidence,
+            gap=self.gap,
+        )
 
     def to_dict(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)
@@ -183,7 +206,7 @@ class ClauseVerdict:
 
     @property
     def verdict_label(self) -> str:
-        return VERDICTS[self.verdict]
+        return _(VERDICTS[self.verdict])
 
     def to_dict(self) -> dict[str, Any]:
         data = plain_dict(dataclasses.asdict(self))
@@ -303,7 +326,7 @@ class Assessment:
 
     @property
     def conclusion_label(self) -> str:
-        return CONCLUSIONS[self.conclusion]
+        return conclusion_label(self.conclusion)
 
     def finding(self, finding_id: str) -> FindingRecords:
         """A finding with its clause, evidence figures and every record behind it (file and Excel row of each).

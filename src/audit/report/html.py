@@ -15,6 +15,7 @@ from html import escape
 import jinja2
 from markupsafe import Markup
 
+from audit.i18n import LANGUAGES, _, language
 from audit.paths import REPORT_TEMPLATE_DIR
 from audit.report.sections import ReportInput, render_sections
 
@@ -26,11 +27,27 @@ def report_css() -> str:
     return (REPORT_TEMPLATE_DIR / "report.css").read_text(encoding="utf-8")
 
 
-def _page(body: str, title: str, *, draft: bool, lang: str = "en") -> str:
+def _css_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+
+
+def page_css() -> str:
+    """The running header and the page numbers in the current language (CSS margin boxes)."""
+    before, _page_mark, rest = _("Page {page} of {pages}").partition("{page}")
+    between, _pages_mark, after = rest.partition("{pages}")
+    numbers = f"{_css_string(before)} counter(page) {_css_string(between)} counter(pages) {_css_string(after)}"
+    head, _mark, tail = _("Customer satisfaction audit · Rev. {revision}").partition("{revision}")
+    running = f"{_css_string(head)} string(doc-rev) {_css_string(tail)}"
+    return f"@page {{ @top-right {{ content: {running}; }} @bottom-right {{ content: {numbers}; }} }}"
+
+
+def _page(body: str, title: str, *, draft: bool, lang: str = "en", meta: tuple[tuple[str, str], ...] = ()) -> str:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(REPORT_TEMPLATE_DIR), autoescape=True)
     mark = (REPORT_TEMPLATE_DIR / "draft-mark.svg").read_text(encoding="utf-8") if draft else ""
+    with language(lang if lang in LANGUAGES else "en"):  # type: ignore[arg-type,unused-ignore]
+        css = report_css() + "\n" + page_css()
     return env.get_template("index.html.j2").render(
-        lang=lang, title=title, css=Markup(report_css()), draft=draft, draft_mark=Markup(mark), body=Markup(body)
+        lang=lang, title=title, css=Markup(css), draft=draft, draft_mark=Markup(mark), body=Markup(body), meta=meta
     )
 
 
@@ -42,8 +59,19 @@ def render_html(r: ReportInput, *, draft: bool = True) -> str:
         draft: mark every page "DRAFT" (until the audit is finalised and issued).
     """
     info = r.snapshot.config.audit
-    title = f"Customer satisfaction monitoring audit · {info.organisation} · {info.id}"
-    return _page(render_sections(r), title, draft=draft, lang=info.language)
+    clause = "8.2.1" if info.criteria == "ISO 9001:2008" else "9.1.2"
+    with language(info.language):
+        title = _("Customer satisfaction monitoring audit") + f" · {info.organisation} · {info.id}"
+        meta = (
+            ("author", info.lead_auditor or info.organisation),
+            (
+                "description",
+                _("Internal audit report · {criteria} clause {clause}", criteria=info.criteria, clause="9.1.2"),
+            ),
+            ("keywords", ", ".join([info.criteria, clause, _("Customer satisfaction"), info.organisation, info.id])),
+            ("generator", "csat-audit"),
+        )
+    return _page(render_sections(r), title, draft=draft, lang=info.language, meta=meta)
 
 
 def standalone_html(fragment: str, title: str = "Audit report") -> str:

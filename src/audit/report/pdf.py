@@ -12,9 +12,12 @@ Example:
 
 from __future__ import annotations
 
+import gc
+import io
 import logging
 import time
-from collections.abc import Iterator
+import warnings
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -23,7 +26,7 @@ from urllib.request import url2pathname
 
 from audit.paths import REPORT_TEMPLATE_DIR
 
-__all__ = ["RefusedURL", "make_url_fetcher", "write_pdf"]
+__all__ = ["ARCHIVAL_VARIANT", "RefusedURL", "make_url_fetcher", "write_pdf"]
 
 log = logging.getLogger(__name__)
 
@@ -86,14 +89,24 @@ def _quiet() -> Iterator[None]:
             logging.getLogger(name).setLevel(level)
 
 
-def write_pdf(html: str, pdf_path: Path, *, base_dir: Path) -> None:
-    """Render report HTML to an A4 PDF.
+#: the PDF variant of an issued report: PDF/A-3b, the archival PDF that may carry attachments
+ARCHIVAL_VARIANT = "pdf/a-3b"
+
+
+def write_pdf(html: str, pdf_path: Path, *, base_dir: Path, attachments: Sequence[Path] = ()) -> None:
+    """Render report HTML to an A4 PDF; with ``attachments``, an archival PDF/A-3b that embeds them.
+
+    The title, author, subject, keywords and language of the PDF come from the HTML's
+    ``<title>``, ``<meta>`` and ``lang`` (see ``templates/report/index.html.j2``).
 
     Args:
         html: a complete HTML document (see :func:`audit.report.html.export_html`).
         pdf_path: where to write the PDF; its folder must exist.
         base_dir: the audit folder; relative URLs resolve against it, and only files
             inside it (or inside the report template folder) may be read.
+        attachments: files embedded byte for byte (results.json and manifest.json of an
+            issued report); the PDF is then written as PDF/A-3b (:data:`ARCHIVAL_VARIANT`),
+            each file an associated file with the relationship ``Data``.
 
     Raises:
         OSError: the PDF cannot be written.
@@ -109,5 +122,24 @@ def write_pdf(html: str, pdf_path: Path, *, base_dir: Path) -> None:
             url_fetcher=make_url_fetcher(base),
             media_type="print",
         )
-        document.write_pdf(str(pdf_path))
+        options: dict[str, Any] = {}
+        if attachments:
+            from weasyprint import Attachment
+
+            options["pdf_variant"] = ARCHIVAL_VARIANT
+            options["attachments"] = [
+                Attachment(
+                    file_obj=io.BytesIO(Path(path).read_bytes()),
+                    name=Path(path).name,
+                    description=Path(path).name,
+                    relationship="Data",
+                )
+                for path in attachments
+            ]
+        with warnings.catch_warnings():
+            # WeasyPrint leaves its sRGB profile (the PDF/A output intent) open: not ours to report
+            warnings.simplefilter("ignore", ResourceWarning)
+            document.write_pdf(str(pdf_path), **options)
+            if attachments:
+                gc.collect()
     log.info("wrote %s in %.2f s", pdf_path, time.perf_counter() - started)

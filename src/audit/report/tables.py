@@ -32,6 +32,7 @@ from audit.model import (
     Theme,
     ThemeSet,
 )
+from audit.report import words
 from audit.report.datatable import data_table, static_table
 
 __all__ = [
@@ -57,13 +58,6 @@ __all__ = [
 #: grades from most to least severe
 GRADE_ORDER: tuple[str, ...] = tuple(GRADES)
 
-_STATUS_LABELS = {
-    "met": "Met",
-    "not_met": "Not met",
-    "no_target": "No target",
-    "not_available": "Not available",
-}
-
 is_number = fmt.is_number
 
 
@@ -84,7 +78,7 @@ def format_change(kpi: Kpi) -> str:
 
 def status_label(kpi: Kpi) -> str:
     """``Met``, ``Not met``, ``No target`` or ``Not available``."""
-    return _STATUS_LABELS.get(kpi.status, kpi.status)
+    return words.status_label(kpi.status)
 
 
 def trend_arrow(kpi: Kpi) -> tuple[str, str]:

@@ -201,18 +201,19 @@ def repeat_complaints(ev: Evidence) -> list[Draft]:
     top = sorted(by_customer.items(), key=lambda item: (-item[1], item[0]))[:3]
     figures["top_customers"] = [[c, n] for c, n in top]
     if top and len(repeats):
+        names = [
+            _(
+                "{customer} ({n}, {share} of the repeats)",
+                customer=c,
+                n=format.count(n),
+                share=format.percent(100 * n / len(repeats), 0),
+            )
+            for c, n in top
+        ]
         facts.append(
             _(
                 "The most repeats come from {customers}.",
-                customers=", ".join(
-                    _(
-                        "{customer} ({n}, {share} of the repeats)",
-                        customer=c,
-                        n=format.count(n),
-                        share=format.percent(100 * n / len(repeats), 0),
-                    )
-                    for c, n in top
-                ),
+                customers=", ".join(names),
             )
         )
     evidence = " ".join(facts)

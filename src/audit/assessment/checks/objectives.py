@@ -32,10 +32,14 @@ from audit.assessment.checks.base import (
 from audit.assessment.checks.words import growing_theme_evidence
 from audit.assessment.evidence import records_behind
 from audit.assessment.subjects import subject_of_kpi
-from audit.i18n import _
+from audit.catalogue import dimension_name
+from audit.i18n import N_, _
 from audit.model import Grade, Kpi, KpiTable
 
 __all__ = ["improvements", "objectives", "subject_of", "trends", "weakest_dimension"]
+
+#: how importance was obtained, as a sentence names it
+_BASIS = {"stated": N_("stated by respondents"), "derived": N_("derived from overall satisfaction")}
 
 
 def _declines(kpis: KpiTable) -> list[Kpi]:
@@ -333,8 +337,8 @@ def weakest_dimension(ev: Evidence) -> list[Draft]:
         facts.append(
             _(
                 "in importance–performance analysis ({basis} importance) the dimensions in 'concentrate here' are: {names}",
-                basis=kpis.analyses.importance_basis,
-                names=", ".join(q.dimension for q in concentrate) or _("none"),
+                basis=_(_BASIS.get(kpis.analyses.importance_basis, kpis.analyses.importance_basis)),
+                names=", ".join(dimension_name(q.dimension) for q in concentrate) or _("none"),
             )
         )
         figures["concentrate_here"] = [q.dimension for q in concentrate]

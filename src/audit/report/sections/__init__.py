@@ -18,11 +18,12 @@ from typing import Any
 import jinja2
 
 from audit import format as fmt
-from audit.i18n import _, ngettext
-from audit.model import CONCLUSIONS, GRADES
+from audit.catalogue import dimension_name
+from audit.i18n import _, language, ngettext
+from audit.model import conclusion_label, grade_label
 from audit.paths import REPORT_TEMPLATE_DIR
-from audit.report.sections.base import SECTIONS, ReportInput, breakable, criteria_text, dimension_label
-from audit.report.sections.front import conclusions, cover, details, summary
+from audit.report.sections.base import SECTIONS, IssueStamp, ReportInput, breakable, criteria_text
+from audit.report.sections.front import conclusions, cover, details
 from audit.report.sections.onsite import appendix_onsite
 from audit.report.sections.record import (
     actions,
@@ -32,10 +33,12 @@ from audit.report.sections.record import (
     findings,
     follow_up,
 )
-from audit.report.sections.results import results
+from audit.report.sections.results import appendix_kpis, results
+from audit.report.sections.summary import summary
 from audit.report.tables import format_kpi, status_label, trend_arrow
+from audit.report.words import action_type, column_label, kpi_name, readable, result_label, role_label, rule_label
 
-__all__ = ["SECTIONS", "ReportInput", "render_section", "render_sections"]
+__all__ = ["SECTIONS", "IssueStamp", "ReportInput", "render_section", "render_sections"]
 
 #: section name → the builder of its template's context
 BUILDERS: dict[str, Callable[[ReportInput], dict[str, Any]]] = {
@@ -47,6 +50,7 @@ BUILDERS: dict[str, Callable[[ReportInput], dict[str, Any]]] = {
     "actions": actions,
     "follow_up": follow_up,
     "conclusions": conclusions,
+    "appendix_kpis": appendix_kpis,
     "appendix_data_quality": appendix_data_quality,
     "appendix_methodology": appendix_methodology,
     "appendix_evidence": appendix_evidence,
@@ -71,13 +75,21 @@ def _environment() -> jinja2.Environment:
         pvalue=fmt.p_value,
         status=status_label,
         arrow=trend_arrow,
-        dimension=dimension_label,
+        dimension=dimension_name,
+        cell=fmt.cell,
+        column=column_label,
+        readable=readable,
+        kpi_name=kpi_name,
+        rule=rule_label,
+        role=role_label,
+        result=result_label,
+        action_type=action_type,
         thousands=fmt.count,
         number=fmt.number,
         day=fmt.day,
         date=fmt.date,
     )
-    env.globals.update(GRADES=GRADES, CONCLUSIONS=CONCLUSIONS, _=_, ngettext=ngettext)
+    env.globals.update(grade_label=grade_label, conclusion_label=conclusion_label, _=_, ngettext=ngettext)
     return env
 
 
@@ -87,8 +99,8 @@ def _base_context(name: str, r: ReportInput) -> dict[str, Any]:
         "revision": r.revision.number,
         "is_final": r.revision.is_final,
         "name": name,
-        "heading": SECTIONS[name],
-        "title": SECTIONS[name].lstrip("0123456789 ") if name != "cover" else "Cover",
+        "heading": _(SECTIONS[name]),
+        "title": _(SECTIONS[name]).lstrip("0123456789 ") if name != "cover" else _("Cover"),
         "running": f"{info.organisation} · {info.id}",
         "info": info,
         "criteria": criteria_text(info.criteria),
@@ -112,9 +124,10 @@ def render_section(name: str, r: ReportInput) -> str:
     """
     if name not in SECTIONS:
         raise ValueError(f"unknown report section '{name}'; use one of: {', '.join(SECTIONS)}")
-    context = _base_context(name, r)
-    context.update(BUILDERS[name](r))
-    return _environment().get_template(f"{name}.html.j2").render(context)
+    with language(r.snapshot.config.audit.language), fmt.amounts_in(r.snapshot.config.audit.money):
+        context = _base_context(name, r)
+        context.update(BUILDERS[name](r))
+        return _environment().get_template(f"{name}.html.j2").render(context)
 
 
 def render_sections(r: ReportInput, names: Sequence[str] = tuple(SECTIONS)) -> str:

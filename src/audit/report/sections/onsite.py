@@ -1,5 +1,5 @@
-"""What the report adds from the on-site plan and the period's coverage: the clause table, the auditee
-questions and verification sample, and the coverage statement.
+"""What the report adds from the on-site plan and the period's coverage: the auditee questions and
+verification sample, and the coverage statement.
 
 The builders only read the snapshot: the verdicts, questions and samples are made by
 :mod:`audit.assessment` (clauses, onsite), the coverage by :mod:`audit.kpi.coverage`.
@@ -10,20 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 from audit import format as fmt
-from audit.assessment.clauses import lead_sentence
 from audit.assessment.onsite import subject_name
 from audit.i18n import _
 from audit.model import AuditSnapshot
-from audit.report.sections.base import KIND_LABELS, ReportInput
+from audit.report.sections.base import ReportInput
+from audit.report.words import KIND_LABELS
 
-__all__ = ["appendix_onsite", "clause_table", "coverage_lines"]
-
-
-def clause_table(r: ReportInput) -> dict[str, Any]:
-    """The executive summary's first sentence (the 9.1.2 verdict) and the verdict per clause."""
-    assessment = r.snapshot.assessment
-    criteria = r.snapshot.config.audit.criteria
-    return {"lead_sentence": lead_sentence(assessment.clauses, criteria), "clauses": list(assessment.clauses)}
+__all__ = ["appendix_onsite", "coverage_lines"]
 
 
 def coverage_lines(s: AuditSnapshot) -> list[str]:
@@ -68,7 +61,7 @@ def coverage_lines(s: AuditSnapshot) -> list[str]:
 
 
 def appendix_onsite(r: ReportInput) -> dict[str, Any]:
-    """Appendix D: what to ask the auditee on site, and the records of each finding to trace there."""
+    """Appendix E: what to ask the auditee on site, and the records of each finding to trace there."""
     assessment = r.snapshot.assessment
     findings = {f.id: f for f in assessment.findings}
     questions = [

@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
+from collections.abc import Sequence
 from typing import Any
 
 from audit import format as fmt
+from audit.catalogue import label as catalogue_label
+from audit.catalogue import spec_for
+from audit.i18n import _
+from audit.model import Action, AuditSnapshot, Finding
 from audit.report.sections.base import (
     MAX_EVIDENCE_IDS,
     MAX_EVIDENCE_ROWS,
     MAX_PROBLEMS_SHOWN,
     ReportInput,
     action_sentence,
+    findings_by_severity,
     grade_sentence,
 )
+from audit.report.words import clause_title, kpi_name, readable, result_label, words
 
 __all__ = [
     "actions",
@@ -28,17 +36,61 @@ __all__ = [
 def findings(r: ReportInput) -> dict[str, Any]:
     """Section 4: every finding with its requirement, evidence and grade."""
     assessment = r.snapshot.assessment
+    ordered = findings_by_severity(assessment)
     return {
-        "findings": list(assessment.findings),
-        "grade_sentence": grade_sentence(assessment),
+        "findings": ordered,
+        "by_clause": by_clause(ordered),
+        "grade_sentence": grade_sentence(assessment.findings),
         "max_ids": MAX_EVIDENCE_IDS,
     }
+
+
+def by_clause(findings: list[Finding]) -> list[dict[str, Any]]:
+    """The findings grouped by their ISO 9001:2015 clause (in clause order), each clause with the
+    requirement text most of its findings quote, printed once above them."""
+    groups: dict[str, list[Finding]] = {}
+    for f in findings:
+        groups.setdefault(f.clause_2015, []).append(f)
+
+    def key(clause: str) -> tuple[tuple[int, str], ...]:
+        return tuple((int(p), "") if p.isdigit() else (0, p) for p in re.split(r"[.\s]+", clause) if p)
+
+    out = []
+    for clause in sorted(groups, key=key):
+        texts = Counter(f.requirement for f in groups[clause] if f.requirement)
+        requirement = texts.most_common(1)[0][0] if texts and texts.most_common(1)[0][1] > 1 else ""
+        out.append(
+            {"clause": clause, "title": clause_title(clause), "requirement": requirement, "findings": groups[clause]}
+        )
+    return out
 
 
 def actions(r: ReportInput) -> dict[str, Any]:
     """Section 5: the improvement action plan."""
     assessment = r.snapshot.assessment
-    return {"actions": list(assessment.actions), "action_sentence": action_sentence(assessment)}
+    return {
+        "actions": list(assessment.actions),
+        "action_sentence": action_sentence(assessment),
+        "resources": _shared_texts(assessment.actions),
+    }
+
+
+def _shared_texts(actions: Sequence[Action]) -> list[tuple[str, str, list[str]]]:
+    """Resources, preventive measure and verification: each distinct text once, with the actions it is for
+    (the same sentence is not repeated for every action)."""
+    out: list[tuple[str, str, list[str]]] = []
+    for label, field in (
+        (_("Resources"), "resources"),
+        (_("Preventive measure"), "preventive_measure"),
+        (_("Verification"), "verification"),
+    ):
+        texts: dict[str, list[str]] = {}
+        for a in actions:
+            text = readable(str(getattr(a, field) or "").strip())
+            if text:
+                texts.setdefault(text, []).append(a.id)
+        out += [(label, text, ids) for text, ids in texts.items()]
+    return out
 
 
 def follow_up(r: ReportInput) -> dict[str, Any]:
@@ -48,7 +100,7 @@ def follow_up(r: ReportInput) -> dict[str, Any]:
     return {
         "rows": follow.rows,
         "register": follow.register,
-        "counts": sorted(counts.items(), key=lambda item: -item[1]),
+        "counts": [(result_label(k), n) for k, n in sorted(counts.items(), key=lambda item: -item[1])],
     }
 
 
@@ -83,7 +135,7 @@ def appendix_evidence(r: ReportInput) -> dict[str, Any]:
         records = s.evidence.get(finding.id)
         table = None
         if records is not None:
-            rows = [[cell or fmt.NA for cell in row] for row in records.rows[:MAX_EVIDENCE_ROWS]]
+            rows = [[fmt.cell(cell) for cell in row] for row in records.rows[:MAX_EVIDENCE_ROWS]]
             table = {"header": records.header, "rows": rows}
         lists.append(
             {
@@ -93,7 +145,7 @@ def appendix_evidence(r: ReportInput) -> dict[str, Any]:
                 "more": max(len(wanted) - MAX_EVIDENCE_ROWS, 0),
             }
         )
-    return {"lists": lists}
+    return {"lists": lists, "max_rows": MAX_EVIDENCE_ROWS}
 
 
 def appendix_methodology(r: ReportInput) -> dict[str, Any]:
@@ -101,15 +153,29 @@ def appendix_methodology(r: ReportInput) -> dict[str, Any]:
     s = r.snapshot
     config = s.config
     scale = config.data.surveys.scale_of("overall") if config.data.surveys is not None else None
-    top2 = f"{scale.max - 1} or {scale.max}" if scale is not None else "the two highest scale points"
-    bottom2 = f"{scale.min} or {scale.min + 1}" if scale is not None else "the two lowest scale points"
+    if scale is not None:
+        top2 = _("{a} or {b}", a=scale.max - 1, b=scale.max)
+        bottom2 = _("{a} or {b}", a=scale.min, b=scale.min + 1)
+    else:
+        top2, bottom2 = _("the two highest scale points"), _("the two lowest scale points")
     return {
-        "scale": f"{scale.min}–{scale.max}" if scale is not None else "as declared in audit.yaml",
+        "scale": f"{scale.min}–{scale.max}" if scale is not None else _("as declared in audit.yaml"),
         "top2": top2,
         "bottom2": bottom2,
         "sla": config.sla,
-        "targets": sorted(config.targets.items()),
-        "target_labels": {k.id: k.label for k in s.kpis},
+        "targets": [_target(s, kpi_id, target) for kpi_id, target in sorted(config.targets.items())],
         "clustered": [k for k in s.kpis if k.design_effect is not None and k.value is not None],
         "chart_kind": s.kpis.analyses.complaint_chart.kind if s.kpis.analyses.complaint_chart else "",
     }
+
+
+def _target(s: AuditSnapshot, kpi_id: str, target: float) -> tuple[str, str]:
+    """A target as the methodology's table shows it: the KPI's name and the target in the KPI's unit."""
+    kpi = s.kpis.get(kpi_id)
+    if kpi is not None:
+        return kpi_name(kpi), fmt.value(target, kpi.unit, kpi_id=kpi_id)
+    try:
+        spec = spec_for(kpi_id)
+    except KeyError:
+        return words(kpi_id), fmt.number(target, 2)
+    return catalogue_label(kpi_id), fmt.value(target, spec.unit, kpi_id=kpi_id)

@@ -8,13 +8,16 @@ from typing import Any
 from markupsafe import Markup
 
 from audit import format as fmt
+from audit.catalogue import dimension_name as dimension_label
+from audit.i18n import _, ngettext
 from audit.model import Kpi
 from audit.report import charts
 from audit.report.sections import blocks as made
-from audit.report.sections.base import KIND_LABELS, ReportInput, clip, dimension_label, join
+from audit.report.sections.base import ReportInput, clip, join
 from audit.report.sections.voice import voice_blocks
+from audit.report.words import kind_label
 
-__all__ = ["results"]
+__all__ = ["appendix_kpis", "results"]
 
 is_number = fmt.is_number
 
@@ -30,7 +33,13 @@ def results(r: ReportInput) -> dict[str, Any]:
         series = _series(kpi, period) if kpi is not None else []
         if kpi is None or not any(is_number(v) for _, v in series):
             why = f" ({kpi.note})" if kpi is not None and kpi.note else ""
-            blocks.append(_block(heading, None, f"No {name} figures are available for {period}{why}."))
+            blocks.append(
+                _block(
+                    heading,
+                    None,
+                    _("No {name} figures are available for {period}{why}.", name=name, period=period, why=why),
+                )
+            )
             return
         blocks.append(_block(heading, draw(kpi, series), _trend_reading(kpi, name, period)))
 
@@ -40,89 +49,99 @@ def results(r: ReportInput) -> dict[str, Any]:
 
     trend(
         "csat_mean",
-        "Customer satisfaction",
+        _("Customer satisfaction"),
         "CSAT",
         lambda k, series: charts.csat_trend_svg(series, k.target, made.csat_band(kpis.analyses.csat_band, series)),
     )
     if kpis.get("nps") is not None:
         trend(
-            "nps", "Net Promoter Score", "NPS", lambda k, series: charts.kpi_trend_svg(series, k.target, "NPS", k.unit)
+            "nps",
+            _("Net Promoter Score"),
+            "NPS",
+            lambda k, series: charts.kpi_trend_svg(series, k.target, "NPS", k.unit),
         )
-        add("NPS composition", made.nps_composition_block(s))
-    add("Satisfaction by dimension", made.radar_block(s))
+        add(_("NPS composition"), made.nps_composition_block(s))
+    add(_("Satisfaction by dimension"), made.radar_block(s))
 
     gaps = kpis.breakdowns.get("dimension_gaps", ())
     means = dict(kpis.breakdowns.get("dimension_means", ()))
     if gaps and any(is_number(g) for _, g in gaps):
-        block = _block("Service quality gaps (SERVQUAL)", charts.gap_bars_svg(gaps), _gap_reading(gaps))
+        block = _block(_("Service quality gaps (SERVQUAL)"), charts.gap_bars_svg(gaps), _gap_reading(gaps))
         block["dimensions"] = [(d, means.get(d), g) for d, g in gaps]
         blocks.append(block)
     elif means:
         blocks.append(
             _block(
-                "Service quality gaps (SERVQUAL)",
+                _("Service quality gaps (SERVQUAL)"),
                 None,
-                "No expectation scores were supplied, so the gap between perception and expectation "
-                "could not be computed; the mean perception per dimension is in the KPI table.",
+                _(
+                    "No expectation scores were supplied, so the gap between perception and expectation "
+                    "could not be computed; the mean perception per dimension is in the KPI table."
+                ),
             )
         )
     elif s.has("surveys"):
         blocks.append(
             _block(
-                "Service quality gaps (SERVQUAL)",
+                _("Service quality gaps (SERVQUAL)"),
                 None,
-                "The survey has no dimension or expectation scores, so no SERVQUAL gap could be computed.",
+                _("The survey has no dimension or expectation scores, so no SERVQUAL gap could be computed."),
             )
         )
 
-    add("Importance and performance (IPA)", made.ipa_block(s))
-    add("Satisfaction and complaints by segment", made.segments_block(s))
+    add(_("Importance and performance (IPA)"), made.ipa_block(s))
+    add(_("Satisfaction and complaints by segment"), made.segments_block(s))
 
     complaints = kpis.breakdowns.get("complaints_by_category", ())
     if _positive(complaints):
         blocks.append(
             _block(
-                "Complaints by category",
-                charts.pareto_svg(complaints, "Complaints by category (Pareto)"),
-                _pareto_reading(complaints, "complaints"),
+                _("Complaints by category"),
+                charts.pareto_svg(complaints, _("Complaints by category (Pareto)")),
+                _pareto_reading(complaints, _("complaints")),
             )
         )
     else:
         blocks.append(
             _block(
-                "Complaints by category",
+                _("Complaints by category"),
                 None,
-                f"No complaints are recorded for {period}."
+                _("No complaints are recorded for {period}.", period=period)
                 if s.has("complaints")
-                else "No complaint log was supplied.",
+                else _("No complaint log was supplied."),
             )
         )
 
-    add("Complaint rate (control chart)", made.p_chart_block(s))
-    add("Complaint resolution time", made.resolution_block(s))
+    add(_("Complaint rate (control chart)"), made.p_chart_block(s))
+    add(_("Complaint resolution time"), made.resolution_block(s))
     blocks += voice_blocks(s)
 
     returns = kpis.breakdowns.get("returns_by_reason", ())
     if _positive(returns):
         blocks.append(
             _block(
-                "Returns by reason",
-                charts.pareto_svg(returns, "Returns by reason (Pareto)"),
-                _pareto_reading(returns, "returns"),
+                _("Returns by reason"),
+                charts.pareto_svg(returns, _("Returns by reason (Pareto)")),
+                _pareto_reading(returns, _("returns")),
             )
         )
 
     trend(
         "otif_pct",
-        "Delivery performance (OTIF)",
+        _("Delivery performance (OTIF)"),
         "OTIF",
-        lambda k, series: charts.kpi_trend_svg(series, k.target, "On time in full", "%"),
+        lambda k, series: charts.kpi_trend_svg(series, k.target, _("On time in full"), "%"),
     )
 
+    return {"blocks": blocks, "period": period}
+
+
+def appendix_kpis(r: ReportInput) -> dict[str, Any]:
+    """Appendix A: every KPI, by source, with its interval, n, target, previous value and p."""
     groups: dict[str, list[Kpi]] = {}
-    for kpi in kpis:
-        groups.setdefault(KIND_LABELS.get(kpi.source, kpi.source.capitalize() or "Other"), []).append(kpi)
-    return {"blocks": blocks, "kpi_groups": list(groups.items()), "period": period}
+    for kpi in r.snapshot.kpis:
+        groups.setdefault(kind_label(kpi.source or "other"), []).append(kpi)
+    return {"kpi_groups": list(groups.items())}
 
 
 def _block(heading: str, svg: str | None, reading: str) -> dict[str, Any]:
@@ -134,12 +153,15 @@ def _positive(pairs: Sequence[tuple[str, float]]) -> bool:
 
 
 def _series(kpi: Kpi, period: str) -> list[tuple[str, float | None]]:
-    """The KPI's history with the audited period added as the last point."""
+    """The KPI's history with the audited period added as the last point, trimmed to the quarters with data
+    (leading quarters without a value are left out, so a chart does not span empty quarters)."""
     points: list[tuple[str, float | None]] = [(str(p), v if is_number(v) else None) for p, v in kpi.history]
     if not points and is_number(kpi.previous):
-        points.append(("Previous", kpi.previous))
+        points.append((_("Previous"), kpi.previous))
     if not points or points[-1][0] != period:
         points.append((period, kpi.value if is_number(kpi.value) else None))
+    while len(points) > 1 and points[0][1] is None:
+        points.pop(0)
     return points
 
 
@@ -150,56 +172,74 @@ def _trend_reading(kpi: Kpi, name: str, period: str) -> str:
         return fmt.value(x, kpi.unit, kpi_id=kpi.id)
 
     if not is_number(kpi.value):
-        note = f": {kpi.note}" if kpi.note else ""
-        return f"{name} could not be computed for {period}{note}."
+        if kpi.note:
+            return _("{name} could not be computed for {period}: {note}.", name=name, period=period, note=kpi.note)
+        return _("{name} could not be computed for {period}.", name=name, period=period)
     value = float(kpi.value or 0.0)
     previous = kpi.previous if is_number(kpi.previous) else None
     if previous is None:
         earlier = [v for p, v in kpi.history if p != period and is_number(v)]
         previous = earlier[-1] if earlier else None
     if previous is None:
-        move = f"was {show(value)} in {period}"
+        move = _("{name} was {value} in {period}", name=name, value=show(value), period=period)
     elif show(value) == show(previous):
-        move = f"was unchanged at {show(value)}"
+        move = _("{name} was unchanged at {value}", name=name, value=show(value))
+    elif value > previous:
+        move = _("{name} rose from {before} to {now}", name=name, before=show(previous), now=show(value))
     else:
-        move = f"{'rose' if value > previous else 'fell'} from {show(previous)} to {show(value)}"
+        move = _("{name} fell from {before} to {now}", name=name, before=show(previous), now=show(value))
     if is_number(kpi.target):
-        target = float(kpi.target or 0.0)
+        target = show(float(kpi.target or 0.0))
         if kpi.status == "met":
-            against = f"meeting the {show(target)} target"
+            against = _("meeting the {target} target", target=target)
+        elif kpi.higher_is_better:
+            against = _("below the {target} target", target=target)
         else:
-            side = "below" if kpi.higher_is_better else "above"
-            against = f"{side} the {show(target)} target"
+            against = _("above the {target} target", target=target)
     else:
-        against = "with no target set"
+        against = _("with no target set")
     significance = ""
     p_value = kpi.p_value
     if previous is not None and p_value is not None and is_number(p_value) and show(value) != show(previous):
         if p_value >= 0.05:
-            significance = f" (the change is not statistically significant, {fmt.p_text(p_value)})"
+            significance = _(" (the change is not statistically significant, {p})", p=fmt.p_text(p_value))
         else:
-            significance = f" (a statistically significant change, {fmt.p_text(p_value)})"
-    return f"{name} {move}, {against}{significance}."
+            significance = _(" (a statistically significant change, {p})", p=fmt.p_text(p_value))
+    return _("{move}, {against}{significance}.", move=move, against=against, significance=significance)
 
 
 def _pareto_reading(pairs: Sequence[tuple[str, float]], noun: str) -> str:
-    """One sentence on a Pareto: how few categories make up 80% of the total."""
+    """One sentence on a Pareto naming the vital few: the categories that make up 80% of the total."""
     items = sorted(((str(c), float(v)) for c, v in pairs if is_number(v) and v > 0), key=lambda i: -i[1])
-    total = sum(v for _, v in items)
+    total = sum(v for _c, v in items)
     count = fmt.count(total)
     if len(items) == 1:
-        return f"All {count} {noun} fall in one category: {items[0][0]}."
+        return _("All {count} {noun} fall in one category: {name}.", count=count, noun=noun, name=items[0][0])
     running, k = 0.0, 0
-    for k, (_, v) in enumerate(items, start=1):  # noqa: B007 - k is read after the loop
+    for k, (_c, v) in enumerate(items, start=1):  # noqa: B007 - k is read after the loop
         running += v
         if running >= 0.8 * total - 1e-9:
             break
-    share = 100 * running / total
-    names = [clip(c) for c, _ in items[:k]]
+    share = fmt.percent(100 * running / total, 0)
+    names = [f"{clip(c)} ({fmt.count(v)})" for c, v in items[:k]]
     if k == 1:
-        return f"One of {len(items)} categories, {names[0]}, accounts for {share:.0f}% of the {count} {noun}."
-    listed = join(names) if k <= 4 else ", ".join(names[:3]) + f" and {k - 3} more"
-    return f"{k} of {len(items)} categories ({listed}) account for {share:.0f}% of the {count} {noun}."
+        return _(
+            "One of {n} categories, {name}, accounts for {share} of the {count} {noun}.",
+            n=len(items),
+            name=names[0],
+            share=share,
+            count=count,
+            noun=noun,
+        )
+    return _(
+        "The vital few: {listed} — {k} of {n} categories — account for {share} of the {count} {noun}.",
+        listed=join(names),
+        k=k,
+        n=len(items),
+        share=share,
+        count=count,
+        noun=noun,
+    )
 
 
 def _gap_reading(gaps: Sequence[tuple[str, float]]) -> str:
@@ -208,10 +248,19 @@ def _gap_reading(gaps: Sequence[tuple[str, float]]) -> str:
     short = [(d, g) for d, g in items if g < 0]
     if not short:
         d, g = min(items, key=lambda i: i[1])
-        return (
-            f"Perception meets or exceeds expectation on all {len(items)} dimensions; "
-            f"the smallest margin is {d.lower()} ({fmt.signed(g, 2)})."
+        return _(
+            "Perception meets or exceeds expectation on all {n} dimensions; the smallest margin is {dimension} ({gap}).",
+            n=len(items),
+            dimension=d,
+            gap=fmt.signed(g, 2),
         )
     d, g = min(short, key=lambda i: i[1])
-    of = f"{len(short)} of {len(items)} dimensions fall" if len(short) > 1 else f"1 of {len(items)} dimensions falls"
-    return f"{of} short of expectation; the largest shortfall is in {d.lower()} ({fmt.signed(g, 2)})."
+    return ngettext(
+        "{short} of {n} dimensions falls short of expectation; the largest shortfall is in {dimension} ({gap}).",
+        "{short} of {n} dimensions fall short of expectation; the largest shortfall is in {dimension} ({gap}).",
+        len(short),
+        short=len(short),
+        n=len(items),
+        dimension=d,
+        gap=fmt.signed(g, 2),
+    )
