@@ -77,7 +77,7 @@ test: $(STAMP) system-packages bytecode
 CATALOGUE := src/audit/locale/zh_CN/LC_MESSAGES/csat_audit.po
 messages: $(STAMP)
 	mkdir -p build
-	$(BIN)/pybabel -q extract -F pyproject.toml -k N_ -k ngettext:1,2 --add-location=file --sort-output \
+	$(BIN)/pybabel -q extract -F pyproject.toml -k N_ -k ngettext:1,2 -k count_of:2,3 --add-location=file --sort-output \
 	  --no-wrap --project=csat-audit -c TRANSLATORS: -o build/csat_audit.pot .
 	test -f $(CATALOGUE) || $(BIN)/pybabel -q init -i build/csat_audit.pot -d src/audit/locale -D csat_audit -l zh_CN --no-wrap
 	$(BIN)/pybabel -q update -i build/csat_audit.pot -d src/audit/locale -D csat_audit -l zh_CN \

@@ -22,7 +22,7 @@ from audit.i18n import LANGUAGES, LOCALE_DIR, _, language
 from audit.model import grade_label
 
 ROOT = Path(__file__).resolve().parents[1]
-KEYWORDS = {**DEFAULT_KEYWORDS, "N_": None, "ngettext": (1, 2)}
+KEYWORDS = {**DEFAULT_KEYWORDS, "N_": None, "ngettext": (1, 2), "count_of": (2, 3)}
 _PLACEHOLDER = re.compile(r"\{(\w*)\}")
 
 
