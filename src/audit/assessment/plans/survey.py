@@ -5,14 +5,16 @@ from __future__ import annotations
 from audit import format
 from audit.assessment.checks.base import count_of, fmt
 from audit.assessment.plans.base import Context, Plan, Success, kpi_success, measure
+from audit.catalogue import dimension_name
 from audit.i18n import _
 
 __all__ = ["dimension", "follow_up", "methods", "monitoring", "overall", "sample"]
 
 
 def dimension(c: Context) -> Plan:
-    name = c.finding.subject.partition(":")[2].replace("_", " ")
-    kpi = c.kpis.get(f"dimension_{c.finding.subject.partition(':')[2]}_mean")
+    dim = c.finding.subject.partition(":")[2]
+    name = dimension_name(dim)
+    kpi = c.kpis.get(f"dimension_{dim}_mean")
     facts = []
     if kpi is not None and "trend_decline" in c.finding.checks and kpi.previous is not None:
         facts.append(
@@ -23,10 +25,10 @@ def dimension(c: Context) -> Plan:
                 p=format.p_text(kpi.p_value),
             )
         )
-    gap = c.kpis.get(f"gap_{c.finding.subject.partition(':')[2]}")
+    gap = c.kpis.get(f"gap_{dim}")
     if gap is not None and gap.value is not None and gap.value < 0:
         facts.append(_("perception falls short of expectation by {gap} points", gap=format.number(-gap.value, 2)))
-    if name in (c.fig("concentrate_here") or []):
+    if dim in (c.fig("concentrate_here") or []):
         facts.append(_("the importance–performance analysis puts it in 'concentrate here'"))
     description = _(
         "Run an improvement project on {name} ({facts}): find from the {responses} scoring it low, and their "
@@ -54,7 +56,7 @@ def dimension(c: Context) -> Plan:
             -limit,
         )
     else:
-        success = (_("{name} no longer in IPA 'concentrate here' at the next audit", name=name.capitalize()), "", None)
+        success = (_("{name} no longer in IPA 'concentrate here' at the next audit", name=name), "", None)
     return Plan(
         description,
         _(
@@ -88,7 +90,7 @@ def overall(c: Context) -> Plan:
         what=", ".join(shown) or c.finding.title,
         low=format.count(c.count),
         ids=c.ids,
-        weakest=_(" (lowest: {names})", names=", ".join(n for _v, n in weakest)) if weakest else "",
+        weakest=_(" (lowest: {names})", names=", ".join(dimension_name(n) for _v, n in weakest)) if weakest else "",
     )
     return Plan(
         description,
