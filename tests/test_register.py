@@ -13,7 +13,8 @@ from openpyxl import load_workbook
 from audit import AuditError
 from audit.cycle.context import open_audit
 from audit.cycle.register import COLUMNS, read_register, update_register
-from audit.model import Assessment, Entry
+from audit.i18n import language
+from audit.model import Assessment, Entry, status_word
 from audit.paths import AuditFolder
 from audit.runner import update_site_register
 from conftest import TINY, audit_in_process, replace_in
@@ -377,3 +378,10 @@ def test_the_register_of_another_organisation_is_refused(quarters: tuple[Path, P
     message = str(caught.value)
     assert caught.value.exit_code == 2 and "\n" not in message
     assert "Tiny Valves Ltd" in message and "Another Valves plc" in message
+
+
+def test_a_status_inside_a_sentence_is_in_the_audit_language() -> None:
+    assert [status_word(s) for s in ("open", "in progress", "withdrawn")] == ["open", "in progress", "withdrawn"]
+    with language("zh-CN"):
+        assert [status_word(s) for s in ("open", "in progress", "withdrawn")] == ["未关闭", "进行中", "已撤回"]
+        assert status_word("on hold") == "on hold"  # a status someone typed is shown as typed

@@ -18,7 +18,7 @@ from audit.assessment.checks import Draft, Evidence, fmt
 from audit.assessment.checks.base import count_of
 from audit.config import AuditConfig
 from audit.i18n import _
-from audit.model import Entry, FollowUp, FollowUpRow, KpiTable, Register, Verification
+from audit.model import Entry, FollowUp, FollowUpRow, KpiTable, Register, Verification, status_word
 
 __all__ = ["earlier_actions", "follow_up_table", "followup", "verify"]
 
@@ -98,7 +98,7 @@ def followup(ev: Evidence) -> list[Draft]:
                 "{id} due {due}, {status}, owner {owner}",
                 id=e.id,
                 due=format.short_date(e.due),
-                status=e.status,
+                status=status_word(e.status),
                 owner=e.owner or _("not named"),
             )
             for e in overdue[:8]
@@ -173,7 +173,7 @@ def follow_up_table(register: Register | None, kpis: KpiTable, config: AuditConf
             result, reason = judged.verdict, judged.reason
         elif overdue and entry.due is not None:
             result = "overdue"
-            reason = _("due {due}, still {status}", due=format.short_date(entry.due), status=entry.status)
+            reason = _("due {due}, still {status}", due=format.short_date(entry.due), status=status_word(entry.status))
         elif entry.status == "closed":
             result = entry.verification
             reason = _("verified in {audit}", audit=entry.verified_in) if entry.verified_in else ""

@@ -43,7 +43,7 @@ from audit.model.kpis import (
     SegmentCell,
     TierRow,
 )
-from audit.model.register import NOT_YET, STATUSES, Entry, Register, Verification
+from audit.model.register import NOT_YET, STATUSES, Entry, Register, Verification, status_word
 from audit.model.snapshot import AuditSnapshot, Records, Table
 from audit.model.themes import THEME_SOURCES, THEME_VERDICTS, Theme, ThemeExample, ThemeModel, ThemeSet, ThemeSets
 
@@ -98,4 +98,5 @@ __all__ = [
     "Verification",
     "conclusion_label",
     "grade_label",
+    "status_word",
 ]

@@ -10,12 +10,27 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-__all__ = ["NOT_YET", "STATUSES", "Entry", "Register", "Verification"]
+from audit.i18n import N_, _
+
+__all__ = ["NOT_YET", "STATUSES", "Entry", "Register", "Verification", "status_word"]
 
 #: an action's status: people set the first four; the tool sets ``withdrawn`` when the finding it was raised
 #: for is no longer raised by a later run of the same audit (it never deletes a row)
 STATUSES = ("open", "in progress", "closed", "cancelled", "withdrawn")
 NOT_YET = "not yet verified"
+#: each status as a sentence names it (English message ids)
+_STATUS_WORDS = {
+    "open": N_("open"),
+    "in progress": N_("in progress"),
+    "closed": N_("closed"),
+    "cancelled": N_("cancelled"),
+    "withdrawn": N_("withdrawn"),
+}
+
+
+def status_word(status: str) -> str:
+    """An action's status inside a sentence, in the current language (``open``, ``未关闭``)."""
+    return _(_STATUS_WORDS[status]) if status in _STATUS_WORDS else status
 
 
 @dataclass(frozen=True)
