@@ -241,9 +241,7 @@ def _parse_dates(raw: pd.Series, dayfirst: bool) -> pd.Series:
         if read == len(sample):
             break
     days = _to_dates(strings, best).dt.normalize().to_numpy()
-    picked = np.where(
-        codes >= 0, days[np.maximum(codes, 0)] if len(days) else np.datetime64("NaT"), np.datetime64("NaT")
-    )
+    picked = np.where(codes >= 0, days[np.maximum(codes, 0)], np.datetime64("NaT"))  # code -1: a missing cell
     return pd.Series(picked.astype("datetime64[ns]"), index=raw.index)
 
 
