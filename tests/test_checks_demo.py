@@ -102,6 +102,14 @@ def test_one_finding_per_subject_and_one_action_each(result: Assessment) -> None
     assert [a.finding_id for a in result.actions] == [f.id for f in result.findings if f.needs_action]
 
 
+def test_verification_names_the_kpi_it_recomputes(result: Assessment) -> None:
+    nps = next(a for a in result.actions if "Net Promoter Score" in a.success_measure)
+    assert nps.verification == "At the next audit: recompute Net Promoter Score and compare it with the target"
+    from audit.catalogue import CATALOGUE
+
+    assert not [a.verification for a in result.actions for kpi in CATALOGUE if f"recompute {kpi} " in a.verification]
+
+
 def test_clause_verdicts_and_the_lead_sentence(result: Assessment) -> None:
     verdicts = {c.clause: c for c in result.clauses}
     assert list(verdicts) == ["9.1.2", "9.1.3", "8.2.1 c", "10.2"]

@@ -13,7 +13,7 @@ import pytest
 
 from audit.config import AuditConfig
 from audit.data.dataset import AuditData
-from audit.model import Action, Assessment, Finding, Kpi, KpiTable, Problem, SourceInfo
+from audit.model import Action, Assessment, Finding, Grade, Kpi, KpiTable, Problem, SourceInfo
 from conftest import local_listener
 
 EVIL = '<img src="http://127.0.0.1:9/x.png"> <b>bold</b>'
@@ -385,6 +385,10 @@ def test_details_lists_sources_sampling_and_limitations(
 def test_results_draw_charts_with_readings(data: AuditData, kpis: KpiTable, assessment: Assessment) -> None:
     html = render_section("results", report(data, kpis, assessment))
     assert html.count('<svg class="chart"') == 5  # CSAT, NPS, gaps, complaints Pareto, OTIF
+    # the headline trends stand side by side, numbered on from each other
+    pair = html[html.index('<table class="result-pair">') : html.index("</table>")]
+    assert "3.1 Customer satisfaction" in pair and "3.2 Net Promoter Score" in pair
+    assert pair.count('<svg class="chart"') == 2
     assert "CSAT fell from 4.12 to 3.98, below the 4.00 target" in html
     assert "OTIF fell from 94.0% to 93.4%, below the 95.0% target." in html
     assert "2 of 3 dimensions fall short of expectation; the largest shortfall is in Reliability (−0.62)." in html
@@ -405,8 +409,7 @@ def test_results_of_the_tiny_audit_have_every_chart_with_its_reading() -> None:
         "Customer satisfaction",
         "Net Promoter Score",
         "NPS composition",
-        "Satisfaction by dimension",
-        "Service quality gaps (SERVQUAL)",
+        "Satisfaction and service quality gaps by dimension",  # the means in its table: no radar
         "Importance and performance (IPA)",
         "Satisfaction and complaints by segment",
         "Complaints by category",
@@ -416,11 +419,10 @@ def test_results_of_the_tiny_audit_have_every_chart_with_its_reading() -> None:
         "Delivery performance (OTIF)",
     ]
     assert [h for h in headings if f"{h}</h2>" not in html] == []
-    # every block but the radar (two dimensions: a sentence says why) draws a chart
-    assert html.count('<svg class="chart"') == len(headings) - 1
-    assert "too few for a radar" in html
+    # every block draws a chart and reads it
+    assert html.count('<svg class="chart"') == len(headings)
     assert "95% CI" in html  # the CSAT trend's band
-    assert html.count('<p class="reading">') == len(headings) - 1
+    assert html.count('<p class="reading">') == len(headings)
 
 
 def test_results_say_when_data_is_absent(tmp_path: Path, assessment: Assessment) -> None:
@@ -442,6 +444,30 @@ def test_findings_show_both_editions_and_evidence(data: AuditData, kpis: KpiTabl
     assert "Requirement" in html
     assert "C5 … and 24 more" in html  # MAX_EVIDENCE_IDS
     assert html.index("F-01") < html.index("F-05")
+
+
+def test_each_requirement_is_printed_once_per_clause(data: AuditData, kpis: KpiTable) -> None:
+    shall = "The organization shall monitor the perceptions of customers."
+    guided = shall + " Guidance: ISO 10004:2018."
+    other = "Communication with customers shall include obtaining customer feedback."
+
+    def finding(n: int, requirement: str, grade: Grade = "observation") -> Finding:
+        return Finding(f"F-0{n}", f"s{n}", "9.1.2", "8.2.1", grade, f"Title {n}", requirement, "Evidence.", "Gap.")
+
+    findings = (
+        finding(1, shall),
+        finding(2, guided),
+        finding(3, shall),
+        finding(4, other),
+        finding(5, guided, "conforming"),
+    )
+    html = render_section("findings", report(data, kpis, Assessment(findings, (), "effective", "")))
+    # the clause quotes the text that contains the others' (the requirement and its guidance), once;
+    # only the finding that quotes another requirement shows its own
+    assert html.count("Guidance: ISO 10004:2018.") == 1
+    assert html.count(shall) == 1
+    assert html.count(other) == 1 and html.count("<dt>Requirement</dt>") == 1
+    assert html.index(guided) < html.index("F-01")
 
 
 def test_actions_table(data: AuditData, kpis: KpiTable, assessment: Assessment) -> None:

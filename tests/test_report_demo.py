@@ -295,7 +295,6 @@ def test_the_page_after_the_cover_states_the_9_1_2_verdict(demo: tuple[RunResult
     assert "Verdict by clause" in page and "KPI scorecard" in page
 
 
-@pytest.mark.xfail(reason="issue 16: the demo main body is 21 pages with the themes section (18 without; was 25 of 39)")
 def test_the_main_body_is_at_most_16_pages(demo: tuple[RunResult, str]) -> None:
     _, text = demo
     assert _main_body(text, "Appendix A All KPIs") <= 16

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 
 from audit.assessment.identity import action_ids
 from audit.assessment.plans import plan_for
+from audit.catalogue import label as kpi_label
 from audit.config import AuditConfig
 from audit.i18n import _
 from audit.model import Action, Assessment, Entry, Finding, KpiTable, Register
@@ -29,7 +30,11 @@ __all__ = ["raise_actions", "register_entries"]
 
 def _verification(kpi_id: str) -> str:
     if kpi_id:
-        return _("At the next audit: recompute {kpi} and compare it with the target", kpi=kpi_id)
+        try:
+            name = kpi_label(kpi_id)
+        except KeyError:  # a KPI of the organisation's own, named as it is
+            name = kpi_id
+        return _("At the next audit: recompute {kpi} and compare it with the target", kpi=name)
     return _("At the next audit: check the records against the success measure")
 
 

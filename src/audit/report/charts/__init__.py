@@ -16,7 +16,7 @@ Example:
     True
 """
 
-from audit.report.charts._base import inline_svg, no_data_svg
+from audit.report.charts._base import beside, inline_svg, no_data_svg
 from audit.report.charts.bars import gap_bars_svg, pareto_svg
 from audit.report.charts.complaints import p_chart_svg, resolution_svg
 from audit.report.charts.heatmap import segment_heatmap_svg
@@ -24,6 +24,7 @@ from audit.report.charts.survey import ipa_svg, nps_composition_svg, radar_svg
 from audit.report.charts.trend import csat_trend_svg, kpi_trend_svg
 
 __all__ = [
+    "beside",
     "csat_trend_svg",
     "gap_bars_svg",
     "inline_svg",

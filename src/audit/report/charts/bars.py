@@ -46,7 +46,7 @@ def pareto_svg(pairs: Pairs, title: str) -> str:
     from matplotlib.ticker import MaxNLocator
 
     with _drawing():
-        fig = _figure(3.0)
+        fig = _figure(2.6)
         ax = fig.add_subplot()
         xs = list(range(len(items)))
         ax.bar(xs, [c for _, c in items], color=ACCENT, edgecolor=INK, linewidth=0.5, width=0.65, label="Count")
@@ -94,7 +94,7 @@ def gap_bars_svg(pairs: Pairs) -> str:
     if not items:
         return no_data_svg("No expectation scores, so no SERVQUAL gap")
     with _drawing():
-        fig = _figure(max(1.6, 0.42 * len(items) + 1.0))
+        fig = _figure(max(1.5, 0.3 * len(items) + 0.9))
         ax = fig.add_subplot()
         ys = list(range(len(items)))[::-1]
         for y, (_, gap) in zip(ys, items):

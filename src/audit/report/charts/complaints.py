@@ -53,7 +53,7 @@ def p_chart_svg(points: Sequence[ControlRow], centre: float, unit: str, audited_
     if not items or not _finite(centre):
         return no_data_svg("No months with both complaints and orders")
     with _drawing():
-        fig = _figure(2.9)
+        fig = _figure(2.6)
         ax = fig.add_subplot()
         xs = list(range(len(items)))
         if audited_from is not None:
@@ -148,7 +148,7 @@ def resolution_svg(days: Sequence[float], sla_days: float) -> str:
     n = len(values)
     median = values[n // 2] if n % 2 else (values[n // 2 - 1] + values[n // 2]) / 2
     with _drawing():
-        fig = _figure(2.6)
+        fig = _figure(2.3)
         ax = fig.add_subplot()
         within = [(lo, c) for lo, hi, c in zip(edges, edges[1:], counts) if hi <= edge + 1e-9]
         beyond = [(lo, c) for lo, hi, c in zip(edges, edges[1:], counts) if hi > edge + 1e-9]

@@ -126,7 +126,7 @@ def ipa_svg(points: Sequence[tuple[str, float, float]], importance_label: str) -
     imp_cut = sum(i for _, i, _ in items) / len(items)
     perf_cut = sum(p for _, _, p in items) / len(items)
     with _drawing():
-        fig = _figure(3.4)
+        fig = _figure(3.0)
         ax = fig.add_subplot()
         xs, ys = [p for _, _, p in items], [i for _, i, _ in items]
         x_pad = max((max(xs) - min(xs)) * 0.35, 4.0)
@@ -193,7 +193,7 @@ def nps_composition_svg(rows: Sequence[tuple[str, float, float, float, int]]) ->
     if not any(n > 0 for *_, n in items):
         return no_data_svg("No likelihood-to-recommend answers in any period")
     with _drawing():
-        fig = _figure(2.9)
+        fig = _figure(2.6)
         ax = fig.add_subplot()
         xs = list(range(len(items)))
         bottoms = [0.0] * len(items)

@@ -48,10 +48,10 @@ def themes_svg(bars: Sequence[ThemeBar], title: str, now: str, before: str) -> s
     if not items:
         return no_data_svg(f"No themes for {title.lower()}")
     with _drawing():
-        fig = _figure(max(1.8, 0.42 * len(items) + 1.1))
+        fig = _figure(max(1.6, 0.3 * len(items) + 0.9))
         ax = fig.add_subplot()
         ys = list(range(len(items)))[::-1]
-        height = 0.38
+        height = 0.4
         previous = [b.previous_share_pct if _finite(b.previous_share_pct) else 0.0 for b in items]
         ax.barh(
             [y + height / 2 for y in ys],

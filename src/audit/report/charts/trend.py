@@ -13,6 +13,7 @@ from audit.report.charts._base import (
     _drawing,
     _figure,
     _finite,
+    _is_beside,
     _label,
     _legend_beside_title,
     _short,
@@ -69,7 +70,10 @@ def _trend(history: History, target: float | None, title: str, ylabel: str, unit
                 )
         if goal is not None:
             ax.axhline(goal, color=TARGET, linestyle="--", linewidth=1.1, label=f"Target {_label(goal, unit)}")
-        ax.set_xticks(xs, [_short(p, 12) for p, _ in points])
+        ticks = [_short(p, 12) for p, _ in points]
+        if _is_beside():  # "2026-Q3" on two lines: eight quarters fit half the width
+            ticks = [t.replace("-", "\n", 1) for t in ticks]
+        ax.set_xticks(xs, ticks)
         if len(points) == 1:
             ax.set_xlim(-0.5, 0.5)
         else:
@@ -81,7 +85,7 @@ def _trend(history: History, target: float | None, title: str, ylabel: str, unit
         ax.yaxis.set_major_locator(MaxNLocator(nbins=5))
         ax.set_ylabel(ylabel)
         ax.set_title(title)
-        _legend_beside_title(ax, ax.get_legend_handles_labels()[0])
+        _legend_beside_title(ax, ax.get_legend_handles_labels()[0], below=_is_beside())
         return _to_svg(fig)
 
 

@@ -91,8 +91,9 @@ def nps_composition_block(s: AuditSnapshot) -> Block:
 # --------------------------------------------------------------------------- dimensions
 
 
-def radar_block(s: AuditSnapshot) -> Block | None:
-    """Dimension means this period, the previous period and the target; None without dimensions."""
+def radar_block(s: AuditSnapshot, *, chart: bool = True) -> Block | None:
+    """Dimension means this period, the previous period and the target; None without dimensions
+    (with ``chart`` false only the reading: the means are shown in a table instead)."""
     kpis = s.kpis
     source = s.config.data.surveys
     if source is None or not source.dimensions or not s.has("surveys"):
@@ -118,7 +119,7 @@ def radar_block(s: AuditSnapshot) -> Block | None:
     if any(is_number(t) for t in targets):
         series.append(("Target", targets))
     scale = source.scale_of(f"dim_{dims[0][0]}")
-    svg = charts.radar_svg([n for n, _ in dims], series, (scale.min, scale.max))
+    svg = charts.radar_svg([n for n, _ in dims], series, (scale.min, scale.max)) if chart else None
     return svg, _radar_reading(dims, before)
 
 

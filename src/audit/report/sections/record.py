@@ -42,12 +42,13 @@ def findings(r: ReportInput) -> dict[str, Any]:
         "by_clause": by_clause(ordered),
         "grade_sentence": grade_sentence(assessment.findings),
         "max_ids": MAX_EVIDENCE_IDS,
+        "quotes_requirement": quotes_requirement,
     }
 
 
 def by_clause(findings: list[Finding]) -> list[dict[str, Any]]:
     """The findings grouped by their ISO 9001:2015 clause (in clause order), each clause with the
-    requirement text most of its findings quote, printed once above them."""
+    requirement text printed once above them (see :func:`quotes_requirement`)."""
     groups: dict[str, list[Finding]] = {}
     for f in findings:
         groups.setdefault(f.clause_2015, []).append(f)
@@ -57,12 +58,27 @@ def by_clause(findings: list[Finding]) -> list[dict[str, Any]]:
 
     out = []
     for clause in sorted(groups, key=key):
-        texts = Counter(f.requirement for f in groups[clause] if f.requirement)
-        requirement = texts.most_common(1)[0][0] if texts and texts.most_common(1)[0][1] > 1 else ""
         out.append(
-            {"clause": clause, "title": clause_title(clause), "requirement": requirement, "findings": groups[clause]}
+            {
+                "clause": clause,
+                "title": clause_title(clause),
+                "requirement": _requirement(groups[clause]),
+                "findings": groups[clause],
+            }
         )
     return out
+
+
+def _requirement(findings: Sequence[Finding]) -> str:
+    """The requirement text a clause's findings quote: the text that contains most of theirs (a finding
+    may quote the requirement alone, another the requirement and its guidance); the longest on a tie."""
+    texts = {f.requirement for f in findings if f.requirement}
+    return max(texts, key=lambda t: (sum(quotes_requirement(f, t) for f in findings), len(t)), default="")
+
+
+def quotes_requirement(f: Finding, requirement: str) -> bool:
+    """Whether the finding's requirement is the clause's (or its beginning): then it is not printed again."""
+    return not f.requirement or requirement.startswith(f.requirement)
 
 
 def actions(r: ReportInput) -> dict[str, Any]:
@@ -71,26 +87,19 @@ def actions(r: ReportInput) -> dict[str, Any]:
     return {
         "actions": list(assessment.actions),
         "action_sentence": action_sentence(assessment),
-        "resources": _shared_texts(assessment.actions),
+        "verification": _verification(assessment.actions),
     }
 
 
-def _shared_texts(actions: Sequence[Action]) -> list[tuple[str, str, list[str]]]:
-    """Resources, preventive measure and verification: each distinct text once, with the actions it is for
-    (the same sentence is not repeated for every action)."""
-    out: list[tuple[str, str, list[str]]] = []
-    for label, field in (
-        (_("Resources"), "resources"),
-        (_("Preventive measure"), "preventive_measure"),
-        (_("Verification"), "verification"),
-    ):
-        texts: dict[str, list[str]] = {}
-        for a in actions:
-            text = readable(str(getattr(a, field) or "").strip())
-            if text:
-                texts.setdefault(text, []).append(a.id)
-        out += [(label, text, ids) for text, ids in texts.items()]
-    return out
+def _verification(actions: Sequence[Action]) -> list[tuple[str, list[str]]]:
+    """How each action is verified: each distinct text once, with the actions it is for (the same
+    sentence is not repeated for every action; resources and preventive measures are in the action's row)."""
+    texts: dict[str, list[str]] = {}
+    for a in actions:
+        text = readable(str(a.verification or "").strip())
+        if text:
+            texts.setdefault(text, []).append(a.id)
+    return list(texts.items())
 
 
 def follow_up(r: ReportInput) -> dict[str, Any]:

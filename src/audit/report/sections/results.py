@@ -10,7 +10,7 @@ from markupsafe import Markup
 from audit import format as fmt
 from audit.catalogue import dimension_name as dimension_label
 from audit.i18n import _, ngettext
-from audit.model import Kpi
+from audit.model import AuditSnapshot, Comparison, Kpi
 from audit.report import charts
 from audit.report.sections import blocks as made
 from audit.report.sections.base import ReportInput, clip, join
@@ -28,66 +28,41 @@ def results(r: ReportInput) -> dict[str, Any]:
     period = s.config.audit.period_label
     blocks: list[dict[str, Any]] = []
 
-    def trend(kpi_id: str, heading: str, name: str, draw: Callable[[Kpi, list[tuple[str, float | None]]], str]) -> None:
+    def trend(
+        kpi_id: str, heading: str, name: str, draw: Callable[[Kpi, list[tuple[str, float | None]]], str]
+    ) -> dict[str, Any]:
         kpi = kpis.get(kpi_id)
         series = _series(kpi, period) if kpi is not None else []
         if kpi is None or not any(is_number(v) for _, v in series):
             why = f" ({kpi.note})" if kpi is not None and kpi.note else ""
-            blocks.append(
-                _block(
-                    heading,
-                    None,
-                    _("No {name} figures are available for {period}{why}.", name=name, period=period, why=why),
-                )
+            return _block(
+                heading,
+                None,
+                _("No {name} figures are available for {period}{why}.", name=name, period=period, why=why),
             )
-            return
-        blocks.append(_block(heading, draw(kpi, series), _trend_reading(kpi, name, period)))
+        return _block(heading, draw(kpi, series), _trend_reading(kpi, name, period))
 
     def add(heading: str, built: tuple[str | None, str] | None) -> None:
         if built is not None:
             blocks.append(_block(heading, *built))
 
-    trend(
-        "csat_mean",
-        _("Customer satisfaction"),
-        "CSAT",
-        lambda k, series: charts.csat_trend_svg(series, k.target, made.csat_band(kpis.analyses.csat_band, series)),
-    )
-    if kpis.get("nps") is not None:
-        trend(
-            "nps",
-            _("Net Promoter Score"),
-            "NPS",
-            lambda k, series: charts.kpi_trend_svg(series, k.target, "NPS", k.unit),
+    def csat() -> dict[str, Any]:
+        band = kpis.analyses.csat_band
+        return trend(
+            "csat_mean",
+            _("Customer satisfaction"),
+            "CSAT",
+            lambda k, series: charts.csat_trend_svg(series, k.target, made.csat_band(band, series)),
         )
-        add(_("NPS composition"), made.nps_composition_block(s))
-    add(_("Satisfaction by dimension"), made.radar_block(s))
 
-    gaps = kpis.breakdowns.get("dimension_gaps", ())
-    means = dict(kpis.breakdowns.get("dimension_means", ()))
-    if gaps and any(is_number(g) for _, g in gaps):
-        block = _block(_("Service quality gaps (SERVQUAL)"), charts.gap_bars_svg(gaps), _gap_reading(gaps))
-        block["dimensions"] = [(d, means.get(d), g) for d, g in gaps]
-        blocks.append(block)
-    elif means:
-        blocks.append(
-            _block(
-                _("Service quality gaps (SERVQUAL)"),
-                None,
-                _(
-                    "No expectation scores were supplied, so the gap between perception and expectation "
-                    "could not be computed; the mean perception per dimension is in the KPI table."
-                ),
-            )
-        )
-    elif s.has("surveys"):
-        blocks.append(
-            _block(
-                _("Service quality gaps (SERVQUAL)"),
-                None,
-                _("The survey has no dimension or expectation scores, so no SERVQUAL gap could be computed."),
-            )
-        )
+    if kpis.get("nps") is None:
+        blocks.append(csat())
+    else:
+        with charts.beside():  # the two headline trends side by side, each drawn for half the width
+            headline = [csat(), trend("nps", _("Net Promoter Score"), "NPS", _nps_trend)]
+        blocks.append({"pair": headline})
+        add(_("NPS composition"), made.nps_composition_block(s))
+    blocks += _dimension_blocks(s)
 
     add(_("Importance and performance (IPA)"), made.ipa_block(s))
     add(_("Satisfaction and complaints by segment"), made.segments_block(s))
@@ -126,11 +101,14 @@ def results(r: ReportInput) -> dict[str, Any]:
             )
         )
 
-    trend(
-        "otif_pct",
-        _("Delivery performance (OTIF)"),
-        "OTIF",
-        lambda k, series: charts.kpi_trend_svg(series, k.target, _("On time in full"), "%"),
+    on_time = _("On time in full")
+    blocks.append(
+        trend(
+            "otif_pct",
+            _("Delivery performance (OTIF)"),
+            "OTIF",
+            lambda k, v: charts.kpi_trend_svg(v, k.target, on_time, "%"),
+        )
     )
 
     return {"blocks": blocks, "period": period}
@@ -142,6 +120,51 @@ def appendix_kpis(r: ReportInput) -> dict[str, Any]:
     for kpi in r.snapshot.kpis:
         groups.setdefault(kind_label(kpi.source or "other"), []).append(kpi)
     return {"kpi_groups": list(groups.items())}
+
+
+def _nps_trend(kpi: Kpi, series: list[tuple[str, float | None]]) -> str:
+    return charts.kpi_trend_svg(series, kpi.target, "NPS", kpi.unit)
+
+
+def _dimension_blocks(s: AuditSnapshot) -> list[dict[str, Any]]:
+    """Satisfaction by dimension: with expectation scores one block, the SERVQUAL gaps chart and a table
+    of each dimension's mean now and in the previous quarter (what a radar would show) with its gap,
+    read in two sentences; without them the radar, and a sentence saying why there is no gap."""
+    kpis = s.kpis
+    gaps = kpis.breakdowns.get("dimension_gaps", ())
+    means = dict(kpis.breakdowns.get("dimension_means", ()))
+    if gaps and any(is_number(g) for _, g in gaps):
+        scored = sum(is_number(m) for m in means.values())
+        radar = made.radar_block(s, chart=False) if scored >= 3 else None  # its reading: what moved
+        reading = f"{radar[1]} {_gap_reading(gaps)}" if radar is not None else _gap_reading(gaps)
+        block = _block(_("Satisfaction and service quality gaps by dimension"), charts.gap_bars_svg(gaps), reading)
+        block["dimensions"] = [(d, means.get(d), _previous_mean(s, d), g) for d, g in gaps]
+        block["previous"] = next((c.period for d, _g in gaps if (c := _previous_comparison(s, d))), None)
+        return [block]
+    out = []
+    radar = made.radar_block(s)
+    if radar is not None:
+        out.append(_block(_("Satisfaction by dimension"), *radar))
+    if means:
+        why = _(
+            "No expectation scores were supplied, so the gap between perception and expectation "
+            "could not be computed; the mean perception per dimension is in the KPI table."
+        )
+        out.append(_block(_("Service quality gaps (SERVQUAL)"), None, why))
+    elif s.has("surveys"):
+        why = _("The survey has no dimension or expectation scores, so no SERVQUAL gap could be computed.")
+        out.append(_block(_("Service quality gaps (SERVQUAL)"), None, why))
+    return out
+
+
+def _previous_comparison(s: AuditSnapshot, dimension: str) -> Comparison | None:
+    kpi = s.kpis.get(f"dimension_{dimension}_mean")
+    return kpi.comparison("previous_quarter") if kpi is not None else None
+
+
+def _previous_mean(s: AuditSnapshot, dimension: str) -> float | None:
+    c = _previous_comparison(s, dimension)
+    return c.value if c is not None and is_number(c.value) else None
 
 
 def _block(heading: str, svg: str | None, reading: str) -> dict[str, Any]:

@@ -29,8 +29,10 @@ VOICE_SOURCES = {
     "complaint_descriptions": N_("What customers say: complaints"),
     "survey_comments": N_("What customers say: survey comments"),
 }
-#: most themes on a chart and in its table
+#: most themes on a chart; the table below it lists the largest few with an example each (all of
+#: them, with three examples, are in findings.xlsx's Themes sheet and results.json)
 SHOWN_THEMES = 8
+TABLED_THEMES = 5
 
 
 def voice_blocks(s: AuditSnapshot) -> list[dict[str, Any]]:
@@ -46,7 +48,7 @@ def voice_blocks(s: AuditSnapshot) -> list[dict[str, Any]]:
             bars = [ThemeBar(t.label, t.share_pct, t.previous_share_pct, t.growing) for t in shown]
             svg = themes_svg(bars, _(heading), themes.period, themes.previous or _("previous quarter"))
             block["svg"] = Markup(charts.inline_svg(svg))
-            block["themes"] = [_row(t, themes) for t in shown]
+            block["themes"] = [_row(t, themes) for t in shown[:TABLED_THEMES]]
             block["scored"] = themes.dissatisfied_n is not None
         blocks.append(block)
     return blocks
@@ -61,7 +63,7 @@ def _row(t: Theme, themes: ThemeSet) -> dict[str, str]:
         "change": fmt.change(t.change, "%") if themes.previous else fmt.NA,
         "growing": "▲" if t.growing else "",
         "dissatisfied": fmt.percent(t.dissatisfied_pct, 0),
-        "example": f"{example.record_id}: {clip(example.text, 90)}" if example else "",
+        "example": f"{example.record_id}: {clip(example.text, 80)}" if example else "",
     }
 
 
