@@ -323,13 +323,19 @@ def weakest_dimension(ev: Evidence) -> list[Draft]:
     )
     weakest, weakest_mean = min(means, key=lambda x: x[1])
     figures = {"weakest": weakest, "weakest_mean": weakest_mean}
-    facts = [_("The lowest mean perception is {name} ({mean})", name=weakest, mean=format.number(weakest_mean, 2))]
+    facts = [
+        _(
+            "The lowest mean perception is {name} ({mean})",
+            name=dimension_name(weakest),
+            mean=format.number(weakest_mean, 2),
+        )
+    ]
     if gaps:
         figures |= {"largest_gap": gaps[0][0], "largest_gap_points": gaps[0][1]}
         facts.append(
             _(
                 "the largest SERVQUAL gap (perception − expectation) is {name} ({gap})",
-                name=gaps[0][0],
+                name=dimension_name(gaps[0][0]),
                 gap=format.signed(gaps[0][1], 2),
             )
         )
@@ -358,7 +364,7 @@ def weakest_dimension(ev: Evidence) -> list[Draft]:
             _(
                 "perception falls short of expectation by more than {limit} points in {names}",
                 limit=format.number(limit, 1),
-                names=", ".join(n for n, _g in short),
+                names=", ".join(dimension_name(n) for n, _g in short),
             )
         )
     kpi_id = f"dimension_{focus}_mean"
@@ -366,12 +372,12 @@ def weakest_dimension(ev: Evidence) -> list[Draft]:
         Draft(
             subject=f"dimension:{focus}",
             grade="ofi",
-            title=_("Improve {name} first: {reasons}", name=focus, reasons="; ".join(reasons)),
+            title=_("Improve {name} first: {reasons}", name=dimension_name(focus), reasons="; ".join(reasons)),
             evidence=evidence + words,
             gap=_(
                 "The analysis of the survey shows where improving would raise satisfaction most; an improvement "
                 "targeted at {name} is not evidenced in the records supplied.",
-                name=focus,
+                name=dimension_name(focus),
             ),
             kpi_id=kpi_id if kpis.get(kpi_id) else None,
             figures=figures | {"focus": focus, "short": [n for n, _g in short]} | theme_figures,

@@ -79,7 +79,7 @@ def segment_heatmap_svg(
             rank = (v - low) / (high - low) if high > low else 0.5
             badness[(i, j)] = 1 - rank if higher else rank
     with _drawing():
-        fig = _figure(0.21 * len(table) + 1.1)
+        fig = _figure(0.19 * len(table) + 1.0)
         ax = fig.add_subplot()
         for i, row in enumerate(table):
             for j, cell in enumerate(row):

@@ -126,7 +126,7 @@ def ipa_svg(points: Sequence[tuple[str, float, float]], importance_label: str) -
     imp_cut = sum(i for _, i, _ in items) / len(items)
     perf_cut = sum(p for _, _, p in items) / len(items)
     with _drawing():
-        fig = _figure(3.0)
+        fig = _figure(2.8)
         ax = fig.add_subplot()
         xs, ys = [p for _, _, p in items], [i for _, i, _ in items]
         x_pad = max((max(xs) - min(xs)) * 0.35, 4.0)
