@@ -201,3 +201,11 @@ def test_several_sites_one_live_line_each_until_each_ends() -> None:
         view((0, Event("start", "audit", "a")))
         view((5, Event("start", "audit", "x")))  # an index it does not know is ignored
     assert quiet.getvalue() == ""
+
+
+def test_python_without_a_stderr_shows_nothing_and_goes_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "stderr", None)  # as under pythonw, or with descriptor 2 closed
+    with Lines(live=True) as view, listening(view):
+        assert not is_terminal(sys.stderr)
+        started("read", "a.csv").done(1)
+        assert view.out.dead

@@ -38,8 +38,10 @@ BAR_WIDTH = 20
 LONG_STAGES = {"read", "notebook", "pdf"}
 
 
-def is_terminal(stream: TextIO) -> bool:
+def is_terminal(stream: TextIO | None) -> bool:
     """Whether ``stream`` is a terminal that can redraw a line (not a pipe, a file or TERM=dumb)."""
+    if stream is None:
+        return False
     try:
         return bool(stream.isatty()) and os.environ.get("TERM") != "dumb"
     except (AttributeError, ValueError, OSError):
@@ -66,9 +68,9 @@ def _fit(text: str, columns: int) -> str:
 class _Out:
     """A stream that never raises: unknown characters are replaced, a closed stream goes quiet."""
 
-    def __init__(self, stream: TextIO) -> None:
+    def __init__(self, stream: TextIO | None) -> None:
         self.stream = stream
-        self.dead = False
+        self.dead = stream is None  # Python without a stderr (its descriptor closed)
         self.encoding = getattr(stream, "encoding", None) or "utf-8"
         try:
             "…█░".encode(self.encoding)
@@ -82,12 +84,13 @@ class _Out:
         if not self.fancy:
             text = text.replace("…", "...")
         try:
+            assert self.stream is not None
             try:
                 self.stream.write(text)
             except UnicodeError:
                 self.stream.write(text.encode(self.encoding, "replace").decode(self.encoding, "replace"))
             self.stream.flush()
-        except (OSError, ValueError, LookupError):  # a closed pipe or stream
+        except (OSError, ValueError, LookupError, AttributeError):  # a closed pipe or stream
             self.dead = True
 
 
@@ -147,7 +150,7 @@ class _View:
     """What both views share: the stream, the lock, the ticker that redraws the live part."""
 
     def __init__(self, stream: TextIO | None, live: bool | None) -> None:
-        stream = stream if stream is not None else sys.stderr
+        stream = stream if stream is not None else sys.stderr  # None when Python has no stderr
         self.out = _Out(stream)
         self.live = is_terminal(stream) if live is None else live
         self.lock = threading.RLock()
