@@ -11,14 +11,18 @@ Example:
 from __future__ import annotations
 
 import multiprocessing
+import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from audit.cycle import stop_on_signals
 from audit.exceptions import AuditError
+from audit.progress import Event, listening
 from audit.runner import run_audit
 
 __all__ = ["Outcome", "failures_exit_code", "run_many"]
@@ -50,11 +54,25 @@ class Outcome:
         return self.exit_code == 0
 
 
-def _run_one(folder: str, progress: bool = False) -> Outcome:
+#: in a worker process: the queue its stage events go to, as (folder's index, event)
+_events: Any = None
+
+
+def _worker(events: Any) -> None:
+    """A worker process starts: its runs report their stages to ``events``."""
+    global _events  # one queue per worker process, set once when it starts
+    _events = events
+
+
+def _run_one(folder: str, progress: bool = False, index: int = 0) -> Outcome:
 
     started = time.perf_counter()
     try:
-        result = run_audit(folder, progress=progress)
+        with ExitStack() as reporting:
+            if _events is not None:
+                queue = _events
+                reporting.enter_context(listening(lambda event: queue.put((index, event))))
+            result = run_audit(folder, progress=progress)
     except AuditError as exc:
         return Outcome(Path(folder), None, str(exc), exc.exit_code, time.perf_counter() - started)
     except Exception as exc:  # noqa: BLE001 - one folder's failure never stops the others
@@ -69,14 +87,17 @@ def run_many(
     jobs: int = 1,
     progress: bool = False,
     on_done: Callable[[Outcome, int, int], None] | None = None,
+    on_event: Callable[[tuple[int, Event]], None] | None = None,
 ) -> list[Outcome]:
     """Run every folder's audit; with ``jobs`` > 1 in that many processes at once.
 
     Args:
         folders: audit folders.
         jobs: processes running at once (1: one after another, in this process).
-        progress: papermill's progress bar (only with ``jobs`` = 1).
+        progress: a line per stage on stderr (only with ``jobs`` = 1; see :func:`run_audit`).
         on_done: called with (outcome, number finished, total) as each folder ends.
+        on_event: with ``jobs`` > 1, called in this process with (folder's index, event)
+            for every stage a worker reports (see :mod:`audit.progress`), as it happens.
 
     Returns:
         One outcome per folder, in the order given.
@@ -96,10 +117,14 @@ def run_many(
 
     stopped = "the runs were stopped ({signal}); folders not finished keep their previous outputs"
     # spawn, not fork: the parent may hold threads (a forked copy could deadlock on their locks)
-    pool = ProcessPoolExecutor(max_workers=min(jobs, total), mp_context=multiprocessing.get_context("spawn"))
+    spawn = multiprocessing.get_context("spawn")
+    events = spawn.Queue() if on_event is not None else None
+    pool = ProcessPoolExecutor(max_workers=min(jobs, total), mp_context=spawn, initializer=_worker, initargs=(events,))
     try:
-        with stop_on_signals("", stopped):
-            futures: dict[Future[Outcome], int] = {pool.submit(_run_one, str(f)): i for i, f in enumerate(folders)}
+        with stop_on_signals("", stopped), _passing_on(events, on_event):
+            futures: dict[Future[Outcome], int] = {
+                pool.submit(_run_one, str(f), False, i): i for i, f in enumerate(folders)
+            }
             for future in as_completed(futures):
                 index = futures[future]
                 try:
@@ -116,6 +141,28 @@ def run_many(
         raise
     pool.shutdown(wait=True)
     return [outcomes[i] for i in range(total)]
+
+
+@contextmanager
+def _passing_on(events: Any, on_event: Callable[[tuple[int, Event]], None] | None) -> Iterator[None]:
+    """A thread hands each (index, event) the workers put on ``events`` to ``on_event`` while the block runs."""
+    if events is None or on_event is None:
+        yield
+        return
+    handler = on_event
+
+    def loop() -> None:
+        while (item := events.get()) is not None:
+            with suppress(Exception):  # progress never stops a run
+                handler(item)
+
+    thread = threading.Thread(target=loop, name="csat-audit-sites", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        events.put(None)
+        thread.join(timeout=5)
 
 
 def failures_exit_code(outcomes: Sequence[Outcome]) -> int:

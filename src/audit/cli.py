@@ -26,6 +26,7 @@ from audit.exceptions import AuditError, ConfigError
 from audit.finalize import finalize as issue_report
 from audit.i18n import LANGUAGES
 from audit.paths import INPUT_TEMPLATES_DIR
+from audit.progress.terminal import Sites, is_terminal
 from audit.report.portfolio import write_portfolio
 from audit.report.xlsx import write_data_quality
 from audit.runner import run_audit
@@ -52,10 +53,15 @@ def _fail(exc: BaseException) -> NoReturn:
 @app.command()
 def run(
     folders: Annotated[list[Path], typer.Argument(help="audit folders, each holding audit.yaml")],
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress lines on stderr")] = False,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="folders run at once, in separate processes")] = 1,
 ) -> None:
     """Run the audit of one or more folders and print the path of each report.
+
+    Each stage of a run (reading a file, the KPIs, the checks, each workbook, the PDF) prints
+    one line on stderr with its counts and seconds, in the audit's language; on a terminal the
+    running stage shows live, with a bar for the long ones. With --jobs on a terminal, one
+    live line per site shows its stage. --quiet prints none of it.
 
     With one folder the exit code is 0, 2 (bad input) or 3 (the run failed). With several,
     one folder's failure does not stop the others, a line is printed as each finishes, and
@@ -72,19 +78,33 @@ def run(
         typer.echo(str(result.pdf))
         return
 
+    live = jobs > 1 and not quiet and is_terminal(sys.stderr)
+    sites = Sites([_site_name(f) for f in folders], live=live)
+
     def report(outcome: Outcome, finished: int, total: int) -> None:
-        if outcome.ok:
-            typer.echo(f"[{finished}/{total}] done   {outcome.pdf} ({outcome.seconds:.1f} s)")
-        else:
-            typer.echo(f"[{finished}/{total}] failed {outcome.folder}: {outcome.error}", err=True)
+        if outcome.folder in folders:
+            sites.finish(folders.index(outcome.folder))
+        with sites.paused():
+            if outcome.ok:
+                typer.echo(f"[{finished}/{total}] done   {outcome.pdf} ({outcome.seconds:.1f} s)")
+            else:
+                typer.echo(f"[{finished}/{total}] failed {outcome.folder}: {outcome.error}", err=True)
 
     try:
-        outcomes = run_many(folders, jobs=jobs, on_done=report)
+        with sites:
+            outcomes = run_many(
+                folders, jobs=jobs, progress=not quiet, on_done=report, on_event=sites if live else None
+            )
     except Exception as exc:  # noqa: BLE001
         _fail(exc)
     failed = sum(not o.ok for o in outcomes)
     typer.echo(f"{len(outcomes) - failed} of {len(outcomes)} audits done, {failed} failed", err=True)
     raise typer.Exit(failures_exit_code(outcomes))
+
+
+def _site_name(folder: Path) -> str:
+    """``plant-1/2026-Q3``: the site and quarter of an audit folder."""
+    return "/".join(folder.resolve().parts[-2:])
 
 
 @app.command()
@@ -271,7 +291,7 @@ def finalize(
 @app.command()
 def demo(
     root: Annotated[Path, typer.Option(help="where to write the demo organisation")] = Path("audits/demo"),
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress lines on stderr")] = False,
     sites: Annotated[
         int, typer.Option(min=1, help="sites to write (plant-1, plant-2 … under ROOT), each with its own data")
     ] = 1,
@@ -290,7 +310,7 @@ def demo(
             folders = write_demo_sites(root, sites)
         except Exception as exc:  # noqa: BLE001
             _fail(exc)
-        run(list(folders), quiet=True, jobs=jobs)
+        run(list(folders), quiet=quiet, jobs=jobs)
         return
     try:
         folder = write_demo(root, language=language)

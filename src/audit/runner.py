@@ -20,9 +20,10 @@ import datetime as dt
 import errno
 import logging
 import os
+import tempfile
 import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,7 +31,7 @@ from typing import Any
 from audit import cycle, exceptions
 from audit.assessment.actions import register_entries
 from audit.assessment.snapshot import HANDOFF_MIME
-from audit.config import load_config
+from audit.config import AuditConfig, load_config
 from audit.cycle.changes import changes_since_issue
 from audit.cycle.context import AuditContext, context_for
 from audit.cycle.manifest import write_manifest
@@ -41,6 +42,8 @@ from audit.exceptions import ERROR_MIME, HANDOFF_ENV, AuditError, FileInUse, Out
 from audit.io import write_text
 from audit.model import AuditSnapshot
 from audit.paths import NOTEBOOK, AuditFolder
+from audit.progress import PROGRESS_ENV, emit, follow, is_listened, listening, stage, started
+from audit.progress.terminal import Lines
 from audit.report.findings_xlsx import write_findings
 from audit.report.html import render_html
 from audit.report.pdf import write_pdf
@@ -63,23 +66,52 @@ class RunResult:
 
 
 @contextmanager
+def _setting(name: str, value: str | None) -> Iterator[None]:
+    """``os.environ[name]`` is ``value`` inside the block (unset when None); the notebook's kernel inherits it."""
+    before = os.environ.get(name)
+    if value is None:
+        os.environ.pop(name, None)
+    else:
+        os.environ[name] = value
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = before
+
+
+@contextmanager
+def _kernel_progress() -> Iterator[None]:
+    """Pass on the stages the kernel reports (see :mod:`audit.progress`) while it runs, when someone listens."""
+    if not is_listened():
+        with _setting(PROGRESS_ENV, None):
+            yield
+        return
+    handle, name = tempfile.mkstemp(prefix="csat-audit-progress-", suffix=".jsonl")
+    os.close(handle)
+    path = Path(name)
+    try:
+        with follow(path, emit), _setting(PROGRESS_ENV, str(path)):
+            yield
+    finally:
+        path.unlink(missing_ok=True)
+
+
+@contextmanager
 def _handing_over() -> Iterator[None]:
     """Ask the notebook's kernel (which inherits this environment) to hand its results and errors back, quietly."""
-    before = os.environ.get(HANDOFF_ENV)
-    os.environ[HANDOFF_ENV] = "1"
     # papermill's logger carries the notebook client's own messages ("Kernel died while waiting
     # for execute reply" when SIGTERM stops the kernel): the run says what happened in one line
     client_log = logging.getLogger("papermill")
     level = client_log.level
     client_log.setLevel(logging.CRITICAL)
     try:
-        yield
+        with _setting(HANDOFF_ENV, "1"), _kernel_progress():
+            yield
     finally:
         client_log.setLevel(level)
-        if before is None:
-            os.environ.pop(HANDOFF_ENV, None)
-        else:
-            os.environ[HANDOFF_ENV] = before
 
 
 def _take(nb: Any, mime: str) -> Any:
@@ -98,16 +130,16 @@ def _user_error(ename: str) -> bool:
     return isinstance(cls, type) and issubclass(cls, AuditError) and cls.exit_code == 2
 
 
-def execute_notebook(
-    context: AuditContext, staging: AuditFolder, *, progress: bool = True
-) -> tuple[AuditSnapshot, float]:
+def execute_notebook(context: AuditContext, staging: AuditFolder) -> tuple[AuditSnapshot, float]:
     """Execute the audit notebook for ``context`` and take back the snapshot it computed.
 
     The working paper (the executed notebook, without the hand-over) is written to
     ``staging.notebook``; its parameters are the audit folder as ``"."`` and the context,
     so that Run All in JupyterLab reproduces the run from the folder it sits in. When the
     notebook fails for a reason other than bad input, the partly executed notebook is kept
-    as the audit folder's ``.audit.partial.ipynb`` for the auditor to read.
+    as the audit folder's ``.audit.partial.ipynb`` for the auditor to read. The stages
+    (the kernel's start, each cell, what the kernel reads and computes) are reported to
+    the progress sink listening (:mod:`audit.progress`), never into the notebook.
 
     Returns:
         The snapshot and the seconds taken.
@@ -122,8 +154,18 @@ def execute_notebook(
     from papermill.exceptions import PapermillExecutionError
 
     root = context.config.folder
-    started = time.perf_counter()
+    began = time.perf_counter()
     partial = staging.root / ".audit.partial.ipynb"
+    executing = started("notebook")
+    starting = started("kernel")
+    cells = (
+        len(nbformat.read(str(NOTEBOOK), as_version=4).cells) + 1 if is_listened() else None
+    )  # + papermill's parameters
+
+    def cell_started(cell_index: int, **_: Any) -> None:
+        starting.done()
+        executing.update(n=cell_index + 1, m=cells, step=cell_index / cells if cells else None)
+
     try:
         with _handing_over():
             nb = papermill.execute_notebook(
@@ -131,12 +173,13 @@ def execute_notebook(
                 str(partial),
                 parameters={"audit_dir": ".", "context": context.to_parameters()},
                 kernel_name="python3",
-                progress_bar=progress,
+                progress_bar=False,  # the run reports its own stages (audit.progress)
                 cwd=str(root),
                 # the kernel's own chatter (start-up, "KeyboardInterrupt caught" at shutdown) is not the user's business
                 extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+                on_cell_start=cell_started,  # an nbclient hook, passed on by papermill
             )
-    except PapermillExecutionError as exc:
+    except PapermillExecutionError as exc:  # the stages still open end with the run's (see run_audit)
         failed = nbformat.read(str(partial), as_version=4) if partial.exists() else None
         payload = _take(failed, ERROR_MIME) if failed is not None else None
         if payload is not None:
@@ -161,7 +204,8 @@ def execute_notebook(
     meta = nb.metadata.get("papermill", {})
     meta["input_path"], meta["output_path"] = NOTEBOOK.name, staging.notebook.name  # no machine paths in the paper
     write_text(staging.notebook, nbformat.writes(nb))
-    return AuditSnapshot.from_dict(payload, root), time.perf_counter() - started
+    executing.done(len(nb.cells))
+    return AuditSnapshot.from_dict(payload, root), time.perf_counter() - began
 
 
 def render_report(
@@ -179,19 +223,23 @@ def render_report(
     Returns:
         Seconds taken by the HTML and the PDF.
     """
-    started = time.perf_counter()
-    html = render_html(r, draft=draft)
-    write_text(out.report_html, html)
+    began = time.perf_counter()
+    with stage("html", out.report_html.name):
+        html = render_html(r, draft=draft)
+        write_text(out.report_html, html)
     rendered = time.perf_counter()
     write_pdf(html, out.report_pdf, base_dir=r.snapshot.config.folder, attachments=attachments)
-    return {"html": rendered - started, "pdf": time.perf_counter() - rendered}
+    return {"html": rendered - began, "pdf": time.perf_counter() - rendered}
 
 
 def _write_outputs(snapshot: AuditSnapshot, staging: AuditFolder) -> None:
     """results.json, findings.xlsx and data_quality.xlsx into ``staging``."""
-    snapshot.dump(staging.results)
-    write_findings(snapshot, staging.findings_xlsx)
-    write_data_quality(snapshot.sources, snapshot.problems, snapshot.quarantine, staging.data_quality_xlsx)
+    with stage("write", staging.results.name):
+        snapshot.dump(staging.results)
+    with stage("write", staging.findings_xlsx.name):
+        write_findings(snapshot, staging.findings_xlsx)
+    with stage("write", staging.data_quality_xlsx.name):
+        write_data_quality(snapshot.sources, snapshot.problems, snapshot.quarantine, staging.data_quality_xlsx)
 
 
 def _publish_with_register(snapshot: AuditSnapshot, staging: AuditFolder, target: AuditFolder) -> None:
@@ -209,8 +257,10 @@ def _publish_with_register(snapshot: AuditSnapshot, staging: AuditFolder, target
                 f"(nothing was published: the previous outputs and the register are unchanged)",
                 register,
             )
-        staged = update_site_register(snapshot, dt.date.today(), out=staging.root / register.name)
-        cycle.publish(staging, target, extra=((staged, register),))
+        with stage("register", register.name):
+            staged = update_site_register(snapshot, dt.date.today(), out=staging.root / register.name)
+        with stage("publish"):
+            cycle.publish(staging, target, extra=((staged, register),))
 
 
 def update_site_register(snapshot: AuditSnapshot, today: dt.date, *, out: Path | None = None) -> Path:
@@ -243,7 +293,9 @@ def run_audit(folder: Path | str, *, progress: bool = True) -> RunResult:
 
     Args:
         folder: the audit folder holding audit.yaml.
-        progress: show papermill's progress bar.
+        progress: print a line per stage on stderr, in the audit's language, with a live bar
+            when stderr is a terminal (:class:`audit.progress.terminal.Lines`); when a sink
+            already listens (a ``--jobs`` worker), the stages go to it instead.
 
     Returns:
         The folder's outputs (for the revision written) and the time taken by each stage.
@@ -259,20 +311,36 @@ def run_audit(folder: Path | str, *, progress: bool = True) -> RunResult:
         source = getattr(config.data, kind)
         if source is not None:
             config.resolve(source.path, key=f"data.{kind}.path")
+    with ExitStack() as showing:
+        if progress and not is_listened():
+            showing.enter_context(listening(showing.enter_context(Lines())))
+        auditing = started("audit", str(folder), lang=config.audit.language)
+        try:
+            result = _run(root, config)
+        except BaseException:
+            auditing.end()
+            raise
+        auditing.done()
+    return result
+
+
+def _run(root: Path, config: AuditConfig) -> RunResult:
+    """:func:`run_audit` once audit.yaml is read and its data paths are checked."""
     with cycle.folder_lock(root), cycle.stop_on_signals(root), _writable(root):
         context = context_for(config)
         target = cycle.working_folder(root)
         staging = cycle.fresh_staging(target)
         try:
             with cycle.kill_new_children():
-                snapshot, seconds = execute_notebook(context, staging, progress=progress)
+                snapshot, seconds = execute_notebook(context, staging)
             timings = {"notebook": seconds}
             _write_outputs(snapshot, staging)
             done = issues(root)
             revision = Revision(target.revision, done[-1] if done else None, False, changes_since_issue(root, snapshot))
             timings |= render_report(ReportInput(snapshot, revision), staging)
             timings |= {f"load_{kind}": s for kind, s in snapshot.load_seconds.items()}
-            write_manifest(staging, snapshot, config.parameters(), timings)
+            with stage("write", staging.manifest.name):
+                write_manifest(staging, snapshot, config.parameters(), timings)
             _publish_with_register(snapshot, staging, target)
         finally:
             cycle.discard(staging)

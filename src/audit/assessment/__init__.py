@@ -24,6 +24,7 @@ from audit.data.dataset import AuditData
 from audit.data.records import PeriodRecords
 from audit.i18n import _, language
 from audit.model import Assessment, Conclusion, Finding, KpiTable, Register
+from audit.progress import started
 
 __all__ = ["assess", "conclude", "systemic"]
 
@@ -155,7 +156,11 @@ def assess(data: AuditData, kpis: KpiTable, register: Register | None = None) ->
 
 def _assess(data: AuditData, kpis: KpiTable, register: Register | None) -> Assessment:
     ev = Evidence(data, kpis, register)
-    merged = consolidate(_run_checks(ev) + followup(ev))
+    checking = started("checks")
+    drafts = _run_checks(ev)
+    checking.done(len(CHECKS))
+    grading = started("findings")
+    merged = consolidate(drafts + followup(ev))
     merged += systemic(merged)
     merged.sort(key=lambda m: ORDER[m.draft.grade])
     findings = [_finding(i, m) for i, m in enumerate(merged, start=1)]
@@ -167,7 +172,7 @@ def _assess(data: AuditData, kpis: KpiTable, register: Register | None) -> Asses
     asks: dict[str, tuple[Ask, ...]] = {f.id: m.draft.questions for f, m in zip(findings, merged, strict=True)}
     config = data.config
     conclusion, reason = conclude(tuple(findings))
-    return Assessment(
+    assessment = Assessment(
         tuple(findings),
         raise_actions(findings, kpis, config, register),
         conclusion,
@@ -178,3 +183,5 @@ def _assess(data: AuditData, kpis: KpiTable, register: Register | None) -> Asses
         verification_samples(data, findings, config.sampling),
         records=PeriodRecords(data),
     )
+    grading.done(len(findings), sum(f.needs_action for f in findings))
+    return assessment

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from audit.data.joins import join_customers, join_lines
 from audit.data.periods import HISTORY_QUARTERS, history_periods
 from audit.exceptions import ConfigError
 from audit.model import Problem, SourceInfo
+from audit.progress import Stage, is_listened, started
 
 __all__ = ["HISTORY_QUARTERS", "AuditData", "history_periods", "load_audit", "load_kind", "over_threshold"]
 
@@ -100,6 +102,15 @@ def _answered(surveys: pd.DataFrame, config: AuditConfig) -> tuple[pd.DataFrame,
     return surveys.loc[surveys["responded"].ne(False).fillna(True).to_numpy(dtype=bool)], sent
 
 
+def _reading(kind: str, path: str, config: AuditConfig) -> Stage:
+    """The progress stage of reading one file, with its size when someone listens."""
+    size = None
+    if is_listened():
+        with suppress(OSError, ConfigError):  # reading it says what is wrong
+            size = config.resolve(path).stat().st_size
+    return started("read", Path(path).name, m=size)
+
+
 def load_audit(folder: Path | str | AuditConfig, *, strict: bool = True) -> AuditData:
     """Read every data file audit.yaml names, validating as it goes.
 
@@ -134,12 +145,16 @@ def load_audit(folder: Path | str | AuditConfig, *, strict: bool = True) -> Audi
         source = getattr(config.data, kind)
         if source is None:
             continue
-        started = time.perf_counter()
+        began = time.perf_counter()
+        reading = _reading(kind, source.path, config)
         valid, found, quarantine[kind], info = load_kind(kind, source, config, strict=strict)
+        reading.done(info.rows_read)
         if kind == "orders" and config.data.orders is not None and config.data.orders.lines is not None:
+            reading = _reading("order_lines", config.data.orders.lines.path, config)
             lines, more, quarantine["order_lines"], lines_info = load_kind(
                 "order_lines", config.data.orders.lines, config, strict=strict
             )
+            reading.done(lines_info.rows_read)
             valid, joined = join_lines(valid, lines, info, lines_info)
             found += more + joined
             extra.append(replace(lines_info, rows_in_period=len(lines)))
@@ -149,14 +164,16 @@ def load_audit(folder: Path | str | AuditConfig, *, strict: bool = True) -> Audi
         frames[kind], history[kind] = current, window
         problems += found
         sources.append(replace(info, rows_in_period=len(current)))
-        timings[kind] = time.perf_counter() - started
+        timings[kind] = time.perf_counter() - began
     if not sources:
         raise ConfigError(f"{config.folder / 'audit.yaml'}: 'data:' names no input files; add at least surveys")
     customers = None
     if config.data.customers is not None:
+        reading = _reading("customers", config.data.customers.path, config)
         customers, found, quarantine["customers"], info = load_kind(
             "customers", config.data.customers, config, strict=strict
         )
+        reading.done(info.rows_read)
         problems += found
         for kind_info in sources:
             kind = kind_info.kind

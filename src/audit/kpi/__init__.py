@@ -32,6 +32,7 @@ from audit.kpi.stats import Estimate, absent
 from audit.kpi.themes import audit_themes
 from audit.kpi.trend import build_kpi
 from audit.model import Analyses, Coverage, EarlierKpis, KpiTable, TierRow
+from audit.progress import started
 
 __all__ = ["CATALOGUE", "KpiSpec", "compute_kpis", "spec_for"]
 
@@ -225,8 +226,11 @@ def compute_kpis(data: AuditData, earlier: EarlierKpis | None = None) -> KpiTabl
     Returns:
         The KPI table.
     """
+    computing = started("kpis")
     with language(data.config.audit.language):
-        return _compute(data, earlier)
+        table = _compute(data, earlier)
+    computing.done(len(table.kpis))
+    return table
 
 
 def _compute(data: AuditData, earlier: EarlierKpis | None) -> KpiTable:

@@ -25,6 +25,7 @@ from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
 from audit.paths import REPORT_TEMPLATE_DIR
+from audit.progress import Stage, is_listened, started
 
 __all__ = ["ARCHIVAL_VARIANT", "RefusedURL", "make_url_fetcher", "write_pdf"]
 
@@ -74,19 +75,51 @@ def make_url_fetcher(base_dir: Path) -> Any:
     return LocalOnlyFetcher(timeout=5, allowed_protocols=("file",), allow_redirects=False)
 
 
+#: WeasyPrint's steps ("Step 5 - Creating layout - Page 3"), of which the last is 7
+_STEPS = 7
+
+
+class _Pages(logging.Handler):
+    """Turns WeasyPrint's progress messages into updates of the PDF stage: its step and page."""
+
+    def __init__(self, stage: Stage) -> None:
+        super().__init__(logging.INFO)
+        self.stage = stage
+        self.pages = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = str(record.msg)
+        if not message.startswith("Step "):
+            return
+        step = int(message[5]) if message[5:6].isdigit() else 0
+        if step == 5 and "Page" in message and record.args:
+            self.pages = max(self.pages, int(record.args[0]))  # type: ignore[index,call-overload]  # WeasyPrint's "%d"
+        # the layout (step 5) is most of the time: its pages move the bar from 4/7 to 6/7, as if ~16 pages
+        share = (4 + min(self.pages, 16) / 8) / _STEPS if step == 5 else step / _STEPS
+        self.stage.update(step=min(share, 1.0), n=self.pages or None)
+
+
 @contextmanager
-def _quiet() -> Iterator[None]:
-    """Silence WeasyPrint's and fontTools' logging for the duration of a rendering."""
+def _quiet(pages: _Pages | None = None) -> Iterator[None]:
+    """Silence WeasyPrint's and fontTools' logging for the duration of a rendering (``pages`` hears its steps)."""
     saved = {}
     for name in _NOISY_LOGGERS:
         logger = logging.getLogger(name)
-        saved[name] = logger.level
+        saved[name] = logger.level, logger.propagate
         logger.setLevel(logging.CRITICAL)
+    progress = logging.getLogger("weasyprint.progress")
+    if pages is not None:
+        progress.setLevel(logging.INFO)
+        progress.propagate = False  # to the stage only, never to the root logger
+        progress.addHandler(pages)
     try:
         yield
     finally:
-        for name, level in saved.items():
+        if pages is not None:
+            progress.removeHandler(pages)
+        for name, (level, propagate) in saved.items():
             logging.getLogger(name).setLevel(level)
+            logging.getLogger(name).propagate = propagate
 
 
 #: the PDF variant of an issued report: PDF/A-3b, the archival PDF that may carry attachments
@@ -111,9 +144,21 @@ def write_pdf(html: str, pdf_path: Path, *, base_dir: Path, attachments: Sequenc
     Raises:
         OSError: the PDF cannot be written.
     """
-    started = time.perf_counter()
+    began = time.perf_counter()
     base = Path(base_dir).resolve()
-    with _quiet():
+    rendering = started("pdf", Path(pdf_path).name)
+    pages = _Pages(rendering) if is_listened() else None
+    try:
+        _render(html, pdf_path, base, attachments, pages)
+    except BaseException:
+        rendering.end()
+        raise
+    rendering.done(pages.pages if pages is not None else None)
+    log.info("wrote %s in %.2f s", pdf_path, time.perf_counter() - began)
+
+
+def _render(html: str, pdf_path: Path, base: Path, attachments: Sequence[Path], pages: _Pages | None) -> None:
+    with _quiet(pages):
         from weasyprint import HTML  # parses its own stylesheets on first import: keep quiet
 
         document = HTML(
@@ -142,4 +187,3 @@ def write_pdf(html: str, pdf_path: Path, *, base_dir: Path, attachments: Sequenc
             document.write_pdf(str(pdf_path), **options)
             if attachments:
                 gc.collect()
-    log.info("wrote %s in %.2f s", pdf_path, time.perf_counter() - started)
