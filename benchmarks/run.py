@@ -75,8 +75,7 @@ def main() -> int:
 
     import audit
     from audit.demo import write_demo
-    from audit.paths import AuditFolder
-    from audit.runner import execute_notebook, render_report
+    from audit.runner import run_audit
 
     rows: list[tuple[str, float, float]] = []
     folder = args.folder
@@ -98,13 +97,10 @@ def main() -> int:
     kpis = stage(rows, "KPIs", lambda: audit.compute_kpis(data))
     stage(rows, "assess", lambda: audit.assess(data, kpis))
     if not args.no_notebook:
-        audit_folder = AuditFolder(Path(folder).resolve())
-        stage(rows, "notebook (papermill)", lambda: execute_notebook(audit_folder, progress=False))
+        result = stage(rows, "whole run (kernel, outputs, PDF)", lambda: run_audit(folder, progress=False))
         kernel_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1e3
         rows[-1] = (rows[-1][0], rows[-1][1], kernel_peak)
-        timings = stage(rows, "render HTML + PDF", lambda: render_report(audit_folder))
-        rows.append(("  of which HTML export", timings["html"], float("nan")))
-        rows.append(("  of which PDF", timings["pdf"], float("nan")))
+        rows += [(f"  of which {name}", seconds, float("nan")) for name, seconds in result.timings.items()]
 
     counts = {s.kind: s.rows_read for s in data.sources}
     print(f"audit folder: {folder}")
