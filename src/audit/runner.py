@@ -191,7 +191,10 @@ def _write_outputs(snapshot: AuditSnapshot, staging: AuditFolder) -> None:
     """results.json, findings.xlsx and data_quality.xlsx into ``staging``."""
     snapshot.dump(staging.results)
     write_findings(snapshot, staging.findings_xlsx)
-    write_data_quality(snapshot.sources, snapshot.problems, snapshot.quarantine, staging.data_quality_xlsx)
+    write_data_quality(
+        snapshot.sources, snapshot.problems, snapshot.quarantine, staging.data_quality_xlsx,
+        lang=snapshot.config.audit.language,
+    )  # fmt: skip
 
 
 def _publish_with_register(snapshot: AuditSnapshot, staging: AuditFolder, target: AuditFolder) -> None:
@@ -230,6 +233,7 @@ def update_site_register(snapshot: AuditSnapshot, today: dt.date, *, out: Path |
         out=out,
         organisation=snapshot.config.audit.organisation,
         site=snapshot.config.audit.site,
+        lang=snapshot.config.audit.language,
     )
 
 
