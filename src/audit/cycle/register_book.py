@@ -122,6 +122,12 @@ _WORDS: dict[str, dict[str, str]] = {
     "verification": VERIFICATION_WORDS,
     "grade": GRADES,
     "type": {"correction": N_("Correction"), "corrective": N_("Corrective action"), "improvement": N_("Improvement")},
+    "owner_role": {
+        "customer service": N_("Customer service"),
+        "logistics": N_("Logistics"),
+        "quality": N_("Quality"),
+        "sales": N_("Sales"),
+    },
 }
 
 
