@@ -28,7 +28,7 @@ from pathlib import Path
 from audit.config import CONFIG_FILE, parse_period
 from audit.data.contract import KINDS
 from audit.exceptions import ConfigError, OverwriteRefused
-from audit.i18n import LANGUAGES, Language
+from audit.i18n import LANGUAGES
 from audit.input_templates import WORKBOOKS, build_workbook, write_templates
 from audit.paths import CONFIG_TEMPLATE, INPUT_TEMPLATES_DIR, TEMPLATES_DIR
 
@@ -147,7 +147,7 @@ def init_audit(
         if language == LANGUAGES[0]:
             shutil.copyfile(INPUT_TEMPLATES_DIR / target.name, target)
         else:  # built when asked for: the committed templates are the English ones
-            lang: Language = language  # type: ignore[assignment]
+            lang = next(known for known in LANGUAGES if known == language)
             build_workbook(kind, lang).save(target)
     with config.open("x", encoding="utf-8") as handle:
         handle.write(text)

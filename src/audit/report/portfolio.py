@@ -146,11 +146,11 @@ def portfolio_language(languages: list[str]) -> Language:
         >>> portfolio_language(["zh-CN", "en", "zh-CN"]), portfolio_language(["en", "zh-CN"])
         ('zh-CN', 'en')
     """
-    counts = Counter(lang for lang in languages if lang in LANGUAGES)
-    if not counts:
+    known = [lang for given in languages for lang in LANGUAGES if lang == given]
+    if not known:
         return LANGUAGES[0]
-    most = max(counts.values())
-    return next(lang for lang in languages if counts.get(lang) == most)  # type: ignore[return-value]
+    counts = Counter(known)
+    return next(lang for lang in known if counts[lang] == max(counts.values()))
 
 
 def portfolio_html(root: Path | str, *, today: dt.date | None = None) -> str:
