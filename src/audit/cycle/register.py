@@ -88,7 +88,7 @@ def _convert(value: Any, column: Column, where: str) -> Any:
         if text not in STATUSES:
             words = ", ".join(cell_word("status", s, LANGUAGES[1]) for s in STATUSES)
             raise ValueError(f"{where}: '{value}' is not a status; pick one of {', '.join(STATUSES)} ({words})")
-    elif column.key in ("verification", "grade", "type"):
+    elif column.key in ("verification", "grade", "type", "owner_role"):
         text = code_of(column.key, text)
     return text
 
