@@ -14,7 +14,10 @@ from audit.report.portfolio import MAX_FINDINGS, portfolio_html, portfolio_langu
 from conftest import _tiny_results
 
 PDFTOTEXT = shutil.which("pdftotext")
-LONG = "投诉解决超出 14 天服务水平：服务水平内解决率 45.3%，目标 90.0%；25 项超过服务水平仍未关闭，最久的已未关闭 78 天，" * 2
+LONG = (
+    "投诉解决超出 14 天服务水平：服务水平内解决率 45.3%，目标 90.0%；25 项超过服务水平仍未关闭，最久的已未关闭 78 天，"
+    * 2
+)
 
 
 def _site(root: Path, name: str, lang: str, findings: int, *, complaints: float = 57.0, nps: float = -1.55) -> None:
@@ -76,6 +79,8 @@ def test_the_portfolio_speaks_the_language_most_sites_use(tmp_path: Path) -> Non
     html = portfolio_html(root)
     assert '<html lang="en">' in html and "Customer satisfaction audits: portfolio" in html
     assert '<td class="nowrap">Minor nonconformity</td>' in html and "<th>Finding</th>" in html
-    assert "审核发现" not in html and "草稿" not in html  # the Chinese site's titles stay as written, the words are English
+    assert (
+        "审核发现" not in html and "草稿" not in html
+    )  # the Chinese site's titles stay as written, the words are English
     assert portfolio_language(["zh-CN", "en"]) == "zh-CN" and portfolio_language([]) == "en"
     assert portfolio_language(["en", "zh-CN", "zh-CN"]) == "zh-CN"

@@ -11,6 +11,7 @@ import datetime as dt
 import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from copy import copy
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -68,11 +69,24 @@ class _Styles:
     """One named style per look (number format, wrapping, fill) of a workbook, made when first used.
 
     A cell takes its style by name: assigning font, fill or alignment objects to each cell
-    hashes them every time (most of the time spent on a large Evidence sheet).
+    hashes them every time (most of the time spent on a large Evidence sheet). Assigning the
+    name itself looks it up in a list rebuilt on every assignment, so only a style's first cell
+    does so: the others copy that cell's style array, as openpyxl's own assignment does.
     """
 
     def __init__(self, book: Any) -> None:
-        self.book, self.names = book, {}  # type: ignore[var-annotated]
+        self.book = book
+        self.names: dict[tuple[str | None, bool, str | None], str] = {}
+        self.arrays: dict[str, Any] = {}
+
+    def apply(self, cell: Any, name: str) -> None:
+        """Give ``cell`` the named style ``name``."""
+        array = self.arrays.get(name)
+        if array is None:
+            cell.style = name
+            self.arrays[name] = copy(cell._style)
+        else:
+            cell._style = copy(array)
 
     def name(self, number_format: str | None, wrap: bool, colour: str | None) -> str | None:
         key = (number_format, wrap, colour)
@@ -157,13 +171,13 @@ def write_sheet(
             if style is not None and cell is not None:
                 if not isinstance(cell, Cell):
                     cell, value = WriteOnlyCell(sheet), cell
-                    cell.style = style
+                    styles.apply(cell, style)
                     cell.value = value  # after the style, so that a date keeps its date format
                 else:
-                    cell.style = style  # text: its value and type stay as put_text set them
+                    styles.apply(cell, style)  # text: its value and type stay as put_text set them
             elif style is not None and colour:
                 cell = WriteOnlyCell(sheet)
-                cell.style = style
+                styles.apply(cell, style)
             cells.append(cell)
         sheet.append(cells)
 
