@@ -5,7 +5,8 @@ Usage:
     python benchmarks/findings_xlsx.py AUDIT_DIR --against OLD_XLSX_PY  # alternate with OLD's write_sheet
 
 Reads, validates and assesses the folder once (not timed), then writes findings.xlsx into a
-temporary folder ``-n`` times. With ``--against`` (a copy of an earlier ``audit/report/xlsx.py``,
+temporary folder ``-n`` times. To compare two branches whose ``write_sheet`` take different
+arguments, run it once with each branch's ``src`` on PYTHONPATH instead of ``--against``. With ``--against`` (a copy of an earlier ``audit/report/xlsx.py``,
 for example ``git show main:src/audit/report/xlsx.py > /tmp/xlsx_main.py``) each write with the
 current ``write_sheet`` alternates with one using that file's ``write_sheet``, on the same data in
 the same process, and both medians are printed, of wall-clock and of this process's CPU time
@@ -45,9 +46,10 @@ def main(argv: list[str] | None = None) -> int:
     import audit
     from audit.report import findings_xlsx
 
-    data = audit.load_audit(args.folder)
-    kpis = audit.compute_kpis(data)
-    assessment = audit.assess(data, kpis)
+    run = audit.open_audit(args.folder)
+    data = audit.load_audit(run.config)
+    kpis = audit.compute_kpis(data, earlier=run.earlier)
+    result = audit.snapshot(data, kpis, audit.assess(data, kpis, register=run.register))
     versions: dict[str, Callable[..., Any]] = {"current": getattr(findings_xlsx, "write_sheet")}  # noqa: B009
     if args.against:
         versions["against"] = _load_writer(args.against)
@@ -59,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
                 setattr(findings_xlsx, "write_sheet", writer)  # noqa: B010  (the module imported it by name)
                 load = os.getloadavg()[0]
                 started, started_cpu = time.perf_counter(), time.process_time()
-                findings_xlsx.write_findings(data, kpis, assessment, Path(out) / f"{name}.xlsx")
+                findings_xlsx.write_findings(result, Path(out) / f"{name}.xlsx")
                 seconds[name].append(time.perf_counter() - started)
                 cpu[name].append(time.process_time() - started_cpu)
                 print(f"  {name:<8} {seconds[name][-1]:6.2f} s  (CPU {cpu[name][-1]:6.2f} s)  load {load:.2f}")

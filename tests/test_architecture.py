@@ -23,7 +23,18 @@ LAYERS = (
     ("assessment",),
     ("cycle",),
     ("report",),
-    ("runner", "finalize", "batch", "scaffold", "input_templates", "demo", "cli", "__init__", "__main__"),
+    (
+        "runner",
+        "finalize",
+        "batch",
+        "scaffold",
+        "input_templates",
+        "input_words",
+        "demo",
+        "cli",
+        "__init__",
+        "__main__",
+    ),
 )
 LAYER = {name: i for i, names in enumerate(LAYERS) for name in names}
 

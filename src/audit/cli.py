@@ -123,8 +123,9 @@ def validate(
         run = open_audit(folder)  # the register too: a run would stop on it
         data = load_audit(run.config, strict=False)
         written = write_data_quality(
-            data.sources, data.problems, quarantine_tables(data), working_folder(data.config.folder).data_quality_xlsx
-        )
+            data.sources, data.problems, quarantine_tables(data), working_folder(data.config.folder).data_quality_xlsx,
+            lang=data.config.audit.language,
+        )  # fmt: skip
     except Exception as exc:  # noqa: BLE001
         _fail(exc)
     for source in data.sources:

@@ -27,6 +27,10 @@ from audit.i18n import _, current
 
 __all__ = [
     "DECIMALS",
+    "EXCEL_COUNT",
+    "EXCEL_DAYS",
+    "EXCEL_P",
+    "EXCEL_PERCENT",
     "NA",
     "amounts_in",
     "cell",
@@ -35,6 +39,7 @@ __all__ = [
     "date",
     "day",
     "decimals_for",
+    "excel_format",
     "is_number",
     "money",
     "number",
@@ -237,3 +242,33 @@ def money(x: float | None, currency: str, decimals: int = 0) -> str:
     sign = MINUS if x < 0 else ""
     joiner = " " if symbol.isalpha() else ""
     return f"{sign}{symbol}{joiner}{text}"
+
+
+#: Excel number formats of the workbooks (a cell keeps the number; the format only shows it)
+EXCEL_COUNT = "#,##0"
+EXCEL_DAYS = "#,##0.0"
+EXCEL_P = "0.000"
+#: a percentage as results.json holds it (45.3 for 45.3%): the ``%`` is a literal, not Excel's ×100
+EXCEL_PERCENT = '#,##0.0"%"'
+
+
+def excel_format(unit: str, kpi_id: str = "", *, signed: bool = False, currency: str = "") -> str:
+    """The Excel number format of a KPI's cells, with the digits the report shows.
+
+    Percentages keep the value of results.json (``45.3``) and show it as ``45.3%``; amounts
+    (unit ``value``) take thousands separators and ``currency``'s symbol; a change is ``signed``.
+
+    Example:
+        >>> excel_format("%"), excel_format("days"), excel_format("count"), excel_format("points", "nps", signed=True)
+        ('#,##0.0"%"', '#,##0.0', '#,##0', '+#,##0;-#,##0;#,##0')
+    """
+    places = decimals_for(unit, kpi_id)
+    body = "#,##0" + ("." + "0" * places if places else "")
+    if unit == "%" and not signed:
+        body += '"%"'
+    elif unit == "value" and currency and not signed:
+        from babel.numbers import get_currency_symbol
+
+        symbol = get_currency_symbol(currency, locale=_locale())
+        body = f'"{symbol}{" " if symbol.isalpha() else ""}"{body}'
+    return f"+{body};-{body};{body}" if signed else body

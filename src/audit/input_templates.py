@@ -34,6 +34,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from audit.data.contract import COLUMNS, KINDS, REQUIRED_VALUES, ColumnType
+from audit.i18n import LANGUAGES, N_, Language, _, current, language
+from audit.input_words import COLUMN_NAMES, DIMENSIONS, NOTES, ROW_NOUN, TITLE, WHAT
 from audit.paths import INPUT_TEMPLATES_DIR
 
 __all__ = [
@@ -54,13 +56,6 @@ __all__ = [
 #: its data sheet is named after the kind
 WORKBOOKS = {kind: f"{kind}.xlsx" for kind in KINDS}
 
-#: the survey dimensions of the template (a manufacturing set) and what each rates
-DIMENSIONS = {
-    "quality": "the quality of the products",
-    "delivery": "delivery: on time, complete, undamaged",
-    "service": "service and technical support",
-    "cooperation": "cooperation: communication, responsiveness, flexibility",
-}
 #: survey scales of the template; audit.yaml (templates/audit.yaml) declares the same
 SCORE_MIN, SCORE_MAX, NOT_APPLICABLE = 1, 5, 0
 RECOMMEND_MIN, RECOMMEND_MAX = 0, 10
@@ -68,87 +63,22 @@ RECOMMEND_MIN, RECOMMEND_MAX = 0, 10
 SEVERITIES = ("low", "medium", "high")
 STATUSES = ("open", "closed")
 YES_NO = ("yes", "no")
+#: the drop-downs' values as a Chinese template offers them: words the loader reads as the values above
+#: (audit.data.schemas, audit.data.convert), so that a Chinese template needs no values: mapping
+_CHOICE_WORDS = {"low": N_("low"), "medium": N_("medium"), "high": N_("high"), "open": N_("open"),
+                 "closed": N_("closed"), "yes": N_("yes"), "no": N_("no")}  # fmt: skip
+
+
+def _choices(values: tuple[str, ...]) -> tuple[str, ...]:
+    return values if current() == LANGUAGES[0] else tuple(_(_CHOICE_WORDS[v]) for v in values)
+
+
+#: the placeholders of the notes and instructions
+_SCALES = {"low": SCORE_MIN, "high": SCORE_MAX, "na": NOT_APPLICABLE, "rmin": RECOMMEND_MIN, "rmax": RECOMMEND_MAX}
 
 _LAST_ROW = 1_048_576  # drop-downs and checks cover the whole column below the header
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 _DATE_RANGE = (dt.date(2000, 1, 1), dt.date(2099, 12, 31))
-
-_ROW_NOUN = {"surveys": "survey response", "complaints": "complaint", "returns": "return", "orders": "order"}
-_TITLE = {
-    "surveys": "Customer satisfaction survey responses",
-    "complaints": "Customer complaints",
-    "returns": "Returns (RMA, credit notes)",
-    "orders": "Orders and deliveries",
-}
-_WHAT = {
-    "surveys": "The questionnaires customers returned: one row per response, with the scores they gave.",
-    "complaints": "The complaint log: one row per complaint received, with how and when it was handled.",
-    "returns": "Goods returned by customers: one row per return (RMA or credit note).",
-    "orders": "Customer orders and their delivery: one row per order, with promised and actual dates.",
-}
-
-#: per kind, per column: what it holds (the header note and the Instructions sheet)
-_NOTES: dict[str, dict[str, str]] = {
-    "surveys": {
-        "response_id": "The questionnaire's number or the survey tool's response id. Each id once.",
-        "responded_on": "The date the customer answered. It places the response in a quarter.",
-        "overall": f"Overall satisfaction, {SCORE_MIN} (very dissatisfied) to {SCORE_MAX} (very satisfied). "
-        "Blank when the customer did not answer it: the response still counts for the questions answered.",
-        "customer_id": "The customer's account number, as in the orders workbook.",
-        "recommend": f"How likely the customer is to recommend us, {RECOMMEND_MIN} (not at all) to "
-        f"{RECOMMEND_MAX} (extremely likely); gives the Net Promoter Score. Blank when not asked.",
-        "comment": "The customer's own words.",
-        "channel": "How the survey was answered: email, web, phone, visit…",
-        "region": "The customer's sales region.",
-        "product": "The product or product line the response is about.",
-        "followed_up": "Whether the organisation followed this response up (yes or no), e.g. called back a "
-        "dissatisfied customer.",
-    },
-    "complaints": {
-        "complaint_id": "The complaint's number in the complaint log. Each number once.",
-        "received_on": "The date the complaint was received. It places the complaint in a quarter.",
-        "category": "What the complaint is about, in the organisation's own categories (Late delivery, "
-        "Product defect, …). Used for the Pareto analysis.",
-        "customer_id": "The customer's account number, as in the orders workbook.",
-        "order_id": "The order the complaint is about, as in the orders workbook.",
-        "product": "The product concerned.",
-        "severity": "How serious the complaint is: low, medium or high.",
-        "channel": "How the complaint came in: email, phone, visit, sales representative…",
-        "acknowledged_on": "The date the receipt was acknowledged to the customer; compared with the "
-        "acknowledgement time in audit.yaml (sla).",
-        "resolved_on": "The date the complaint was resolved; blank while it is open. Not before received_on.",
-        "status": "open or closed, as at the date of the export.",
-        "root_cause": "The cause the investigation found; blank when none was recorded.",
-        "corrective_action_ref": "The reference of the corrective action raised (ISO 9001 10.2), such as CAR-2026-014.",
-        "description": "What the customer complained about.",
-        "resolution_accepted": "Whether the customer accepted the resolution (yes or no).",
-    },
-    "returns": {
-        "return_id": "The return's number (RMA or credit note). Each number once.",
-        "returned_on": "The date of the return. It places the return in a quarter.",
-        "order_id": "The order the goods came from, as in the orders workbook.",
-        "customer_id": "The customer's account number, as in the orders workbook.",
-        "product": "The product returned.",
-        "quantity": "Units returned: a plain number, 0 or more.",
-        "reason": "Why the goods came back, in the organisation's own words or codes.",
-        "value": "The credit value: a plain number, 0 or more, without a currency sign.",
-        "warranty": "Whether the return is a warranty claim (yes or no).",
-    },
-    "orders": {
-        "order_id": "The order number. Each number once.",
-        "ordered_on": "The date the order was placed. It places the order in a quarter.",
-        "customer_id": "The customer's account number; needed for active, lost and key-account customers.",
-        "promised_on": "The delivery date promised to the customer; needed for on-time delivery.",
-        "delivered_on": "The date the order was delivered (or shipped: the same event for every order); "
-        "blank while undelivered. Not before ordered_on.",
-        "quantity_ordered": "Units ordered: a plain number, 0 or more; needed for in-full delivery.",
-        "quantity_delivered": "Units delivered: a plain number, 0 or more.",
-        "value": "The order's net value: a plain number, 0 or more, without a currency sign; weighs "
-        "customers for the key-account analysis.",
-        "product": "The product ordered.",
-        "region": "The sales region.",
-    },
-}
 
 _REQUIRED_FILL = PatternFill("solid", fgColor="1F4E78")
 _OPTIONAL_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -178,10 +108,12 @@ class InputColumn:
 
     @property
     def type_label(self) -> str:
-        """The type as the Instructions sheet names it."""
+        """The type as the Instructions sheet names it, in the current language."""
         if self.choices and self.type != "bool":
-            return "score" if self.type == "number" else "choice"
-        return {"id": "id (text)", "date": "date", "number": "number", "text": "text", "bool": "yes/no"}[self.type]
+            return _("score") if self.type == "number" else _("choice")
+        labels = {"id": N_("id (text)"), "date": N_("date"), "number": N_("number"), "text": N_("text"),
+                  "bool": N_("yes/no")}  # fmt: skip
+        return _(labels[self.type])
 
     @property
     def allowed(self) -> str:
@@ -190,7 +122,18 @@ class InputColumn:
             return ", ".join(self.choices)
         if self.type == "date":
             return "yyyy-mm-dd"
-        return "0 or more" if self.type == "number" else ""
+        return _("0 or more") if self.type == "number" else ""
+
+    @property
+    def title(self) -> str:
+        """The header with its name in the current language when that is not English: ``severity（严重程度）``."""
+        name = COLUMN_NAMES.get(self.name) or COLUMN_NAMES.get(self.name.rsplit("_", 1)[0])
+        if current() == LANGUAGES[0] or not name:
+            return self.name
+        if self.name.endswith(("_expectation", "_importance")):
+            what = _("expectation") if self.name.endswith("_expectation") else _("importance")
+            return f"{self.name}（{_(name)}·{what}）"
+        return f"{self.name}（{_(name)}）"
 
 
 def _scores(low: int, high: int, na: int | None = None) -> tuple[str, ...]:
@@ -199,22 +142,30 @@ def _scores(low: int, high: int, na: int | None = None) -> tuple[str, ...]:
 
 def _dimension_columns() -> list[InputColumn]:
     """Perception, expectation and importance columns of each template dimension."""
-    low, high, scores = SCORE_MIN, SCORE_MAX, _scores(SCORE_MIN, SCORE_MAX, NOT_APPLICABLE)
-    na = f"{NOT_APPLICABLE} = not applicable (left out, never averaged)"
+    scores = _scores(SCORE_MIN, SCORE_MAX, NOT_APPLICABLE)
+    na = _("{na} = not applicable (left out, never averaged)", **_SCALES)
     notes: dict[str, str] = {}
     for name, what in DIMENSIONS.items():
-        notes[name] = f"Satisfaction with {what}, {low} (very dissatisfied) to {high} (very satisfied); {na}."
+        notes[name] = _("Satisfaction with {what}, {low} (very dissatisfied) to {high} (very satisfied); {na}.",
+                        **(_SCALES | {"what": _(what), "na": na}))  # fmt: skip
     for name in DIMENSIONS:
-        notes[f"{name}_expectation"] = (
-            f"What the customer expects of {name}, {low} (low) to {high} (high); {na}. "
-            "The gap is satisfaction − expectation. Blank when not asked."
+        notes[f"{name}_expectation"] = _(
+            "What the customer expects of {name}, {low} (low) to {high} (high); {na}. "
+            "The gap is satisfaction − expectation. Blank when not asked.",
+            **(_SCALES | {"name": _dimension(name), "na": na}),
         )
     for name in DIMENSIONS:
-        notes[f"{name}_importance"] = (
-            f"How important {name} is to the customer, {low} (not important) to {high} (very important); {na}. "
-            "Blank when not asked."
+        notes[f"{name}_importance"] = _(
+            "How important {name} is to the customer, {low} (not important) to {high} (very important); {na}. "
+            "Blank when not asked.",
+            **(_SCALES | {"name": _dimension(name), "na": na}),
         )
     return [InputColumn(header, "number", False, note, scores) for header, note in notes.items()]
+
+
+def _dimension(name: str) -> str:
+    """A template dimension in a sentence: its header in English, its name in another language."""
+    return name if current() == LANGUAGES[0] else _(COLUMN_NAMES[name])
 
 
 def input_columns(kind: str) -> list[InputColumn]:
@@ -236,16 +187,17 @@ def input_columns(kind: str) -> list[InputColumn]:
             continue
         choices: tuple[str, ...]
         if name in ("severity", "status"):
-            choices = SEVERITIES if name == "severity" else STATUSES
+            choices = _choices(SEVERITIES if name == "severity" else STATUSES)
         elif kind_of == "bool":
-            choices = YES_NO
+            choices = _choices(YES_NO)
         elif kind == "surveys" and name == "overall":
             choices = _scores(SCORE_MIN, SCORE_MAX)
         elif kind == "surveys" and name == "recommend":
             choices = _scores(RECOMMEND_MIN, RECOMMEND_MAX)
         else:
             choices = ()
-        columns.append(InputColumn(name, kind_of, name in REQUIRED_VALUES[kind], _NOTES[kind][name], choices))
+        note = _(NOTES[kind][name], **_SCALES)
+        columns.append(InputColumn(name, kind_of, name in REQUIRED_VALUES[kind], note, choices))
         if kind == "surveys" and name == "recommend":
             columns += _dimension_columns()
     return columns
@@ -253,83 +205,91 @@ def input_columns(kind: str) -> list[InputColumn]:
 
 # --- the workbook -------------------------------------------------------------------------
 def _instructions(kind: str, columns: list[InputColumn]) -> list[str]:
-    """The Instructions sheet's lines, before the table of columns."""
-    noun = _ROW_NOUN[kind]
+    """The Instructions sheet's lines, before the table of columns, in the current language."""
+    noun, first = _(ROW_NOUN[kind]), columns[0].name
     lists = [f"{c.name} ({', '.join(c.choices)})" for c in columns if c.choices and c.type != "number"]
     lines = [
-        f"{_TITLE[kind]}: input for the customer-satisfaction audit",
-        "csat-audit input template · ISO 9001:2015 9.1.2 (ISO 9001:2008 8.2.1)",
+        _("{title}: input for the customer-satisfaction audit", title=_(TITLE[kind])),
+        _("csat-audit input template · ISO 9001:2015 9.1.2 (ISO 9001:2008 8.2.1)"),
         "",
-        "What this workbook is",
-        _WHAT[kind],
-        f"The audit reads the sheet '{kind}'. audit.yaml in the audit folder points at it (data: {kind}:) "
-        "and needs no column mapping, because the headers are the audit's own column names.",
+        _(_HEADINGS[0]),
+        _(WHAT[kind]),
+        _("The audit reads the sheet '{kind}'. audit.yaml in the audit folder points at it (data: {kind}:) "
+          "and needs no column mapping, because the headers are the audit's own column names.", kind=kind),
         "",
-        "How to fill it in",
-        f"1. One {noun} per row on the sheet '{kind}', from row 2 down. Keep the header row as it is: "
-        "the audit finds each column by its header (the order of the columns does not matter).",
-        "2. Dark blue headers are required: every row needs a value. Light blue headers are optional: "
-        "leave the column blank when it is not recorded.",
-        "3. Each header has a note (the red corner): hover over it to read what the column holds.",
-        "4. Dates as yyyy-mm-dd, such as 2026-10-31, entered as Excel dates (the date columns are formatted so).",
-        "5. Numbers as plain numbers: no currency signs, units or text.",
-        f"6. Each {columns[0].name} once: a repeated id is reported as a problem"
-        + (" (unless grain: line, see below)." if kind in ("orders", "returns") else "."),
-    ]
+        _(_HEADINGS[1]),
+        _("1. One {noun} per row on the sheet '{kind}', from row 2 down. Keep the header row as it is: "
+          "the audit finds each column by its header (the order of the columns does not matter).", noun=noun,
+          kind=kind),
+        _("2. Dark blue headers are required: every row needs a value. Light blue headers are optional: "
+          "leave the column blank when it is not recorded."),
+        _("3. Each header has a note (the red corner): hover over it to read what the column holds."),
+        _("4. Dates as yyyy-mm-dd, such as 2026-10-31, entered as Excel dates (the date columns are formatted so)."),
+        _("5. Numbers as plain numbers: no currency signs, units or text."),
+        _("6. Each {id} once: a repeated id is reported as a problem (unless grain: line, see below).", id=first)
+        if kind in ("orders", "returns")
+        else _("6. Each {id} once: a repeated id is reported as a problem.", id=first),
+    ]  # fmt: skip
     if kind == "surveys":
-        lists.append("the scores (see Scores below)")
+        lists.append(_("the scores (see Scores below)"))
     if lists:
-        lines.append(f"7. Pick from the drop-down where a column has one: {'; '.join(lists)}.")
+        lines.append(_("7. Pick from the drop-down where a column has one: {lists}.", lists="; ".join(lists)))
     else:
-        lines.append("7. Values in your own words or codes are fine in text columns; keep them consistent.")
+        lines.append(_("7. Values in your own words or codes are fine in text columns; keep them consistent."))
     lines += [
-        "8. Pasting from another file: use Paste Special > Values, so that the drop-downs and date formats stay.",
-        "9. Include the earlier quarters too (up to seven before the audited one): trends, lost customers "
-        "and complaints still open need them. Rows dated after the audited quarter are not used.",
-    ]
+        _("8. Pasting from another file: use Paste Special > Values, so that the drop-downs and date formats stay."),
+        _("9. Include the earlier quarters too (up to seven before the audited one): trends, lost customers "
+          "and complaints still open need them. Rows dated after the audited quarter are not used."),
+    ]  # fmt: skip
     if kind == "surveys":
         lines += [
             "",
-            "Scores",
-            "Scores follow the scales declared in audit.yaml under data: surveys: (scale, recommend_scale, scales). "
-            f"In this template: overall and {', '.join(DIMENSIONS)} {SCORE_MIN}–{SCORE_MAX} "
-            f"({SCORE_MAX} = very satisfied); recommend {RECOMMEND_MIN}–{RECOMMEND_MAX}.",
-            f"Not applicable: {NOT_APPLICABLE} in a dimension, expectation or importance column "
-            f"(declared as na: {NOT_APPLICABLE} in audit.yaml). It is left out, never averaged. "
-            "overall has no not-applicable code; leave recommend blank when it was not asked.",
-            "A questionnaire with other scales or dimensions: change audit.yaml and the headers and drop-downs "
-            "here (Data > Data Validation) together.",
-        ]
+            _(_HEADINGS[2]),
+            _("Scores follow the scales declared in audit.yaml under data: surveys: (scale, recommend_scale, scales). "
+              "In this template: overall and {dimensions} {low}–{high} ({high} = very satisfied); recommend "
+              "{rmin}–{rmax}.", dimensions=", ".join(DIMENSIONS), **_SCALES),
+            _("Not applicable: {na} in a dimension, expectation or importance column (declared as na: {na} in "
+              "audit.yaml). It is left out, never averaged. overall has no not-applicable code; leave recommend "
+              "blank when it was not asked.", **_SCALES),
+            _("A questionnaire with other scales or dimensions: change audit.yaml and the headers and drop-downs "
+              "here (Data > Data Validation) together."),
+        ]  # fmt: skip
     if kind in ("orders", "returns"):
         lines += [
             "",
-            "One row per line item?",
-            f"When the system exports one row per line item (the same {columns[0].name} on several rows), "
-            f"paste it as it is and set grain: line under data: {kind}: in audit.yaml: quantities and values "
-            f"are then summed per {columns[0].name}.",
-        ]
+            _(_HEADINGS[3]),
+            _("When the system exports one row per line item (the same {id} on several rows), paste it as it is "
+              "and set grain: line under data: {kind}: in audit.yaml: quantities and values are then summed per "
+              "{id}.", id=first, kind=kind),
+        ]  # fmt: skip
     lines += [
         "",
-        "When it is filled in",
-        "Rows with a problem (an empty required cell, a date that is not a date, a score off the scale, a repeated "
-        "id…) are quarantined: left out of the results and listed in the report's data-quality appendix.",
-        "csat-audit validate <audit folder>   lists every problem with its sheet, row and column.",
-        "csat-audit run <audit folder>        runs the audit and writes the report.",
+        _(_HEADINGS[4]),
+        _("Rows with a problem (an empty required cell, a date that is not a date, a score off the scale, a repeated "
+          "id…) are quarantined: left out of the results and listed in the report's data-quality appendix."),
+        _("csat-audit validate <audit folder>   lists every problem with its sheet, row and column."),
+        _("csat-audit run <audit folder>        runs the audit and writes the report."),
         "",
-        "Columns",
-    ]
+        _(_HEADINGS[5]),
+    ]  # fmt: skip
     return lines
+
+
+#: the Instructions sheet's headings (English message ids)
+_HEADINGS = (N_("What this workbook is"), N_("How to fill it in"), N_("Scores"), N_("One row per line item?"),
+             N_("When it is filled in"), N_("Columns"))  # fmt: skip
 
 
 def _validation(column: InputColumn) -> DataValidation | None:
     """The drop-down or check of one column's cells; None when the column takes free text."""
     if column.choices:
-        what = "a score" if column.type == "number" else "a value"
+        pick = (N_("Pick a score from the list: {choices}.") if column.type == "number"
+                else N_("Pick a value from the list: {choices}."))  # fmt: skip
         rule = DataValidation(
             type="list",
             formula1='"' + ",".join(column.choices) + '"',
             allow_blank=True,
-            error=f"Pick {what} from the list: {', '.join(column.choices)}.",
+            error=_(pick, choices=", ".join(column.choices)),
         )
         if column.type == "number":
             rule.promptTitle, rule.prompt = column.name, column.note[:255]
@@ -338,12 +298,12 @@ def _validation(column: InputColumn) -> DataValidation | None:
         first, last = (str((d - _EXCEL_EPOCH).days) for d in _DATE_RANGE)
         rule = DataValidation(
             type="date", operator="between", formula1=first, formula2=last, allow_blank=True,
-            error="Enter a date such as 2026-10-31 (yyyy-mm-dd).",
+            error=_("Enter a date such as 2026-10-31 (yyyy-mm-dd)."),
         )  # fmt: skip
     elif column.type == "number":
         rule = DataValidation(
             type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
-            error="Enter a plain number, 0 or more, without a currency sign or unit.",
+            error=_("Enter a plain number, 0 or more, without a currency sign or unit."),
         )  # fmt: skip
     else:
         return None
@@ -360,9 +320,9 @@ def _data_sheet(sheet: Worksheet, columns: list[InputColumn]) -> None:
         cell.font = _REQUIRED_FONT if column.required else _OPTIONAL_FONT
         cell.fill = _REQUIRED_FILL if column.required else _OPTIONAL_FILL
         cell.alignment = Alignment(vertical="center")
-        status = "Required." if column.required else "Optional."
-        allowed = f"\nAllowed: {column.allowed}." if column.allowed else ""
-        note = Comment(f"{column.name}: {status}\n{column.note}{allowed}", "csat-audit")
+        status = _("Required.") if column.required else _("Optional.")
+        allowed = "\n" + _("Allowed: {values}.", values=column.allowed) if column.allowed else ""
+        note = Comment(f"{column.title}: {status}\n{column.note}{allowed}", "csat-audit")
         note.width, note.height = 300, 130
         cell.comment = note
         dimension = sheet.column_dimensions[letter]
@@ -381,8 +341,7 @@ def _data_sheet(sheet: Worksheet, columns: list[InputColumn]) -> None:
 
 def _instructions_sheet(sheet: Worksheet, kind: str, columns: list[InputColumn]) -> None:
     lines = _instructions(kind, columns)
-    headings = {"What this workbook is", "How to fill it in", "Scores", "One row per line item?",
-                "When it is filled in", "Columns"}  # fmt: skip
+    headings = {_(heading) for heading in _HEADINGS}
     for row, text in enumerate(lines, start=1):
         if not text:
             continue
@@ -392,13 +351,14 @@ def _instructions_sheet(sheet: Worksheet, kind: str, columns: list[InputColumn])
         elif text in headings:
             cell.font = Font(bold=True, size=12, color="1F4E78")
     top = len(lines) + 1
-    for index, title in enumerate(("column", "required", "type", "what to enter", "allowed values"), start=1):
+    titles = (_("column"), _("required"), _("type"), _("what to enter"), _("allowed values"))
+    for index, title in enumerate(titles, start=1):
         cell = sheet.cell(row=top, column=index, value=title)
         cell.font, cell.fill = _REQUIRED_FONT, _REQUIRED_FILL
     for row, column in enumerate(columns, start=top + 1):
         values = (
-            column.name,
-            "required" if column.required else "optional",
+            column.title,
+            _("required") if column.required else _("optional"),
             column.type_label,
             column.note,
             column.allowed,
@@ -415,24 +375,30 @@ def _instructions_sheet(sheet: Worksheet, kind: str, columns: list[InputColumn])
     sheet.sheet_view.showGridLines = False
 
 
-def build_workbook(kind: str) -> Workbook:
+def build_workbook(kind: str, lang: Language = "en") -> Workbook:
     """The input template of one kind: an Instructions sheet, then the sheet to fill in.
+
+    In another language than English the instructions, notes, drop-down help and drop-down
+    values (低/中/高, 是/否 …: words the loader reads without a mapping) are in that language;
+    the headers stay our column names, each note giving the column's name in the language.
 
     Args:
         kind: surveys, complaints, returns or orders.
+        lang: the language of the instructions and notes.
 
     Example:
         >>> build_workbook("complaints").sheetnames
         ['Instructions', 'complaints']
     """
-    columns = input_columns(kind)
-    book = Workbook()
-    instructions = book.active
-    instructions.title = "Instructions"
-    _instructions_sheet(instructions, kind, columns)
-    _data_sheet(book.create_sheet(kind), columns)
-    book.properties.creator = "csat-audit"
-    book.properties.title = f"{_TITLE[kind]}: csat-audit input template"
+    with language(lang):
+        columns = input_columns(kind)
+        book = Workbook()
+        instructions = book.active
+        instructions.title = _("Instructions")
+        _instructions_sheet(instructions, kind, columns)
+        _data_sheet(book.create_sheet(kind), columns)
+        book.properties.creator = "csat-audit"
+        book.properties.title = _("{title}: csat-audit input template", title=_(TITLE[kind]))
     return book
 
 

@@ -239,7 +239,13 @@ def _write_outputs(snapshot: AuditSnapshot, staging: AuditFolder) -> None:
     with stage("write", staging.findings_xlsx.name):
         write_findings(snapshot, staging.findings_xlsx)
     with stage("write", staging.data_quality_xlsx.name):
-        write_data_quality(snapshot.sources, snapshot.problems, snapshot.quarantine, staging.data_quality_xlsx)
+        write_data_quality(
+            snapshot.sources,
+            snapshot.problems,
+            snapshot.quarantine,
+            staging.data_quality_xlsx,
+            lang=snapshot.config.audit.language,
+        )
 
 
 def _publish_with_register(snapshot: AuditSnapshot, staging: AuditFolder, target: AuditFolder) -> None:
@@ -280,6 +286,7 @@ def update_site_register(snapshot: AuditSnapshot, today: dt.date, *, out: Path |
         out=out,
         organisation=snapshot.config.audit.organisation,
         site=snapshot.config.audit.site,
+        lang=snapshot.config.audit.language,
     )
 
 

@@ -28,8 +28,9 @@ from pathlib import Path
 from audit.config import CONFIG_FILE, parse_period
 from audit.data.contract import KINDS
 from audit.exceptions import ConfigError, OverwriteRefused
-from audit.input_templates import WORKBOOKS, write_templates
-from audit.paths import CONFIG_TEMPLATE, INPUT_TEMPLATES_DIR
+from audit.i18n import LANGUAGES
+from audit.input_templates import WORKBOOKS, build_workbook, write_templates
+from audit.paths import CONFIG_TEMPLATE, INPUT_TEMPLATES_DIR, TEMPLATES_DIR
 
 __all__ = ["DATA_DIR", "current_quarter", "init_audit", "render_config"]
 
@@ -54,14 +55,29 @@ def _audit_id(organisation: str | None, period: str) -> str:
     return f"{initials.upper()[:8] or 'AUDIT'}-{period}"
 
 
-def render_config(organisation: str | None = None, period: str | None = None, *, today: dt.date | None = None) -> str:
-    """The text of a new audit.yaml: templates/audit.yaml with the audit's details filled in.
+def config_template(lang: str = "en") -> Path:
+    """The audit.yaml template of ``lang``: templates/audit.yaml, or its translation templates/audit.<lang>.yaml.
+
+    A translation has the same keys and values (``audit.language`` aside); only its comments
+    differ (a test keeps the two in step).
+    """
+    return CONFIG_TEMPLATE if lang == LANGUAGES[0] else TEMPLATES_DIR / f"audit.{lang}.yaml"
+
+
+def render_config(
+    organisation: str | None = None,
+    period: str | None = None,
+    *,
+    today: dt.date | None = None,
+    language: str = "en",
+) -> str:
+    """The text of a new audit.yaml: templates/audit.yaml (or its translation) with the audit's details filled in.
 
     Args:
         organisation: the audited organisation; a placeholder to complete when None.
         period: the audited quarter, such as ``2026-Q4``; the current quarter when None.
         today: the date that decides the current quarter (default: today).
-        language: ``audit.language`` written to audit.yaml (``en`` or ``zh-CN``).
+        language: ``audit.language`` written to audit.yaml (``en`` or ``zh-CN``), with comments in it.
 
     Raises:
         ConfigError: ``period`` is not a calendar quarter.
@@ -72,9 +88,10 @@ def render_config(organisation: str | None = None, period: str | None = None, *,
     except ValueError as exc:
         raise ConfigError(str(exc)) from None
     name = (organisation or "").strip()
-    return string.Template(CONFIG_TEMPLATE.read_text(encoding="utf-8")).substitute(
+    placeholder = "组织名称（待填写）" if language == "zh-CN" else "Organisation name (to be completed)"
+    return string.Template(config_template(language).read_text(encoding="utf-8")).substitute(
         id=_audit_id(name, period),
-        organisation=json.dumps(name or "Organisation name (to be completed)", ensure_ascii=False),
+        organisation=json.dumps(name or placeholder, ensure_ascii=False),
         period=period,
         start=start.isoformat(),
         end=end.isoformat(),
@@ -82,11 +99,6 @@ def render_config(organisation: str | None = None, period: str | None = None, *,
         previous=current_quarter(start - dt.timedelta(days=1)),
         **{f"{kind}_path": f"{DATA_DIR}/{WORKBOOKS[kind]}" for kind in KINDS},
     )
-
-
-_language_line = re.compile(r"^  language: en .*$", re.M)
-#: the comment of the language line, in the language it names
-_LANGUAGE_NOTE = {"zh-CN": "报告、Excel 工作簿和作品集使用的语言：zh-CN（简体中文）或 en（英文）"}
 
 
 def init_audit(
@@ -104,6 +116,8 @@ def init_audit(
         organisation: the audited organisation.
         period: the audited quarter (default: the current quarter).
         today: the date that decides the current quarter (default: today).
+        language: ``audit.language``; in zh-CN audit.yaml's comments and the workbooks'
+            instructions, notes and drop-downs are Chinese (the headers stay our column names).
 
     Returns:
         The files written: audit.yaml first, then the workbooks.
@@ -125,14 +139,16 @@ def init_audit(
             "an earlier audit: choose a new folder, such as one for the next period",
             existing,
         )
-    text = render_config(organisation, period, today=today)
-    if language != "en":
-        text = _language_line.sub(
-            f"  language: {language}                # {_LANGUAGE_NOTE.get(language, '')}", text, count=1
-        )
+    if language not in LANGUAGES:
+        raise ConfigError(f"unknown language '{language}'; use one of {', '.join(LANGUAGES)}")
+    text = render_config(organisation, period, today=today, language=language)
     (folder / DATA_DIR).mkdir(parents=True, exist_ok=True)
-    for target in workbooks:
-        shutil.copyfile(INPUT_TEMPLATES_DIR / target.name, target)
+    for kind, target in zip(WORKBOOKS, workbooks, strict=True):
+        if language == LANGUAGES[0]:
+            shutil.copyfile(INPUT_TEMPLATES_DIR / target.name, target)
+        else:  # built when asked for: the committed templates are the English ones
+            lang = next(known for known in LANGUAGES if known == language)
+            build_workbook(kind, lang).save(target)
     with config.open("x", encoding="utf-8") as handle:
         handle.write(text)
     return [config, *workbooks]

@@ -38,7 +38,10 @@ from audit.cycle.register_book import (
     HISTORY_HEADER,
     Column,
     append_row,
+    book_language,
     cell_text,
+    cell_word,
+    code_of,
     column_index,
     ensure_columns,
     new_book,
@@ -48,10 +51,11 @@ from audit.cycle.register_book import (
     read_snapshot,
     record_owner,
     save_snapshot,
+    sheet_of,
     sheet_rows,
 )
 from audit.exceptions import InputFileError
-from audit.i18n import _
+from audit.i18n import LANGUAGES, Language, _, current, language
 from audit.io import check_writable, save_workbook
 from audit.model.register import NOT_YET, STATUSES, Entry, Register, Verification
 
@@ -80,9 +84,12 @@ def _convert(value: Any, column: Column, where: str) -> Any:
             raise ValueError(f"{where}: '{value}' is not a number; type a plain number") from None
     text = str(value)
     if column.key == "status":
-        text = text.strip().lower()
+        text = code_of("status", text.strip().lower())
         if text not in STATUSES:
-            raise ValueError(f"{where}: '{value}' is not a status; pick one of {', '.join(STATUSES)}")
+            words = ", ".join(cell_word("status", s, LANGUAGES[1]) for s in STATUSES)
+            raise ValueError(f"{where}: '{value}' is not a status; pick one of {', '.join(STATUSES)} ({words})")
+    elif column.key in ("verification", "grade", "type", "owner_role"):
+        text = code_of(column.key, text)
     return text
 
 
@@ -120,7 +127,7 @@ def read_register(path: Path, *, organisation: str | None = None, site: str | No
     if not path.exists():
         return None
     book = open_book(path)
-    sheet = book[ACTIONS]
+    sheet = sheet_of(book, ACTIONS)
     entries = [_entry(values, path, r) for r, values in sheet_rows(sheet, column_index(sheet, path)).items()]
     seen: set[str] = set()
     for e in entries:
@@ -169,7 +176,7 @@ def _entry_from_saved(values: dict[str, str]) -> Entry:
         raised_in=values.get("raised_in", ""),
         last_raised_in=values.get("last_raised_in", ""),
         description=values.get("description", ""),
-        status=values.get("status") or "open",
+        status=code_of("status", values.get("status") or "open"),
     )
 
 
@@ -188,21 +195,21 @@ def _update_row(
     log = []
 
     def write(key: str, value: Any) -> None:
-        cell = sheet.cell(row, index[key])
+        cell, value = sheet.cell(row, index[key]), cell_word(key, value, current())
         if cell_text(cell.value) != cell_text(value):
-            log.append((entry.id, BY_KEY[key].header, cell_text(cell.value), cell_text(value), audit_id))
+            log.append((entry.id, _(BY_KEY[key].header), cell_text(cell.value), cell_text(value), audit_id))
             put(cell, value)
 
     carried = entry.raised_in != audit_id
     for column in COLUMNS:
         if column.key not in index or column.by == "identity" or (carried and column.key == "baseline"):
             continue
-        current = cell_text(sheet.cell(row, index[column.key]).value)
-        if column.by == "tool" and current == saved.get(column.key, current):
+        shown = cell_text(sheet.cell(row, index[column.key]).value)
+        if column.by == "tool" and shown == saved.get(column.key, shown):
             write(column.key, getattr(entry, column.key))
     if "last_raised_in" in index:
         write("last_raised_in", audit_id)
-    if cell_text(sheet.cell(row, index["status"]).value) == "withdrawn":
+    if code_of("status", cell_text(sheet.cell(row, index["status"]).value)) == "withdrawn":
         write("status", "open")
         if "withdrawn_reason" in index:
             write("withdrawn_reason", "")
@@ -219,6 +226,7 @@ def update_register(
     out: Path | None = None,
     organisation: str = "",
     site: str = "",
+    lang: Language | None = None,
 ) -> Path:
     """Merge this audit's actions into the register, update the tool's columns, withdraw what is gone; log every change.
 
@@ -239,18 +247,38 @@ def update_register(
         out: where to write the updated register (a run stages it and publishes it with its
             other outputs); ``path`` itself when None.
         organisation, site: the audit's, recorded on the About sheet of a new register.
+        lang: the language of a new register (``audit.language``; the current language when None).
+            A register keeps the language it was first written in: its sheet names, headers,
+            statuses and verdicts; it is read in either language.
 
     Raises:
         InputFileError: the existing register cannot be read, or belongs to another organisation or site.
         OutputError: the register is read-only (someone protected it).
     """
     check_writable(path)  # someone marked it read-only: say so, never re-permission it
-    book = open_book(path) if path.exists() else new_book()
+    book = open_book(path) if path.exists() else new_book(lang or current())
+    with language(book_language(book)):
+        return _merge(book, path, audit_id, list(new), verifications, today, out or path, organisation, site)
+
+
+def _merge(
+    book: Any,
+    path: Path,
+    audit_id: str,
+    new: list[Entry],
+    verifications: Mapping[str, Verification],
+    today: dt.date,
+    out: Path,
+    organisation: str,
+    site: str,
+) -> Path:
+    """:func:`update_register` on the open workbook, in the register's language."""
+    lang = current()
     if organisation:
         owner_org, owner_site = owner_of(book)
         check_owner(Register(path, (), owner_org, owner_site), organisation, site)
-    sheet = book[ACTIONS]
-    ensure_columns(sheet)
+    sheet = sheet_of(book, ACTIONS)
+    ensure_columns(sheet, lang)
     index = column_index(sheet, path)
     rows = {cell_text(values["id"]): (r, values) for r, values in sheet_rows(sheet, index).items()}
     saved, deleted = read_snapshot(book)
@@ -259,18 +287,17 @@ def update_register(
     for action_id, (_row, values) in rows.items():
         before = live.get(action_id)
         if before is None:
-            log.append((action_id, "(row)", "", "added", EDITED_IN_EXCEL))
+            log.append((action_id, _("(row)"), "", _("added"), _(EDITED_IN_EXCEL)))
             continue
         log += [
-            (action_id, BY_KEY[key].header, before.get(key, ""), cell_text(value), EDITED_IN_EXCEL)
+            (action_id, _(BY_KEY[key].header), before.get(key, ""), cell_text(value), _(EDITED_IN_EXCEL))
             for key, value in values.items()
             if cell_text(value) != before.get(key, "")
         ]
     for action_id in live.keys() - rows.keys():
         deleted.add(action_id)
-        log.append((action_id, "(row)", "present", "deleted", EDITED_IN_EXCEL))
+        log.append((action_id, _("(row)"), _("present"), _("deleted"), _(EDITED_IN_EXCEL)))
     row = max([r for r, _values in rows.values()], default=1) + 1
-    new = list(new)
     for entry in new:
         if entry.id in deleted:
             continue
@@ -278,9 +305,9 @@ def update_register(
             log += _update_row(sheet, index, rows[entry.id][0], entry, live.get(entry.id, {}), audit_id)
             continue
         for column in COLUMNS:
-            put(sheet.cell(row, index[column.key]), getattr(entry, column.key))
+            put(sheet.cell(row, index[column.key]), cell_word(column.key, getattr(entry, column.key), lang))
         rows[entry.id] = (row, {})
-        log.append((entry.id, "(row)", "", "raised", audit_id))
+        log.append((entry.id, _("(row)"), "", _("raised"), audit_id))
         row += 1
     log += _withdraw(sheet, index, rows, {e.subject for e in new if e.subject}, audit_id, today)
     for action_id, verification in verifications.items():
@@ -288,18 +315,18 @@ def update_register(
             continue
         judged = verification.verdict != NOT_YET
         update = {
-            "verification": verification.verdict,
+            "verification": cell_word("verification", verification.verdict, lang),
             "verified_value": verification.value,
             "verified_in": audit_id if judged else "",
         }
         for key, value in update.items():
             cell = sheet.cell(rows[action_id][0], index[key])
             if cell_text(cell.value) != cell_text(value):
-                log.append((action_id, BY_KEY[key].header, cell_text(cell.value), cell_text(value), audit_id))
+                log.append((action_id, _(BY_KEY[key].header), cell_text(cell.value), cell_text(value), audit_id))
                 put(cell, value)
     for action_id in {change[0] for change in log} & rows.keys():
         put(sheet.cell(rows[action_id][0], index["last_changed"]), today)
-    history = book[HISTORY]
+    history = sheet_of(book, HISTORY)
     for change in log:
         append_row(history, (today, *change))
     record_owner(book, organisation, site)
@@ -308,7 +335,7 @@ def update_register(
 
     sheet.auto_filter.ref = f"A1:{get_column_letter(sheet.max_column)}{max(sheet.max_row, 2)}"
     history.auto_filter.ref = f"A1:{get_column_letter(len(HISTORY_HEADER))}{max(history.max_row, 2)}"
-    return save_workbook(book, out or path)
+    return save_workbook(book, out)
 
 
 def _withdraw(
@@ -325,7 +352,7 @@ def _withdraw(
     log = []
     for action_id, (row, _values) in rows.items():
         subject = cell_text(sheet.cell(row, index["subject"]).value)
-        status = cell_text(sheet.cell(row, index["status"]).value)
+        status = code_of("status", cell_text(sheet.cell(row, index["status"]).value))
         if not subject or subject in raised or status not in {"open", "in progress"}:
             continue
         if cell_text(sheet.cell(row, index["raised_in"]).value) != audit_id:
@@ -335,8 +362,8 @@ def _withdraw(
             day=format.date(today),
             audit=audit_id,
         )
-        for key, value in (("status", "withdrawn"), ("withdrawn_reason", reason)):
+        for key, value in (("status", cell_word("status", "withdrawn", current())), ("withdrawn_reason", reason)):
             cell = sheet.cell(row, index[key])
-            log.append((action_id, BY_KEY[key].header, cell_text(cell.value), value, audit_id))
+            log.append((action_id, _(BY_KEY[key].header), cell_text(cell.value), value, audit_id))
             put(cell, value)
     return log

@@ -10,13 +10,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
+from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
 from audit.exceptions import InputFileError
-from audit.i18n import _
+from audit.i18n import LANGUAGES, N_, Language, _, current, language
 from audit.io import put_text
-from audit.model.register import STATUSES, Entry
+from audit.model.findings import GRADES
+from audit.model.register import STATUS_WORDS, STATUSES, VERIFICATION_WORDS, Entry
 
 __all__ = [
     "ABOUT",
@@ -26,10 +28,14 @@ __all__ = [
     "EDITED_IN_EXCEL",
     "HISTORY",
     "HISTORY_HEADER",
+    "NUMBER_FORMAT",
     "SNAPSHOT",
     "Column",
     "append_row",
+    "book_language",
     "cell_text",
+    "cell_word",
+    "code_of",
     "column_index",
     "ensure_columns",
     "new_book",
@@ -39,13 +45,22 @@ __all__ = [
     "read_snapshot",
     "record_owner",
     "save_snapshot",
+    "sheet_of",
     "sheet_rows",
+    "sheet_title",
     "write_header",
 ]
 
-ACTIONS, HISTORY, SNAPSHOT, ABOUT = "Actions", "History", "_snapshot", "About"
-EDITED_IN_EXCEL = "edited in Excel"
-HISTORY_HEADER = ("Date", "Action id", "Column", "Old value", "New value", "By")
+#: sheet names and fixed words as English message ids: a register is written in one language
+#: (:func:`book_language`) and read in any
+ACTIONS, HISTORY, SNAPSHOT, ABOUT = N_("Actions"), N_("History"), "_snapshot", N_("About")
+EDITED_IN_EXCEL = N_("edited in Excel")
+HISTORY_HEADER = (N_("Date"), N_("Action id"), N_("Column"), N_("Old value"), N_("New value"), N_("By"))
+ORGANISATION, SITE = N_("Organisation"), N_("Site")
+#: sheet names whose English word means something else elsewhere: the message that names them in other languages
+_SHEET_MESSAGES = {ABOUT: N_("About this register")}
+#: the Excel format of the register's numbers (targets, baselines, values at verification), whatever their unit
+NUMBER_FORMAT = "#,##0.0##"
 
 
 @dataclass(frozen=True)
@@ -72,35 +87,98 @@ class Column:
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("id", "Action id", 12, by="identity"),
-    Column("subject", "Subject", 24, by="identity", optional=True),
-    Column("raised_in", "Raised in", 18, by="identity"),
-    Column("period", "Period", 9, by="identity"),
-    Column("raised_on", "Raised on", 11, "date", by="identity"),
-    Column("finding_id", "Finding", 8),
-    Column("check", "Check", 20),
-    Column("clause", "Clause", 24),
-    Column("grade", "Grade", 11),
-    Column("description", "Description", 60),
-    Column("type", "Type", 11),
-    Column("owner_role", "Owner role", 16),
-    Column("owner", "Owner", 16, by="people"),
-    Column("due", "Due", 11, "date", by="people"),
-    Column("success_measure", "Success measure", 40),
-    Column("kpi_id", "Success KPI", 22),
-    Column("target", "Target", 8, "number"),
-    Column("baseline", "Baseline", 9, "number"),
-    Column("status", "Status", 12, by="people"),
-    Column("closed_on", "Closed on", 11, "date", by="people"),
-    Column("notes", "Notes", 40, by="people"),
-    Column("verification", "Verification", 16, by="machine"),
-    Column("verified_value", "KPI at verification", 11, "number", by="machine"),
-    Column("verified_in", "Verified in", 18, by="machine"),
-    Column("last_raised_in", "Last raised in", 18, by="machine", optional=True),
-    Column("withdrawn_reason", "Withdrawn because", 40, by="machine", optional=True),
-    Column("last_changed", "Last changed", 12, "date", by="machine"),
+    Column("id", N_("Action id"), 12, by="identity"),
+    Column("subject", N_("Subject"), 24, by="identity", optional=True),
+    Column("raised_in", N_("Raised in"), 18, by="identity"),
+    Column("period", N_("Period"), 9, by="identity"),
+    Column("raised_on", N_("Raised on"), 11, "date", by="identity"),
+    Column("finding_id", N_("Finding"), 8),
+    Column("check", N_("Check"), 20),
+    Column("clause", N_("Clause"), 24),
+    Column("grade", N_("Grade"), 11),
+    Column("description", N_("Description"), 60),
+    Column("type", N_("Type"), 11),
+    Column("owner_role", N_("Owner role"), 16),
+    Column("owner", N_("Owner"), 16, by="people"),
+    Column("due", N_("Due"), 11, "date", by="people"),
+    Column("success_measure", N_("Success measure"), 40),
+    Column("kpi_id", N_("Success KPI"), 22),
+    Column("target", N_("Target"), 8, "number"),
+    Column("baseline", N_("Baseline"), 9, "number"),
+    Column("status", N_("Status"), 12, by="people"),
+    Column("closed_on", N_("Closed on"), 11, "date", by="people"),
+    Column("notes", N_("Notes"), 40, by="people"),
+    Column("verification", N_("Verification"), 16, by="machine"),
+    Column("verified_value", N_("KPI at verification"), 11, "number", by="machine"),
+    Column("verified_in", N_("Verified in"), 18, by="machine"),
+    Column("last_raised_in", N_("Last raised in"), 18, by="machine", optional=True),
+    Column("withdrawn_reason", N_("Withdrawn because"), 40, by="machine", optional=True),
+    Column("last_changed", N_("Last changed"), 12, "date", by="machine"),
 )
 BY_KEY = {c.key: c for c in COLUMNS}
+#: the codes a register cell shows as words in another language than English (English keeps the code)
+_WORDS: dict[str, dict[str, str]] = {
+    "status": STATUS_WORDS,
+    "verification": VERIFICATION_WORDS,
+    "grade": GRADES,
+    "type": {"correction": N_("Correction"), "corrective": N_("Corrective action"), "improvement": N_("Improvement")},
+    "owner_role": {
+        "customer service": N_("Customer service"),
+        "logistics": N_("Logistics"),
+        "quality": N_("Quality"),
+        "sales": N_("Sales"),
+    },
+}
+
+
+def translated(message: str, lang: str) -> str:
+    """``message`` in ``lang``."""
+    with language(lang):  # type: ignore[arg-type]
+        return _(message)
+
+
+def sheet_title(name: str, lang: str) -> str:
+    """The title of the register's sheet ``name`` (an English message id) in ``lang``."""
+    return name if lang == LANGUAGES[0] else translated(_SHEET_MESSAGES.get(name, name), lang)
+
+
+def sheet_of(book: Any, name: str) -> Any:
+    """The sheet ``name`` (an English message id) in whichever language the register was written, or None."""
+    for lang in LANGUAGES:
+        title = sheet_title(name, lang)
+        if title in book.sheetnames:
+            return book[title]
+    return None
+
+
+def book_language(book: Any) -> Language:
+    """The language a register was written in, from its Actions sheet's name (English when unknown)."""
+    return next((lang for lang in LANGUAGES[1:] if sheet_title(ACTIONS, lang) in book.sheetnames), LANGUAGES[0])
+
+
+def cell_word(key: str, value: Any, lang: str) -> Any:
+    """A value as a register in ``lang`` shows it: ``open`` → ``未关闭``; English and other columns keep it."""
+    table = _WORDS.get(key)
+    if table is None or lang == LANGUAGES[0] or not isinstance(value, str) or value not in table:
+        return value
+    return translated(table[value], lang)
+
+
+@cache
+def _codes(key: str) -> dict[str, str]:
+    codes = {}
+    for code, message in _WORDS[key].items():
+        codes[code.casefold()] = code
+        for lang in LANGUAGES:
+            codes[translated(message, lang).casefold()] = code
+    return codes
+
+
+def code_of(key: str, text: str) -> str:
+    """The code behind a cell's word in any language (``未关闭``, ``Open``, ``open`` → ``open``); other text as typed."""
+    if key not in _WORDS:
+        return text
+    return _codes(key).get(text.strip().casefold(), text)
 
 
 def open_book(path: Path) -> Any:
@@ -134,17 +212,23 @@ def open_book(path: Path) -> Any:
         )
         raise InputFileError(f"{path}: the action register {what}, then run again", path, "actions") from None
     for name in (ACTIONS, HISTORY):  # About is newer: an older register without it is adopted
-        if name not in book.sheetnames:
+        if sheet_of(book, name) is None:
             raise InputFileError(
                 f"{path}: the action register has no sheet '{name}'; restore it from a backup", path, "actions"
             )
     return book
 
 
+def _header_in(found: dict[str, int], column: Column) -> str | None:
+    """The title ``column`` has in the header row, in whichever language it was written."""
+    return next((t for t in (translated(column.header, lang) for lang in LANGUAGES) if t in found), None)
+
+
 def column_index(sheet: Any, path: Path) -> dict[str, int]:
-    """Column key → column number, found by header so that people may reorder columns."""
+    """Column key → column number, found by header (English or Chinese) so that people may reorder columns."""
     found = {str(c.value).strip(): c.column for c in sheet[1] if c.value is not None}
-    missing = [c.header for c in COLUMNS if c.header not in found and not c.optional]
+    titles = {c.key: _header_in(found, c) for c in COLUMNS}
+    missing = [c.header for c in COLUMNS if titles[c.key] is None and not c.optional]
     if missing:
         raise InputFileError(
             f"{path}, sheet '{ACTIONS}': column(s) {', '.join(repr(m) for m in missing)} are missing from "
@@ -152,7 +236,7 @@ def column_index(sheet: Any, path: Path) -> dict[str, int]:
             path,
             "actions",
         )
-    return {c.key: found[c.header] for c in COLUMNS if c.header in found}
+    return {key: found[title] for key, title in titles.items() if title is not None}
 
 
 def sheet_rows(sheet: Any, index: dict[str, int]) -> dict[int, dict[str, Any]]:
@@ -167,12 +251,15 @@ def sheet_rows(sheet: Any, index: dict[str, int]) -> dict[int, dict[str, Any]]:
 
 def owner_of(book: Any) -> tuple[str, str]:
     """The organisation and site the register belongs to ("" in a register written before it recorded them)."""
-    if ABOUT not in book.sheetnames:
+    sheet = sheet_of(book, ABOUT)
+    if sheet is None:
         return "", ""
-    about = {
-        str(k).strip(): "" if v is None else str(v) for k, v, *_rest in book[ABOUT].iter_rows(values_only=True) if k
-    }
-    return about.get("Organisation", ""), about.get("Site", "")
+    about = {str(k).strip(): "" if v is None else str(v) for k, v, *_rest in sheet.iter_rows(values_only=True) if k}
+
+    def get(key: str) -> str:
+        return next((about[t] for t in (translated(key, lang) for lang in LANGUAGES) if t in about), "")
+
+    return get(ORGANISATION), get(SITE)
 
 
 def cell_text(value: Any) -> str:
@@ -197,6 +284,9 @@ def put(cell: Any, value: Any) -> None:
     elif isinstance(value, dt.date):
         cell.value = value
         cell.number_format = "yyyy-mm-dd"
+    elif isinstance(value, float):
+        cell.value = value
+        cell.number_format = NUMBER_FORMAT  # 4.000000000000004 reads 4.0, 45.28333 reads 45.283
     else:
         cell.value = value
 
@@ -223,8 +313,8 @@ def write_header(
     sheet.freeze_panes = "A2"
 
 
-def new_book() -> Any:
-    """An empty register: formatted sheets, a status drop-down and colours by status."""
+def new_book(lang: Language = "en") -> Any:
+    """An empty register in ``lang``: formatted sheets, a status drop-down and colours by status."""
     from openpyxl import Workbook
     from openpyxl.formatting.rule import CellIsRule
     from openpyxl.styles import PatternFill
@@ -233,27 +323,39 @@ def new_book() -> Any:
 
     book = Workbook()
     sheet = book.active
-    sheet.title = ACTIONS
+    sheet.title = sheet_title(ACTIONS, lang)
     people = frozenset(i for i, c in enumerate(COLUMNS, start=1) if c.by == "people")
-    write_header(sheet, (c.header for c in COLUMNS), (c.width for c in COLUMNS), people)
+    write_header(sheet, (translated(c.header, lang) for c in COLUMNS), (c.width for c in COLUMNS), people)
     status = get_column_letter(next(i for i, c in enumerate(COLUMNS, start=1) if c.key == "status"))
     cells = f"{status}2:{status}1048576"
-    drop_down = DataValidation(type="list", formula1=f'"{",".join(STATUSES)}"', allow_blank=True)
-    drop_down.error, drop_down.errorTitle = f"Pick one of: {', '.join(STATUSES)}", "Status"
+    statuses = [cell_word("status", s, lang) for s in STATUSES]
+    drop_down = DataValidation(type="list", formula1=f'"{",".join(statuses)}"', allow_blank=True)
+    drop_down.error = translated(N_("Pick one of: {statuses}"), lang).format(statuses=", ".join(statuses))
+    drop_down.errorTitle = translated(BY_KEY["status"].header, lang)
     drop_down.add(cells)
     sheet.add_data_validation(drop_down)
     colours = (("open", "FCE4D6"), ("in progress", "FFF2CC"), ("closed", "E2EFDA"), ("cancelled", "EDEDED"))
     for value, colour in (*colours, ("withdrawn", "EDEDED")):
         sheet.conditional_formatting.add(
-            cells, CellIsRule(operator="equal", formula=[f'"{value}"'], fill=PatternFill("solid", bgColor=colour))
+            cells,
+            CellIsRule(
+                operator="equal",
+                formula=[f'"{cell_word("status", value, lang)}"'],
+                fill=PatternFill("solid", bgColor=colour),
+            ),
         )
     verdict = get_column_letter(next(i for i, c in enumerate(COLUMNS, start=1) if c.key == "verification"))
     for value, colour in (("effective", "E2EFDA"), ("not effective", "F8CBAD")):
         sheet.conditional_formatting.add(
             f"{verdict}2:{verdict}1048576",
-            CellIsRule(operator="equal", formula=[f'"{value}"'], fill=PatternFill("solid", bgColor=colour)),
+            CellIsRule(
+                operator="equal",
+                formula=[f'"{cell_word("verification", value, lang)}"'],
+                fill=PatternFill("solid", bgColor=colour),
+            ),
         )
-    write_header(book.create_sheet(HISTORY), HISTORY_HEADER, (11, 26, 20, 40, 40, 20))
+    history = book.create_sheet(sheet_title(HISTORY, lang))
+    write_header(history, (translated(t, lang) for t in HISTORY_HEADER), (11, 26, 20, 40, 40, 20))
     snapshot = book.create_sheet(SNAPSHOT)
     snapshot.sheet_state = "hidden"
     return book
@@ -301,33 +403,34 @@ def save_snapshot(
         append_row(snapshot, (*(action_id if k == "id" else last.get(k, "") for k in keys), "deleted"))
 
 
-def ensure_columns(sheet: Any) -> None:
-    """Add the optional columns an older register lacks, at the end of the header row."""
+def ensure_columns(sheet: Any, lang: Language = "en") -> None:
+    """Add the optional columns an older register lacks, at the end of the header row (titled in ``lang``)."""
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    present = {str(c.value).strip() for c in sheet[1] if c.value is not None}
+    present = {str(c.value).strip(): c.column for c in sheet[1] if c.value is not None}
     for column in COLUMNS:
-        if column.header in present:
+        if _header_in(present, column) is not None:
             continue
         cell = sheet.cell(1, sheet.max_column + 1)
-        put(cell, column.header)
+        put(cell, translated(column.header, lang))
         cell.font, cell.alignment = Font(bold=True), Alignment(wrap_text=True, vertical="top")
         cell.fill = PatternFill("solid", fgColor="DDE4EC")
         sheet.column_dimensions[get_column_letter(cell.column)].width = column.width
 
 
 def record_owner(book: Any, organisation: str, site: str) -> None:
-    """Write whose register it is on the About sheet (once: later audits must match it)."""
+    """Write whose register it is on the About sheet (once: later audits must match it), in the current language."""
     if not organisation or owner_of(book)[0]:
         return
-    if ABOUT in book.sheetnames:
-        del book[ABOUT]
-    about = book.create_sheet(ABOUT)
+    old = sheet_of(book, ABOUT)
+    if old is not None:
+        del book[old.title]
+    about = book.create_sheet(sheet_title(ABOUT, current()))
     for row in (
-        ("Organisation", organisation),
-        ("Site", site),
-        ("Note", _("csat-audit refuses to run an audit of another organisation or site against this register.")),
+        (_(ORGANISATION), organisation),
+        (_(SITE), site),
+        (_("Note"), _("csat-audit refuses to run an audit of another organisation or site against this register.")),
     ):
         append_row(about, row)
     about.column_dimensions["A"].width, about.column_dimensions["B"].width = 16, 70

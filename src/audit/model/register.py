@@ -12,7 +12,16 @@ from typing import Literal
 
 from audit.i18n import N_, _
 
-__all__ = ["NOT_YET", "STATUSES", "Entry", "Register", "Verification", "status_word"]
+__all__ = [
+    "NOT_YET",
+    "STATUSES",
+    "STATUS_WORDS",
+    "VERIFICATION_WORDS",
+    "Entry",
+    "Register",
+    "Verification",
+    "status_word",
+]
 
 #: an action's status: people set the first four; the tool sets ``withdrawn`` when the finding it was raised
 #: for is no longer raised by a later run of the same audit (it never deletes a row)
@@ -25,6 +34,14 @@ _STATUS_WORDS = {
     "closed": N_("closed"),
     "cancelled": N_("cancelled"),
     "withdrawn": N_("withdrawn"),
+}
+
+STATUS_WORDS = _STATUS_WORDS
+#: each verdict on a closed action, as the register names it (English message ids)
+VERIFICATION_WORDS = {
+    "effective": N_("effective"),
+    "not effective": N_("not effective"),
+    NOT_YET: N_("not yet verified"),
 }
 
 

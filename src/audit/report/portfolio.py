@@ -2,7 +2,11 @@
 
 Built from each site's newest audit (results.json, issue.json, the site's action register) as
 :mod:`audit.status` reads them; nothing is run. The template is
-``templates/portfolio/portfolio.html.j2``.
+``templates/portfolio/portfolio.html.j2``. It is written in the language most of the sites'
+audits use (``audit.language``; the first site's on a tie), every number through
+:mod:`audit.format`. Each site has one page and no more: its scorecard shows at most
+:data:`MAX_KPIS` KPIs and :data:`MAX_FINDINGS` findings, then says how many more its own
+report holds; no table row is split across pages.
 
 Example:
     >>> write_portfolio(Path("audits"), Path("audits/portfolio.pdf"))     # doctest: +SKIP
@@ -11,6 +15,7 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,23 +23,38 @@ from typing import Any
 from audit import format as fmt
 from audit.cycle.status import COUNTED, AuditStatus, audit_status
 from audit.exceptions import ConfigError
+from audit.i18n import LANGUAGES, N_, Language, _, language, ngettext
 from audit.io import write_with
 from audit.model import AuditSnapshot, Finding, Kpi
+from audit.model.findings import grade_label
 from audit.paths import TEMPLATES_DIR
 from audit.report.pdf import write_pdf
 from audit.report.sections.base import HEADLINE_KPIS
 from audit.report.tables import format_kpi
+from audit.report.words import kpi_name, status_label
 
-__all__ = ["PORTFOLIO_KPIS", "portfolio_html", "write_portfolio"]
+__all__ = [
+    "GRADE_HEADINGS",
+    "MAX_FINDINGS",
+    "MAX_KPIS",
+    "PORTFOLIO_KPIS",
+    "portfolio_html",
+    "portfolio_language",
+    "write_portfolio",
+]
 
-#: KPIs in the cross-site scorecard, with their column headings
+#: KPIs in the cross-site scorecard, with their column headings (English message ids)
 PORTFOLIO_KPIS = {
-    "csat_mean": "CSAT",
-    "nps": "NPS",
-    "complaints_resolved_within_sla_pct": "Compl. in SLA %",
-    "otif_pct": "OTIF %",
-    "return_rate_pct": "Return rate %",
+    "csat_mean": N_("CSAT"),
+    "nps": N_("NPS"),
+    "complaints_resolved_within_sla_pct": N_("Compl. in SLA %"),
+    "otif_pct": N_("OTIF %"),
+    "return_rate_pct": N_("Return rate %"),
 }
+#: the cross-site scorecard's headings of the grades it counts
+GRADE_HEADINGS = {"major": N_("Major"), "minor": N_("Minor"), "observation": N_("Obs."), "ofi": N_("OFI")}
+#: the most KPIs and findings a site's page lists, so that it holds on one A4 landscape page
+MAX_KPIS, MAX_FINDINGS = 12, 8
 
 
 @dataclass(frozen=True)
@@ -57,12 +77,47 @@ class _Site:
         return self.snapshot.config.audit
 
     @property
-    def scorecard(self) -> list[Kpi]:
+    def state(self) -> str:
+        """``draft rev 2``, ``issued rev 1`` in the current language."""
+        kind, _rev, number = self.status.state.partition(" rev ")
+        if kind == "issued":
+            return _("issued rev {n}", n=number)
+        return _("draft rev {n}", n=number) if kind == "draft" else self.status.state
+
+    @property
+    def all_kpis(self) -> list[Kpi]:
         return [k for k in self.snapshot.kpis if k.target is not None or k.id in HEADLINE_KPIS]
 
     @property
-    def findings(self) -> list[Finding]:
+    def scorecard(self) -> list[Kpi]:
+        """The KPIs the page shows: those with a target first (missed ones before met ones), then the headline ones."""
+        order = {"not_met": 0, "met": 1}
+        ranked = sorted(self.all_kpis, key=lambda k: order.get(k.status, 2) if k.target is not None else 3)
+        return ranked[:MAX_KPIS]
+
+    @property
+    def more_kpis(self) -> str:
+        more = len(self.all_kpis) - MAX_KPIS
+        return (
+            ngettext("{n} more KPI in the site's report.", "{n} more KPIs in the site's report.", more)
+            if more > 0
+            else ""
+        )
+
+    @property
+    def all_findings(self) -> list[Finding]:
         return [f for f in self.snapshot.assessment.findings if f.grade in COUNTED]
+
+    @property
+    def findings(self) -> list[Finding]:
+        return self.all_findings[:MAX_FINDINGS]
+
+    @property
+    def more_findings(self) -> str:
+        more = len(self.all_findings) - MAX_FINDINGS
+        if more <= 0:
+            return ""
+        return ngettext("{n} more finding in the site's report.", "{n} more findings in the site's report.", more)
 
     def kpi(self, kpi_id: str) -> Kpi | None:
         return self.snapshot.kpis.get(kpi_id)
@@ -70,6 +125,10 @@ class _Site:
     @staticmethod
     def shown(kpi: Kpi | None, field: str = "value") -> str:
         return fmt.NA if kpi is None else format_kpi(kpi, field)
+
+    @property
+    def language(self) -> str:
+        return str(self.snapshot.config.audit.language)
 
 
 def _newest_per_site(rows: list[AuditStatus]) -> list[_Site]:
@@ -80,8 +139,22 @@ def _newest_per_site(rows: list[AuditStatus]) -> list[_Site]:
     return [_Site(row, row.snapshot) for row in newest.values() if row.snapshot is not None]
 
 
+def portfolio_language(languages: list[str]) -> Language:
+    """The language most of the sites' audits use; the first site's on a tie (English when none is known).
+
+    Example:
+        >>> portfolio_language(["zh-CN", "en", "zh-CN"]), portfolio_language(["en", "zh-CN"])
+        ('zh-CN', 'en')
+    """
+    known = [lang for given in languages for lang in LANGUAGES if lang == given]
+    if not known:
+        return LANGUAGES[0]
+    counts = Counter(known)
+    return next(lang for lang in known if counts[lang] == max(counts.values()))
+
+
 def portfolio_html(root: Path | str, *, today: dt.date | None = None) -> str:
-    """The portfolio as an HTML document (every value from the files is escaped).
+    """The portfolio as an HTML document (every value from the files is escaped), in the sites' language.
 
     Raises:
         ConfigError: no audit under ``root`` has been run.
@@ -99,13 +172,19 @@ def portfolio_html(root: Path | str, *, today: dt.date | None = None) -> str:
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES_DIR / "portfolio"), autoescape=True, undefined=jinja2.StrictUndefined
     )
-    return environment.get_template("portfolio.html.j2").render(
-        sites=sites,
-        grades=list(COUNTED),
-        columns=list(PORTFOLIO_KPIS.items()),
-        root_name=Path(root).resolve().name,
-        today=day.isoformat(),
+    environment.globals.update(
+        _=_, ngettext=ngettext, grade_label=grade_label, status_label=status_label, kpi_name=kpi_name
     )
+    lang = portfolio_language([s.language for s in sites])
+    with language(lang):
+        return environment.get_template("portfolio.html.j2").render(
+            sites=sites,
+            grades=[(grade, _(GRADE_HEADINGS.get(grade, grade))) for grade in COUNTED],
+            columns=[(kpi_id, _(label)) for kpi_id, label in PORTFOLIO_KPIS.items()],
+            root_name=Path(root).resolve().name,
+            today=fmt.date(day),
+            lang=lang,
+        )
 
 
 def write_portfolio(root: Path | str, pdf: Path | str, *, today: dt.date | None = None) -> Path:
