@@ -14,6 +14,7 @@ from audit.data.intake import load_kind
 from audit.data.joins import join_customers, join_lines
 from audit.data.periods import HISTORY_QUARTERS, history_periods
 from audit.exceptions import ConfigError
+from audit.i18n import language
 from audit.model import Problem, SourceInfo
 
 __all__ = ["HISTORY_QUARTERS", "AuditData", "history_periods", "load_audit", "load_kind", "over_threshold"]
@@ -122,6 +123,11 @@ def load_audit(folder: Path | str | AuditConfig, *, strict: bool = True) -> Audi
         2991
     """
     config = folder if isinstance(folder, AuditConfig) else load_config(folder)
+    with language(config.audit.language):  # the problems' messages, in the audit's language
+        return _load(config, strict=strict)
+
+
+def _load(config: AuditConfig, *, strict: bool) -> AuditData:
     frames: dict[str, pd.DataFrame] = {}
     history: dict[str, pd.DataFrame] = {}
     problems: list[Problem] = []
