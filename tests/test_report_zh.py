@@ -92,7 +92,9 @@ def _covered(run: str, data_text: str) -> bool:
 
 def test_the_leak_finder_finds_english_and_passes_the_data() -> None:
     data = "\n".join(_norm(t) for t in ("Centrifugal Pump", "Leaking seal", "The crate was broken in transit."))
-    text = "控制图 Centrifugal Pump Leaking seal 显示 The crate was\nbroken in 运输 fell beyond the control limits 中心线"
+    text = (
+        "控制图 Centrifugal Pump Leaking seal 显示 The crate was\nbroken in 运输 fell beyond the control limits 中心线"
+    )
     assert english_runs(text, data) == ["fell beyond the control limits"]
     # a table's row: the end of one cell, then the start of the next
     assert english_runs("CP-50 Centrifugal Pump Leaking seal 73", data) == []
@@ -111,9 +113,7 @@ def plain_text(demo_zh: tuple[Path, str]) -> str:
     ).stdout
 
 
-def test_no_english_sentence_in_the_chinese_report_outside_the_data(
-    demo_zh: tuple[Path, str], plain_text: str
-) -> None:
+def test_no_english_sentence_in_the_chinese_report_outside_the_data(demo_zh: tuple[Path, str], plain_text: str) -> None:
     folder, _ = demo_zh
     leaks = english_runs(plain_text, _data_text(folder))
     assert leaks == [], "English written by the code in the Chinese report:\n" + "\n".join(leaks)
