@@ -15,6 +15,7 @@ from audit.data.intake import load_kind
 from audit.data.joins import join_customers, join_lines
 from audit.data.periods import HISTORY_QUARTERS, history_periods
 from audit.exceptions import ConfigError
+from audit.i18n import language
 from audit.model import Problem, SourceInfo
 from audit.progress import Stage, is_listened, started
 
@@ -133,6 +134,11 @@ def load_audit(folder: Path | str | AuditConfig, *, strict: bool = True) -> Audi
         2991
     """
     config = folder if isinstance(folder, AuditConfig) else load_config(folder)
+    with language(config.audit.language):  # the problems' messages, in the audit's language
+        return _load(config, strict=strict)
+
+
+def _load(config: AuditConfig, *, strict: bool) -> AuditData:
     frames: dict[str, pd.DataFrame] = {}
     history: dict[str, pd.DataFrame] = {}
     problems: list[Problem] = []

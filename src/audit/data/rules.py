@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from audit.data.table import ROW, brief, excel_value
+from audit.i18n import N_, _
 
 if TYPE_CHECKING:
     from audit.config import Source
@@ -164,9 +165,9 @@ def rule(*ids: str, stage: Stage = "row") -> Callable[[_Method], _Method]:
 
 #: per type: the rule of a cell that cannot be read, and what to do
 UNREADABLE = {
-    "date": ("not_a_date", "use a date such as 2026-07-31"),
-    "number": ("not_a_number", "use a plain number"),
-    "bool": ("not_yes_no", "use yes or no, or map the value under 'values:' in audit.yaml"),
+    "date": ("not_a_date", N_("use a date such as 2026-07-31")),
+    "number": ("not_a_number", N_("use a plain number")),
+    "bool": ("not_yes_no", N_("use yes or no, or map the value under 'values:' in audit.yaml")),
 }
 
 
@@ -211,7 +212,7 @@ class KindSchema:
         """Run every rule of a stage; a cell already failed keeps its first failure only."""
         found: list[Failure] = []
         taken: set[tuple[int, str]] = set()
-        for _, name in self.rules(stage):
+        for _ids, name in self.rules(stage):
             for failure in getattr(self, name)(cells):
                 key = (failure.index, failure.column)
                 if stage == "period" or key not in taken:
@@ -236,18 +237,23 @@ class KindSchema:
         for name, (failed, why) in cells.unreadable.items():
             if not failed.any():
                 continue
-            rule_id, what = UNREADABLE[self.types()[name]]
+            rule_id, todo = UNREADABLE[self.types()[name]]
+            what = _(todo)
             if rule_id == "not_a_number" and (name in SCORE_LIKE or name.startswith(("dim_", "exp_", "imp_"))):
-                what = (
-                    f"use a number on the scale, map the answer under data.{self.kind}.values.{_values_key(name)} "
-                    "(such as {Very satisfied: 5}), or list it under na_values if it means no answer"
+                what = _(
+                    "use a number on the scale, map the answer under {key} (such as {example}), "
+                    "or list it under na_values if it means no answer",
+                    key=f"data.{self.kind}.values.{_values_key(name)}",
+                    example="{Very satisfied: 5}",
                 )
             found += cells.failures(
                 failed,
                 name,
                 rule_id,
                 lambda i, n=name, w=what, y=why: (
-                    f"'{cells.cell(i, n)}' {y[i]}" if y[i] else f"'{cells.cell(i, n)}' is not understood; {w}"
+                    f"'{cells.cell(i, n)}' {y[i]}"
+                    if y[i]
+                    else _("'{value}' is not understood; {todo}", value=cells.cell(i, n), todo=w)
                 ),
             )
         return found
@@ -262,9 +268,12 @@ class KindSchema:
                 name,
                 "excel_error",
                 lambda i, t=text: (
-                    f"the cell holds {t[i]}, not a value; correct the formula in the workbook"
+                    _("the cell holds {error}, not a value; correct the formula in the workbook", error=t[i])
                     if t[i].startswith("#")
-                    else f"the cell holds {t[i]}; open the workbook in Excel and save it so that results are stored"
+                    else _(
+                        "the cell holds {error}; open the workbook in Excel and save it so that results are stored",
+                        error=t[i],
+                    )
                 ),
             )
         return found
@@ -281,7 +290,9 @@ class KindSchema:
                     empty,
                     name,
                     "missing_value",
-                    lambda i, n=name: f"'{cells.header(n)}' is empty but required; fill it in or remove the row",
+                    lambda i, n=name: _(
+                        "'{column}' is empty but required; fill it in or remove the row", column=cells.header(n)
+                    ),
                 )
         return found
 
@@ -298,9 +309,12 @@ class KindSchema:
                 unknown,
                 name,
                 "unknown_value",
-                lambda i, n=name, a=col.allowed: (
-                    f"'{cells.cell(i, n)}' is not a known {n}; map it to one of {', '.join(a)} under "
-                    f"data.{self.kind}.values.{n} in audit.yaml"
+                lambda i, n=name, a=col.allowed: _(
+                    "'{value}' is not a known {column}; map it to one of {allowed} under {key} in audit.yaml",
+                    value=cells.cell(i, n),
+                    column=n,
+                    allowed=", ".join(a),
+                    key=f"data.{self.kind}.values.{n}",
                 ),
             )
         return found
@@ -333,18 +347,24 @@ class KindSchema:
                 frame.index.isin(rows.index[same.to_numpy()]),
                 name,
                 "duplicate_row",
-                lambda i, n=name, f=first_row: (
-                    f"row {cells.row(i)} repeats row {f[i]} (same {n} {cells.cell(i, n)}, same "
-                    "content): entered twice; delete the copy"
+                lambda i, n=name, f=first_row: _(
+                    "row {row} repeats row {first} (same {column} {value}, same content): "
+                    "entered twice; delete the copy",
+                    row=cells.row(i),
+                    first=f[i],
+                    column=n,
+                    value=cells.cell(i, n),
                 ),
             )
             found += cells.failures(
                 frame.index.isin(rows.index[other.to_numpy()]),
                 name,
                 "duplicate_id",
-                lambda i, n=name, f=first_row: (
-                    f"{n} {cells.cell(i, n)} is also used by row {f[i]} for a different record; give each "
-                    "record its own id"
+                lambda i, n=name, f=first_row: _(
+                    "{column} {value} is also used by row {first} for a different record; give each record its own id",
+                    column=n,
+                    value=cells.cell(i, n),
+                    first=f[i],
                 ),
             )
         return found
@@ -359,10 +379,16 @@ class KindSchema:
                 continue
             values = cells.frame[name]
             hint = (
-                f"; data.{self.kind}.sign is negative, so the file's values should be written negative"
+                _(
+                    "; {key} is negative, so the file's values should be written negative",
+                    key=f"data.{self.kind}.sign",
+                )
                 if negative_file and col.signed
                 else (
-                    f", or set sign: negative under data.{self.kind} when the file writes them negative"
+                    _(
+                        ", or set sign: negative under {key} when the file writes them negative",
+                        key=f"data.{self.kind}",
+                    )
                     if col.signed
                     else ""
                 )
@@ -372,8 +398,10 @@ class KindSchema:
                     values <= 0,
                     name,
                     "impossible_quantity",
-                    lambda i, n=name, h=hint: (
-                        f"a quantity of {cells.cell(i, n)} is not possible; correct the quantity or remove the row{h}"
+                    lambda i, n=name, h=hint: _(
+                        "a quantity of {value} is not possible; correct the quantity or remove the row{hint}",
+                        value=cells.cell(i, n),
+                        hint=h,
                     ),
                 )
             elif col.minimum is not None:
@@ -381,7 +409,9 @@ class KindSchema:
                     values < col.minimum,
                     name,
                     "negative",
-                    lambda i, n=name, h=hint: f"{cells.cell(i, n)} is negative; correct the value or remove the row{h}",
+                    lambda i, n=name, h=hint: _(
+                        "{value} is negative; correct the value or remove the row{hint}", value=cells.cell(i, n), hint=h
+                    ),
                 )
         return found
 
@@ -397,8 +427,12 @@ class KindSchema:
                 frame[later] < frame[earlier],
                 later,
                 "date_order",
-                lambda i, a=later, b=earlier: (
-                    f"{cells.header(a)} {cells.day(i, a)} is before {cells.header(b)} {cells.day(i, b)}; correct the dates"
+                lambda i, a=later, b=earlier: _(
+                    "{later} {later_day} is before {earlier} {earlier_day}; correct the dates",
+                    later=cells.header(a),
+                    later_day=cells.day(i, a),
+                    earlier=cells.header(b),
+                    earlier_day=cells.day(i, b),
                 ),
             )
         return found
@@ -412,8 +446,8 @@ class KindSchema:
         return [
             Failure(
                 int(i), self.date_column, "outside_period",
-                f"dated outside the audited period and its history ({first:%Y-%m-%d} to {last:%Y-%m-%d}); "
-                "left out of this audit, no action needed if expected",
+                _("dated outside the audited period and its history ({first} to {last}); "
+                  "left out of this audit, no action needed if expected", first=f"{first:%Y-%m-%d}", last=f"{last:%Y-%m-%d}"),
                 quarantine=False, row=cells.row(i), value=cells.day(i, self.date_column),
             )
             for i in cells.frame.index[outside]
@@ -447,6 +481,6 @@ def iter_ids(schemas: Iterable[type[KindSchema]]) -> list[str]:
     for schema in schemas:
         stages: tuple[Stage, ...] = ("row", "lines", "period")
         for stage in stages:
-            for rule_ids, _ in schema.rules(stage):
+            for rule_ids, _method in schema.rules(stage):
                 ids += [i for i in rule_ids if i not in ids]
     return ids

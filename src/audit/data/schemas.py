@@ -15,6 +15,7 @@ import pandas as pd
 from audit.config import Scale, SurveySource
 from audit.data.rules import Cells, Col, ColumnType, Failure, KindSchema, rule
 from audit.data.table import ROW, brief
+from audit.i18n import _
 
 __all__ = [
     "SCHEMAS",
@@ -117,9 +118,13 @@ class Surveys(KindSchema):
                 off,
                 name,
                 "out_of_scale",
-                lambda i, n=name, s=scale, k=key: (
-                    f"score {cells.cell(i, n)} is outside the declared scale {s.min}–{s.max}; correct the score, "
-                    f"or declare the scale used under {k} in audit.yaml"
+                lambda i, n=name, s=scale, k=key: _(
+                    "score {value} is outside the declared scale {low}–{high}; correct the score, "
+                    "or declare the scale used under {key} in audit.yaml",
+                    value=cells.cell(i, n),
+                    low=s.min,
+                    high=s.max,
+                    key=k,
                 ),
             )
         return found
@@ -174,9 +179,10 @@ class Complaints(KindSchema):
             (frame["status"] == "open") & frame["resolved_on"].notna(),
             "resolved_on",
             "open_but_resolved",
-            lambda i: (
-                f"the status is '{cells.cell(i, 'status')}' (open) but a resolved date is given; "
-                "counted as open and the date left out; correct the status or the date"
+            lambda i: _(
+                "the status is '{status}' (open) but a resolved date is given; "
+                "counted as open and the date left out; correct the status or the date",
+                status=cells.cell(i, "status"),
             ),
             quarantine=False,
         )
@@ -205,8 +211,8 @@ class _Lines(KindSchema):
             disagree = clean.groupby(key, sort=False)[column].transform("nunique").to_numpy() > 1
             found += [
                 Failure(int(i), column, "inconsistent_lines",
-                        f"the lines of {key} {brief(str(ident))} disagree on {column}; "
-                        f"give every line of one order the same {column}")
+                        _("the lines of {key} {value} disagree on {column}; give every line of one order the same {column}",
+                          key=key, value=brief(str(ident)), column=column))
                 for i, ident in zip(clean.index[disagree], clean.loc[disagree, key])
             ]  # fmt: skip
         return found
@@ -221,8 +227,9 @@ class _Lines(KindSchema):
         sibling = frame[key].isin(first_row.index).to_numpy() & ~failed.to_numpy()
         return [
             Failure(int(i), key, "order_set_aside",
-                    f"another line of {key} {brief(str(ident))} (row {first_row[ident]}) has a problem; "
-                    "the whole order is left out until that line is corrected")
+                    _("another line of {key} {value} (row {row}) has a problem; "
+                      "the whole order is left out until that line is corrected",
+                      key=key, value=brief(str(ident)), row=first_row[ident]))
             for i, ident in zip(frame.index[sibling], frame.loc[sibling, key])
         ]  # fmt: skip
 

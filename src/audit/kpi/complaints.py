@@ -134,9 +134,13 @@ def silent_dissatisfied(complainers: int, complainer_share: float, population: i
     if population is not None:
         room = max(population, complainers) - complainers
         if estimate > room:
-            note += (
-                f"; capped at {room:,} (the {max(population, complainers):,} customers less the {complainers:,} who "
-                f"complained): the assumption gives {estimate:,.0f}, more customers than there are"
+            note += _(
+                "; capped at {room} (the {population} customers less the {complainers} who complained): "
+                "the assumption gives {estimate}, more customers than there are",
+                room=f"{room:,}",
+                population=f"{max(population, complainers):,}",
+                complainers=f"{complainers:,}",
+                estimate=f"{estimate:,.0f}",
             )
             estimate = float(room)
     return Estimate(float(estimate), complainers, note=note)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from audit.i18n import N_, _
 from audit.model import ControlChart, ControlPoint, ParetoItem
 
 __all__ = ["MIN_BASELINE", "SIGMAS", "VITAL_SHARE", "p_chart", "pareto", "u_chart"]
@@ -132,9 +133,9 @@ def _chart(
         return None
     start_label = str(_subgroup_counts(pd.Series([period_start]), freq).index[0])
     baseline = table.loc[table.index < start_label]
-    basis = "the subgroups before the audited period"
-    if len(baseline) < MIN_BASELINE:
-        baseline, basis = table, "all subgroups shown"
+    before = len(baseline) >= MIN_BASELINE
+    if not before:
+        baseline = table
     centre = float(baseline["k"].sum() / baseline["n"].sum())
     spread = centre if kind == "u" else centre * (1 - centre)
     sigma = np.sqrt(max(spread, 0.0) / table["n"].to_numpy())
@@ -148,5 +149,13 @@ def _chart(
             table.index, table["k"].to_numpy(), table["n"].to_numpy(), rate, lcl, ucl, signal
         )
     )
-    noun = "rate" if kind == "u" else "proportion"
-    return ControlChart(title, "per 1000", 1000 * centre, f"pooled {noun} of {basis}", points, kind)
+    return ControlChart(title, "per 1000", 1000 * centre, _(_BASIS[(kind == "u", before)]), points, kind)
+
+
+#: the centre line's basis in words, by (a u-chart, from the subgroups before the period)
+_BASIS = {
+    (True, True): N_("pooled rate of the subgroups before the audited period"),
+    (True, False): N_("pooled rate of all subgroups shown"),
+    (False, True): N_("pooled proportion of the subgroups before the audited period"),
+    (False, False): N_("pooled proportion of all subgroups shown"),
+}

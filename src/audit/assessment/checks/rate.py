@@ -98,6 +98,15 @@ def complaint_rate(ev: Evidence) -> list[Draft]:
     if chart is not None:
         figures["centre"] = chart.centre
         if signals:
+            points = "; ".join(
+                _(
+                    "{month} {value} against {ucl}",
+                    month=p.period,
+                    value=format.number(p.value, 1),
+                    ucl=format.number(p.ucl, 1),
+                )
+                for p in signals
+            )
             facts.append(
                 count_of(
                     len(signals),
@@ -107,15 +116,7 @@ def complaint_rate(ev: Evidence) -> list[Draft]:
                     "the upper control limit: {points}.",
                     centre=format.number(chart.centre, 1),
                     basis=chart.basis,
-                    points="; ".join(
-                        _(
-                            "{month} {value} against {ucl}",
-                            month=p.period,
-                            value=format.number(p.value, 1),
-                            ucl=format.number(p.ucl, 1),
-                        )
-                        for p in signals
-                    ),
+                    points=points,
                 )
             )
         elif months:

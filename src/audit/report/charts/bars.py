@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from audit.catalogue import dimension_name
+from audit.i18n import _
 from audit.report.charts._base import (
     ACCENT,
     INK,
@@ -36,11 +38,11 @@ def pareto_svg(pairs: Pairs, title: str) -> str:
         key=lambda item: -item[1],
     )
     if not items:
-        return no_data_svg(f"No data for {title.lower()}")
+        return no_data_svg(_("No data for {title}", title=title.lower()))
     total = sum(count for _, count in items)
     cumulative: list[float] = []
     running = 0.0
-    for _, count in items:
+    for _category, count in items:
         running += count
         cumulative.append(100.0 * running / total)
     from matplotlib.ticker import MaxNLocator
@@ -49,7 +51,7 @@ def pareto_svg(pairs: Pairs, title: str) -> str:
         fig = _figure(2.6)
         ax = fig.add_subplot()
         xs = list(range(len(items)))
-        ax.bar(xs, [c for _, c in items], color=ACCENT, edgecolor=INK, linewidth=0.5, width=0.65, label="Count")
+        ax.bar(xs, [c for _, c in items], color=ACCENT, edgecolor=INK, linewidth=0.5, width=0.65, label=_("Count"))
         ax.set_xticks(
             xs,
             [_short(label) for label, _ in items],
@@ -57,18 +59,18 @@ def pareto_svg(pairs: Pairs, title: str) -> str:
             ha="right" if len(items) > 4 else "center",
             rotation_mode="anchor",
         )
-        ax.set_ylabel("Count")
+        ax.set_ylabel(_("Count"))
         ax.set_xlim(-0.6, len(items) - 0.4)
         ax.set_ylim(0, max(c for _, c in items) * 1.12)
         share = ax.twinx()
         share.plot(
-            xs, cumulative, color=INK, linewidth=1.4, marker="s", markersize=3.5, linestyle="-", label="Cumulative %"
+            xs, cumulative, color=INK, linewidth=1.4, marker="s", markersize=3.5, linestyle="-", label=_("Cumulative %")
         )
         share.axhline(80, color=TARGET, linestyle=":", linewidth=1.2, label="80%")
         share.set_ylim(0, 105)
         share.set_yticks([0, 25, 50, 75, 100])
         ax.yaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
-        share.set_ylabel("Cumulative %")
+        share.set_ylabel(_("Cumulative %"))
         share.grid(False)
         share.spines["right"].set_visible(True)
         handles = ax.get_legend_handles_labels()[0] + share.get_legend_handles_labels()[0]
@@ -92,12 +94,12 @@ def gap_bars_svg(pairs: Pairs) -> str:
     """
     items = [(str(label), float(gap)) for label, gap in pairs if _finite(gap)]
     if not items:
-        return no_data_svg("No expectation scores, so no SERVQUAL gap")
+        return no_data_svg(_("No expectation scores, so no SERVQUAL gap"))
     with _drawing():
         fig = _figure(max(1.5, 0.3 * len(items) + 0.9))
         ax = fig.add_subplot()
         ys = list(range(len(items)))[::-1]
-        for y, (_, gap) in zip(ys, items):
+        for y, (_dimension, gap) in zip(ys, items):
             short = gap < 0
             ax.barh(
                 y,
@@ -118,12 +120,12 @@ def gap_bars_svg(pairs: Pairs) -> str:
                 fontsize=7.5,
                 color=INK,
             )
-        ax.set_yticks(ys, [_short(label.replace("_", " ").capitalize(), 24) for label, _ in items])
+        ax.set_yticks(ys, [_short(dimension_name(label), 24) for label, _gap in items])
         ax.axvline(0, color=INK, linewidth=0.8)
         reach = max(abs(g) for _, g in items) or 1.0
         ax.set_xlim(-reach * 1.35, reach * 1.35)
         ax.grid(axis="x", visible=True)
         ax.grid(axis="y", visible=False)
-        ax.set_xlabel("Gap = perception − expectation (negative = shortfall)")
-        ax.set_title("SERVQUAL gap per dimension")
+        ax.set_xlabel(_("Gap = perception − expectation (negative = shortfall)"))
+        ax.set_title(_("SERVQUAL gap per dimension"))
         return _to_svg(fig)

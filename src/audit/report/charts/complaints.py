@@ -6,6 +6,7 @@ import itertools
 import math
 from collections.abc import Sequence
 
+from audit.i18n import _
 from audit.report.charts._base import (
     ACCENT,
     INK,
@@ -51,7 +52,7 @@ def p_chart_svg(points: Sequence[ControlRow], centre: float, unit: str, audited_
     lows = [lo for _, _, lo, _, _ in items]
     highs = [hi for _, _, _, hi, _ in items]
     if not items or not _finite(centre):
-        return no_data_svg("No months with both complaints and orders")
+        return no_data_svg(_("No months with both complaints and orders"))
     with _drawing():
         fig = _figure(2.6)
         ax = fig.add_subplot()
@@ -63,17 +64,19 @@ def p_chart_svg(points: Sequence[ControlRow], centre: float, unit: str, audited_
                 ax.text(
                     first - 0.4,
                     0.02,
-                    "audited period",
+                    _("audited period"),
                     transform=ax.get_xaxis_transform(),
                     ha="left",
                     va="bottom",
                     fontsize=7,
                     color=TARGET,
                 )
-        ax.step(xs, highs, where="mid", color=TARGET, linestyle="--", linewidth=1.0, label="Control limits (3σ)")
+        ax.step(xs, highs, where="mid", color=TARGET, linestyle="--", linewidth=1.0, label=_("Control limits (3σ)"))
         ax.step(xs, lows, where="mid", color=TARGET, linestyle="--", linewidth=1.0)
-        ax.axhline(centre, color=TARGET, linestyle="-", linewidth=1.0, label=f"Centre {centre:.1f}")
-        ax.plot(xs, rates, color=INK, linewidth=1.5, marker="o", markersize=4, label="Complaint rate")
+        ax.axhline(
+            centre, color=TARGET, linestyle="-", linewidth=1.0, label=_("Centre {centre}", centre=f"{centre:.1f}")
+        )
+        ax.plot(xs, rates, color=INK, linewidth=1.5, marker="o", markersize=4, label=_("Complaint rate"))
         flagged = [(x, v) for x, (_, v, _, _, s) in zip(xs, items) if s]
         if flagged:
             ax.plot(
@@ -85,7 +88,7 @@ def p_chart_svg(points: Sequence[ControlRow], centre: float, unit: str, audited_
                 markerfacecolor="none",
                 markeredgecolor=INK,
                 markeredgewidth=1.3,
-                label="Beyond a limit",
+                label=_("Beyond a limit"),
             )
             for x, v in flagged:
                 ax.annotate(
@@ -109,8 +112,10 @@ def p_chart_svg(points: Sequence[ControlRow], centre: float, unit: str, audited_
         ax.set_xlim(-0.6, len(items) - 0.4)
         top = max(highs + rates)
         ax.set_ylim(0, top * 1.18 if top > 0 else 1.0)
-        ax.set_ylabel(f"Complaints {unit.replace('1000', '1,000')} orders")
-        ax.set_title("Complaint rate per month (p-chart)")
+        ax.set_ylabel(
+            _("Complaints per 1,000 orders") if unit == "per 1000" else _("Complaints {unit} orders", unit=unit)
+        )
+        ax.set_title(_("Complaint rate per month (p-chart)"))
         _legend_beside_title(ax, ax.get_legend_handles_labels()[0], below=True)
         return _to_svg(fig)
 
@@ -137,7 +142,7 @@ def resolution_svg(days: Sequence[float], sla_days: float) -> str:
     """
     values = sorted(max(float(d), 0.0) for d in days if _finite(d))
     if not values:
-        return no_data_svg("No complaint was resolved in the period")
+        return no_data_svg(_("No complaint was resolved in the period"))
     sla = float(sla_days)
     width = _bin_width(max(values[-1], sla))
     edge = sla + 0.5  # whole days: the split falls between the SLA's day and the next
@@ -163,7 +168,7 @@ def resolution_svg(days: Sequence[float], sla_days: float) -> str:
                     color=LIGHT,
                     edgecolor=INK,
                     linewidth=0.5,
-                    label="Within SLA",
+                    label=_("Within SLA"),
                 )
             )
         if beyond:
@@ -177,12 +182,16 @@ def resolution_svg(days: Sequence[float], sla_days: float) -> str:
                     edgecolor=INK,
                     linewidth=0.5,
                     hatch="///",
-                    label="Beyond SLA",
+                    label=_("Beyond SLA"),
                 )
             )
-        handles.append(ax.axvline(edge, color=INK, linestyle="--", linewidth=1.3, label=f"SLA {sla:g} days"))
         handles.append(
-            ax.axvline(median, color=TARGET, linestyle=":", linewidth=1.5, label=f"Median {median:.1f} days")
+            ax.axvline(edge, color=INK, linestyle="--", linewidth=1.3, label=_("SLA {days} days", days=f"{sla:g}"))
+        )
+        handles.append(
+            ax.axvline(
+                median, color=TARGET, linestyle=":", linewidth=1.5, label=_("Median {days} days", days=f"{median:.1f}")
+            )
         )
         ax.set_xlim(max(edges[0], -0.5), edges[-1])
         ax.set_ylim(0, max(counts) * 1.15 + 0.5)
@@ -190,8 +199,8 @@ def resolution_svg(days: Sequence[float], sla_days: float) -> str:
 
         ax.yaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
         ax.xaxis.set_major_locator(MaxNLocator(nbins=12, integer=True))
-        ax.set_xlabel("Days from receipt to resolution")
-        ax.set_ylabel("Complaints")
-        ax.set_title("Resolution time against the SLA")
+        ax.set_xlabel(_("Days from receipt to resolution"))
+        ax.set_ylabel(_("Complaints"))
+        ax.set_title(_("Resolution time against the SLA"))
         _legend_beside_title(ax, handles, below=True)
         return _to_svg(fig)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from audit.i18n import _
 from audit.report.charts._base import (
     INK,
     TARGET,
@@ -65,11 +66,11 @@ def segment_heatmap_svg(
     table = [list(r) for r in cells][:MAX_ROWS]
     labels = [str(r) for r in rows][:MAX_ROWS]
     if not table or not any(c is not None and _finite(c[0]) for r in table for c in r):
-        return no_data_svg("No segment has a KPI value")
+        return no_data_svg(_("No segment has a KPI value"))
     from matplotlib.patches import Rectangle
 
     badness: dict[tuple[int, int], float] = {}
-    for j, (_, higher) in enumerate(columns):
+    for j, (_name, higher) in enumerate(columns):
         column = [(i, r[j]) for i, r in enumerate(table)]
         found = [(i, float(c[0])) for i, c in column if c is not None and _finite(c[0])]
         if not found:
@@ -117,8 +118,11 @@ def segment_heatmap_svg(
         for side in ("left", "bottom", "top", "right"):
             ax.spines[side].set_visible(False)
         fig.supxlabel(
-            f"Darker = worse within the column · * hatched: fewer than {small_n} observations, "
-            "read with caution · – no observation",
+            _(
+                "Darker = worse within the column · * hatched: fewer than {small_n} observations, "
+                "read with caution · – no observation",
+                small_n=small_n,
+            ),
             fontsize=7,
             color=TARGET,
             x=0.5,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+from audit.i18n import N_, _
 from audit.report.charts._base import (
     ACCENT,
     INK,
@@ -61,9 +62,9 @@ def radar_svg(dimensions: Sequence[str], series: Sequence[RadarSeries], scale: t
         if any(_finite(v) for v in values)
     ]
     if len(names) < 3:
-        return no_data_svg("A radar needs at least three dimensions")
+        return no_data_svg(_("A radar needs at least three dimensions"))
     if not drawn or sum(math.isfinite(v) for v in drawn[0][1]) < 3:
-        return no_data_svg("Fewer than three dimensions have a mean score")
+        return no_data_svg(_("Fewer than three dimensions have a mean score"))
     low, high = float(scale[0]), float(scale[1])
     values = [v for _, vs in drawn for v in vs if math.isfinite(v)]
     inner = max(low, math.floor(min(values) * 2) / 2 - 0.5)
@@ -91,16 +92,16 @@ def radar_svg(dimensions: Sequence[str], series: Sequence[RadarSeries], scale: t
         ax.grid(True, color="#d1d5db", linewidth=0.5)
         ax.spines["polar"].set_color("#9ca3af")
         ax.legend(loc="center left", bbox_to_anchor=(1.25, 0.5), handlelength=2.6)
-        fig.suptitle("Mean score per dimension", x=0.02, ha="left", fontsize=9.5, fontweight="bold")
+        fig.suptitle(_("Mean score per dimension"), x=0.02, ha="left", fontsize=9.5, fontweight="bold")
         return _to_svg(fig)
 
 
 #: IPA quadrant names by (importance high, performance high) and their corner on the chart
 _QUADRANT_CORNERS = (
-    ("Concentrate here", 0.01, 0.99, "left", "top"),
-    ("Keep up the good work", 0.99, 0.99, "right", "top"),
-    ("Low priority", 0.01, 0.01, "left", "bottom"),
-    ("Possible overkill", 0.99, 0.01, "right", "bottom"),
+    (N_("Concentrate here"), 0.01, 0.99, "left", "top"),
+    (N_("Keep up the good work"), 0.99, 0.99, "right", "top"),
+    (N_("Low priority"), 0.01, 0.01, "left", "bottom"),
+    (N_("Possible overkill"), 0.99, 0.01, "right", "bottom"),
 )
 
 
@@ -122,7 +123,7 @@ def ipa_svg(points: Sequence[tuple[str, float, float]], importance_label: str) -
     """
     items = [(str(d), float(i), float(p)) for d, i, p in points if _finite(i) and _finite(p)]
     if not items:
-        return no_data_svg("No dimension has both an importance and a performance score")
+        return no_data_svg(_("No dimension has both an importance and a performance score"))
     imp_cut = sum(i for _, i, _ in items) / len(items)
     perf_cut = sum(p for _, _, p in items) / len(items)
     with _drawing():
@@ -159,19 +160,19 @@ def ipa_svg(points: Sequence[tuple[str, float, float]], importance_label: str) -
                 color=INK,
             )
         for text, x, y, ha, va in _QUADRANT_CORNERS:
-            ax.text(x, y, text, transform=ax.transAxes, ha=ha, va=va, fontsize=7.5, color=TARGET, fontstyle="italic")
+            ax.text(x, y, _(text), transform=ax.transAxes, ha=ha, va=va, fontsize=7.5, color=TARGET, fontstyle="italic")
         ax.grid(False)
-        ax.set_xlabel("Performance (mean score, 0–100 of the scale)")
+        ax.set_xlabel(_("Performance (mean score, 0–100 of the scale)"))
         ax.set_ylabel(_short(importance_label, 40))
-        ax.set_title("Importance–performance analysis")
+        ax.set_title(_("Importance–performance analysis"))
         return _to_svg(fig)
 
 
 #: NPS composition bands, bottom to top: (label, face, hatch, text colour)
 _NPS_BANDS = (
-    ("Detractors (0–6)", ACCENT, "///", "white"),
-    ("Passives (7–8)", "white", None, INK),
-    ("Promoters (9–10)", LIGHT, None, INK),
+    (N_("Detractors (0–6)"), ACCENT, "///", "white"),
+    (N_("Passives (7–8)"), "white", None, INK),
+    (N_("Promoters (9–10)"), LIGHT, None, INK),
 )
 
 
@@ -191,7 +192,7 @@ def nps_composition_svg(rows: Sequence[tuple[str, float, float, float, int]]) ->
     """
     items = [(str(p), float(pro), float(pas), float(det), int(n)) for p, pro, pas, det, n in rows]
     if not any(n > 0 for *_, n in items):
-        return no_data_svg("No likelihood-to-recommend answers in any period")
+        return no_data_svg(_("No likelihood-to-recommend answers in any period"))
     with _drawing():
         fig = _figure(2.6)
         ax = fig.add_subplot()
@@ -209,7 +210,7 @@ def nps_composition_svg(rows: Sequence[tuple[str, float, float, float, int]]) ->
                 edgecolor=INK,
                 linewidth=0.5,
                 hatch=hatch,
-                label=label,
+                label=_(label),
             )
             handles.append(bars)
             for x, h, b in zip(xs, heights, bottoms):
@@ -225,7 +226,7 @@ def nps_composition_svg(rows: Sequence[tuple[str, float, float, float, int]]) ->
                         bbox={"facecolor": face, "edgecolor": "none", "pad": 0.6} if hatch else None,
                     )
             bottoms = [b + h for b, h in zip(bottoms, heights)]
-        for x, (_, pro, _, det, n) in zip(xs, items):
+        for x, (_period, pro, _passives, det, n) in zip(xs, items):
             if n:
                 ax.text(
                     x,
@@ -241,7 +242,7 @@ def nps_composition_svg(rows: Sequence[tuple[str, float, float, float, int]]) ->
         ax.set_xlim(-0.6, len(items) - 0.4)
         ax.set_ylim(0, 112)
         ax.set_yticks([0, 25, 50, 75, 100])
-        ax.set_ylabel("% of answers")
-        ax.set_title("NPS composition per period")
+        ax.set_ylabel(_("% of answers"))
+        ax.set_title(_("NPS composition per period"))
         _legend_beside_title(ax, handles)
         return _to_svg(fig)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+from audit.i18n import N_, _
 from audit.report.charts._base import (
     INK,
     LIGHT,
@@ -24,6 +25,9 @@ from audit.report.charts._base import (
 __all__ = ["csat_trend_svg", "kpi_trend_svg"]
 
 
+#: units written as words on an axis, in the current language
+UNIT_WORDS = {"points": N_("points"), "days": N_("days"), "score": N_("score")}
+
 #: a 95% confidence interval per period: (low, high), None where unknown
 Band = Sequence[tuple[float | None, float | None]]
 
@@ -31,7 +35,7 @@ Band = Sequence[tuple[float | None, float | None]]
 def _trend(history: History, target: float | None, title: str, ylabel: str, unit: str, band: Band | None = None) -> str:
     points = [(str(period), value) for period, value in history]
     if not any(v is not None and _finite(v) for _, v in points):
-        return no_data_svg(f"No data for {title.lower()}")
+        return no_data_svg(_("No data for {title}", title=title.lower()))
     from matplotlib.ticker import MaxNLocator
 
     goal = float(target) if target is not None and _finite(target) else None
@@ -43,7 +47,7 @@ def _trend(history: History, target: float | None, title: str, ylabel: str, unit
         lows, highs = _band(band, ys)
         if any(math.isfinite(lo) for lo in lows):
             # a light band joins the intervals; whiskers show each one, even a lone point's
-            ax.fill_between(xs, lows, highs, color=LIGHT, alpha=0.45, linewidth=0, label="95% CI")
+            ax.fill_between(xs, lows, highs, color=LIGHT, alpha=0.45, linewidth=0, label=_("95% CI"))
             ax.errorbar(
                 xs,
                 ys,
@@ -69,8 +73,10 @@ def _trend(history: History, target: float | None, title: str, ylabel: str, unit
                     color=INK,
                 )
         if goal is not None:
-            ax.axhline(goal, color=TARGET, linestyle="--", linewidth=1.1, label=f"Target {_label(goal, unit)}")
-        ticks = [_short(p, 12) for p, _ in points]
+            ax.axhline(
+                goal, color=TARGET, linestyle="--", linewidth=1.1, label=_("Target {target}", target=_label(goal, unit))
+            )
+        ticks = [_short(p, 12) for p, _v in points]
         if _is_beside():  # "2026-Q3" on two lines: eight quarters fit half the width
             ticks = [t.replace("-", "\n", 1) for t in ticks]
         ax.set_xticks(xs, ticks)
@@ -114,7 +120,7 @@ def csat_trend_svg(history: History, target: float | None, band: Band | None = N
     Returns:
         SVG text; a "no data" placeholder when no period has a value.
     """
-    return _trend(history, target, "CSAT mean per period", "CSAT mean", "score", band)
+    return _trend(history, target, _("CSAT mean per period"), _("CSAT mean"), "score", band)
 
 
 def kpi_trend_svg(history: History, target: float | None, label: str, unit: str) -> str:
@@ -129,7 +135,8 @@ def kpi_trend_svg(history: History, target: float | None, label: str, unit: str)
     Returns:
         SVG text; a "no data" placeholder when no period has a value.
     """
-    axis = f"{_short(label, 30)} ({unit})" if unit and unit != "%" else _short(label, 30)
+    words = _(UNIT_WORDS[unit]) if unit in UNIT_WORDS else unit
+    axis = f"{_short(label, 30)} ({words})" if unit and unit != "%" else _short(label, 30)
     if unit == "%":
         axis = f"{_short(label, 30)} (%)"
-    return _trend(history, target, f"{_short(label, 60)} per period", axis, unit)
+    return _trend(history, target, _("{name} per period", name=_short(label, 60)), axis, unit)
