@@ -58,13 +58,18 @@ def _data_text(folder: Path) -> str:
 def english_runs(text: str, data_text: str) -> list[str]:
     """Runs of four or more English words in ``text`` that are not part of a text in ``data_text``.
 
-    A run counts only when at least three of its words have three letters or more: the
-    letters of a rotated chart label come out of pdftotext as fragments (``ro te gi on``).
+    A run counts only when at least three of its words have three letters or more and its words
+    average three letters or more: the letters of a rotated chart label come out of pdftotext as
+    fragments (``ro te gi on``, ``ns rro rri low tr a ne na``).
     """
     flat = " ".join(text.split())
     runs = {m.group() for m in _RUN.finditer(flat)}
-    real = [r for r in runs if sum(len(w) >= 3 for w in re.findall(_WORD, r)) >= 3]
+    real = [r for r in runs if _sentence_like(re.findall(_WORD, r))]
     return sorted(r for r in real if not _covered(r, data_text))
+
+
+def _sentence_like(words: list[str]) -> bool:
+    return sum(len(w) >= 3 for w in words) >= 3 and sum(map(len, words)) >= 3 * len(words)
 
 
 def _covered(run: str, data_text: str) -> bool:
@@ -96,6 +101,7 @@ def test_the_leak_finder_finds_english_and_passes_the_data() -> None:
         "控制图 Centrifugal Pump Leaking seal 显示 The crate was\nbroken in 运输 fell beyond the control limits 中心线"
     )
     assert english_runs(text, data) == ["fell beyond the control limits"]
+    assert english_runs("图 ns rro rri low tr a ne na 图", data) == []  # a rotated label's letters
     # a table's row: the end of one cell, then the start of the next
     assert english_runs("CP-50 Centrifugal Pump Leaking seal 73", data) == []
     assert english_runs("Pump Leaking seal is empty but required", data) == ["Pump Leaking seal is empty but required"]
