@@ -400,7 +400,7 @@ def blank_markers(raw: pd.Series, markers: tuple[str, ...] | list[str]) -> pd.Se
     around it; full-width brackets (（空）) count as the half-width ones.
 
     Example:
-        >>> blank_markers(pd.Series(["4", " n/a ", "(跳过)"]), NA_VALUES).tolist()
+        >>> blank_markers(pd.Series(["4", " n/a ", "(跳过)"], dtype=object), NA_VALUES).tolist()
         ['4', None, None]
     """
     if not markers or not (raw.dtype == object or pd.api.types.is_string_dtype(raw)):
@@ -411,6 +411,8 @@ def blank_markers(raw: pd.Series, markers: tuple[str, ...] | list[str]) -> pd.Se
     hit = raw.isin(list(spellings)).to_numpy(dtype=bool)  # one hash lookup per cell, no string pass
     if not hit.any():
         return raw
+    if raw.dtype != object:  # text from a CSV file stays Arrow text, the markers missing
+        return raw.mask(hit)
     out = raw.astype(object).copy()
     out[hit] = None
     return out
