@@ -270,15 +270,20 @@ def decimal_separator(text: pd.Series) -> str | None:
 
 
 def _to_float(text: pd.Series) -> pd.Series:
-    """Text as float64, unreadable text missing: Arrow's parser when every value reads, else pandas'.
+    """Text as float64, blank and unreadable text missing: Arrow's parser when every value reads, else pandas'.
 
     Both read the same spellings (``12``, ``-1.5``, ``.5``, ``1e3``, ``inf``); Arrow refuses the
-    whole column at the first value it cannot read, and pandas then marks each such value.
+    whole column at the first value it cannot read, and pandas then marks each such value,
+    reading each distinct text once (a column of quantities repeats a few dozen texts).
     """
     try:
-        parsed = pc.cast(pa.array(text.array), pa.float64())
+        array = pa.array(text.array)
+        parsed = pc.cast(pc.if_else(pc.equal(array, ""), pa.scalar(None, array.type), array), pa.float64())
     except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, TypeError):
-        return pd.to_numeric(text, errors="coerce").astype("float64")
+        codes, distinct = pd.factorize(text)
+        numbers = pd.to_numeric(pd.Series(distinct, dtype=text.dtype), errors="coerce").astype("float64").to_numpy()
+        picked = np.where(codes >= 0, numbers[np.maximum(codes, 0)] if len(numbers) else np.nan, np.nan)
+        return pd.Series(picked, index=text.index, dtype="float64")
     return pd.Series(parsed.to_numpy(zero_copy_only=False), index=text.index, dtype="float64")
 
 
@@ -395,7 +400,7 @@ def blank_markers(raw: pd.Series, markers: tuple[str, ...] | list[str]) -> pd.Se
     around it; full-width brackets (（空）) count as the half-width ones.
 
     Example:
-        >>> blank_markers(pd.Series(["4", " n/a ", "(跳过)"]), NA_VALUES).tolist()
+        >>> blank_markers(pd.Series(["4", " n/a ", "(跳过)"], dtype=object), NA_VALUES).tolist()
         ['4', None, None]
     """
     if not markers or not (raw.dtype == object or pd.api.types.is_string_dtype(raw)):
@@ -406,6 +411,8 @@ def blank_markers(raw: pd.Series, markers: tuple[str, ...] | list[str]) -> pd.Se
     hit = raw.isin(list(spellings)).to_numpy(dtype=bool)  # one hash lookup per cell, no string pass
     if not hit.any():
         return raw
+    if raw.dtype != object:  # text from a CSV file stays Arrow text, the markers missing
+        return raw.mask(hit)
     out = raw.astype(object).copy()
     out[hit] = None
     return out

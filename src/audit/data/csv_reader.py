@@ -13,9 +13,12 @@ import codecs
 import csv
 import io
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pa_csv
 
 from audit.data.table import HEADER_SEARCH_ROWS, ROW, BadRecord, RawTable, find_header, header_names, numbered
 from audit.exceptions import InputFileError
@@ -109,6 +112,19 @@ def _delimiter(text: str) -> str:
         return ","
 
 
+def _lines(text: str) -> Iterator[str]:
+    """The text's lines, each with its line break, split at ``\\n`` as ``io.StringIO`` splits them.
+
+    A generator, so that reading the top records does not copy the whole text (an
+    ``io.StringIO`` holds four bytes per character).
+    """
+    start, end = 0, len(text)
+    while start < end:
+        stop = text.find("\n", start) + 1 or end
+        yield text[start:stop]
+        start = stop
+
+
 def read_csv(path: Path, header_row: int | None, encoding: str | None, wanted: set[str]) -> RawTable:
     """Read a CSV file (see the module docstring)."""
     raw = path.read_bytes()
@@ -124,7 +140,7 @@ def read_csv(path: Path, header_row: int | None, encoding: str | None, wanted: s
     delimiter = _delimiter(text)
     # Records, not lines: Excel shows a quoted cell that spans several lines as one row, and
     # so does this numbering (blank lines included).
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    reader = csv.reader(_lines(text), delimiter=delimiter)
     top: list[list[str]] = []
     ends = [0]  # physical lines read after each record
     wanted_rows = max(HEADER_SEARCH_ROWS, header_row or 0)
@@ -146,9 +162,96 @@ def read_csv(path: Path, header_row: int | None, encoding: str | None, wanted: s
         )
     names, originals = header_names(top[header_row - 1], header_row, path, hits=hits, wanted=wanted)
     body_start = ends[header_row]
+    width = len(names)
+    arrow = _arrow_body(raw, text, used, ends, header_row, width, delimiter)
+    del raw
+    bad: tuple[BadRecord, ...] = ()
+    rows: list[int] | None = None
+    if arrow is not None:
+        body = arrow
+    else:
+        body, rows, bad = _pandas_body(text, body_start, width, header_row, delimiter)
+    notes = () if encoding or used in ("utf-8", "utf-8-sig") else (f"encoding {used} detected",)
+    frame, letters = numbered(body, names, header_row + 1)
+    if rows is not None:  # the rows that fit keep the numbers they have in the file
+        frame[ROW] = rows
+    return RawTable(frame, "", used, header_row, notes, bad, (), delimiter, letters, originals)
+
+
+#: appended to the body given to Arrow: a record of one quote that Arrow refuses as too short,
+#: unless the file ends inside a quoted cell (the quote then closes that cell, and the record
+#: is missing); pandas refuses such a file, and so it goes the way it always went
+_SENTINEL = '"'
+
+
+def _arrow_body(
+    raw: bytes, text: str, used: str, ends: list[int], header_row: int, width: int, delimiter: str
+) -> pd.DataFrame | None:
+    """The records below the header through ``pyarrow.csv``, or None where it might read them otherwise.
+
+    Arrow splits records as pandas' parser does (quotes opening a cell only at its start, a
+    doubled quote inside one, line breaks inside quotes, ``\\r``, ``\\n`` and ``\\r\\n`` ending
+    records, a blank line a row of blanks) but is many times faster and gives Arrow strings
+    straight away. It is used only where the result is the same as pandas': every record has
+    exactly the header's cells, no record above the header spans several lines (pandas
+    skips records there, the numbering counts lines), and the file does not end inside a
+    quoted cell. Anything else (a ragged row, a stray quote) returns None, and the file is
+    read as before, record by record where needed.
+    """
+    if width < 2 or ends[header_row] != header_row:
+        return None
+    offset = 0
+    for _ in range(header_row):  # the body starts after header_row line breaks (one line per record above)
+        offset = text.find("\n", offset) + 1
+        if offset == 0:
+            return None
+    if "\r" in text[:offset].replace("\r\n", ""):  # a lone carriage return is a line break to pandas only
+        return None
+    if used in ("utf-8", "utf-8-sig"):
+        start = len(text[:offset].encode("utf-8")) + (len(codecs.BOM_UTF8) if used == "utf-8-sig" else 0)
+        body = raw[start:]
+    else:
+        body = text[offset:].encode("utf-8")
+    # pandas takes a blank first record for a file of no columns, and reads no rows
+    if not body or body.startswith((b"\n", b"\r")):
+        return None
+    body += (b"" if body.endswith((b"\n", b"\r")) else b"\n") + _SENTINEL.encode()
+    seen: list[str] = []
+
+    def invalid(row: pa_csv.InvalidRow) -> str:
+        seen.append(row.text)
+        return "skip" if row.text == _SENTINEL and len(seen) == 1 else "error"
+
+    names = [str(i) for i in range(width)]
+    try:
+        table = pa_csv.read_csv(
+            pa.py_buffer(body),
+            read_options=pa_csv.ReadOptions(column_names=names),
+            parse_options=pa_csv.ParseOptions(
+                delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False, invalid_row_handler=invalid
+            ),
+            convert_options=pa_csv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                null_values=[],
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except pa.ArrowException:
+        return None
+    if seen != [_SENTINEL] or table.num_rows == 0:
+        return None
+    del body
+    frame: pd.DataFrame = table.to_pandas(self_destruct=True, split_blocks=True)
+    return frame.set_axis(range(width), axis=1)
+
+
+def _pandas_body(
+    text: str, body_start: int, width: int, header_row: int, delimiter: str
+) -> tuple[pd.DataFrame, list[int] | None, tuple[BadRecord, ...]]:
+    """The records below the header through pandas' parser, or record by record when it refuses them."""
     bad: tuple[BadRecord, ...] = ()
     rows: list[int] | None
-    width = len(names)
     try:
         body = pd.read_csv(
             io.StringIO(text),
@@ -168,11 +271,7 @@ def read_csv(path: Path, header_row: int | None, encoding: str | None, wanted: s
         body, rows = pd.DataFrame(columns=range(width), dtype=object), None
     except (pd.errors.ParserError, ValueError):
         body, rows, bad = _records(text, body_start, width, header_row, delimiter)
-    notes = () if encoding or used in ("utf-8", "utf-8-sig") else (f"encoding {used} detected",)
-    frame, letters = numbered(body, names, header_row + 1)
-    if rows is not None:  # the rows that fit keep the numbers they have in the file
-        frame[ROW] = rows
-    return RawTable(frame, "", used, header_row, notes, bad, (), delimiter, letters, originals)
+    return body, rows, bad
 
 
 def _split_from(

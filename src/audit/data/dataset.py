@@ -76,9 +76,11 @@ def _split(kind: str, frame: pd.DataFrame, config: AuditConfig) -> tuple[pd.Data
     """The rows of the audited period and the rows of the history window (period included)."""
     date = frame[DATE_COLUMN[kind]]
     periods = history_periods(config)
-    history = frame.copy()
+    history = frame.copy(deep=False)  # copy-on-write: the new column is the history's alone
     if len(periods) > 1:
-        history["_period"] = date.dt.to_period("Q").astype(str).str.replace("Q", "-Q")
+        codes, quarters = pd.factorize(date.dt.to_period("Q"), use_na_sentinel=False)  # each quarter labelled once
+        labels = pd.Index(quarters).astype(str).str.replace("Q", "-Q").to_numpy(dtype=object)
+        history["_period"] = pd.Series(labels[codes], index=frame.index, dtype="str")
     else:
         history["_period"] = periods[0]
     current = frame.loc[(date >= pd.Timestamp(config.audit.period_start)).to_numpy()]

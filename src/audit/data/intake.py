@@ -88,7 +88,7 @@ def _convert(
         if negative and schema.spec(name).signed:
             values = -values
         frame[name] = values
-        unreadable[name] = (converted.failed, converted.why)
+        unreadable[name] = (converted.failed, converted.why[converted.why != ""])  # the reasons, not a blank per row
     for name in source.defaults:
         if name not in headers:
             frame[name] = _default(kind, schema, source, name, frame.index)
@@ -202,10 +202,10 @@ def load_kind(
         more = schema.check(cells, "lines")
         found += more
         bad |= {f.index for f in more}
-        valid = combine(kind, frame.drop(index=sorted(bad)))
+        valid = combine(kind, _without(frame, bad))
         notes.append(f"{len(frame) - len(bad):,} valid lines make {len(valid):,} {kind}")
     else:
-        valid = frame.drop(index=sorted(bad))
+        valid = _without(frame, bad)
     valid = _blank_na_codes(schema.adjust(valid), source)
     problems = [_problem(kind, source, raw, table, headers, f) for f in found] + _malformed(kind, source, raw)
     read = len(frame) + len(raw.bad_records)
@@ -239,8 +239,13 @@ def load_kind(
         notes=tuple(notes),
         encoding=raw.encoding,
     )
-    kept = valid.drop(index=[f.index for f in outside])
+    kept = _without(valid, {f.index for f in outside})
     return kept, problems, _quarantined(table, sorted(bad), raw), info
+
+
+def _without(frame: pd.DataFrame, rows: set[int]) -> pd.DataFrame:
+    """The frame without some rows; without a copy of its columns when there are none (copy-on-write)."""
+    return frame.drop(index=sorted(rows)) if rows else frame.copy(deep=False)
 
 
 def _quarantined(table: pd.DataFrame, bad: list[int], raw: RawTable) -> pd.DataFrame:

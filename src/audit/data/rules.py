@@ -90,7 +90,7 @@ class Cells:
         table: the cells as read, under the file's headers (same index as ``frame``).
         headers: our column → the file's header, for the columns in the file.
         unreadable: per column, the cells that held something that could not be
-            converted, and why (a reason, or "").
+            converted, and why (a reason, for the cells that have one).
         errors: per column, the text of Excel error cells ("" elsewhere).
         window: first and last day of the rows the audit uses.
         failed: the rows already failing (for the ``lines`` stage).
@@ -252,7 +252,7 @@ class KindSchema:
                 rule_id,
                 lambda i, n=name, w=what, y=why: (
                     f"'{cells.cell(i, n)}' {y[i]}"
-                    if y[i]
+                    if y.get(i)
                     else _("'{value}' is not understood; {todo}", value=cells.cell(i, n), todo=w)
                 ),
             )
