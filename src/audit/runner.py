@@ -110,6 +110,12 @@ def _handing_over() -> Iterator[None]:
     try:
         with _setting(HANDOFF_ENV, "1"), _kernel_progress():
             yield
+    except exceptions.RunInterrupted:
+        # the stop abandons the notebook client's pending asyncio tasks; asyncio would print each one
+        # ("Task exception was never retrieved" and its traceback) when it is collected, after the
+        # run's one line
+        logging.getLogger("asyncio").setLevel(logging.CRITICAL)
+        raise
     finally:
         client_log.setLevel(level)
 
