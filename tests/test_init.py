@@ -22,6 +22,7 @@ from audit.config import KPI_TARGET_KEYS, AuditConfig, FilterOp, Source, SurveyS
 from audit.data.contract import COLUMNS, KINDS, REQUIRED_VALUES
 from audit.data.dataset import load_audit
 from audit.exceptions import OverwriteRefused, TooManyInvalidRows
+from audit.i18n import Language, language
 from audit.input_templates import (
     DIMENSIONS,
     NOT_APPLICABLE,
@@ -131,12 +132,14 @@ def test_current_quarter(today: dt.date, quarter: str) -> None:
 _DAYS_AFTER = {"acknowledged_on": 1, "promised_on": 10, "delivered_on": 9, "resolved_on": 6}
 
 
-def _fill(path: Path, kind: str, rows: int, first_day: dt.date) -> None:
-    """Write ``rows`` valid rows below the header, the way a user picks from the drop-downs."""
+def fill(path: Path, kind: str, rows: int, first_day: dt.date, lang: Language = "en") -> None:
+    """Write ``rows`` valid rows below the header, the way a user picks from the drop-downs (their
+    words in ``lang``: Chinese in a ``init --language zh-CN`` template)."""
     book = load_workbook(path)
     sheet = book[kind]
     headers = [cell.value for cell in sheet[1]]
-    columns = {c.name: c for c in input_columns(kind)}
+    with language(lang):
+        columns = {c.name: c for c in input_columns(kind)}
     picks = {}
     for name, column in columns.items():
         picks[name] = cycle([int(c) if column.type == "number" else c for c in column.choices])
@@ -155,7 +158,7 @@ def _fill(path: Path, kind: str, rows: int, first_day: dt.date) -> None:
                 values[name] = 3 + i
             else:
                 values[name] = f"{name} {i + 1}"
-        if values.get("status") == "open":  # an open complaint has no resolved date yet
+        if values.get("status") in ("open", "未关闭"):  # an open complaint has no resolved date yet
             values["resolved_on"] = None
         for index, name in enumerate(headers, start=1):
             sheet.cell(row=2 + i, column=index, value=values[name])
@@ -165,7 +168,7 @@ def _fill(path: Path, kind: str, rows: int, first_day: dt.date) -> None:
 def test_filled_in_templates_validate_cleanly(folder: Path) -> None:
     start, _ = parse_period(PERIOD)
     for kind in KINDS:
-        _fill(folder / "data" / WORKBOOKS[kind], kind, ROWS, start)
+        fill(folder / "data" / WORKBOOKS[kind], kind, ROWS, start)
     data = load_audit(folder)
     assert data.problems == ()
     assert {s.kind: (s.rows_read, s.rows_valid, s.rows_in_period) for s in data.sources} == dict.fromkeys(
@@ -182,7 +185,7 @@ def test_filled_in_templates_validate_cleanly(folder: Path) -> None:
 def test_a_mistake_in_a_filled_in_template_is_reported_at_its_excel_row(folder: Path) -> None:
     start, _ = parse_period(PERIOD)
     for kind in KINDS:
-        _fill(folder / "data" / WORKBOOKS[kind], kind, ROWS, start)
+        fill(folder / "data" / WORKBOOKS[kind], kind, ROWS, start)
     path = folder / "data" / WORKBOOKS["orders"]
     book = load_workbook(path)
     book["orders"]["B4"] = "31 Febtember"  # ordered_on of the third order

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-from itertools import cycle
 from pathlib import Path
-from typing import Any
 
 import yaml
 from openpyxl import load_workbook
@@ -20,40 +17,10 @@ from audit.i18n import language
 from audit.input_templates import SEVERITIES, STATUSES, WORKBOOKS, input_columns
 from audit.paths import CONFIG_TEMPLATE
 from audit.scaffold import config_template, init_audit, render_config
+from test_init import fill
 
 PERIOD = "2026-Q4"
 ROWS = 6
-_DAYS_AFTER = {"acknowledged_on": 1, "promised_on": 10, "delivered_on": 9, "resolved_on": 6}
-
-
-def _fill(path: Path, kind: str, lang: str, first_day: dt.date) -> None:
-    """Six valid rows below the header, picking from the template's own drop-downs (Chinese words in zh-CN)."""
-    book = load_workbook(path)
-    sheet = book[kind]
-    headers = [cell.value for cell in sheet[1]]
-    with language(lang):  # type: ignore[arg-type]
-        columns = {c.name: c for c in input_columns(kind)}
-    picks = {name: cycle([int(c) if col.type == "number" else c for c in col.choices]) for name, col in columns.items()}
-    for i in range(ROWS):
-        day = first_day + dt.timedelta(days=7 * i)
-        values: dict[str, Any] = {}
-        for name in headers:
-            column = columns[name]
-            if column.choices:
-                values[name] = next(picks[name])
-            elif column.type == "date":
-                values[name] = day + dt.timedelta(days=_DAYS_AFTER.get(name, 0))
-            elif column.type == "id":
-                values[name] = f"{name.split('_')[0].upper()}-{1001 + i}"
-            elif column.type == "number":
-                values[name] = 3 + i
-            else:
-                values[name] = f"{name} {i + 1}"
-        if values.get("status") in ("open", "未关闭"):  # an open complaint has no resolved date yet
-            values["resolved_on"] = None
-        for index, name in enumerate(headers, start=1):
-            sheet.cell(row=2 + i, column=index, value=values[name])
-    book.save(path)
 
 
 def _filled(root: Path, lang: str) -> Path:
@@ -61,7 +28,7 @@ def _filled(root: Path, lang: str) -> Path:
     init_audit(folder, organisation="ACME Pumps Ltd", period=PERIOD, language=lang)
     start, _ = parse_period(PERIOD)
     for kind in KINDS:
-        _fill(folder / "data" / WORKBOOKS[kind], kind, lang, start)
+        fill(folder / "data" / WORKBOOKS[kind], kind, ROWS, start, lang)
     return folder
 
 
