@@ -60,24 +60,8 @@ def test_customers_file_gives_the_customer_behind_several_ids_and_its_tier(tmp_p
 
 
 def test_order_lines_in_a_second_file_are_summed_and_joined(tmp_path: Path) -> None:
-    (tmp_path / "headers.csv").write_text(
-        "Order,Date,Promised,Delivered\n"
-        "O1,2026-07-01,2026-07-10,2026-07-09\n"
-        "O2,2026-07-02,2026-07-10,2026-07-09\n"
-        "O3,2026-07-03,2026-07-10,2026-07-09\n",  # no lines
-        encoding="utf-8",
-    )
-    (tmp_path / "lines.csv").write_text(
-        "Order,Qty,Shipped,Amount\nO1,2,2,10\nO1,3,3,15\nO2,4,3,40\nO9,1,1,5\n", encoding="utf-8"
-    )
-    block = """  orders:
-    path: headers.csv
-    columns: {order_id: Order, ordered_on: Date, promised_on: Promised, delivered_on: Delivered}
-    lines:
-      path: lines.csv
-      columns: {order_id: Order, quantity_ordered: Qty, quantity_delivered: Shipped, value: Amount}
-"""
-    (tmp_path / "audit.yaml").write_text(HEADER + block, encoding="utf-8")
+    (tmp_path / "audit.yaml").write_text(HEADER + ORDER_LINES, encoding="utf-8")
+    _order_line_files(tmp_path)
     data = load_audit(tmp_path)
     orders = data.frames["orders"].set_index("order_id")
     assert orders.loc["O1", ["quantity_ordered", "quantity_delivered", "value"]].tolist() == [5, 5, 25]
@@ -90,3 +74,38 @@ def test_order_lines_in_a_second_file_are_summed_and_joined(tmp_path: Path) -> N
     assert kpis["in_full_pct"].value == pytest.approx(
         100 / 3
     )  # O1 of the three due orders (O3's quantities are unknown)
+
+
+def test_join_problems_are_worded_in_the_audits_language(tmp_path: Path) -> None:
+    header = HEADER.replace("period: 2026-Q3}", "period: 2026-Q3, language: zh-CN}")
+    (tmp_path / "audit.yaml").write_text(header + ORDER_LINES, encoding="utf-8")
+    _order_line_files(tmp_path)
+    messages = {p.rule: p.message for p in load_audit(tmp_path).problems}
+    assert messages["no_lines"].startswith("订单 O3 在 ") and "没有明细行" in messages["no_lines"]
+    assert (
+        messages["unknown_order"].startswith("明细文件中的订单 O9")
+        and "请更正编号或补充该订单" in messages["unknown_order"]
+    )
+
+
+ORDER_LINES = """  orders:
+    path: headers.csv
+    columns: {order_id: Order, ordered_on: Date, promised_on: Promised, delivered_on: Delivered}
+    lines:
+      path: lines.csv
+      columns: {order_id: Order, quantity_ordered: Qty, quantity_delivered: Shipped, value: Amount}
+"""
+
+
+def _order_line_files(folder: Path) -> None:
+    """An order headers file and its lines: O3 has no lines, O9 is no order."""
+    (folder / "headers.csv").write_text(
+        "Order,Date,Promised,Delivered\n"
+        "O1,2026-07-01,2026-07-10,2026-07-09\n"
+        "O2,2026-07-02,2026-07-10,2026-07-09\n"
+        "O3,2026-07-03,2026-07-10,2026-07-09\n",  # no lines
+        encoding="utf-8",
+    )
+    (folder / "lines.csv").write_text(
+        "Order,Qty,Shipped,Amount\nO1,2,2,10\nO1,3,3,15\nO2,4,3,40\nO9,1,1,5\n", encoding="utf-8"
+    )

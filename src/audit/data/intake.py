@@ -24,6 +24,7 @@ from audit.data.rules import Cells, Failure, KindSchema
 from audit.data.schemas import SCORE_PREFIXES, SCORES, schema_for
 from audit.data.table import ROW, RawTable, brief, excel_value
 from audit.exceptions import ConfigError, InputFileError, TooManyInvalidRows
+from audit.i18n import _
 from audit.model import Problem, SourceInfo
 
 __all__ = ["load_kind", "read_source"]
@@ -45,7 +46,11 @@ def _date_order(
             kind,
         ) from None
     if inferred is not None:
-        notes.append(f"dates in '{header}' read {'day' if inferred else 'month'} first (inferred from the column)")
+        notes.append(
+            _("dates in '{header}' read day first (inferred from the column)", header=header)
+            if inferred
+            else _("dates in '{header}' read month first (inferred from the column)", header=header)
+        )
     return bool(inferred)
 
 
@@ -92,13 +97,20 @@ def _convert(
     for name in source.defaults:
         if name not in headers:
             frame[name] = _default(kind, schema, source, name, frame.index)
-            notes.append(f"{name} is {source.defaults[name]} for every row (data.{kind}.defaults)")
+            notes.append(
+                _(
+                    "{name} is {value} for every row (data.{kind}.defaults)",
+                    name=name,
+                    value=source.defaults[name],
+                    kind=kind,
+                )
+            )
     if negative:
-        notes.append(f"quantities and values read as written negative (data.{kind}.sign: negative)")
+        notes.append(_("quantities and values read as written negative (data.{kind}.sign: negative)", kind=kind))
     quantity = {"orders": "quantity_ordered", "returns": "quantity"}.get(kind)
     if "unit_price" in frame and "value" not in frame:
         frame["value"] = frame["unit_price"] * frame[quantity] if quantity in frame else frame["unit_price"]
-        notes.append(f"value = unit_price × {quantity if quantity in frame else 1} per row")
+        notes.append(_("value = unit_price × {quantity} per row", quantity=quantity if quantity in frame else 1))
     return frame, unreadable, notes
 
 
@@ -184,10 +196,10 @@ def load_kind(
     headers = map_columns(kind, source, raw, path)
     notes = list(raw.notes)
     if source.header_row is None and raw.header_row != 1:
-        notes.append(f"headers found in row {raw.header_row}")
+        notes.append(_("headers found in row {row}", row=raw.header_row))
     table = apply_filter(kind, source, raw, headers, path)
     if source.where:
-        notes.append(f"{len(table):,} of {len(raw.frame):,} rows kept by 'where'")
+        notes.append(_("{kept} of {read} rows kept by 'where'", kept=f"{len(table):,}", read=f"{len(raw.frame):,}"))
     frame, unreadable, converted_notes = _convert(kind, schema, source, raw, table, headers, path)
     notes += converted_notes
     _unanswered_need_a_date(kind, frame, where, path)
@@ -263,9 +275,11 @@ def _malformed(kind: str, source: Source, raw: RawTable) -> list[Problem]:
     return [
         Problem(
             kind, source.path, raw.sheet, b.row, "", brief(b.text), "malformed_line",
-            f"line {b.line} splits into {b.fields} cells where the header has {b.expected} (a stray quote or "
-            f"delimiter '{raw.delimiter}'); the record is set aside and the rest of the file is read; "
-            "correct the line in the export",
+            _(
+                "line {line} splits into {fields} cells where the header has {expected} (a stray quote or delimiter "
+                "'{delimiter}'); the record is set aside and the rest of the file is read; correct the line in the export",
+                line=b.line, fields=b.fields, expected=b.expected, delimiter=raw.delimiter,
+            ),
         )
         for b in raw.bad_records
     ]  # fmt: skip

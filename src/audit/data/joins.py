@@ -11,6 +11,7 @@ import pandas as pd
 
 from audit.data.lines import IN_FULL
 from audit.data.table import ROW, brief
+from audit.i18n import _
 from audit.model import Problem, SourceInfo
 
 __all__ = ["join_customers", "join_lines"]
@@ -39,11 +40,14 @@ def join_lines(
         lines[["order_id", *added]], on="order_id", how="left", validate="many_to_one", indicator="_match"
     )
     joined.index = orders.index
+    line_columns = ", ".join(c for c in added if c != IN_FULL) or _("line columns")
     problems = [
         Problem(
             "orders", orders_info.path, orders_info.sheet, int(row), "order_id", brief(str(ident)), "no_lines",
-            f"order {brief(str(ident))} has no lines in {lines_info.path}; its "
-            f"{', '.join(c for c in added if c != IN_FULL) or 'line columns'} are unknown; add its lines or correct the id",
+            _(
+                "order {order} has no lines in {file}; its {columns} are unknown; add its lines or correct the id",
+                order=brief(str(ident)), file=lines_info.path, columns=line_columns,
+            ),
             quarantined=False,
         )
         for row, ident in zip(joined.loc[joined["_match"] == "left_only", ROW], joined.loc[joined["_match"] == "left_only", "order_id"])
@@ -52,8 +56,11 @@ def join_lines(
     problems += [
         Problem(
             "orders", lines_info.path, lines_info.sheet, int(row), "order_id", brief(str(ident)), "unknown_order",
-            f"order {brief(str(ident))} of the lines file matches no order of {orders_info.path} in the audit's "
-            "window; its lines are not used; correct the id or add the order",
+            _(
+                "order {order} of the lines file matches no order of {file} in the audit's window; its lines are "
+                "not used; correct the id or add the order",
+                order=brief(str(ident)), file=orders_info.path,
+            ),
             quarantined=False,
         )
         for row, ident in zip(unknown[ROW], unknown["order_id"])
@@ -93,8 +100,11 @@ def join_customers(
     problems = [
         Problem(
             kind, info.path, info.sheet, int(row), header, brief(str(ident)), "unknown_customer",
-            f"customer {brief(str(ident))} is not in the customers file {customers_info.path}; the row is used "
-            "without its tier, region and segment; add the customer there or correct the id",
+            _(
+                "customer {customer} is not in the customers file {file}; the row is used without its tier, region "
+                "and segment; add the customer there or correct the id",
+                customer=brief(str(ident)), file=customers_info.path,
+            ),
             quarantined=False,
         )
         for row, ident in zip(frame.loc[missing.to_numpy(), ROW], ids[missing])
