@@ -363,3 +363,15 @@ def test_no_recommend_column(tiny: Path) -> None:
     table = compute_kpis(load_audit(tiny))
     assert table["nps"].value is None and "recommend" in table["nps"].note
     assert not [c for c in table.analyses.segments if c.kpi_id == "nps"]
+
+
+def test_why_importance_ranks_nothing_is_said_in_the_audits_language() -> None:
+    from audit.i18n import language
+    from audit.kpi.satisfaction import importance_problem
+
+    flat = {"reliability": 0.0, "empathy": 0.0}
+    assert importance_problem(flat, "stated").startswith("the stated importance is the same for every dimension")
+    with language("zh-CN"):
+        assert importance_problem({"reliability": 1.0}, "stated") == "重要度需要两个或以上的调查维度"
+        assert importance_problem(flat, "derived").startswith("没有哪个维度的感知与总体满意度的相关性高于其他维度")
+        assert importance_problem({"reliability": 0.2, "empathy": 0.5}, "derived") == ""

@@ -173,19 +173,20 @@ def _analyses(
     if complaints is not None and orders is not None:
         chart = u_chart(
             history["complaints"]["received_on"], history["orders"]["ordered_on"],
-            pd.Timestamp(config.audit.period_start), title="Complaints per 1,000 orders, by month",
+            pd.Timestamp(config.audit.period_start), title=_("Complaints per 1,000 orders, by month"),
         )  # fmt: skip
     if chart is None:
-        notes["complaint_chart"] = "needs complaints and orders covering the same months"
+        notes["complaint_chart"] = _("needs complaints and orders covering the same months")
     quadrants, basis = ipa(surveys, config.data.surveys) if surveys is not None and config.data.surveys else ((), "")
     if not quadrants:
-        notes["ipa"] = "needs survey dimensions with scores in the period"
+        notes["ipa"] = _("needs survey dimensions with scores in the period")
         if surveys is not None and config.data.surveys is not None and len(surveys):
             notes["ipa"] = importance_problem(*importance(surveys, config.data.surveys)) or notes["ipa"]
     if returns is not None and "reason" not in returns:
-        notes["return_reasons"] = "the returns have no reason column"
+        notes["return_reasons"] = _("the returns have no reason column")
     if tiers is None:
-        notes["tiers"] = "needs orders with customer_id" if orders is None or "customer_id" not in orders else UNTIERED
+        no_ids = orders is None or "customer_id" not in orders
+        notes["tiers"] = _("needs orders with customer_id") if no_ids else _(UNTIERED)
     return Analyses(
         complaint_pareto=pareto(complaints["category"].value_counts()) if complaints is not None else (),
         return_reasons=pareto(returns["reason"].value_counts()) if returns is not None and "reason" in returns else (),

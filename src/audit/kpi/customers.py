@@ -19,7 +19,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from audit.i18n import _, ngettext
+from audit.i18n import N_, _, ngettext
 from audit.kpi.stats import Estimate, absent, count, proportion
 from audit.model import TierRow
 
@@ -39,12 +39,12 @@ TIER_LIMITS = (("A", 0.80), ("B", 0.95))
 #: quarters before a period in which a customer who no longer orders counts as lost
 LOOKBACK = 4
 #: why there are no tiers (and so no key accounts)
-UNTIERED = (
+UNTIERED = N_(
     "tiers need a value column in the orders (or declared tiers): ranked by number of orders, customers "
     "with one order each would fall into tiers by the order of their ids"
 )
 #: why there is no lost business to count
-ONE_OFF = (
+ONE_OFF = N_(
     "no customer ordered more than once in the quarters before: lost business cannot be told from one-off purchases"
 )
 
@@ -184,7 +184,7 @@ def customer_estimates(
         note = "; ".join(filter(None, (_("customers with two or more orders in the quarters before"), note)))
         if not repeat.any():
             for kpi_id in ("lost_customers", "key_accounts_lost", "revenue_at_risk"):
-                estimates[kpi_id] = absent(ONE_OFF)
+                estimates[kpi_id] = absent(_(ONE_OFF))
             out[label] = estimates
             continue
         estimates["lost_customers"] = count(int(lost.sum())).with_note(note)
@@ -192,8 +192,8 @@ def customer_estimates(
             estimates["key_accounts_lost"] = count(int((lost & (tiers == "A")).sum())).with_note(note)
             estimates["revenue_at_risk"] = Estimate(float(revenue[lost].sum()), int(lost.sum())).with_note(note)
         else:
-            estimates["key_accounts_lost"] = absent(UNTIERED)
-            estimates["revenue_at_risk"] = absent("the orders have no value column")
+            estimates["key_accounts_lost"] = absent(_(UNTIERED))
+            estimates["revenue_at_risk"] = absent(_("the orders have no value column"))
         out[label] = estimates
         if i == len(periods) - 1:
             lost_last = pd.DataFrame(

@@ -80,11 +80,11 @@ def order_estimates(
     late = due & (late_days > 0)
     out["late_days_mean"] = mean(late_days[late].to_numpy(dtype="float64"))
     if out["late_days_mean"].value is None and n_due:
-        out["late_days_mean"] = out["late_days_mean"].with_note("no delivered order was late")
+        out["late_days_mean"] = out["late_days_mean"].with_note(_("no delivered order was late"))
     if JUDGED_IN_FULL not in judged:
         out["in_full_pct"] = absent(_("the orders have no quantity_ordered and quantity_delivered columns"))
         otif = out["on_time_pct"]
-        out["otif_pct"] = otif.with_note("on time only: the orders have no quantities to judge 'in full'")
+        out["otif_pct"] = otif.with_note(_("on time only: the orders have no quantities to judge 'in full'"))
         return out
     full = judged[JUDGED_IN_FULL]
     out["in_full_pct"] = proportion(int(full.sum()), n_due)

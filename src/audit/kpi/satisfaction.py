@@ -150,15 +150,15 @@ def importance_problem(weights: dict[str, float], basis: str) -> str:
     """
     values = [w for w in weights.values() if math.isfinite(w)]
     if len(values) < 2:
-        return "importance needs two or more survey dimensions"
+        return _("importance needs two or more survey dimensions")
     if max(values) - min(values) > 1e-9:
         return ""
     if basis == "stated":
-        return (
+        return _(
             "the stated importance is the same for every dimension (the importance columns are empty or constant), "
             "so it ranks no dimension above another"
         )
-    return (
+    return _(
         "no dimension's perception correlates with overall satisfaction more than another's, so importance ranks none"
     )
 
