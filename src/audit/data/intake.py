@@ -12,6 +12,7 @@ from typing import cast
 
 import pandas as pd
 
+from audit import format
 from audit.config import AuditConfig, Source, SurveySource
 from audit.data.convert import NA_VALUES, AmbiguousDates, blank_markers, convert_column, infer_dayfirst
 from audit.data.filters import apply_filter
@@ -199,7 +200,9 @@ def load_kind(
         notes.append(_("headers found in row {row}", row=raw.header_row))
     table = apply_filter(kind, source, raw, headers, path)
     if source.where:
-        notes.append(_("{kept} of {read} rows kept by 'where'", kept=f"{len(table):,}", read=f"{len(raw.frame):,}"))
+        notes.append(
+            _("{kept} of {read} rows kept by 'where'", kept=format.count(len(table)), read=format.count(len(raw.frame)))
+        )
     frame, unreadable, converted_notes = _convert(kind, schema, source, raw, table, headers, path)
     notes += converted_notes
     _unanswered_need_a_date(kind, frame, where, path)
