@@ -122,6 +122,31 @@ def test_loading_jieba_prints_nothing(capfd: pytest.CaptureFixture[str]) -> None
     assert (captured.out, captured.err) == ("", "")
 
 
+def test_the_stored_jieba_dictionary_is_the_one_built_and_a_stale_or_broken_one_is_ignored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stored = segment.write_jieba_dictionary(tmp_path)
+    assert stored == tmp_path / segment.JIEBA_DICTIONARY and not list(tmp_path.glob("*.partial"))
+    jieba = segment._jieba_import()
+    tokenizer = jieba.Tokenizer()
+    assert segment._stored_dictionary(tmp_path) == segment._built_dictionary(tokenizer)
+
+    monkeypatch.setattr(segment.sys, "prefix", str(tmp_path))  # where a run looks for it
+    segment._jieba_cut.cache_clear()
+    with monkeypatch.context() as m:  # a run that reads the stored dictionary builds nothing
+        m.setattr(segment, "_built_dictionary", lambda tokenizer: pytest.fail("built although stored"))
+        assert tokens(["我们的包装破损了，泵体外壳有划痕。"], "zh") == [["包装", "破损", "泵体", "外壳", "划痕"]]
+    segment._jieba_cut.cache_clear()
+
+    monkeypatch.setattr(segment, "_jieba_key", lambda: ("another jieba", "3.11.7", 1))
+    assert segment._stored_dictionary(tmp_path) is None  # stale: another jieba or Python wrote it
+    monkeypatch.undo()
+    stored.write_bytes(stored.read_bytes()[:1000])
+    assert segment._stored_dictionary(tmp_path) is None  # cut short
+    stored.unlink()
+    assert segment._stored_dictionary(tmp_path) is None
+
+
 def test_the_bundled_chinese_stop_words_are_short_function_words() -> None:
     words = chinese_stop_words()
     assert {"的", "了", "是", "在", "我们"} <= words

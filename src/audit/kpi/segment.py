@@ -3,7 +3,7 @@
 English: a word regex, lower-casing and scikit-learn's English stop words; Chinese: jieba's
 precise mode on its bundled dictionary and a short bundled stop-word list
 (``stopwords_zh.txt``). No download, no file written: the only files read are the packages'
-own. Used by :mod:`audit.kpi.themes`; the method is in docs/metrics.md ("Themes in free text").
+own, and jieba's prefix dictionary as ``make`` stored it in the environment (:func:`write_jieba_dictionary`). Used by :mod:`audit.kpi.themes`; the method is in docs/metrics.md ("Themes in free text").
 
 Example:
     >>> language_of(pd.Series(["Late delivery", "交货延迟"])).tolist()
@@ -15,18 +15,31 @@ Example:
 from __future__ import annotations
 
 import functools
+import marshal
+import os
 import re
+import sys
 import warnings
 from collections.abc import Callable, Iterable, Sequence
 from importlib import resources
-from typing import cast
+from pathlib import Path
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
 
 from audit.i18n import N_
 
-__all__ = ["ENGLISH_KEPT", "LANGUAGES", "ZH_SHARE", "chinese_stop_words", "english_stop_words", "language_of", "tokens"]
+__all__ = [
+    "ENGLISH_KEPT",
+    "LANGUAGES",
+    "ZH_SHARE",
+    "chinese_stop_words",
+    "english_stop_words",
+    "language_of",
+    "tokens",
+    "write_jieba_dictionary",
+]
 
 #: the languages told apart, in the order their themes are listed when of equal size
 LANGUAGES = {"en": N_("English"), "zh": N_("Chinese")}
@@ -85,25 +98,73 @@ def english_stop_words() -> frozenset[str]:
     return frozenset(ENGLISH_STOP_WORDS) - ENGLISH_KEPT
 
 
-@functools.cache
-def _jieba_cut() -> Callable[[str], list[str]]:
-    """jieba's precise mode on its default dictionary, loaded once, silently, without a cache file.
+#: jieba's prefix dictionary as built from its bundled ``dict.txt``, written into the environment's
+#: folder (``sys.prefix``) when ``make`` installs it (:func:`write_jieba_dictionary`)
+JIEBA_DICTIONARY = "csat-audit-jieba.marshal"
 
-    ``Tokenizer.initialize`` would log "Building prefix dict…" on stderr and write a 9 MB
-    ``jieba.cache`` to the temp folder; reading that cache back is no faster than building the
-    prefix dictionary from the bundled ``dict.txt`` (measured: about 1.6 s of CPU either way), so
-    the dictionary is built here directly and nothing is written. Importing jieba may warn that
-    ``pkg_resources`` is deprecated (jieba 0.42 uses it when setuptools is installed): not ours.
-    """
+
+def _jieba_key() -> tuple[str, str, int]:
+    """What the stored prefix dictionary was built from: jieba's version, Python's, dict.txt's size."""
+    import jieba
+
+    bundled = Path(jieba.__file__).parent / jieba.DEFAULT_DICT_NAME
+    return jieba.__version__, sys.version.split()[0], bundled.stat().st_size
+
+
+def _jieba_import() -> Any:
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*pkg_resources is deprecated")
         warnings.filterwarnings("ignore", message="invalid escape sequence")
         import jieba
+    return jieba
 
-    tokenizer = jieba.Tokenizer()  # our own, untouched by a notebook's jieba.load_userdict
+
+def _built_dictionary(tokenizer: Any) -> tuple[dict[str, int], int]:
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*pkg_resources is deprecated")
-        tokenizer.FREQ, tokenizer.total = tokenizer.gen_pfdict(tokenizer.get_dict_file())  # closes the file
+        return cast(tuple[dict[str, int], int], tokenizer.gen_pfdict(tokenizer.get_dict_file()))  # closes the file
+
+
+def write_jieba_dictionary(prefix: Path | None = None) -> Path:
+    """Build jieba's prefix dictionary and store it in the environment's folder, for every later run.
+
+    Building it from ``dict.txt`` takes about 1.5 s of CPU per process; reading it back from
+    this file (marshal) about 0.4 s. ``make`` calls this once when it installs the venv;
+    a run never writes it.
+    """
+    tokenizer = _jieba_import().Tokenizer()
+    target = Path(sys.prefix if prefix is None else prefix) / JIEBA_DICTIONARY
+    partial = target.with_name(target.name + ".partial")
+    partial.write_bytes(marshal.dumps((_jieba_key(), *_built_dictionary(tokenizer))))
+    os.replace(partial, target)
+    return target
+
+
+def _stored_dictionary(prefix: Path | None = None) -> tuple[dict[str, int], int] | None:
+    """The prefix dictionary :func:`write_jieba_dictionary` stored, or None (absent, unreadable, or stale)."""
+    try:
+        key, freq, total = marshal.loads(
+            (Path(sys.prefix if prefix is None else prefix) / JIEBA_DICTIONARY).read_bytes()
+        )
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
+    if key != _jieba_key() or not isinstance(freq, dict) or not isinstance(total, int):
+        return None
+    return freq, total
+
+
+@functools.cache
+def _jieba_cut() -> Callable[[str], list[str]]:
+    """jieba's precise mode on its default dictionary, loaded once per process, silently.
+
+    The prefix dictionary is read from the environment's folder when ``make`` stored it there
+    (:func:`write_jieba_dictionary`) for this jieba and this Python, else built from the bundled
+    ``dict.txt``. jieba's own ``Tokenizer.initialize`` is not used: it logs "Building prefix
+    dict…" on stderr and writes a ``jieba.cache`` into the temp folder. Importing jieba may warn
+    that ``pkg_resources`` is deprecated (jieba 0.42 uses it when setuptools is installed): not ours.
+    """
+    tokenizer = _jieba_import().Tokenizer()  # our own, untouched by a notebook's jieba.load_userdict
+    tokenizer.FREQ, tokenizer.total = _stored_dictionary() or _built_dictionary(tokenizer)
     tokenizer.initialized = True
 
     def cut(text: str) -> list[str]:
