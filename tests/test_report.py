@@ -714,3 +714,32 @@ def test_follow_up_of_previous_actions(data: AuditData, kpis: KpiTable, assessme
     assert results == ["Not effective", "Effective", "Overdue", "Open"]
     assert "4 actions raised by earlier audits" in html
     assert EVIL not in html and "&lt;" in html  # descriptions are text
+
+
+def test_the_renderers_load_ahead_in_a_thread_that_never_fails_the_run(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import sys
+
+    loaded = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from audit.report.warm import warm_up; warm_up().join();"
+            "print('weasyprint' in sys.modules, 'matplotlib.figure' in sys.modules)",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert (loaded.stdout, loaded.stderr) == ("True True\n", "")  # loaded, silently
+
+    from audit.report import warm
+
+    def broken(text: str) -> str:
+        raise RuntimeError("no fonts")
+
+    monkeypatch.setattr(warm, "no_data_svg", broken)
+    with caplog.at_level("DEBUG", logger="audit.report.warm"):
+        warm.warm_up().join()
+    assert "ahead of time failed" in caplog.text  # logged at debug; the real rendering reports it

@@ -48,6 +48,7 @@ from audit.report.findings_xlsx import write_findings
 from audit.report.html import render_html
 from audit.report.pdf import write_pdf
 from audit.report.sections import ReportInput
+from audit.report.warm import warm_up
 from audit.report.xlsx import write_data_quality
 
 __all__ = ["RunResult", "execute_notebook", "render_report", "run_audit", "update_site_register"]
@@ -172,6 +173,7 @@ def execute_notebook(context: AuditContext, staging: AuditFolder) -> tuple[Audit
         starting.done()
         executing.update(n=cell_index + 1, m=cells, step=cell_index / cells if cells else None)
 
+    warming = warm_up()  # the report's renderers load on the idle core while the kernel computes
     try:
         with _handing_over():
             nb = papermill.execute_notebook(
@@ -210,6 +212,7 @@ def execute_notebook(context: AuditContext, staging: AuditFolder) -> tuple[Audit
     meta = nb.metadata.get("papermill", {})
     meta["input_path"], meta["output_path"] = NOTEBOOK.name, staging.notebook.name  # no machine paths in the paper
     write_text(staging.notebook, nbformat.writes(nb))
+    warming.join()
     executing.done(len(nb.cells))
     return AuditSnapshot.from_dict(payload, root), time.perf_counter() - began
 

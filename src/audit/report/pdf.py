@@ -27,7 +27,7 @@ from urllib.request import url2pathname
 from audit.paths import REPORT_TEMPLATE_DIR
 from audit.progress import Stage, is_listened, started
 
-__all__ = ["ARCHIVAL_VARIANT", "RefusedURL", "make_url_fetcher", "write_pdf"]
+__all__ = ["ARCHIVAL_VARIANT", "RefusedURL", "make_url_fetcher", "quiet", "write_pdf"]
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +100,7 @@ class _Pages(logging.Handler):
 
 
 @contextmanager
-def _quiet(pages: _Pages | None = None) -> Iterator[None]:
+def quiet(pages: _Pages | None = None) -> Iterator[None]:
     """Silence WeasyPrint's and fontTools' logging for the duration of a rendering (``pages`` hears its steps)."""
     saved = {}
     for name in _NOISY_LOGGERS:
@@ -158,7 +158,7 @@ def write_pdf(html: str, pdf_path: Path, *, base_dir: Path, attachments: Sequenc
 
 
 def _render(html: str, pdf_path: Path, base: Path, attachments: Sequence[Path], pages: _Pages | None) -> None:
-    with _quiet(pages):
+    with quiet(pages):
         from weasyprint import HTML  # parses its own stylesheets on first import: keep quiet
 
         document = HTML(
