@@ -321,3 +321,49 @@ def test_segment_heatmap_says_when_segments_are_left_out(tiny: Path) -> None:
     assert reading.endswith(
         "The chart shows the first 30 of 33 segments; every segment is in results.json (analyses.segments)."
     )
+
+
+# --- charts drawn together (audit.report.charts.together) -------------------------------------------
+from audit.report.charts import together  # noqa: E402
+
+
+def _page() -> str:
+    """Text with charts in it as the report's sections make it: inlined, raw, beside, user text."""
+    with charts.beside():
+        left = charts.inline_svg(charts.csat_trend_svg(HISTORY, 4.0))
+    pareto = charts.inline_svg(charts.pareto_svg([("Late", 30), ("Damaged", 12), (EVIL, 3)], "Pareto"), "chart wide")
+    return f"<p>before</p>{left}<p>&lt;!--chart 0--&gt;</p>{pareto}{charts.no_data_svg()}<p>after</p>"
+
+
+def test_charts_drawn_together_give_the_text_of_charts_drawn_one_by_one() -> None:
+    one_by_one = _page()
+    assert "<!--chart" not in one_by_one and one_by_one.count("<svg") == 3
+    assert together.drawn_together(_page, workers=1) == one_by_one
+    assert together.drawn_together(_page, workers=2) == one_by_one  # every other chart drawn by a forked worker
+
+
+def test_a_worker_that_fails_leaves_its_charts_to_the_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    def dies(writable: int, readable: int, figures: list[object]) -> None:
+        os._exit(3)  # sends nothing
+
+    monkeypatch.setattr(together, "_worker", dies)
+    assert together.drawn_together(_page, workers=2) == _page()
+
+
+def test_an_error_while_drawing_stops_the_worker_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    parent, drawn = os.getpid(), together.svg_of
+
+    def fails_here(figure: object) -> str:
+        if os.getpid() == parent:
+            raise RuntimeError("cannot draw")
+        return drawn(figure)
+
+    monkeypatch.setattr(together, "svg_of", fails_here)
+    with pytest.raises(RuntimeError, match="cannot draw"):
+        together.drawn_together(_page, workers=2)
+    with pytest.raises(ChildProcessError):  # the worker was reaped: no child is left behind
+        os.waitpid(-1, os.WNOHANG)

@@ -72,7 +72,7 @@ def _run_one(folder: str, progress: bool = False, index: int = 0) -> Outcome:
             if _events is not None:
                 queue = _events
                 reporting.enter_context(listening(lambda event: queue.put((index, event))))
-            result = run_audit(folder, progress=progress)
+            result = run_audit(folder, progress=progress, alone=False)  # the other workers use the cores
     except AuditError as exc:
         return Outcome(Path(folder), None, str(exc), exc.exit_code, time.perf_counter() - started)
     except Exception as exc:  # noqa: BLE001 - one folder's failure never stops the others

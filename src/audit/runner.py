@@ -218,7 +218,7 @@ def execute_notebook(context: AuditContext, staging: AuditFolder) -> tuple[Audit
 
 
 def render_report(
-    r: ReportInput, out: AuditFolder, *, draft: bool = True, attachments: Sequence[Path] = ()
+    r: ReportInput, out: AuditFolder, *, draft: bool = True, attachments: Sequence[Path] = (), workers: int = 1
 ) -> dict[str, float]:
     """Write ``out.report_html`` and ``out.report_pdf`` from the snapshot and revision in ``r``.
 
@@ -228,13 +228,14 @@ def render_report(
         draft: mark every page DRAFT; ``finalize`` renders the issued report without it.
         attachments: files to embed (``finalize``: results.json and manifest.json); the PDF is
             then PDF/A-3b.
+        workers: processes drawing the charts (see :func:`audit.report.html.render_html`).
 
     Returns:
         Seconds taken by the HTML and the PDF.
     """
     began = time.perf_counter()
     with stage("html", out.report_html.name):
-        html = render_html(r, draft=draft)
+        html = render_html(r, draft=draft, workers=workers)
         write_text(out.report_html, html)
     rendered = time.perf_counter()
     write_pdf(html, out.report_pdf, base_dir=r.snapshot.config.folder, attachments=attachments)
@@ -299,7 +300,12 @@ def update_site_register(snapshot: AuditSnapshot, today: dt.date, *, out: Path |
     )
 
 
-def run_audit(folder: Path | str, *, progress: bool = True) -> RunResult:
+def _cores() -> int:
+    """The cores this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def run_audit(folder: Path | str, *, progress: bool = True, alone: bool = True) -> RunResult:
     """Run the whole audit of one folder: notebook, results, workbooks, register, report and manifest.
 
     Every output is built in the folder's staging folder and moved into place only when all
@@ -312,6 +318,8 @@ def run_audit(folder: Path | str, *, progress: bool = True) -> RunResult:
         progress: print a line per stage on stderr, in the audit's language, with a live bar
             when stderr is a terminal (:class:`audit.progress.terminal.Lines`); when a sink
             already listens (a ``--jobs`` worker), the stages go to it instead.
+        alone: no other run shares the machine's cores (False in a ``--jobs`` worker): the
+            report's charts are then drawn by two processes where there are two cores.
 
     Returns:
         The folder's outputs (for the revision written) and the time taken by each stage.
@@ -332,7 +340,7 @@ def run_audit(folder: Path | str, *, progress: bool = True) -> RunResult:
             showing.enter_context(listening(showing.enter_context(Lines())))
         auditing = started("audit", str(folder), lang=config.audit.language)
         try:
-            result = _run(root, config)
+            result = _run(root, config, chart_workers=min(2, _cores()) if alone else 1)
         except BaseException:
             auditing.end()
             raise
@@ -340,7 +348,7 @@ def run_audit(folder: Path | str, *, progress: bool = True) -> RunResult:
     return result
 
 
-def _run(root: Path, config: AuditConfig) -> RunResult:
+def _run(root: Path, config: AuditConfig, *, chart_workers: int) -> RunResult:
     """:func:`run_audit` once audit.yaml is read and its data paths are checked."""
     with cycle.folder_lock(root), cycle.stop_on_signals(root), _writable(root):
         context = context_for(config)
@@ -353,7 +361,7 @@ def _run(root: Path, config: AuditConfig) -> RunResult:
             _write_outputs(snapshot, staging)
             done = issues(root)
             revision = Revision(target.revision, done[-1] if done else None, False, changes_since_issue(root, snapshot))
-            timings |= render_report(ReportInput(snapshot, revision), staging)
+            timings |= render_report(ReportInput(snapshot, revision), staging, workers=chart_workers)
             timings |= {f"load_{kind}": s for kind, s in snapshot.load_seconds.items()}
             with stage("write", staging.manifest.name):
                 write_manifest(staging, snapshot, config.parameters(), timings)

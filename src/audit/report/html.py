@@ -17,6 +17,7 @@ from markupsafe import Markup
 
 from audit.i18n import LANGUAGES, _, language
 from audit.paths import REPORT_TEMPLATE_DIR
+from audit.report.charts.together import drawn_together
 from audit.report.sections import ReportInput, render_sections
 
 __all__ = ["render_html", "report_css", "standalone_html"]
@@ -51,12 +52,14 @@ def _page(body: str, title: str, *, draft: bool, lang: str = "en", meta: tuple[t
     )
 
 
-def render_html(r: ReportInput, *, draft: bool = True) -> str:
+def render_html(r: ReportInput, *, draft: bool = True, workers: int = 1) -> str:
     """The whole report as an HTML document.
 
     Args:
         r: the snapshot and the revision being rendered.
         draft: mark every page "DRAFT" (until the audit is finalised and issued).
+        workers: processes drawing the charts (2: every other chart in a forked process; the
+            text is the same, see :mod:`audit.report.charts.together`).
     """
     info = r.snapshot.config.audit
     clause = "8.2.1" if info.criteria == "ISO 9001:2008" else "9.1.2"
@@ -71,7 +74,8 @@ def render_html(r: ReportInput, *, draft: bool = True) -> str:
             ("keywords", ", ".join([info.criteria, clause, _("Customer satisfaction"), info.organisation, info.id])),
             ("generator", "csat-audit"),
         )
-    return _page(render_sections(r), title, draft=draft, lang=info.language, meta=meta)
+    body = drawn_together(lambda: render_sections(r), workers)
+    return _page(body, title, draft=draft, lang=info.language, meta=meta)
 
 
 def standalone_html(fragment: str, title: str = "Audit report") -> str:

@@ -126,13 +126,34 @@ def _figure(height: float = HEIGHT_IN) -> Any:
     return Figure(figsize=(WIDTH_IN * (BESIDE if _is_beside() else 1.0), height), layout="constrained")
 
 
+#: while a report is rendered (:func:`audit.report.charts.together.drawn_together`), the figures
+#: whose drawing is put off: each chart function then returns a placeholder, :data:`PLACEHOLDER`
+_put_off: ContextVar[list[Any] | None] = ContextVar("put_off", default=None)
+#: ``<!--chart N-->``: the Nth figure put off; ``<!--chart N CLASS-->`` once through :func:`inline_svg`
+PLACEHOLDER = re.compile(r"<!--chart (\d+)(?: ([\w -]+))?-->")
+
+
 def _to_svg(fig: Any) -> str:
-    """The figure as a lean SVG document: no XML prolog, no metadata, no naming groups.
+    """The figure as a lean SVG document, or a placeholder when its drawing is put off."""
+    put_off = _put_off.get()
+    if put_off is None:
+        return svg_of(fig)
+    put_off.append(fig)
+    return f"<!--chart {len(put_off) - 1}-->"
+
+
+def svg_of(fig: Any) -> str:
+    """The figure drawn as a lean SVG document: no XML prolog, no metadata, no naming groups.
 
     matplotlib wraps every artist in a ``<g id=…>`` that only names it; WeasyPrint
     spends about half of a chart's rendering time on those, so they are unwrapped
-    (the drawing is unchanged).
+    (the drawing is unchanged). Drawn under the charts' style (the rcParams of savefig).
     """
+    with _drawing():
+        return _drawn(fig)
+
+
+def _drawn(fig: Any) -> str:
     buffer = io.StringIO()
     fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     text = buffer.getvalue()
@@ -260,6 +281,9 @@ def inline_svg(svg: str, css_class: str = "chart") -> str:
     Returns:
         The ``<svg>`` element as text.
     """
+    put_off = PLACEHOLDER.fullmatch(svg)
+    if put_off is not None:  # drawn later: the class goes with the placeholder
+        return f"<!--chart {put_off[1]} {css_class}-->"
     text = svg[svg.index("<svg") :]
     end = text.index(">")
     root = _SIZE_ATTR.sub("", text[:end])
