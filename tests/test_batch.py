@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from audit.batch import Outcome, failures_exit_code, run_many
 from conftest import TINY, replace_in
 
@@ -54,3 +56,21 @@ def test_cli_runs_several_sites_in_parallel(tmp_path: Path) -> None:
     ).stdout.splitlines()
     assert [line.split()[:2] for line in status[1:]] == [["plant-1", "2026-Q3"], ["plant-2", "2026-Q3"]]
     assert status[1].endswith("draft rev 1") and status[2].endswith("not run")
+
+
+def test_folders_run_one_after_another_have_the_cores_to_themselves(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from audit import batch
+
+    seen: list[tuple[str, bool]] = []
+
+    def recorded(folder: str, *, progress: bool = True, alone: bool = True) -> None:
+        seen.append((Path(folder).name, alone))
+        raise batch.AuditError("stop here")
+
+    monkeypatch.setattr(batch, "run_audit", recorded)
+    run_many([tmp_path / "a", tmp_path / "b"], jobs=1)
+    assert seen == [("a", True), ("b", True)]  # so their charts are drawn on two cores
+    batch._run_one(str(tmp_path / "c"), False, 0, False)  # a --jobs worker: the other workers use the cores
+    assert seen[-1] == ("c", False)

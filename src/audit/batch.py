@@ -64,7 +64,7 @@ def _worker(events: Any) -> None:
     _events = events
 
 
-def _run_one(folder: str, progress: bool = False, index: int = 0) -> Outcome:
+def _run_one(folder: str, progress: bool = False, index: int = 0, alone: bool = False) -> Outcome:
 
     started = time.perf_counter()
     try:
@@ -72,7 +72,7 @@ def _run_one(folder: str, progress: bool = False, index: int = 0) -> Outcome:
             if _events is not None:
                 queue = _events
                 reporting.enter_context(listening(lambda event: queue.put((index, event))))
-            result = run_audit(folder, progress=progress, alone=False)  # the other workers use the cores
+            result = run_audit(folder, progress=progress, alone=alone)
     except AuditError as exc:
         return Outcome(Path(folder), None, str(exc), exc.exit_code, time.perf_counter() - started)
     except Exception as exc:  # noqa: BLE001 - one folder's failure never stops the others
@@ -112,7 +112,7 @@ def run_many(
 
     if jobs <= 1 or total <= 1:
         for index, folder in enumerate(folders):
-            done(index, _run_one(str(folder), progress))
+            done(index, _run_one(str(folder), progress, alone=True))
         return [outcomes[i] for i in range(total)]
 
     stopped = "the runs were stopped ({signal}); folders not finished keep their previous outputs"
@@ -123,7 +123,8 @@ def run_many(
     try:
         with stop_on_signals("", stopped), _passing_on(events, on_event):
             futures: dict[Future[Outcome], int] = {
-                pool.submit(_run_one, str(f), False, i): i for i, f in enumerate(folders)
+                pool.submit(_run_one, str(f), False, i, False): i
+                for i, f in enumerate(folders)  # not alone
             }
             for future in as_completed(futures):
                 index = futures[future]
