@@ -12,13 +12,13 @@ import signal
 import socket
 import subprocess
 import sys
-import time
+import threading
 from pathlib import Path
 
 import pytest
 
 from audit import cycle
-from audit.exceptions import ConfigError, FolderLocked
+from audit.exceptions import ConfigError, FolderLocked, RunError
 from audit.finalize import finalize
 from audit.model import Assessment, AuditSnapshot, Finding, Grade, Kpi, KpiTable
 from audit.paths import AuditFolder
@@ -147,28 +147,35 @@ def test_sigterm_after_the_notebook_started_keeps_previous_outputs(first: RunRes
 
     root = first.folder.root
     before = _hashes(first.folder)
-    process = subprocess.Popen(
-        [*CLI, "run", "--quiet", str(root)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
-    partial = root / ".audit.staging" / ".audit.partial.ipynb"
+    process = subprocess.Popen([*CLI, "run", str(root)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    lines: list[str] = []
+    reading = threading.Event()
+
+    def follow() -> None:  # the progress lines: "reading …" once the kernel has read a file
+        assert process.stderr is not None
+        for line in process.stderr:
+            lines.append(line.rstrip("\n"))
+            if line.startswith("reading "):
+                reading.set()
+
+    follower = threading.Thread(target=follow, daemon=True)
+    follower.start()
     try:
-        deadline = time.monotonic() + 60
-        kernels: list[psutil.Process] = []
-        while not (partial.exists() and kernels) and time.monotonic() < deadline and process.poll() is None:
-            time.sleep(0.1)
-            kernels = psutil.Process(process.pid).children(recursive=True)
-        assert partial.exists() and kernels, "the notebook did not start"
-        time.sleep(1.5)  # the kernel is executing cells
-        process.send_signal(signal.SIGTERM)
-        _, err = process.communicate(timeout=60)
+        assert reading.wait(60), f"the notebook did not start: {lines}"
+        kernels = psutil.Process(process.pid).children(recursive=True)
+        assert kernels
+        process.send_signal(signal.SIGTERM)  # the kernel is executing cells
+        process.wait(timeout=60)
     finally:
         if process.poll() is None:
             process.kill()
-            process.communicate()
-    assert process.returncode == 3, err
-    assert err.strip().splitlines() == [
-        f"error: the run of {root} was stopped (SIGTERM); its previous outputs are unchanged"
-    ]
+            process.wait()
+        follower.join(10)
+        assert process.stderr is not None
+        process.stderr.close()
+    assert process.returncode == 3, lines
+    assert lines[-1] == f"error: the run of {root} was stopped (SIGTERM); its previous outputs are unchanged"
+    assert not any("Traceback" in line or "Task exception" in line for line in lines), lines
     assert _hashes(first.folder) == before
     assert not (root / ".audit.lock").exists() and not (root / ".audit.staging").exists()
     _gone, alive = psutil.wait_procs(kernels, timeout=10)
@@ -350,3 +357,27 @@ def test_the_issued_pdf_is_pdf_a_3b_with_its_records_attached(
     assert "Customer satisfaction monitoring audit" in info.stdout and "Author:" in info.stdout
     html = first.folder.report_html.read_text(encoding="utf-8")
     assert "issue-stamp" in html and "Q. Manager" in html and "Inputs SHA-256" in html
+
+
+def test_a_notebook_failing_in_a_cell_is_kept_partly_executed_for_the_auditor(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "site" / "2026-Q3"
+    shutil.copytree(TINY, folder)
+    broken = tmp_path / "broken"
+    broken.mkdir()  # the kernel (which inherits the environment) gets KPIs that fail unexpectedly
+    (broken / "sitecustomize.py").write_text(
+        "import audit\n\ndef _fails(*args, **kwargs):\n    raise ZeroDivisionError('planted')\n\naudit.compute_kpis = _fails\n"
+    )
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(broken), os.environ.get("PYTHONPATH")])))
+    with pytest.raises(RunError, match=r"failed in cell \d+: ZeroDivisionError: planted") as raised:
+        run_audit(folder, progress=False)
+    kept = folder / ".audit.partial.ipynb"
+    assert str(kept) in str(raised.value)
+    cells = json.loads(kept.read_text(encoding="utf-8"))["cells"]
+    failed = [c for c in cells if any(o.get("output_type") == "error" for o in c.get("outputs", []))]
+    assert len(failed) == 1 and "compute_kpis" in "".join(failed[0]["source"])
+    assert any(
+        c.get("outputs") for c in cells[: cells.index(failed[0])]
+    )  # the cells before it ran and show their output
+    assert not (folder / "report.pdf").exists() and not (folder / ".audit.staging").exists()
