@@ -15,7 +15,7 @@ SRC = Path(audit.__file__).parent
 #: the layers from the bottom; a module may import its own layer and those below it
 LAYERS = (
     ("exceptions",),
-    ("paths", "io", "i18n", "format", "catalogue", "lockinfo", "progress"),
+    ("paths", "io", "i18n", "format", "catalogue", "lockinfo", "progress", "forked"),
     ("config",),
     ("model",),
     ("data",),

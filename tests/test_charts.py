@@ -342,13 +342,13 @@ def test_charts_drawn_together_give_the_text_of_charts_drawn_one_by_one() -> Non
     assert together.drawn_together(_page, workers=2) == one_by_one  # every other chart drawn by a forked worker
 
 
-def test_a_worker_that_fails_leaves_its_charts_to_the_run(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_worker_that_dies_leaves_its_charts_to_the_run(monkeypatch: pytest.MonkeyPatch) -> None:
     import os
 
-    def dies(writable: int, readable: int, figures: list[object]) -> None:
+    def dies(figures: list[object]) -> list[str]:
         os._exit(3)  # sends nothing
 
-    monkeypatch.setattr(together, "_worker", dies)
+    monkeypatch.setattr(together, "_svgs", dies)
     assert together.drawn_together(_page, workers=2) == _page()
 
 
