@@ -13,6 +13,7 @@ import socket
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -381,3 +382,41 @@ def test_a_notebook_failing_in_a_cell_is_kept_partly_executed_for_the_auditor(
         c.get("outputs") for c in cells[: cells.index(failed[0])]
     )  # the cells before it ran and show their output
     assert not (folder / "report.pdf").exists() and not (folder / ".audit.staging").exists()
+
+
+@pytest.mark.parametrize("copy", ["works", "dies"])
+def test_the_workbooks_written_beside_the_report_are_there_when_it_ends(
+    first: RunResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, copy: str
+) -> None:
+    from contextlib import contextmanager
+
+    from audit import forked, runner
+    from audit.progress import listening
+
+    snapshot = AuditSnapshot.load(first.folder.results)
+    if copy == "dies":
+
+        class Died:
+            def result(self) -> None:
+                raise forked.ForkFailed("killed")
+
+        @contextmanager
+        def dying(*args: object) -> Iterator[Died]:
+            yield Died()
+
+        monkeypatch.setattr(runner.forked, "in_fork", dying)
+    out = AuditFolder(tmp_path)
+    heard: list[str] = []
+    with listening(lambda e: heard.append(f"{e.kind} {e.label}")), runner._outputs_written(snapshot, out, beside=True):
+        heard.append("the report renders")
+        if copy == "dies":
+            assert not out.results.exists()  # the run writes them itself, after the block
+    names = ("results.json", "findings.xlsx", "data_quality.xlsx")
+    assert all((tmp_path / name).stat().st_size > 0 for name in names)
+    assert heard[0] == "the report renders" and [h for h in heard if h.startswith("done")] == [
+        f"done {n}" for n in names
+    ]
+    assert (
+        json.loads(out.results.read_text(encoding="utf-8"))["findings"]
+        == json.loads(first.folder.results.read_text(encoding="utf-8"))["findings"]
+    )

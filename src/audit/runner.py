@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from audit import cycle, exceptions
+from audit import cycle, exceptions, forked
 from audit.assessment.actions import register_entries
 from audit.assessment.snapshot import HANDOFF_MIME
 from audit.config import AuditConfig, load_config
@@ -42,7 +42,7 @@ from audit.exceptions import ERROR_MIME, HANDOFF_ENV, AuditError, FileInUse, Out
 from audit.io import write_text
 from audit.model import AuditSnapshot
 from audit.paths import NOTEBOOK, AuditFolder
-from audit.progress import PROGRESS_ENV, emit, follow, is_listened, listening, stage, started
+from audit.progress import PROGRESS_ENV, Event, emit, follow, is_listened, listening, stage, started
 from audit.progress.terminal import Lines
 from audit.report.findings_xlsx import write_findings
 from audit.report.html import render_html
@@ -245,6 +245,36 @@ def render_report(
     return {"html": rendered - began, "pdf": time.perf_counter() - rendered}
 
 
+@contextmanager
+def _outputs_written(snapshot: AuditSnapshot, staging: AuditFolder, *, beside: bool) -> Iterator[None]:
+    """results.json and the workbooks written into ``staging`` by the end of the block.
+
+    With ``beside`` (the run has two cores to itself), a forked copy of the run writes them
+    while the block renders the report, and their stage lines follow the block's; else they
+    are written here, before the block.
+    """
+    if not (beside and forked.CAN_FORK):
+        _write_outputs(snapshot, staging)
+        yield
+        return
+    with forked.in_fork(_outputs_heard, snapshot, staging) as writing:
+        yield
+        try:
+            heard = writing.result()
+        except forked.ForkFailed:  # the copy died (out of memory?): written here after all
+            heard = _outputs_heard(snapshot, staging)
+    for event in heard:
+        emit(event)
+
+
+def _outputs_heard(snapshot: AuditSnapshot, staging: AuditFolder) -> list[Event]:
+    """In the forked copy: the outputs written, and the stage events that were heard meanwhile."""
+    heard: list[Event] = []
+    with listening(heard.append):
+        _write_outputs(snapshot, staging)
+    return heard
+
+
 def _write_outputs(snapshot: AuditSnapshot, staging: AuditFolder) -> None:
     """results.json, findings.xlsx and data_quality.xlsx into ``staging``."""
     with stage("write", staging.results.name):
@@ -361,10 +391,12 @@ def _run(root: Path, config: AuditConfig, *, chart_workers: int) -> RunResult:
             with cycle.kill_new_children():
                 snapshot, seconds = execute_notebook(context, staging)
             timings = {"notebook": seconds}
-            _write_outputs(snapshot, staging)
-            done = issues(root)
-            revision = Revision(target.revision, done[-1] if done else None, False, changes_since_issue(root, snapshot))
-            timings |= render_report(ReportInput(snapshot, revision), staging, workers=chart_workers)
+            with _outputs_written(snapshot, staging, beside=chart_workers > 1):
+                done = issues(root)
+                revision = Revision(
+                    target.revision, done[-1] if done else None, False, changes_since_issue(root, snapshot)
+                )
+                timings |= render_report(ReportInput(snapshot, revision), staging, workers=chart_workers)
             timings |= {f"load_{kind}": s for kind, s in snapshot.load_seconds.items()}
             with stage("write", staging.manifest.name):
                 write_manifest(staging, snapshot, config.parameters(), timings)
