@@ -5,6 +5,7 @@ the exception it raised) back pickled down a pipe and leaves at once, by ``os._e
 no exit handler, flushes none of this process's streams, and the run's signal handlers (which
 clean the audit folder up) are reset in it first. :meth:`Forked.result` waits for it and returns
 the result or raises the exception; leaving the block before that (an error, a stop) kills it.
+What the copy prints goes nowhere: it writes to streams of its own, never to the run's.
 The copy inherits everything in memory, so arguments are never pickled, only the result.
 
 Only where ``os.fork`` exists (:data:`CAN_FORK`); elsewhere callers do the work themselves.
@@ -21,6 +22,7 @@ import contextlib
 import os
 import pickle
 import signal
+import sys
 from collections.abc import Callable, Iterator
 from typing import Any, NoReturn
 
@@ -92,6 +94,9 @@ def _copy(readable: int, writable: int, fn: Callable[..., Any], args: tuple[Any,
     try:
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.SIG_DFL)
+        # streams of its own: the run's may be locked by a thread (a live progress line) that was
+        # writing when the copy was made, and that thread does not exist in the copy
+        sys.stdout = sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - left by os._exit
         os.close(readable)
         try:
             outcome: tuple[bool, Any] = (True, fn(*args))

@@ -351,8 +351,9 @@ def run_audit(folder: Path | str, *, progress: bool = True, alone: bool = True) 
         progress: print a line per stage on stderr, in the audit's language, with a live bar
             when stderr is a terminal (:class:`audit.progress.terminal.Lines`); when a sink
             already listens (a ``--jobs`` worker), the stages go to it instead.
-        alone: no other run shares the machine's cores (False in a ``--jobs`` worker): the
-            report's charts are then drawn by two processes where there are two cores.
+        alone: no other run shares the machine's cores (False in a ``--jobs`` worker): where
+            there are two, a forked copy of the run writes results.json and the workbooks while
+            the report renders, and the report's charts are drawn half by each.
 
     Returns:
         The folder's outputs (for the revision written) and the time taken by each stage.
@@ -373,7 +374,7 @@ def run_audit(folder: Path | str, *, progress: bool = True, alone: bool = True) 
             showing.enter_context(listening(showing.enter_context(Lines())))
         auditing = started("audit", str(folder), lang=config.audit.language)
         try:
-            result = _run(root, config, chart_workers=min(2, _cores()) if alone else 1)
+            result = _run(root, config, cores=min(2, _cores()) if alone else 1)
         except BaseException:
             auditing.end()
             raise
@@ -381,7 +382,7 @@ def run_audit(folder: Path | str, *, progress: bool = True, alone: bool = True) 
     return result
 
 
-def _run(root: Path, config: AuditConfig, *, chart_workers: int) -> RunResult:
+def _run(root: Path, config: AuditConfig, *, cores: int) -> RunResult:
     """:func:`run_audit` once audit.yaml is read and its data paths are checked."""
     with cycle.folder_lock(root), cycle.stop_on_signals(root), _writable(root):
         context = context_for(config)
@@ -391,12 +392,12 @@ def _run(root: Path, config: AuditConfig, *, chart_workers: int) -> RunResult:
             with cycle.kill_new_children():
                 snapshot, seconds = execute_notebook(context, staging)
             timings = {"notebook": seconds}
-            with _outputs_written(snapshot, staging, beside=chart_workers > 1):
+            with _outputs_written(snapshot, staging, beside=cores > 1):
                 done = issues(root)
                 revision = Revision(
                     target.revision, done[-1] if done else None, False, changes_since_issue(root, snapshot)
                 )
-                timings |= render_report(ReportInput(snapshot, revision), staging, workers=chart_workers)
+                timings |= render_report(ReportInput(snapshot, revision), staging, workers=cores)
             timings |= {f"load_{kind}": s for kind, s in snapshot.load_seconds.items()}
             with stage("write", staging.manifest.name):
                 write_manifest(staging, snapshot, config.parameters(), timings)
