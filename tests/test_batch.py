@@ -74,3 +74,17 @@ def test_folders_run_one_after_another_have_the_cores_to_themselves(
     assert seen == [("a", True), ("b", True)]  # so their charts are drawn on two cores
     batch._run_one(str(tmp_path / "c"), False, 0, False)  # a --jobs worker: the other workers use the cores
     assert seen[-1] == ("c", False)
+
+
+def test_a_command_leaves_its_objects_to_the_system_when_it_ends() -> None:
+    # audit.cli (and each --jobs worker) freezes the heap in its last exit handler: the interpreter's
+    # final garbage collections then skip the run's objects (a second after a run)
+    script = (
+        "import atexit, gc, sys\n"
+        "atexit.register(lambda: sys.stdout.write(str(gc.get_freeze_count() > 0)))\n"  # runs after cli's
+        "import audit.cli\n"
+        "from audit import batch\n"
+        "batch._worker(None)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert done.stdout == "True"

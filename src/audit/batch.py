@@ -10,6 +10,8 @@ Example:
 
 from __future__ import annotations
 
+import atexit
+import gc
 import multiprocessing
 import threading
 import time
@@ -62,6 +64,7 @@ def _worker(events: Any) -> None:
     """A worker process starts: its runs report their stages to ``events``."""
     global _events  # one queue per worker process, set once when it starts
     _events = events
+    atexit.register(gc.freeze)  # as in audit.cli: no last garbage collections when the worker ends
 
 
 def _run_one(folder: str, progress: bool = False, index: int = 0, alone: bool = False) -> Outcome:

@@ -6,6 +6,8 @@ Exit codes: 0 done (findings are not failures), 2 bad input or configuration,
 
 from __future__ import annotations
 
+import atexit
+import gc
 import os
 import sys
 from collections import Counter
@@ -31,6 +33,11 @@ from audit.report.portfolio import write_portfolio
 from audit.report.xlsx import write_data_quality
 from audit.runner import run_audit
 from audit.scaffold import init_audit
+
+# A command's process ends when the command does: its objects are left to the operating system,
+# not to the interpreter's last garbage collections (a second after a run, over its millions of
+# objects). Registered first, so it runs after every other exit handler.
+atexit.register(gc.freeze)
 
 app = typer.Typer(
     add_completion=False,
