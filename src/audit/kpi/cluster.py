@@ -68,8 +68,7 @@ def _design_effect(y: Floats, codes: npt.NDArray[np.int64]) -> tuple[float, int]
     n = len(y)
     if n < 2:
         return 1.0, len(np.unique(codes))
-    _, groups = np.unique(codes, return_inverse=True)
-    c = int(groups.max()) + 1
+    groups, c = _dense_ranks(codes)
     residual = y - y.mean()
     srs = float(np.sum(residual * residual)) / ((n - 1) * n)
     if c < 2 or srs <= 0:
@@ -77,6 +76,19 @@ def _design_effect(y: Floats, codes: npt.NDArray[np.int64]) -> tuple[float, int]
     sums = np.bincount(groups, weights=residual, minlength=c)
     robust = c / (c - 1) * float(np.sum(sums * sums)) / (n * n)
     return max(1.0, robust / srs), c
+
+
+def _dense_ranks(codes: npt.NDArray[np.int64]) -> tuple[npt.NDArray[np.intp], int]:
+    """Each code's rank among the distinct codes, in increasing order, and their number.
+
+    What ``np.unique(codes, return_inverse=True)`` gives, counted instead of sorted (the codes
+    of :func:`cluster_labels` span at most twice the responses).
+    """
+    shifted = codes - codes.min()
+    seen = np.zeros(int(shifted.max()) + 1, dtype=bool)
+    seen[shifted] = True
+    ranks = np.cumsum(seen, dtype=np.intp) - 1
+    return ranks[shifted], int(ranks[-1]) + 1
 
 
 def clustered(est: Estimate, values: Floats, labels: npt.NDArray[np.int64] | None) -> Estimate:
