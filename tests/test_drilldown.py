@@ -94,6 +94,33 @@ def test_the_drilldown_escapes_the_data(computed: tuple[Any, Any, Any]) -> None:
     assert "F-01" in html
 
 
+def test_a_finding_with_more_records_than_it_shows_says_how_many_more_and_where_they_all_are(
+    computed: tuple[Any, Any, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import dataclasses
+
+    from audit.report import drilldown
+
+    _, _, assessment = computed
+    view = assessment["F-01"]
+    one = view.records.head(1)
+    many = dataclasses.replace(
+        view, records=pd.concat([one] * 7, ignore_index=True).assign(description=list("abcdefg"))
+    )
+    monkeypatch.setattr(drilldown, "RECORDS_SHOWN", 3)
+    monkeypatch.setattr(datatable, "interactive", lambda: False)  # the static table: its rows can be counted
+    html = many._repr_html_()
+    assert "7 records behind the finding" in html
+    rows = html.split("Records behind F-01", 1)[1].split("</table>", 1)[0]
+    assert rows.count("<tr>") == 1 + 3  # the header and the first three records
+    assert ">c<" in rows and ">d<" not in rows
+    assert "The first 3 records are shown, 4 more are not" in html
+    assert "assessment[&quot;F-01&quot;].records has all 7" in html
+    # as many as it shows: no such line
+    assert "more are not" not in dataclasses.replace(many, records=many.records.head(3))._repr_html_()
+    assert len(many.records) == 7  # the view keeps every record
+
+
 def test_tables_are_interactive_with_itables_and_static_without(
     computed: tuple[Any, Any, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
