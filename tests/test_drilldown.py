@@ -181,3 +181,30 @@ def test_a_themes_records_and_its_view(computed: tuple[Any, Any, Any]) -> None:
     assert "<script>x()</script>" not in html and "&lt;b&gt;" in html and ids[0] in html
     with pytest.raises(KeyError):
         table.themes.records("complaint_descriptions", "en-9")
+
+
+def test_the_working_papers_objects_print_as_one_line_not_every_record(computed: tuple[Any, Any, Any]) -> None:
+    # the notebook keeps each output's text/plain beside its table: a line each, not the dataclass fields
+    _, kpis, assessment = computed
+    view = assessment["F-01"]
+    themes = kpis.themes
+    theme_set = next(iter(themes.values()))
+    texts = {
+        repr(
+            kpis
+        ): f"<KpiTable: {len(kpis)} KPIs, {kpis.period_labels[0]}–{kpis.period_labels[-1]}, themes of {len(themes)} sources>",
+        repr(
+            assessment
+        ): f"<Assessment: {len(assessment.findings)} findings, {len(assessment.actions)} actions, {assessment.conclusion}>",
+        repr(view): f"<FindingRecords F-01 ({view.kind}): {len(view.records):,} records>",
+        repr(
+            theme_set
+        ): f"<ThemeSet {theme_set.source} {theme_set.period}: {len(theme_set.themes)} themes over {theme_set.texts:,} texts>",
+    }
+    for text, expected in texts.items():
+        assert text == expected
+    assert repr(kpis.analyses).startswith("<Analyses: ") and "\n" not in repr(kpis.analyses)
+    assert repr(themes).startswith("<ThemeSets: ") and all(name in repr(themes) for name in themes)
+    if theme_set.themes:
+        theme = theme_set.themes[0]
+        assert repr(theme) == f"<Theme {theme.id} {theme.label!r}: {theme.count:,} texts, {theme.verdict}>"
