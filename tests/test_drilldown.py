@@ -94,6 +94,33 @@ def test_the_drilldown_escapes_the_data(computed: tuple[Any, Any, Any]) -> None:
     assert "F-01" in html
 
 
+def test_a_finding_with_more_records_than_it_shows_says_how_many_more_and_where_they_all_are(
+    computed: tuple[Any, Any, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import dataclasses
+
+    from audit.report import drilldown
+
+    _, _, assessment = computed
+    view = assessment["F-01"]
+    one = view.records.head(1)
+    many = dataclasses.replace(
+        view, records=pd.concat([one] * 7, ignore_index=True).assign(description=list("abcdefg"))
+    )
+    monkeypatch.setattr(drilldown, "RECORDS_SHOWN", 3)
+    monkeypatch.setattr(datatable, "interactive", lambda: False)  # the static table: its rows can be counted
+    html = many._repr_html_()
+    assert "7 records behind the finding" in html
+    rows = html.split("Records behind F-01", 1)[1].split("</table>", 1)[0]
+    assert rows.count("<tr>") == 1 + 3  # the header and the first three records
+    assert ">c<" in rows and ">d<" not in rows
+    assert "The first 3 records are shown, 4 more are not" in html
+    assert "assessment[&quot;F-01&quot;].records has all 7" in html
+    # as many as it shows: no such line
+    assert "more are not" not in dataclasses.replace(many, records=many.records.head(3))._repr_html_()
+    assert len(many.records) == 7  # the view keeps every record
+
+
 def test_tables_are_interactive_with_itables_and_static_without(
     computed: tuple[Any, Any, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -154,3 +181,30 @@ def test_a_themes_records_and_its_view(computed: tuple[Any, Any, Any]) -> None:
     assert "<script>x()</script>" not in html and "&lt;b&gt;" in html and ids[0] in html
     with pytest.raises(KeyError):
         table.themes.records("complaint_descriptions", "en-9")
+
+
+def test_the_working_papers_objects_print_as_one_line_not_every_record(computed: tuple[Any, Any, Any]) -> None:
+    # the notebook keeps each output's text/plain beside its table: a line each, not the dataclass fields
+    _, kpis, assessment = computed
+    view = assessment["F-01"]
+    themes = kpis.themes
+    theme_set = next(iter(themes.values()))
+    texts = {
+        repr(
+            kpis
+        ): f"<KpiTable: {len(kpis)} KPIs, {kpis.period_labels[0]}–{kpis.period_labels[-1]}, themes of {len(themes)} sources>",
+        repr(
+            assessment
+        ): f"<Assessment: {len(assessment.findings)} findings, {len(assessment.actions)} actions, {assessment.conclusion}>",
+        repr(view): f"<FindingRecords F-01 ({view.kind}): {len(view.records):,} records>",
+        repr(
+            theme_set
+        ): f"<ThemeSet {theme_set.source} {theme_set.period}: {len(theme_set.themes)} themes over {theme_set.texts:,} texts>",
+    }
+    for text, expected in texts.items():
+        assert text == expected
+    assert repr(kpis.analyses).startswith("<Analyses: ") and "\n" not in repr(kpis.analyses)
+    assert repr(themes).startswith("<ThemeSets: ") and all(name in repr(themes) for name in themes)
+    if theme_set.themes:
+        theme = theme_set.themes[0]
+        assert repr(theme) == f"<Theme {theme.id} {theme.label!r}: {theme.count:,} texts, {theme.verdict}>"

@@ -19,13 +19,13 @@ import pytest
 from audit.config import Analysis, SurveySource
 from audit.data.dataset import load_audit
 from audit.kpi import compute_kpis
-from audit.kpi.cluster import design_effect
+from audit.kpi.cluster import _dense_ranks, cluster_labels, clustered, design_effect
 from audit.kpi.complaints import silent_dissatisfied
 from audit.kpi.control import p_chart, u_chart
 from audit.kpi.coverage import coverage, ends_early
 from audit.kpi.customers import customer_estimates, customer_history
 from audit.kpi.satisfaction import survey_estimates
-from audit.kpi.stats import change_p_value, proportion
+from audit.kpi.stats import change_p_value, mean, proportion
 from conftest import replace_in
 
 # --------------------------------------------------------------------------- an estimate within its population
@@ -174,6 +174,22 @@ def test_design_effect_worked_by_hand() -> None:
     assert design_effect(np.array([5.0, 5.0, 1.0, 3.0]), np.array(["A", "B", None, "D"])) == (1.0, 4)
     # a proportion 1, 1, 0, 0 from A, A, B, B: independent 1/12; clustered 2·(1² + 1²)/16 = 0.25 → deff 3
     assert design_effect(np.array([1.0, 1.0, 0.0, 0.0]), np.array(["A", "A", "B", "B"]))[0] == pytest.approx(3.0)
+
+
+def test_design_effect_codes_clusters_as_np_unique_would() -> None:
+    # the clusters are ranked by counting, not sorting: the same ranks as np.unique's inverse,
+    # missing ids (negative codes) and gaps included
+    codes = cluster_labels(np.array(["B", None, "A", "B", "", "C", None, "A"], dtype=object))
+    assert codes.tolist() == [0, -2, 1, 0, -5, 2, -7, 1]
+    groups, count = _dense_ranks(codes)
+    assert groups.tolist() == np.unique(codes, return_inverse=True)[1].tolist() == [3, 2, 4, 3, 1, 5, 0, 4]
+    assert count == 6
+    # the labels coded once give the estimate what the ids gave: A, A, B, C as worked above
+    est = clustered(
+        mean(np.array([5.0, 5.0, 1.0, 3.0])), np.array([5.0, 5.0, 1.0, 3.0]), cluster_labels(["A", "A", "B", "C"])
+    )
+    assert (est.deff, est.clusters) == (pytest.approx(1.585227, abs=1e-6), 3)
+    assert clustered(est, np.array([5.0]), None) is est
 
 
 def test_survey_intervals_widen_when_customers_answer_several_times() -> None:

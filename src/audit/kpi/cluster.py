@@ -58,15 +58,17 @@ def design_effect(values: Floats, clusters: npt.ArrayLike) -> tuple[float, int]:
     Returns:
         (design effect ≥ 1, number of clusters among the values present).
     """
-    y = np.asarray(values, dtype="float64")
-    codes = cluster_labels(clusters)
+    return _design_effect(np.asarray(values, dtype="float64"), cluster_labels(clusters))
+
+
+def _design_effect(y: Floats, codes: npt.NDArray[np.int64]) -> tuple[float, int]:
+    """:func:`design_effect` with the clusters already coded by :func:`cluster_labels`."""
     keep = ~np.isnan(y)
     y, codes = y[keep], codes[keep]
     n = len(y)
     if n < 2:
         return 1.0, len(np.unique(codes))
-    _, groups = np.unique(codes, return_inverse=True)
-    c = int(groups.max()) + 1
+    groups, c = _dense_ranks(codes)
     residual = y - y.mean()
     srs = float(np.sum(residual * residual)) / ((n - 1) * n)
     if c < 2 or srs <= 0:
@@ -76,7 +78,20 @@ def design_effect(values: Floats, clusters: npt.ArrayLike) -> tuple[float, int]:
     return max(1.0, robust / srs), c
 
 
-def clustered(est: Estimate, values: Floats, clusters: npt.ArrayLike | None) -> Estimate:
+def _dense_ranks(codes: npt.NDArray[np.int64]) -> tuple[npt.NDArray[np.intp], int]:
+    """Each code's rank among the distinct codes, in increasing order, and their number.
+
+    What ``np.unique(codes, return_inverse=True)`` gives, counted instead of sorted (the codes
+    of :func:`cluster_labels` span at most twice the responses).
+    """
+    shifted = codes - codes.min()
+    seen = np.zeros(int(shifted.max()) + 1, dtype=bool)
+    seen[shifted] = True
+    ranks = np.cumsum(seen, dtype=np.intp) - 1
+    return ranks[shifted], int(ranks[-1]) + 1
+
+
+def clustered(est: Estimate, values: Floats, labels: npt.NDArray[np.int64] | None) -> Estimate:
     """``est`` with its interval widened for responses clustered by customer (no clusters: unchanged).
 
     A mean's standard error is multiplied by √deff and its interval uses Student t with
@@ -88,11 +103,12 @@ def clustered(est: Estimate, values: Floats, clusters: npt.ArrayLike | None) -> 
     Args:
         est: the estimate as if responses were independent.
         values: the per-response values the estimate was computed from (see :func:`design_effect`).
-        clusters: the customer id of each response, or None when the survey has none.
+        labels: the customer of each response coded by :func:`cluster_labels` (coded once for
+            all the estimates of a period), or None when the survey has no customer ids.
     """
-    if clusters is None or est.value is None:
+    if labels is None or est.value is None:
         return est
-    deff, c = design_effect(values, clusters)
+    deff, c = _design_effect(np.asarray(values, dtype="float64"), labels)
     out = replace(est, deff=deff, clusters=c)
     if deff <= 1.0:
         return out

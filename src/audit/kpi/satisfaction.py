@@ -16,7 +16,7 @@ import pandas as pd
 
 from audit.config import Analysis, Scale, SurveySource
 from audit.i18n import _
-from audit.kpi.cluster import clustered
+from audit.kpi.cluster import cluster_labels, clustered
 from audit.kpi.stats import Z95, Estimate, Floats, absent, count, mean, nps, nps_parts, proportion
 from audit.model import Quadrant
 
@@ -292,7 +292,7 @@ def _by_customer(out: dict[str, Estimate], frame: pd.DataFrame, source: SurveySo
     """
     if "customer_id" not in frame or frame.empty:
         return out
-    ids = frame["customer_id"].to_numpy(dtype=object)
+    labels = cluster_labels(frame["customer_id"].to_numpy(dtype=object))  # once for every estimate
     overall = _values(frame, "overall")
     scale = source.scale_of("overall")
     answered = ~np.isnan(overall)
@@ -310,7 +310,7 @@ def _by_customer(out: dict[str, Estimate], frame: pd.DataFrame, source: SurveySo
         per[f"gap_{name}"] = perceived - _values(frame, f"exp_{name}")
     if source.dimensions and out.get("csi", absent("")).value is not None:
         per["csi"] = csi_scores(frame, source, importance(frame, source)[0])
-    return {k: clustered(est, per[k], ids) if k in per else est for k, est in out.items()}
+    return {k: clustered(est, per[k], labels) if k in per else est for k, est in out.items()}
 
 
 def ipa(frame: pd.DataFrame, source: SurveySource) -> tuple[tuple[Quadrant, ...], str]:

@@ -82,6 +82,10 @@ class FindingRecords:
         """The evidence figures the check computed."""
         return dict(self.finding.figures)
 
+    def __repr__(self) -> str:
+        """A line, not the records (a notebook keeps the text beside the table)."""
+        return f"<FindingRecords {self.finding.id} ({self.kind or 'no records'}): {len(self.records):,} records>"
+
     def _repr_html_(self) -> str:
         from audit.report.drilldown import finding_records_html
 

@@ -362,6 +362,10 @@ class Assessment:
             "verification_sample": [s.to_dict() for s in self.samples],
         }
 
+    def __repr__(self) -> str:
+        """A line, not every finding's evidence ids (a notebook keeps the text beside the table)."""
+        return f"<Assessment: {len(self.findings)} findings, {len(self.actions)} actions, {self.conclusion}>"
+
     def _repr_html_(self) -> str:
         from audit.report.tables import assessment_html
 

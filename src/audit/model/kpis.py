@@ -352,6 +352,11 @@ class Analyses:
         """The analyses as plain data, for results.json."""
         return plain_dict(dataclasses.asdict(self))
 
+    def __repr__(self) -> str:
+        """A line, not every point and cell (a notebook keeps the text beside the table)."""
+        points = len(self.complaint_chart.points) if self.complaint_chart else 0
+        return f"<Analyses: u-chart of {points} points, {len(self.segments)} segment cells, {len(self.tiers)} tiers>"
+
     def _repr_html_(self) -> str:
         from audit.report.tables import analyses_html
 
@@ -419,6 +424,11 @@ class KpiTable:
 
     def to_dict(self) -> dict[str, Any]:
         return {k.id: k.to_dict() for k in self.kpis}
+
+    def __repr__(self) -> str:
+        """A line, not every KPI's history and estimates (a notebook keeps the text beside the table)."""
+        periods = f"{self.period_labels[0]}–{self.period_labels[-1]}" if self.period_labels else "no periods"
+        return f"<KpiTable: {len(self.kpis)} KPIs, {periods}, themes of {len(self.themes)} sources>"
 
     def _repr_html_(self) -> str:
         from audit.report.tables import kpi_table_html

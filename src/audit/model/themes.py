@@ -82,6 +82,10 @@ class Theme:
         """Whether the theme's share rose significantly since the previous quarter."""
         return self.verdict == "significant increase"
 
+    def __repr__(self) -> str:
+        """A line, not its record ids (a notebook keeps the text beside the table)."""
+        return f"<Theme {self.id} {self.label!r}: {self.count:,} texts, {self.verdict}>"
+
     def _repr_html_(self) -> str:
         from audit.report.tables import theme_html
 
@@ -189,6 +193,10 @@ class ThemeSet:
         """Themes whose share rose significantly since the previous quarter."""
         return tuple(t for t in self.themes if t.growing)
 
+    def __repr__(self) -> str:
+        """A line, not every theme's record ids (a notebook keeps the text beside the table)."""
+        return f"<ThemeSet {self.source} {self.period}: {len(self.themes)} themes over {self.texts:,} texts>"
+
     def _repr_html_(self) -> str:
         from audit.report.tables import themes_html
 
@@ -262,6 +270,10 @@ class ThemeSets(dict[str, ThemeSet]):
         theme = self[source][theme_id]
         found = self.source.rows(theme.record_ids) if self.source is not None and theme.record_ids else None
         return found[1] if found is not None else pd.DataFrame()
+
+    def __repr__(self) -> str:
+        """A line, not every theme's record ids (a notebook keeps the text beside the table)."""
+        return "<ThemeSets: " + (", ".join(f"{k} {len(s.themes)} themes" for k, s in self.items()) or "none") + ">"
 
     def _repr_html_(self) -> str:
         from audit.report.tables import theme_sets_html

@@ -1,4 +1,8 @@
-"""The working paper's drill-down: one finding, its clause, its figures and every record behind it.
+"""The working paper's drill-down: one finding, its clause, its figures and the records behind it.
+
+The notebook shows the first :data:`RECORDS_SHOWN` records and says how many more there are and
+where every one is (``assessment["F-03"].records``, a DataFrame): at a million orders a finding
+can stand on thousands of records, and a notebook output of every one of them weighed a megabyte.
 
 Example:
     >>> html = finding_records_html(assessment["F-01"])     # doctest: +SKIP
@@ -16,7 +20,10 @@ from audit.i18n import _, ngettext
 from audit.model.drilldown import FindingRecords
 from audit.report.datatable import data_table
 
-__all__ = ["figure_text", "finding_records_html"]
+__all__ = ["RECORDS_SHOWN", "figure_text", "finding_records_html"]
+
+#: most records of a finding its notebook output shows (all of them are in ``.records``)
+RECORDS_SHOWN = 100
 
 
 def figure_text(value: Any) -> str:
@@ -55,6 +62,16 @@ def finding_records_html(view: FindingRecords) -> str:
             kind=view.kind,
         )
         parts.append(f"<p>{escape(summary)}</p>")
-        parts.append(data_table(view.records, _("Records behind {id}", id=f.id)))
+        parts.append(data_table(view.records.head(RECORDS_SHOWN), _("Records behind {id}", id=f.id)))
+        if len(view.records) > RECORDS_SHOWN:
+            more = _(
+                'The first {shown} records are shown, {more} more are not: assessment["{id}"].records has all {n} '
+                "(a DataFrame; shown in a cell, an interactive table of every one).",
+                shown=fmt.count(RECORDS_SHOWN),
+                more=fmt.count(len(view.records) - RECORDS_SHOWN),
+                id=f.id,
+                n=fmt.count(len(view.records)),
+            )
+            parts.append(f'<p class="audit-more">{escape(more)}</p>')
     parts.append("</div>")
     return "".join(parts)
