@@ -47,6 +47,7 @@ NA_VALUES = ("NA", "N/A", "n/a", "#N/A", "-", "–", "—", "?", "null", "None",
 MAX_NUMBER = 1e15
 
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+_SERIAL_ZERO = "Excel's date serial 0 (shown as 00:00:00 or 1900-01-00) is no date; enter the date"
 #: Excel serial numbers of the plausible dates (1900-01-01 to 2199-12-31)
 _SERIAL_RANGE = (1, 109_573)
 #: a date written with its day and month as numbers: 31/07/2026, 7-31-26, 31.07.2026
@@ -128,12 +129,27 @@ class Converted:
     """A converted column: values (missing where blank or unreadable), the unreadable cells, and why.
 
     ``why`` holds, for some unreadable cells, a reason more precise than "not understood"
-    (a time of day in a date column, an ambiguous decimal separator …); "" elsewhere.
+    (a time of day in a date column, an ambiguous decimal separator …), under their index;
+    the other cells are not in it (a column of a million rows carries no million blanks).
     """
 
     values: pd.Series
     failed: pd.Series
     why: pd.Series
+
+
+def _no_reason() -> pd.Series:
+    """No cell has a reason (yet)."""
+    return pd.Series([], dtype=object)
+
+
+def _with_reason(why: pd.Series, mask: pd.Series, reason: str) -> pd.Series:
+    """The reasons ``why`` with ``reason`` for the cells of ``mask`` (replacing an earlier reason)."""
+    cells = mask.index[mask.to_numpy(dtype=bool)]
+    if cells.empty:
+        return why
+    new = pd.Series(reason, index=cells, dtype=object)
+    return pd.concat([why[~why.index.isin(cells)], new]) if len(why) else new
 
 
 def _dates_from_serials(numbers: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -147,17 +163,18 @@ def _dates_from_serials(numbers: pd.Series) -> tuple[pd.Series, pd.Series]:
     if ymd.any():
         parsed = pd.to_datetime(days[ymd].astype("int64").astype(str), format="%Y%m%d", errors="coerce")
         out[ymd] = parsed.astype("datetime64[ns]")
-    why = pd.Series("", index=numbers.index, dtype=object)
     zero = days == 0
-    why[zero] = "Excel's date serial 0 (shown as 00:00:00 or 1900-01-00) is no date; enter the date"
+    why = _with_reason(_no_reason(), zero, _SERIAL_ZERO)
     other = out.isna() & days.notna() & ~zero
-    why[other] = "a number that is not a date (nor an Excel date serial); enter the date, such as 2026-07-31"
+    why = _with_reason(
+        why, other, "a number that is not a date (nor an Excel date serial); enter the date, such as 2026-07-31"
+    )
     return out, why
 
 
 def _as_date(raw: pd.Series, dayfirst: bool) -> tuple[pd.Series, pd.Series]:
     """Dates compared by day: a time of day is dropped, whatever the cell held."""
-    why = pd.Series("", index=raw.index, dtype=object)
+    why = _no_reason()
     if pd.api.types.is_datetime64_any_dtype(raw):
         values = raw.dt.tz_localize(None) if getattr(raw.dt, "tz", None) is not None else raw
         return pd.Series(values.astype("datetime64[ns]").dt.normalize()), why
@@ -173,14 +190,12 @@ def _as_date(raw: pd.Series, dayfirst: bool) -> tuple[pd.Series, pd.Series]:
         out[native] = pd.to_datetime(raw[native].astype(str), errors="coerce").astype("datetime64[ns]")
     serial = kinds.isin((float, int))
     if serial.any():
-        out[serial], why[serial] = _dates_from_serials(raw[serial])
+        out[serial], why = _dates_from_serials(raw[serial])
     clock = kinds.isin((dt.time, dt.timedelta, pd.Timedelta))
     if clock.any():
         zero = raw[clock].map(lambda v: v in (dt.time(0, 0), dt.timedelta(0)))
-        why[clock] = "holds a time of day or a duration, not a date; enter the date"
-        why[clock & zero.reindex(raw.index, fill_value=False)] = (
-            "Excel's date serial 0 (shown as 00:00:00 or 1900-01-00) is no date; enter the date"
-        )
+        why = _with_reason(why, clock, "holds a time of day or a duration, not a date; enter the date")
+        why = _with_reason(why, clock & zero.reindex(raw.index, fill_value=False), _SERIAL_ZERO)
     text = ~(native | serial | clock)
     if text.any():
         out[text] = _parse_dates(raw[text], dayfirst)
@@ -289,7 +304,7 @@ def _to_float(text: pd.Series) -> pd.Series:
 
 def _as_number(raw: pd.Series, decimal: str | None, ambiguous_refused: bool) -> tuple[pd.Series, pd.Series]:
     """Numbers; the decimal separator is declared, else the column's values decide (never cell by cell)."""
-    why = pd.Series("", index=raw.index, dtype=object)
+    why = _no_reason()
     if pd.api.types.is_numeric_dtype(raw) and raw.dtype != bool:
         out = raw.astype("float64")
     else:
@@ -316,22 +331,26 @@ def _as_number(raw: pd.Series, decimal: str | None, ambiguous_refused: bool) -> 
             either = cleaned.str.fullmatch(_EITHER).fillna(False).astype(bool)
             if told is None and ambiguous_refused and either.any():
                 out = out.mask(either)
-                why[either] = (
+                why = _with_reason(
+                    why,
+                    either,
                     "reads both as thousands and as decimals (1,250 or 1.250); set decimal: ',' or '.' "
-                    "under this kind in audit.yaml"
+                    "under this kind in audit.yaml",
                 )
             wrong = cleaned.str.fullmatch(_DOT_DECIMAL if used == "," else _COMMA_DECIMAL).fillna(False).astype(bool)
             wrong &= ~either
             if wrong.any():
                 out = out.mask(wrong)
-                why[wrong] = (
+                why = _with_reason(
+                    why,
+                    wrong,
                     f"written with '{other}' as the decimal separator while the column uses '{used}'; "
-                    f"correct the value, or set decimal: '{other}' under this kind in audit.yaml"
+                    f"correct the value, or set decimal: '{other}' under this kind in audit.yaml",
                 )
     huge = out.notna() & ~out.abs().le(MAX_NUMBER)
     if huge.any():
         out = out.mask(huge)
-        why[huge] = f"is infinite or beyond ±{MAX_NUMBER:.0e}; enter the real value"
+        why = _with_reason(why, huge, f"is infinite or beyond ±{MAX_NUMBER:.0e}; enter the real value")
     return out, why
 
 
@@ -438,9 +457,9 @@ def convert_column(
 
     Returns:
         The converted column, the cells that held something that could not be
-        converted, and a reason for some of them.
+        converted, and a reason for some of them (under their index; see :class:`Converted`).
     """
-    why = pd.Series("", index=raw.index, dtype=object)
+    why = _no_reason()
     if kind == "date":
         out, why = _as_date(raw, dayfirst)
     elif kind == "number":

@@ -94,7 +94,7 @@ def _convert(
         if negative and schema.spec(name).signed:
             values = -values
         frame[name] = values
-        unreadable[name] = (converted.failed, converted.why[converted.why != ""])  # the reasons, not a blank per row
+        unreadable[name] = (converted.failed, converted.why)  # the reasons, not a blank per row
     for name in source.defaults:
         if name not in headers:
             frame[name] = _default(kind, schema, source, name, frame.index)
