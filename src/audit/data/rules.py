@@ -334,10 +334,13 @@ class KindSchema:
         for name, col in self.columns.items():
             if not col.unique or name not in frame:
                 continue
-            rows = frame.loc[in_window & frame[name].notna()]
-            repeated = rows[name].duplicated(keep="first")
-            if not repeated.any():
+            ids = frame[name][(in_window & frame[name].notna()).to_numpy(dtype=bool)]
+            shared = ids.duplicated(keep=False).to_numpy(dtype=bool)  # one pass over the column
+            if not shared.any():
                 continue
+            # only the rows of a repeated id can repeat one another: the rest of the frame is not copied
+            rows = frame.loc[ids.index[shared]]
+            repeated = rows[name].duplicated(keep="first")
             content = [c for c in rows.columns if c != ROW]
             copy = rows.duplicated(subset=content, keep="first")
             first_row = rows.groupby(name, sort=False)[ROW].transform("first")
