@@ -468,5 +468,8 @@ def convert_column(
         out = _as_bool(raw)
     else:
         return Converted(_as_text(raw), pd.Series(False, index=raw.index), why)
-    failed = out.isna() & ~_blank(raw)
-    return Converted(out, failed.astype(bool), why)
+    missing = out.isna().to_numpy(dtype=bool)
+    failed = np.zeros(len(raw), dtype=bool)
+    if missing.any():  # only the cells left missing are looked at: blank in the file, or unreadable
+        failed[missing] = ~_blank(raw[missing]).to_numpy(dtype=bool)
+    return Converted(out, pd.Series(failed, index=raw.index), why)
