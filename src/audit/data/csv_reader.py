@@ -212,9 +212,7 @@ class _Chained(io.RawIOBase):
         return size
 
 
-def _arrow_input(
-    raw: bytes, text: str, used: str, ends: list[int], header_row: int, width: int
-) -> memoryview | None:
+def _arrow_input(raw: bytes, text: str, used: str, ends: list[int], header_row: int, width: int) -> memoryview | None:
     """The bytes below the header, UTF-8, for :func:`_arrow_body`; None where Arrow is not to read them.
 
     A UTF-8 file's bytes are given as they are (a view of them, not a copy); another
