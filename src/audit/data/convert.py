@@ -88,8 +88,13 @@ def _as_text(raw: pd.Series) -> pd.Series:
         if whole.any():
             raw = raw.copy()
             raw[whole] = numeric[whole].astype("int64").astype(str)
-    text = raw.astype("string").str.strip()
-    return text.mask(text == "")
+    text = raw.astype("string")
+    stripped = text.str.strip()
+    empty = (stripped == "").to_numpy(dtype=bool, na_value=False)
+    if empty.any():
+        return stripped.mask(empty)
+    # nothing to strip (an id, a product name): the cells as read, not a copy of them
+    return text if not (stripped != text).any() else stripped
 
 
 def infer_dayfirst(raw: pd.Series) -> bool | None:
