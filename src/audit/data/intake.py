@@ -260,7 +260,7 @@ def load_kind(
 
 def _without(frame: pd.DataFrame, rows: set[int]) -> pd.DataFrame:
     """The frame without some rows; without a copy of its columns when there are none (copy-on-write)."""
-    return frame.drop(index=sorted(rows)) if rows else frame.copy(deep=False)
+    return frame.loc[~frame.index.isin(list(rows))] if rows else frame.copy(deep=False)
 
 
 def _quarantined(table: pd.DataFrame, bad: list[int], raw: RawTable) -> pd.DataFrame:
