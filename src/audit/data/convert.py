@@ -177,6 +177,24 @@ def _dates_from_serials(numbers: pd.Series) -> tuple[pd.Series, pd.Series]:
     return out, why
 
 
+def _plain(value: dt.date) -> bool:
+    """A date (or a date and time to the second, without a time zone) between 1900 and 2199."""
+    clock = not isinstance(value, dt.datetime) or (value.tzinfo is None and value.microsecond == 0)
+    return clock and 1900 <= value.year < 2200
+
+
+def _native_days(values: pd.Series, kinds: pd.Series) -> pd.Series:
+    """Dates and times Excel stored as such, as ``datetime64[ns]`` (unreadable ones missing).
+
+    They are read as their text (``str``) reads; a column of one kind (all dates, or all
+    times to the second) within 1900–2199 writes every value in one form that reads back
+    as the value itself, and is converted without being written out.
+    """
+    if kinds.nunique() == 1 and kinds.iloc[0] in (dt.date, dt.datetime) and all(map(_plain, values)):
+        return pd.to_datetime(values).astype("datetime64[ns]")
+    return pd.to_datetime(values.astype(str), errors="coerce").astype("datetime64[ns]")
+
+
 def _as_date(raw: pd.Series, dayfirst: bool) -> tuple[pd.Series, pd.Series]:
     """Dates compared by day: a time of day is dropped, whatever the cell held."""
     why = _no_reason()
@@ -192,7 +210,7 @@ def _as_date(raw: pd.Series, dayfirst: bool) -> tuple[pd.Series, pd.Series]:
     kinds = raw.map(type)
     native = kinds.isin((dt.datetime, dt.date, pd.Timestamp))
     if native.any():
-        out[native] = pd.to_datetime(raw[native].astype(str), errors="coerce").astype("datetime64[ns]")
+        out[native] = _native_days(raw[native], kinds[native])
     serial = kinds.isin((float, int))
     if serial.any():
         out[serial], why = _dates_from_serials(raw[serial])
