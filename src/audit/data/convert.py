@@ -47,6 +47,7 @@ NA_VALUES = ("NA", "N/A", "n/a", "#N/A", "-", "–", "—", "?", "null", "None",
 MAX_NUMBER = 1e15
 
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+_SERIAL_ZERO = "Excel's date serial 0 (shown as 00:00:00 or 1900-01-00) is no date; enter the date"
 #: Excel serial numbers of the plausible dates (1900-01-01 to 2199-12-31)
 _SERIAL_RANGE = (1, 109_573)
 #: a date written with its day and month as numbers: 31/07/2026, 7-31-26, 31.07.2026
@@ -87,8 +88,13 @@ def _as_text(raw: pd.Series) -> pd.Series:
         if whole.any():
             raw = raw.copy()
             raw[whole] = numeric[whole].astype("int64").astype(str)
-    text = raw.astype("string").str.strip()
-    return text.mask(text == "")
+    text = raw.astype("string")
+    stripped = text.str.strip()
+    empty = (stripped == "").to_numpy(dtype=bool, na_value=False)
+    if empty.any():
+        return stripped.mask(empty)
+    # nothing to strip (an id, a product name): the cells as read, not a copy of them
+    return text if not (stripped != text).any() else stripped
 
 
 def infer_dayfirst(raw: pd.Series) -> bool | None:
@@ -128,12 +134,27 @@ class Converted:
     """A converted column: values (missing where blank or unreadable), the unreadable cells, and why.
 
     ``why`` holds, for some unreadable cells, a reason more precise than "not understood"
-    (a time of day in a date column, an ambiguous decimal separator …); "" elsewhere.
+    (a time of day in a date column, an ambiguous decimal separator …), under their index;
+    the other cells are not in it (a column of a million rows carries no million blanks).
     """
 
     values: pd.Series
     failed: pd.Series
     why: pd.Series
+
+
+def _no_reason() -> pd.Series:
+    """No cell has a reason (yet)."""
+    return pd.Series([], dtype=object)
+
+
+def _with_reason(why: pd.Series, mask: pd.Series, reason: str) -> pd.Series:
+    """The reasons ``why`` with ``reason`` for the cells of ``mask`` (replacing an earlier reason)."""
+    cells = mask.index[mask.to_numpy(dtype=bool)]
+    if cells.empty:
+        return why
+    new = pd.Series(reason, index=cells, dtype=object)
+    return pd.concat([why[~why.index.isin(cells)], new]) if len(why) else new
 
 
 def _dates_from_serials(numbers: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -147,17 +168,36 @@ def _dates_from_serials(numbers: pd.Series) -> tuple[pd.Series, pd.Series]:
     if ymd.any():
         parsed = pd.to_datetime(days[ymd].astype("int64").astype(str), format="%Y%m%d", errors="coerce")
         out[ymd] = parsed.astype("datetime64[ns]")
-    why = pd.Series("", index=numbers.index, dtype=object)
     zero = days == 0
-    why[zero] = "Excel's date serial 0 (shown as 00:00:00 or 1900-01-00) is no date; enter the date"
+    why = _with_reason(_no_reason(), zero, _SERIAL_ZERO)
     other = out.isna() & days.notna() & ~zero
-    why[other] = "a number that is not a date (nor an Excel date serial); enter the date, such as 2026-07-31"
+    why = _with_reason(
+        why, other, "a number that is not a date (nor an Excel date serial); enter the date, such as 2026-07-31"
+    )
     return out, why
+
+
+def _plain(value: dt.date) -> bool:
+    """A date (or a date and time to the second, without a time zone) between 1900 and 2199."""
+    clock = not isinstance(value, dt.datetime) or (value.tzinfo is None and value.microsecond == 0)
+    return clock and 1900 <= value.year < 2200
+
+
+def _native_days(values: pd.Series, kinds: pd.Series) -> pd.Series:
+    """Dates and times Excel stored as such, as ``datetime64[ns]`` (unreadable ones missing).
+
+    They are read as their text (``str``) reads; a column of one kind (all dates, or all
+    times to the second) within 1900–2199 writes every value in one form that reads back
+    as the value itself, and is converted without being written out.
+    """
+    if kinds.nunique() == 1 and kinds.iloc[0] in (dt.date, dt.datetime) and all(map(_plain, values)):
+        return pd.to_datetime(values).astype("datetime64[ns]")
+    return pd.to_datetime(values.astype(str), errors="coerce").astype("datetime64[ns]")
 
 
 def _as_date(raw: pd.Series, dayfirst: bool) -> tuple[pd.Series, pd.Series]:
     """Dates compared by day: a time of day is dropped, whatever the cell held."""
-    why = pd.Series("", index=raw.index, dtype=object)
+    why = _no_reason()
     if pd.api.types.is_datetime64_any_dtype(raw):
         values = raw.dt.tz_localize(None) if getattr(raw.dt, "tz", None) is not None else raw
         return pd.Series(values.astype("datetime64[ns]").dt.normalize()), why
@@ -170,17 +210,15 @@ def _as_date(raw: pd.Series, dayfirst: bool) -> tuple[pd.Series, pd.Series]:
     kinds = raw.map(type)
     native = kinds.isin((dt.datetime, dt.date, pd.Timestamp))
     if native.any():
-        out[native] = pd.to_datetime(raw[native].astype(str), errors="coerce").astype("datetime64[ns]")
+        out[native] = _native_days(raw[native], kinds[native])
     serial = kinds.isin((float, int))
     if serial.any():
-        out[serial], why[serial] = _dates_from_serials(raw[serial])
+        out[serial], why = _dates_from_serials(raw[serial])
     clock = kinds.isin((dt.time, dt.timedelta, pd.Timedelta))
     if clock.any():
         zero = raw[clock].map(lambda v: v in (dt.time(0, 0), dt.timedelta(0)))
-        why[clock] = "holds a time of day or a duration, not a date; enter the date"
-        why[clock & zero.reindex(raw.index, fill_value=False)] = (
-            "Excel's date serial 0 (shown as 00:00:00 or 1900-01-00) is no date; enter the date"
-        )
+        why = _with_reason(why, clock, "holds a time of day or a duration, not a date; enter the date")
+        why = _with_reason(why, clock & zero.reindex(raw.index, fill_value=False), _SERIAL_ZERO)
     text = ~(native | serial | clock)
     if text.any():
         out[text] = _parse_dates(raw[text], dayfirst)
@@ -289,7 +327,7 @@ def _to_float(text: pd.Series) -> pd.Series:
 
 def _as_number(raw: pd.Series, decimal: str | None, ambiguous_refused: bool) -> tuple[pd.Series, pd.Series]:
     """Numbers; the decimal separator is declared, else the column's values decide (never cell by cell)."""
-    why = pd.Series("", index=raw.index, dtype=object)
+    why = _no_reason()
     if pd.api.types.is_numeric_dtype(raw) and raw.dtype != bool:
         out = raw.astype("float64")
     else:
@@ -316,22 +354,26 @@ def _as_number(raw: pd.Series, decimal: str | None, ambiguous_refused: bool) -> 
             either = cleaned.str.fullmatch(_EITHER).fillna(False).astype(bool)
             if told is None and ambiguous_refused and either.any():
                 out = out.mask(either)
-                why[either] = (
+                why = _with_reason(
+                    why,
+                    either,
                     "reads both as thousands and as decimals (1,250 or 1.250); set decimal: ',' or '.' "
-                    "under this kind in audit.yaml"
+                    "under this kind in audit.yaml",
                 )
             wrong = cleaned.str.fullmatch(_DOT_DECIMAL if used == "," else _COMMA_DECIMAL).fillna(False).astype(bool)
             wrong &= ~either
             if wrong.any():
                 out = out.mask(wrong)
-                why[wrong] = (
+                why = _with_reason(
+                    why,
+                    wrong,
                     f"written with '{other}' as the decimal separator while the column uses '{used}'; "
-                    f"correct the value, or set decimal: '{other}' under this kind in audit.yaml"
+                    f"correct the value, or set decimal: '{other}' under this kind in audit.yaml",
                 )
     huge = out.notna() & ~out.abs().le(MAX_NUMBER)
     if huge.any():
         out = out.mask(huge)
-        why[huge] = f"is infinite or beyond ±{MAX_NUMBER:.0e}; enter the real value"
+        why = _with_reason(why, huge, f"is infinite or beyond ±{MAX_NUMBER:.0e}; enter the real value")
     return out, why
 
 
@@ -438,9 +480,9 @@ def convert_column(
 
     Returns:
         The converted column, the cells that held something that could not be
-        converted, and a reason for some of them.
+        converted, and a reason for some of them (under their index; see :class:`Converted`).
     """
-    why = pd.Series("", index=raw.index, dtype=object)
+    why = _no_reason()
     if kind == "date":
         out, why = _as_date(raw, dayfirst)
     elif kind == "number":
@@ -449,5 +491,8 @@ def convert_column(
         out = _as_bool(raw)
     else:
         return Converted(_as_text(raw), pd.Series(False, index=raw.index), why)
-    failed = out.isna() & ~_blank(raw)
-    return Converted(out, failed.astype(bool), why)
+    missing = out.isna().to_numpy(dtype=bool)
+    failed = np.zeros(len(raw), dtype=bool)
+    if missing.any():  # only the cells left missing are looked at: blank in the file, or unreadable
+        failed[missing] = ~_blank(raw[missing]).to_numpy(dtype=bool)
+    return Converted(out, pd.Series(failed, index=raw.index), why)

@@ -163,14 +163,20 @@ def read_csv(path: Path, header_row: int | None, encoding: str | None, wanted: s
     names, originals = header_names(top[header_row - 1], header_row, path, hits=hits, wanted=wanted)
     body_start = ends[header_row]
     width = len(names)
-    arrow = _arrow_body(raw, text, used, ends, header_row, width, delimiter)
-    del raw
+    given = _arrow_input(raw, text, used, ends, header_row, width)
+    if given is not None:  # Arrow reads bytes: the text goes now, decoded again only if Arrow refuses them
+        del reader
+        text = ""
+    arrow = _arrow_body(given, width, delimiter)
+    del given
     bad: tuple[BadRecord, ...] = ()
     rows: list[int] | None = None
     if arrow is not None:
         body = arrow
     else:
+        text = text or decode(raw, encoding, path)[0]
         body, rows, bad = _pandas_body(text, body_start, width, header_row, delimiter)
+    del raw, text
     notes = () if encoding or used in ("utf-8", "utf-8-sig") else (f"encoding {used} detected",)
     frame, letters = numbered(body, names, header_row + 1)
     if rows is not None:  # the rows that fit keep the numbers they have in the file
@@ -184,19 +190,33 @@ def read_csv(path: Path, header_row: int | None, encoding: str | None, wanted: s
 _SENTINEL = '"'
 
 
-def _arrow_body(
-    raw: bytes, text: str, used: str, ends: list[int], header_row: int, width: int, delimiter: str
-) -> pd.DataFrame | None:
-    """The records below the header through ``pyarrow.csv``, or None where it might read them otherwise.
+class _Chained(io.RawIOBase):
+    """Bytes read one part after another, none of them copied into one (the body, then a line of its own)."""
 
-    Arrow splits records as pandas' parser does (quotes opening a cell only at its start, a
-    doubled quote inside one, line breaks inside quotes, ``\\r``, ``\\n`` and ``\\r\\n`` ending
-    records, a blank line a row of blanks) but is many times faster and gives Arrow strings
-    straight away. It is used only where the result is the same as pandas': every record has
-    exactly the header's cells, no record above the header spans several lines (pandas
-    skips records there, the numbering counts lines), and the file does not end inside a
-    quoted cell. Anything else (a ragged row, a stray quote) returns None, and the file is
-    read as before, record by record where needed.
+    def __init__(self, *parts: memoryview) -> None:
+        super().__init__()
+        self._parts = list(parts)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        while self._parts and not len(self._parts[0]):
+            self._parts.pop(0)
+        if not self._parts:
+            return 0
+        part = self._parts[0]
+        size = min(len(buffer), len(part))
+        buffer[:size] = part[:size]
+        self._parts[0] = part[size:]
+        return size
+
+
+def _arrow_input(raw: bytes, text: str, used: str, ends: list[int], header_row: int, width: int) -> memoryview | None:
+    """The bytes below the header, UTF-8, for :func:`_arrow_body`; None where Arrow is not to read them.
+
+    A UTF-8 file's bytes are given as they are (a view of them, not a copy); another
+    encoding's text is encoded as UTF-8.
     """
     if width < 2 or ends[header_row] != header_row:
         return None
@@ -209,13 +229,30 @@ def _arrow_body(
         return None
     if used in ("utf-8", "utf-8-sig"):
         start = len(text[:offset].encode("utf-8")) + (len(codecs.BOM_UTF8) if used == "utf-8-sig" else 0)
-        body = raw[start:]
+        body = memoryview(raw)[start:]
     else:
-        body = text[offset:].encode("utf-8")
+        body = memoryview(text[offset:].encode("utf-8"))
     # pandas takes a blank first record for a file of no columns, and reads no rows
-    if not body or body.startswith((b"\n", b"\r")):
+    if not len(body) or bytes(body[:1]) in (b"\n", b"\r"):
         return None
-    body += (b"" if body.endswith((b"\n", b"\r")) else b"\n") + _SENTINEL.encode()
+    return body
+
+
+def _arrow_body(body: memoryview | None, width: int, delimiter: str) -> pd.DataFrame | None:
+    """The records below the header through ``pyarrow.csv``, or None where it might read them otherwise.
+
+    Arrow splits records as pandas' parser does (quotes opening a cell only at its start, a
+    doubled quote inside one, line breaks inside quotes, ``\\r``, ``\\n`` and ``\\r\\n`` ending
+    records, a blank line a row of blanks) but is many times faster and gives Arrow strings
+    straight away. It is used only where the result is the same as pandas': every record has
+    exactly the header's cells, no record above the header spans several lines (pandas
+    skips records there, the numbering counts lines), and the file does not end inside a
+    quoted cell. Anything else (a ragged row, a stray quote) returns None, and the file is
+    read as before, record by record where needed.
+    """
+    if body is None:
+        return None
+    tail = (b"" if bytes(body[-1:]) in (b"\n", b"\r") else b"\n") + _SENTINEL.encode()
     seen: list[str] = []
 
     def invalid(row: pa_csv.InvalidRow) -> str:
@@ -225,7 +262,7 @@ def _arrow_body(
     names = [str(i) for i in range(width)]
     try:
         table = pa_csv.read_csv(
-            pa.py_buffer(body),
+            _Chained(body, memoryview(tail)),
             read_options=pa_csv.ReadOptions(column_names=names),
             parse_options=pa_csv.ParseOptions(
                 delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False, invalid_row_handler=invalid
@@ -241,7 +278,6 @@ def _arrow_body(
         return None
     if seen != [_SENTINEL] or table.num_rows == 0:
         return None
-    del body
     frame: pd.DataFrame = table.to_pandas(self_destruct=True, split_blocks=True)
     return frame.set_axis(range(width), axis=1)
 

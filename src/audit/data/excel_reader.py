@@ -57,8 +57,8 @@ def _column_index(letters: str) -> int:
     return index - 1
 
 
-def _sheet_xml(book: zipfile.ZipFile, sheet_name: str) -> str | None:
-    """The XML part of a named sheet of an .xlsx, found through the workbook and its relationships."""
+def _sheet_part(book: zipfile.ZipFile, sheet_name: str) -> str | None:
+    """The name of the XML part of a named sheet of an .xlsx, found through the workbook and its relationships."""
     workbook = book.read("xl/workbook.xml").decode("utf-8", "replace")
     rels = book.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
     for attributes in re.findall(r"<(?:\w+:)?sheet\s([^>]*)/?>", workbook):
@@ -71,9 +71,26 @@ def _sheet_xml(book: zipfile.ZipFile, sheet_name: str) -> str | None:
                 target = re.search(r'Target="([^"]*)"', relation)
                 if target is None:
                     return None
-                part = target[1].lstrip("/") if target[1].startswith("/") else normpath(join("xl", target[1]))
-                return book.read(part).decode("utf-8", "replace")
+                return target[1].lstrip("/") if target[1].startswith("/") else normpath(join("xl", target[1]))
     return None
+
+
+#: what an error cell or a formula starts with in a sheet's XML (the first check, on the bytes)
+_SIGNS = (b't="e"', b"<f", b":f")
+_CHUNK = 1 << 20
+
+
+def _may_hold_errors(book: zipfile.ZipFile, part: str) -> bool:
+    """Whether the part holds any sign of an error cell or a formula, read piece by piece (nothing kept)."""
+    keep = max(len(sign) for sign in _SIGNS) - 1  # a sign cut in two by a piece's end is seen in the next
+    tail = b""
+    with book.open(part) as stream:
+        while piece := stream.read(_CHUNK):
+            window = tail + piece
+            if any(sign in window for sign in _SIGNS):
+                return True
+            tail = window[-keep:]
+    return False
 
 
 def _unescape(text: str) -> str:
@@ -92,7 +109,9 @@ def _error_cells(path: Path, sheet_name: str) -> list[tuple[int, int, str]]:
         return []
     try:
         with zipfile.ZipFile(path) as book:
-            xml = _sheet_xml(book, sheet_name)
+            part = _sheet_part(book, sheet_name)
+            # a sheet with no error and no formula (most exports) is not decoded nor searched cell by cell
+            xml = book.read(part).decode("utf-8", "replace") if part and _may_hold_errors(book, part) else None
     except (zipfile.BadZipFile, KeyError, OSError):
         return []
     if xml is None or ('t="e"' not in xml and "<f" not in xml and ":f" not in xml):

@@ -94,7 +94,7 @@ def _convert(
         if negative and schema.spec(name).signed:
             values = -values
         frame[name] = values
-        unreadable[name] = (converted.failed, converted.why[converted.why != ""])  # the reasons, not a blank per row
+        unreadable[name] = (converted.failed, converted.why)  # the reasons, not a blank per row
     for name in source.defaults:
         if name not in headers:
             frame[name] = _default(kind, schema, source, name, frame.index)
@@ -260,7 +260,7 @@ def load_kind(
 
 def _without(frame: pd.DataFrame, rows: set[int]) -> pd.DataFrame:
     """The frame without some rows; without a copy of its columns when there are none (copy-on-write)."""
-    return frame.drop(index=sorted(rows)) if rows else frame.copy(deep=False)
+    return frame.loc[~frame.index.isin(list(rows))] if rows else frame.copy(deep=False)
 
 
 def _quarantined(table: pd.DataFrame, bad: list[int], raw: RawTable) -> pd.DataFrame:

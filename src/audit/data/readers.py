@@ -13,6 +13,7 @@ from collections.abc import Collection
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from audit.data.csv_reader import read_csv
@@ -22,6 +23,23 @@ from audit.exceptions import InputFileError
 from audit.io import sha256_of
 
 __all__ = ["ROW", "RawTable", "read_table", "sha256_of"]
+
+
+def _blank_rows(frame: pd.DataFrame) -> np.ndarray:
+    """The rows whose every cell is missing or empty text, column by column (no copy of the frame).
+
+    The columns are looked at in turn and only while some row may still be blank: the
+    first column that is filled on every row (an id, usually) ends the search.
+    """
+    blank = np.ones(len(frame), dtype=bool)
+    for column in frame.columns:
+        if column == ROW:
+            continue
+        if not blank.any():
+            break
+        cells = frame[column]
+        blank &= (cells.isna() | (cells == "")).to_numpy(dtype=bool, na_value=True)
+    return blank
 
 
 def read_table(
@@ -72,8 +90,7 @@ def read_table(
             f"{path}: cannot be read ({reason}); check that you may read it, then run again", path
         ) from None
     frame = table.frame
-    cells = frame.drop(columns=ROW)
-    blank = (cells.isna() | (cells == "")).all(axis=1) if len(cells.columns) else pd.Series(True, frame.index)
+    blank = _blank_rows(frame)
     if blank.any():
         frame = frame.loc[~blank].reset_index(drop=True)
     if frame.empty and not table.bad_records:

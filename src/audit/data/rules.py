@@ -334,10 +334,19 @@ class KindSchema:
         for name, col in self.columns.items():
             if not col.unique or name not in frame:
                 continue
-            rows = frame.loc[in_window & frame[name].notna()]
-            repeated = rows[name].duplicated(keep="first")
-            if not repeated.any():
+            # an id repeated among the rows looked at is repeated in the column: one pass over the
+            # column as it is (no copy of it), then the few candidates again, among themselves
+            considered = (in_window & frame[name].notna()).to_numpy(dtype=bool)
+            candidates = frame[name].duplicated(keep=False).to_numpy(dtype=bool) & considered
+            if not candidates.any():
                 continue
+            ids = frame[name][candidates]
+            shared = ids.duplicated(keep=False).to_numpy(dtype=bool)
+            if not shared.any():
+                continue
+            # only the rows of a repeated id can repeat one another: the rest of the frame is not copied
+            rows = frame.loc[ids.index[shared]]
+            repeated = rows[name].duplicated(keep="first")
             content = [c for c in rows.columns if c != ROW]
             copy = rows.duplicated(subset=content, keep="first")
             first_row = rows.groupby(name, sort=False)[ROW].transform("first")
