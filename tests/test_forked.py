@@ -8,6 +8,7 @@ import subprocess
 import sys
 import textwrap
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,12 +18,18 @@ from audit.forked import CAN_FORK, ForkFailed, in_fork
 pytestmark = pytest.mark.skipif(not CAN_FORK, reason="the platform cannot fork (Windows)")
 
 
-def _no_child_left() -> bool:
-    try:
-        os.waitpid(-1, os.WNOHANG)
-    except ChildProcessError:
-        return True
-    return False
+def _children() -> set[int]:
+    import psutil
+
+    return {child.pid for child in psutil.Process().children()}
+
+
+@pytest.fixture(autouse=True)
+def no_child_left() -> Iterator[None]:
+    """Every copy a test makes is reaped by the end of it (other children of the test process aside)."""
+    before = _children()
+    yield
+    assert _children() <= before
 
 
 def _boom(message: str) -> None:
@@ -35,7 +42,6 @@ def test_the_result_comes_back_and_so_does_an_error_with_its_type() -> None:
         assert work.result() == [x * 2 for x in big]
     with in_fork(_boom, "no such column") as work, pytest.raises(KeyError, match="no such column"):
         work.result()
-    assert _no_child_left()
 
 
 def test_a_copy_that_dies_or_cannot_send_its_result_is_a_fork_failure() -> None:
@@ -43,7 +49,6 @@ def test_a_copy_that_dies_or_cannot_send_its_result_is_a_fork_failure() -> None:
         work.result()
     with in_fork(lambda: threading.Lock()) as work, pytest.raises(ForkFailed, match="cannot be sent back"):
         work.result()  # a lock does not pickle
-    assert _no_child_left()
 
 
 def test_leaving_the_block_early_kills_the_copy() -> None:
@@ -52,7 +57,6 @@ def test_leaving_the_block_early_kills_the_copy() -> None:
         raise RuntimeError("stop")
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)  # gone and reaped
-    assert _no_child_left()
 
 
 def test_the_copy_runs_no_handler_of_the_run_and_flushes_none_of_its_output(tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ from audit.data.dataset import AuditData, load_audit
 from audit.kpi import CATALOGUE, compute_kpis
 from audit.kpi.complaints import complaint_estimates, repeat_flags
 from audit.kpi.delivery import order_estimates
-from audit.kpi.satisfaction import survey_estimates
+from audit.kpi.satisfaction import importance, survey_estimates
 from audit.kpi.stats import Estimate
 from conftest import TINY
 
@@ -189,3 +189,20 @@ def test_every_tiny_kpi_keeps_the_properties(tiny_data: AuditData) -> None:
         if cell.value is not None and cell.ci_low is not None and cell.ci_high is not None:
             assert cell.ci_low <= cell.value <= cell.ci_high, cell
     assert np.all([0 <= i.cumulative_pct <= 100 + 1e-9 for i in table.analyses.complaint_pareto])
+
+
+def test_a_zero_correlation_weighs_nothing_in_any_row_order() -> None:
+    # speed against overall: products that cancel exactly (r = 0). Rounded as ±1e-17 by the rows'
+    # order, a tiny positive weight counted the respondents who answered only speed: CSI 32.1 or 8.3
+    rows = [(1, None, 1, None, None), (3, None, None, 1, None), (4, None, None, 2, None), (4, None, None, 5, None)]
+    rows += [(3, None, 2, 1, None), (4, None, 1, 2, None), (2, None, None, 4, None)]
+    frame = _survey_frame(rows)
+    seen = set()
+    for seed in range(20):
+        order = np.random.default_rng(seed).permutation(len(frame))
+        shuffled = frame.iloc[order]
+        weights, basis = importance(shuffled, SOURCE)
+        assert basis == "derived" and weights["speed"] == 0.0 and weights["quality"] > 0
+        seen.add(round(survey_estimates(shuffled, SOURCE, Analysis(customer_base=500), sent=80)["csi"].value, 9))
+    # only the three respondents who rated quality count: (0 + 25 + 0) / 3 on 0–100
+    assert seen == {round(25 / 3, 9)}

@@ -118,12 +118,16 @@ def _correlation(x: Floats, y: Floats) -> float:
     return float(np.sum(dx * dy)) / denominator if denominator > 0 else math.nan
 
 
+#: a derived importance at or below this is 0: a zero correlation, apart from rounding
+_NO_CORRELATION = 1e-9
+
+
 def importance(frame: pd.DataFrame, source: SurveySource) -> tuple[dict[str, float], str]:
     """Each dimension's importance and how it was obtained.
 
     Stated: the mean of the importance scores respondents gave (every dimension needs an
     importance column). Derived: Pearson's correlation of the dimension's perception with
-    overall satisfaction, negative or undefined correlations counted as 0.
+    overall satisfaction, negative, undefined or zero (below 1e-9) correlations counted as 0.
 
     Returns:
         (importance per dimension, ``stated`` or ``derived``).
@@ -137,7 +141,9 @@ def importance(frame: pd.DataFrame, source: SurveySource) -> tuple[dict[str, flo
         return stated, "stated"
     overall = _values(frame, "overall")
     derived = {n: _correlation(_values(frame, f"dim_{n}"), overall) for n in names}
-    return {n: r if r > 0 else 0.0 for n, r in derived.items()}, "derived"
+    # a correlation of 0 whose sum of products cancels exactly comes out as ±1e-17 or so, by the
+    # rows' order: it is 0, not a weight that would count the respondents who answered only it
+    return {n: r if r > _NO_CORRELATION else 0.0 for n, r in derived.items()}, "derived"
 
 
 def importance_problem(weights: dict[str, float], basis: str) -> str:
