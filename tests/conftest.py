@@ -28,6 +28,16 @@ def tiny(tmp_path: Path) -> Path:
     return target
 
 
+def folder_with(tmp_path: Path, data_block: str, *, max_invalid_pct: int = 50) -> Path:
+    """An audit folder whose audit.yaml has the given ``data:`` entries (indented by two)."""
+    header = (
+        "audit: {id: T-2026-Q3, organisation: Test Ltd, period: 2026-Q3}\n"
+        f"validation: {{max_invalid_pct: {max_invalid_pct}}}\ndata:\n"
+    )
+    (tmp_path / "audit.yaml").write_text(header + data_block, encoding="utf-8")
+    return tmp_path
+
+
 def replace_in(path: Path, old: str, new: str) -> None:
     """Edit a fixture file in place; fails loudly when ``old`` is not there."""
     text = path.read_text(encoding="utf-8")

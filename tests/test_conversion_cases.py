@@ -20,16 +20,7 @@ from audit.data import excel_reader
 from audit.data.convert import NA_VALUES, blank_markers, convert_column
 from audit.data.dataset import load_audit
 from audit.data.readers import read_table
-
-HEADER = """audit: {id: T-2026-Q3, organisation: Test Ltd, period: 2026-Q3}
-validation: {max_invalid_pct: 50}
-data:
-"""
-
-
-def folder_with(tmp_path: Path, data_block: str) -> Path:
-    (tmp_path / "audit.yaml").write_text(HEADER + data_block, encoding="utf-8")
-    return tmp_path
+from conftest import folder_with
 
 
 def _reasons(why: pd.Series) -> dict[object, str]:

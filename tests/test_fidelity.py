@@ -13,16 +13,11 @@ import pytest
 
 from audit.data.dataset import AuditData, load_audit
 from audit.exceptions import ConfigError
-
-HEADER = """audit: {id: T-2026-Q3, organisation: Test Ltd, period: 2026-Q3}
-validation: {max_invalid_pct: 60}
-data:
-"""
+from conftest import folder_with as _folder_with
 
 
 def folder_with(tmp_path: Path, data_block: str) -> Path:
-    (tmp_path / "audit.yaml").write_text(HEADER + data_block, encoding="utf-8")
-    return tmp_path
+    return _folder_with(tmp_path, data_block, max_invalid_pct=60)
 
 
 def rules(data: AuditData) -> list[tuple[int | None, str, str]]:

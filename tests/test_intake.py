@@ -14,17 +14,7 @@ from hypothesis import strategies as st
 from audit.data.dataset import load_audit
 from audit.exceptions import AuditError, ConfigError, InputFileError
 from audit.kpi import compute_kpis
-
-HEADER = """audit: {id: T-2026-Q3, organisation: Test Ltd, period: 2026-Q3}
-validation: {max_invalid_pct: 50}
-data:
-"""
-
-
-def audit_folder(tmp_path: Path, data_block: str) -> Path:
-    """An audit folder whose audit.yaml has the given ``data:`` entries (indented by two)."""
-    (tmp_path / "audit.yaml").write_text(HEADER + data_block, encoding="utf-8")
-    return tmp_path
+from conftest import folder_with
 
 
 def test_chinese_xlsx_with_title_rows_loads_through_mapping(tmp_path: Path) -> None:
@@ -39,7 +29,7 @@ def test_chinese_xlsx_with_title_rows_loads_through_mapping(tmp_path: Path) -> N
     sheet.append(["TS-002", "2026-08-15", "产品缺陷", " 中 ", "处理中", None])
     sheet.append(["TS-003", 46266, "包装破损", "低", "结案", 46270])  # Excel serial dates
     book.save(tmp_path / "投诉记录.xlsx")
-    folder = audit_folder(
+    folder = folder_with(
         tmp_path,
         """  complaints:
     path: 投诉记录.xlsx
@@ -66,7 +56,7 @@ def test_value_mappings_from_audit_yaml_and_unknown_values(tmp_path: Path) -> No
         "3,2026-07-03,Quality,P9,Escalated to CEO,Y\n",
         encoding="utf-8",
     )
-    folder = audit_folder(
+    folder = folder_with(
         tmp_path,
         """  complaints:
     path: c.csv
@@ -91,7 +81,7 @@ def test_scales_per_column_and_not_applicable_code(tmp_path: Path) -> None:
         "id,date,overall,quality,delivery\n1,2026-07-01,7,5,0\n2,2026-07-02,6,0,4\n3,2026-07-03,1,3,6\n",
         encoding="utf-8",
     )
-    folder = audit_folder(
+    folder = folder_with(
         tmp_path,
         """  surveys:
     path: s.csv
@@ -125,7 +115,7 @@ def test_line_grain_orders_summed_per_order(tmp_path: Path) -> None:
         "A4,2,2026-07-08,K4,2026-07-18,2026-07-18,5,5,£7\n",
         encoding="utf-8",
     )
-    folder = audit_folder(
+    folder = folder_with(
         tmp_path,
         """  orders:
     path: lines.csv
@@ -167,7 +157,7 @@ def test_returns_from_the_invoice_file_through_a_row_filter(tmp_path: Path) -> N
         "c-103,2026-08-01,K2,-80\n",
         encoding="utf-8",
     )
-    folder = audit_folder(
+    folder = folder_with(
         tmp_path,
         """  orders:
     path: invoices.csv
@@ -188,7 +178,7 @@ def test_returns_from_the_invoice_file_through_a_row_filter(tmp_path: Path) -> N
 
 def test_day_first_inferred_for_the_whole_column_or_asked_for(tmp_path: Path) -> None:
     (tmp_path / "r.csv").write_text("id,when\nR1,03/08/2026\nR2,25/07/2026\nR3,07/25/2026\n", encoding="utf-8")
-    folder = audit_folder(tmp_path, "  returns: {path: r.csv, columns: {return_id: id, returned_on: when}}\n")
+    folder = folder_with(tmp_path, "  returns: {path: r.csv, columns: {return_id: id, returned_on: when}}\n")
     data = load_audit(folder)
     # 25/07 shows the column is day first, so 03/08 is 3 August, and 07/25 is not a date
     assert [d.date().isoformat() for d in data.frames["returns"]["returned_on"]] == ["2026-08-03", "2026-07-25"]
@@ -199,10 +189,7 @@ def test_day_first_inferred_for_the_whole_column_or_asked_for(tmp_path: Path) ->
         InputFileError, match="dates such as 03/08/2026 read both day first and month first; set 'dayfirst"
     ):
         load_audit(folder)
-    (tmp_path / "audit.yaml").write_text(
-        HEADER + "  returns: {path: r.csv, dayfirst: false, columns: {return_id: id, returned_on: when}}\n",
-        encoding="utf-8",
-    )
+    folder_with(tmp_path, "  returns: {path: r.csv, dayfirst: false, columns: {return_id: id, returned_on: when}}\n")
     assert [d.month for d in load_audit(folder).history["returns"]["returned_on"]] == [3, 4]
 
 
@@ -212,7 +199,7 @@ def test_defaults_outside_period_and_nps_only_survey(tmp_path: Path) -> None:
         "complaint_id,received_on,category\nC1,2026-09-30,Late\nC2,2024-06-30,Late\nC3,2026-10-01,Late\nC4,2024-10-01,Late\n",
         encoding="utf-8",
     )
-    folder = audit_folder(
+    folder = folder_with(
         tmp_path,
         """  surveys:
     path: nps.csv
@@ -235,14 +222,14 @@ def test_defaults_outside_period_and_nps_only_survey(tmp_path: Path) -> None:
 
 def test_survey_without_any_score_column_is_refused(tmp_path: Path) -> None:
     (tmp_path / "s.csv").write_text("response_id,responded_on,comment\n1,2026-07-01,ok\n", encoding="utf-8")
-    folder = audit_folder(tmp_path, "  surveys: {path: s.csv}\n")
+    folder = folder_with(tmp_path, "  surveys: {path: s.csv}\n")
     with pytest.raises(InputFileError, match="no score column; map 'overall'"):
         load_audit(folder)
 
 
 def test_a_filter_on_an_absent_column_names_the_headers(tmp_path: Path) -> None:
     (tmp_path / "r.csv").write_text("return_id,returned_on\nR1,2026-07-01\n", encoding="utf-8")
-    folder = audit_folder(tmp_path, "  returns: {path: r.csv, where: {Type: {equals: RMA}}}\n")
+    folder = folder_with(tmp_path, "  returns: {path: r.csv, where: {Type: {equals: RMA}}}\n")
     with pytest.raises(
         InputFileError,
         match=r"column 'Type' \(in data\.returns\.where\) is not in the header; the headers are: return_id, returned_on",
@@ -261,7 +248,7 @@ def test_csv_title_rows_and_unnamed_columns_are_skipped(tmp_path: Path) -> None:
         "K-2,2026-07-02,Damaged,\n",
         encoding="utf-8-sig",
     )
-    folder = audit_folder(
+    folder = folder_with(
         tmp_path,
         "  complaints: {path: c.csv, columns: {complaint_id: Complaint, received_on: Received, category: Type}}\n",
     )
@@ -285,7 +272,7 @@ def test_any_cells_load_or_fail_with_an_audit_error(tmp_path: Path, cells: list[
     writer.writerow(["complaint_id", "received_on", "category"])
     writer.writerows(cells)
     (tmp_path / "c.csv").write_text(buffer.getvalue(), encoding="utf-8")
-    folder = audit_folder(tmp_path, "  complaints: {path: c.csv, values: {category: {x: y}}}\n")
+    folder = folder_with(tmp_path, "  complaints: {path: c.csv, values: {category: {x: y}}}\n")
     try:
         data = load_audit(folder)
     except AuditError as exc:
@@ -305,7 +292,7 @@ def test_a_responded_column_gives_the_questionnaires_sent_per_quarter(tmp_path: 
         "6,2026-08-01,NO,,\n",
         encoding="utf-8",
     )
-    folder = audit_folder(
+    folder = folder_with(
         tmp_path,
         "  surveys: {path: s.csv, columns: {response_id: id, sent_on: sent, responded: answered, responded_on: date}}\n",
     )
@@ -318,9 +305,8 @@ def test_a_responded_column_gives_the_questionnaires_sent_per_quarter(tmp_path: 
     assert kpis["response_rate_pct"].value == 40.0 and kpis["responses"].value == 2
     assert kpis["response_rate_pct"].previous == 100.0
 
-    (tmp_path / "audit.yaml").write_text(
-        HEADER + "  surveys: {path: s.csv, columns: {response_id: id, responded: answered, responded_on: date}}\n",
-        encoding="utf-8",
+    folder_with(
+        tmp_path, "  surveys: {path: s.csv, columns: {response_id: id, responded: answered, responded_on: date}}\n"
     )
     with pytest.raises(InputFileError, match="a 'responded' column needs a 'sent_on' column too"):
         load_audit(folder)
@@ -328,6 +314,6 @@ def test_a_responded_column_gives_the_questionnaires_sent_per_quarter(tmp_path: 
 
 def test_a_default_outside_the_vocabulary_is_a_configuration_error(tmp_path: Path) -> None:
     (tmp_path / "c.csv").write_text("complaint_id,received_on,category\nC1,2026-07-01,Late\n", encoding="utf-8")
-    folder = audit_folder(tmp_path, "  complaints: {path: c.csv, defaults: {severity: urgent}}\n")
+    folder = folder_with(tmp_path, "  complaints: {path: c.csv, defaults: {severity: urgent}}\n")
     with pytest.raises(ConfigError, match=r"^data\.complaints\.defaults\.severity: 'urgent' is not a known severity"):
         load_audit(folder, strict=False)

@@ -14,16 +14,7 @@ import pytest
 
 from audit.data.dataset import AuditData, load_audit
 from audit.exceptions import InputFileError, TooManyInvalidRows
-
-HEADER = """audit: {id: T-2026-Q3, organisation: Test Ltd, period: 2026-Q3}
-validation: {max_invalid_pct: 50}
-data:
-"""
-
-
-def folder_with(tmp_path: Path, data_block: str) -> Path:
-    (tmp_path / "audit.yaml").write_text(HEADER + data_block, encoding="utf-8")
-    return tmp_path
+from conftest import folder_with
 
 
 def balanced(data: AuditData) -> None:
@@ -184,10 +175,7 @@ def test_too_many_invalid_rows_carries_its_problems(tmp_path: Path) -> None:
     (tmp_path / "c.csv").write_text(
         "complaint_id,received_on,category\nC1,soon,Late\nC2,2026-07-02,\nC3,2026-07-03,Late\n", encoding="utf-8"
     )
-    (tmp_path / "audit.yaml").write_text(
-        HEADER.replace("max_invalid_pct: 50", "max_invalid_pct: 10") + "  complaints: {path: c.csv}\n",
-        encoding="utf-8",
-    )
+    folder_with(tmp_path, "  complaints: {path: c.csv}\n", max_invalid_pct=10)
     with pytest.raises(TooManyInvalidRows) as err:
         load_audit(tmp_path)
     assert [(p.row, p.rule) for p in err.value.problems] == [(2, "not_a_date"), (3, "missing_value")]
