@@ -126,8 +126,7 @@ def run_many(
     try:
         with stop_on_signals("", stopped), _passing_on(events, on_event):
             futures: dict[Future[Outcome], int] = {
-                pool.submit(_run_one, str(f), False, i, False): i
-                for i, f in enumerate(folders)  # not alone
+                pool.submit(_run_one, str(f), index=i, alone=False): i for i, f in enumerate(folders)
             }
             for future in as_completed(futures):
                 index = futures[future]

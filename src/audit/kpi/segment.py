@@ -3,7 +3,9 @@
 English: a word regex, lower-casing and scikit-learn's English stop words; Chinese: jieba's
 precise mode on its bundled dictionary and a short bundled stop-word list
 (``stopwords_zh.txt``). No download, no file written: the only files read are the packages'
-own, and jieba's prefix dictionary as ``make`` stored it in the environment (:func:`write_jieba_dictionary`). Used by :mod:`audit.kpi.themes`; the method is in docs/metrics.md ("Themes in free text").
+own, and jieba's prefix dictionary as ``make`` stored it in the environment
+(:func:`write_jieba_dictionary`). Used by :mod:`audit.kpi.themes`; the method is in
+docs/metrics.md ("Themes in free text").
 
 Example:
     >>> language_of(pd.Series(["Late delivery", "交货延迟"])).tolist()
@@ -105,8 +107,7 @@ JIEBA_DICTIONARY = "csat-audit-jieba.marshal"
 
 def _jieba_key() -> tuple[str, str, int]:
     """What the stored prefix dictionary was built from: jieba's version, Python's, dict.txt's size."""
-    import jieba
-
+    jieba = _jieba_import()
     bundled = Path(jieba.__file__).parent / jieba.DEFAULT_DICT_NAME
     return jieba.__version__, sys.version.split()[0], bundled.stat().st_size
 
