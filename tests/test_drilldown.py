@@ -208,3 +208,13 @@ def test_the_working_papers_objects_print_as_one_line_not_every_record(computed:
     if theme_set.themes:
         theme = theme_set.themes[0]
         assert repr(theme) == f"<Theme {theme.id} {theme.label!r}: {theme.count:,} texts, {theme.verdict}>"
+
+
+@pytest.mark.parametrize("dtype", ["string[pyarrow]", object])
+def test_records_are_looked_up_by_id_as_pandas_isin_would(dtype: object) -> None:
+    from audit.assessment.evidence import _among
+
+    ids = pd.Series(["C-1", "C-2", None, "C-3", "C-2", "c-1", " C-3"], dtype=dtype)  # type: ignore[call-overload]
+    wanted = ["C-2", "C-3", "C-9"]
+    assert _among(ids, wanted).tolist() == ids.isin(wanted).tolist() == [False, True, False, True, True, False, False]
+    assert not _among(ids, []).any()

@@ -9,7 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+from pandas.arrays import ArrowStringArray
 
 from audit.data.contract import ID_COLUMN
 from audit.data.dataset import AuditData
@@ -75,6 +80,15 @@ def records_behind(data: AuditData, kpi_id: str) -> tuple[str, ...]:
     return ()
 
 
+def _among(column: pd.Series, values: list[str]) -> npt.NDArray[np.bool_]:
+    """``column.isin(values)``; for Arrow strings in one pyarrow call (pandas converts the values one by one)."""
+    if not isinstance(column.array, ArrowStringArray):
+        return column.isin(values).to_numpy(dtype=bool)
+    strings = pa.array(column.array)
+    found = pc.is_in(strings, value_set=pa.array(list(map(str, values)), type=pa.string()).cast(strings.type))
+    return np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)
+
+
 def evidence_frame(data: AuditData, ids: Sequence[str]) -> tuple[str, pd.DataFrame] | None:
     """The kind and the period's rows whose id is among ``ids`` (every column), in the order of ``ids``.
 
@@ -86,7 +100,7 @@ def evidence_frame(data: AuditData, ids: Sequence[str]) -> tuple[str, pd.DataFra
         key = ID_COLUMN[kind]
         if frame is None or key not in frame:
             continue
-        rows = frame.loc[frame[key].isin(wanted)].drop_duplicates(key).set_index(key)
+        rows = frame.loc[_among(frame[key], wanted)].drop_duplicates(key).set_index(key)
         if rows.empty:
             continue
         order = [i for i in wanted if i in rows.index]
