@@ -83,12 +83,8 @@ def _assert_same(new: RawTable | str, old: RawTable | str) -> None:
     )
 
 
-@pytest.mark.parametrize(("text", "encoding", "by_arrow"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
-def test_arrow_reads_what_pandas_reads(
-    text: str, encoding: str, by_arrow: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    path = tmp_path / "f.csv"
-    path.write_bytes(text.encode(encoding))
+def _arrow_taken(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Whether Arrow read the body, once per file read from now on."""
     taken: list[bool] = []
     arrow_body = csv_reader._arrow_body
 
@@ -98,6 +94,16 @@ def test_arrow_reads_what_pandas_reads(
         return body
 
     monkeypatch.setattr(csv_reader, "_arrow_body", spy)
+    return taken
+
+
+@pytest.mark.parametrize(("text", "encoding", "by_arrow"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_arrow_reads_what_pandas_reads(
+    text: str, encoding: str, by_arrow: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "f.csv"
+    path.write_bytes(text.encode(encoding))
+    taken = _arrow_taken(monkeypatch)
     new = _read(path, arrow=True, monkeypatch=monkeypatch)
     assert taken == [by_arrow]
     _assert_same(new, _read(path, arrow=False, monkeypatch=monkeypatch))
@@ -123,15 +129,7 @@ def test_random_files_read_the_same_both_ways(tmp_path: Path, monkeypatch: pytes
     cells = ["a", '"b,c"', '"d""e"', '"f\ng"', "", " ", '12"', "中文", '"x"y', '"', '""']
     noise = ["a", ",", '"', "\n", "\r\n", "\r", " ", "中"]
     heads = ["h1,h2,h3\n", '"h1","h2","h3"\r\n', "title\n\nh1,h2,h3\n", 'x "y\nh1,h2,h3\n', '"h1\nx",h2,h3\n']
-    taken: list[bool] = []
-    arrow_body = csv_reader._arrow_body
-
-    def spy(*args: object) -> pd.DataFrame | None:
-        body = arrow_body(*args)  # type: ignore[arg-type]
-        taken.append(body is not None)
-        return body
-
-    monkeypatch.setattr(csv_reader, "_arrow_body", spy)
+    taken = _arrow_taken(monkeypatch)
     for i in range(300):
         rows = [
             ",".join(rng.choice(cells) for _ in range(3)) + rng.choice(["\n", "\r\n"])
