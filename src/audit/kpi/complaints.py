@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from audit import format as fmt
 from audit.config import Analysis, Sla
 from audit.i18n import _
 from audit.kpi.stats import Estimate, absent, count, proportion, quantile, rate
@@ -137,10 +138,10 @@ def silent_dissatisfied(complainers: int, complainer_share: float, population: i
             note += _(
                 "; capped at {room} (the {population} customers less the {complainers} who complained): "
                 "the assumption gives {estimate}, more customers than there are",
-                room=f"{room:,}",
-                population=f"{max(population, complainers):,}",
-                complainers=f"{complainers:,}",
-                estimate=f"{estimate:,.0f}",
+                room=fmt.count(room),
+                population=fmt.count(max(population, complainers)),
+                complainers=fmt.count(complainers),
+                estimate=fmt.count(estimate),
             )
             estimate = float(room)
     return Estimate(float(estimate), complainers, note=note)

@@ -18,6 +18,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
+from audit import format as fmt
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -84,7 +86,9 @@ class FindingRecords:
 
     def __repr__(self) -> str:
         """A line, not the records (a notebook keeps the text beside the table)."""
-        return f"<FindingRecords {self.finding.id} ({self.kind or 'no records'}): {len(self.records):,} records>"
+        return (
+            f"<FindingRecords {self.finding.id} ({self.kind or 'no records'}): {fmt.count(len(self.records))} records>"
+        )
 
     def _repr_html_(self) -> str:
         from audit.report.drilldown import finding_records_html

@@ -11,6 +11,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from audit import format as fmt
 from audit.model._plain import from_plain, plain_dict
 
 if TYPE_CHECKING:
@@ -84,7 +85,7 @@ class Theme:
 
     def __repr__(self) -> str:
         """A line, not its record ids (a notebook keeps the text beside the table)."""
-        return f"<Theme {self.id} {self.label!r}: {self.count:,} texts, {self.verdict}>"
+        return f"<Theme {self.id} {self.label!r}: {fmt.count(self.count)} texts, {self.verdict}>"
 
     def _repr_html_(self) -> str:
         from audit.report.tables import theme_html
@@ -195,7 +196,7 @@ class ThemeSet:
 
     def __repr__(self) -> str:
         """A line, not every theme's record ids (a notebook keeps the text beside the table)."""
-        return f"<ThemeSet {self.source} {self.period}: {len(self.themes)} themes over {self.texts:,} texts>"
+        return f"<ThemeSet {self.source} {self.period}: {len(self.themes)} themes over {fmt.count(self.texts)} texts>"
 
     def _repr_html_(self) -> str:
         from audit.report.tables import themes_html
