@@ -317,3 +317,26 @@ def test_a_default_outside_the_vocabulary_is_a_configuration_error(tmp_path: Pat
     folder = folder_with(tmp_path, "  complaints: {path: c.csv, defaults: {severity: urgent}}\n")
     with pytest.raises(ConfigError, match=r"^data\.complaints\.defaults\.severity: 'urgent' is not a known severity"):
         load_audit(folder, strict=False)
+
+
+def test_rows_left_out_column_by_column_as_loc_would() -> None:
+    from audit.data.intake import _without
+
+    def frame() -> pd.DataFrame:
+        return pd.DataFrame(
+            {
+                "_row": [2, 3, 4, 5],
+                "order_id": pd.array(["A", "B", None, "D"], dtype="str"),
+                "ordered_on": pd.to_datetime(["2026-07-01", None, "2026-07-03", "2026-07-04"]),
+                "value": [1.5, 2.0, float("nan"), 4.0],
+                "warranty": pd.array([True, None, False, True], dtype="boolean"),
+            },
+            index=[10, 11, 12, 13],
+        )
+
+    for rows in ({11, 13}, set(), {10, 11, 12, 13}):
+        given = frame()
+        kept = _without(given, rows)
+        pd.testing.assert_frame_equal(kept, frame().loc[~frame().index.isin(list(rows))])
+        if rows:  # moved out, one column at a time: the index stays, for its length
+            assert list(given.columns) == [] and len(given) == 4

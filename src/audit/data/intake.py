@@ -259,8 +259,20 @@ def load_kind(
 
 
 def _without(frame: pd.DataFrame, rows: set[int]) -> pd.DataFrame:
-    """The frame without some rows; without a copy of its columns when there are none (copy-on-write)."""
-    return frame.loc[~frame.index.isin(list(rows))] if rows else frame.copy(deep=False)
+    """The frame without some rows; ``frame`` itself is not to be used afterwards but for its length.
+
+    No copy when no row is left out (copy-on-write). Otherwise the columns are copied one at
+    a time, each dropped from ``frame`` once copied, so that a large frame and its copy are not
+    alive together (docs/performance.md: about 60 MiB off the load's peak at 1M orders).
+    """
+    if not rows:
+        return frame.copy(deep=False)
+    keep = ~frame.index.isin(list(rows))
+    kept = pd.DataFrame(index=frame.index[keep])
+    for column in list(frame.columns):
+        kept[column] = frame[column][keep]
+        del frame[column]
+    return kept
 
 
 def _quarantined(table: pd.DataFrame, bad: list[int], raw: RawTable) -> pd.DataFrame:
