@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from audit.data.dataset import load_audit
+from audit.data.intake import _without
 from audit.exceptions import AuditError, ConfigError, InputFileError
 from audit.kpi import compute_kpis
 from conftest import folder_with
@@ -320,8 +321,6 @@ def test_a_default_outside_the_vocabulary_is_a_configuration_error(tmp_path: Pat
 
 
 def test_rows_left_out_column_by_column_as_loc_would() -> None:
-    from audit.data.intake import _without
-
     def frame() -> pd.DataFrame:
         return pd.DataFrame(
             {
