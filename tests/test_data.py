@@ -1,10 +1,17 @@
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import openpyxl
+import pandas as pd
 import pytest
 
+from audit import forked
+from audit.data import dataset
 from audit.data.dataset import load_audit
 from audit.exceptions import ConfigError, InputFileError, TooManyInvalidRows
+from audit.progress import Event, listening
 from conftest import replace_in
 
 
@@ -177,3 +184,61 @@ def test_each_kind_declares_its_columns_once() -> None:
     assert set(COLUMNS) == set(SCHEMAS)
     assert REQUIRED["surveys"] == ("response_id", "responded_on") and ID_COLUMN["customers"] == "customer_id"
     assert {name for name, col in SCHEMAS["orders"].columns.items() if col.allowed} == {"status"}
+
+
+def _forks_counted(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Two cores whatever the machine has; the copies made are counted."""
+    monkeypatch.setattr(forked, "cores", lambda: 2)
+    copies: list[int] = []
+    real = forked.in_fork
+
+    @contextmanager
+    def counted(*args: Any) -> Iterator[forked.Forked]:
+        with real(*args) as work:
+            copies.append(work.pid)
+            yield work
+
+    monkeypatch.setattr(forked, "in_fork", counted)
+    return copies
+
+
+def test_the_largest_file_read_on_the_other_core_gives_the_same_data(
+    tiny: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    replace_in(tiny / "audit.yaml", "owners:", "validation: {max_invalid_pct: 20}\nowners:")
+    replace_in(tiny / "surveys.csv", "S04,K4,2026-08-01,3,", "S04,K4,2026-08-01,9,")  # a problem, a quarantined row
+    monkeypatch.setattr(forked, "cores", lambda: 1)
+    alone = load_audit(tiny)
+    copies = _forks_counted(monkeypatch)
+    heard: list[Event] = []
+    with listening(heard.append):
+        beside = load_audit(tiny)
+    assert len(copies) == 1  # orders.csv, the largest, was read by a copy
+    assert list(beside.frames) == list(beside.history) == ["surveys", "complaints", "returns", "orders"]
+    for kind in beside.frames:
+        pd.testing.assert_frame_equal(beside.frames[kind], alone.frames[kind])
+        pd.testing.assert_frame_equal(beside.history[kind], alone.history[kind])
+        pd.testing.assert_frame_equal(beside.quarantine[kind], alone.quarantine[kind])
+    assert len(beside.problems) == 1 and beside.problems == alone.problems
+    assert beside.sources == alone.sources and beside.surveys_sent == alone.surveys_sent
+    read = [(e.label, e.n) for e in heard if e.stage == "read" and e.kind == "done"]
+    assert read == [("surveys.csv", 12), ("complaints.csv", 6), ("returns.csv", 3), ("orders.csv", 21)]
+
+
+@pytest.mark.parametrize("largest", ["surveys.csv", "orders.csv"])
+def test_of_two_bad_files_the_first_in_reading_order_stops_the_run(
+    tiny: Path, monkeypatch: pytest.MonkeyPatch, largest: str
+) -> None:
+    copies = _forks_counted(monkeypatch)
+    monkeypatch.setattr(dataset, "_size", lambda path, config: 10 if path == largest else 1)
+    replace_in(tiny / "surveys.csv", "S04,K4,2026-08-01,3,", "S04,K4,2026-08-01,9,")
+    replace_in(tiny / "orders.csv", "O01,K1,2026-07-05,", "O01,K1,2026-17-05,")
+    replace_in(tiny / "orders.csv", "O02,K2,2026-07-09,", "O02,K2,2026-19-09,")
+    with pytest.raises(TooManyInvalidRows) as err:
+        load_audit(tiny)
+    assert err.value.kind == "surveys" and "surveys.csv, row 5" in str(err.value)
+    replace_in(tiny / "surveys.csv", "S04,K4,2026-08-01,9,", "S04,K4,2026-08-01,3,")
+    with pytest.raises(TooManyInvalidRows) as err:
+        load_audit(tiny)  # the copy's error, raised here with its attributes
+    assert err.value.kind == "orders" and [p.row for p in err.value.problems] == [2, 3]
+    assert len(copies) == 2

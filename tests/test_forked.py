@@ -9,11 +9,14 @@ import sys
 import textwrap
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-from audit.forked import CAN_FORK, ForkFailed, in_fork
+from audit import forked
+from audit.forked import CAN_FORK, ForkFailed, beside, in_fork
+from audit.progress import Event, listening, stage
 
 pytestmark = pytest.mark.skipif(not CAN_FORK, reason="the platform cannot fork (Windows)")
 
@@ -85,3 +88,59 @@ def test_the_copy_runs_no_handler_of_the_run_and_flushes_none_of_its_output(tmp_
     assert done.returncode == 0, done.stderr
     assert (done.stdout, done.stderr) == ("written once", "")  # what the copy prints goes nowhere
     assert not marker.exists()
+
+
+def _stage_and_sum(numbers: list[int]) -> int:
+    with stage("write", "in the copy"):
+        return sum(numbers)
+
+
+def test_beside_gives_the_result_and_the_copys_stage_lines_in_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(forked, "cores", lambda: 2)
+    copies: list[int] = []
+    real = forked.in_fork
+
+    @contextmanager
+    def counted(*args: object) -> Iterator[forked.Forked]:
+        with real(*args) as work:  # type: ignore[arg-type]
+            copies.append(work.pid)
+            yield work
+
+    monkeypatch.setattr(forked, "in_fork", counted)
+    heard: list[Event] = []
+    with listening(heard.append), beside(_stage_and_sum, [1, 2, 3]) as later:
+        with stage("write", "here"):
+            pass
+        assert later() == 6
+    assert len(copies) == 1 and copies[0] != os.getpid()
+    assert [(e.kind, e.label) for e in heard] == [
+        ("start", "here"),
+        ("done", "here"),
+        ("start", "in the copy"),
+        ("done", "in the copy"),
+    ]
+    assert heard[-1].seconds is not None  # the copy's own seconds
+
+
+def test_beside_works_here_with_one_core_or_when_the_copy_dies(monkeypatch: pytest.MonkeyPatch) -> None:
+    pid = os.getpid()
+    monkeypatch.setattr(forked, "cores", lambda: 1)
+    with beside(os.getpid) as later:
+        assert later() == pid  # not forked
+    monkeypatch.setattr(forked, "cores", lambda: 2)
+    with beside(os.getpid) as later:
+        assert later() != pid
+    # dies in the copy, works when done here after all
+    with beside(lambda: "done here" if os.getpid() == pid else os._exit(9)) as later:
+        assert later() == "done here"
+    with beside(_boom, "bad file") as later, pytest.raises(KeyError, match="bad file"):
+        later()  # an error is not a death: raised, not retried
+
+
+@pytest.mark.parametrize(("setting", "expected"), [("", None), ("1", 1), ("64", None), ("0", None), ("two", None)])
+def test_cores_are_capped_by_the_environment(
+    monkeypatch: pytest.MonkeyPatch, setting: str, expected: int | None
+) -> None:
+    monkeypatch.setenv(forked.CORES_ENV, setting)
+    have = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    assert forked.cores() == (expected if expected is not None else have)

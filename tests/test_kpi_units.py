@@ -18,6 +18,7 @@ from audit.kpi.returns import delivered_units, return_estimates, returns_by_prod
 from audit.kpi.satisfaction import importance, ipa, margin_of_error, survey_estimates
 from audit.kpi.segments import segment_cells
 from audit.kpi.stats import (
+    binomial_two_sided,
     change_p_value,
     compound_rate,
     count,
@@ -441,6 +442,20 @@ def test_counts_and_rates() -> None:
     # returned units in returns of 1, 2 and 1 units over 100 delivered: 4 per 100, SE √6 per 100
     est = compound_rate(np.array([1.0, 2.0, 1.0]), 100, 100)
     assert (est.value, est.se) == (4.0, pytest.approx(math.sqrt(6)))
+
+
+@pytest.mark.parametrize("p", [0.5, 0.05, 1 / 3, 0.9])
+@pytest.mark.parametrize("n", [1, 2, 7, 40, 333, 5000])
+def test_the_binomial_test_is_scipys_without_importing_scipy_stats(n: int, p: float) -> None:
+    from scipy.stats import binomtest
+
+    # every k of small n; at large n the tails, the mode and around it (both sides of the mode searched)
+    around = range(max(0, int(n * p) - 60), min(n, int(n * p) + 60), 7)
+    ks = range(n + 1) if n <= 40 else sorted({0, 1, n - 1, n, *around})
+    for k in ks:
+        assert binomial_two_sided(k, n, p) == pytest.approx(binomtest(k, n, p).pvalue, rel=1e-9, abs=1e-12), k
+    # by hand: 2 of 10 at ½ → P(X ≤ 2) + P(X ≥ 8) = 2·(1 + 10 + 45)/1024
+    assert binomial_two_sided(2, 10, 0.5) == pytest.approx(112 / 1024)
 
 
 def test_verdicts_follow_the_direction() -> None:

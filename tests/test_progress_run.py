@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from audit import cli, runner
-from audit.forked import CAN_FORK
+from audit import cli
+from audit.forked import CAN_FORK, cores
 from conftest import TINY, replace_in
 
 PDFINFO = shutil.which("pdfinfo")
@@ -45,7 +45,7 @@ def test_a_run_prints_each_stage_in_order_with_its_counts(english: tuple[Path, l
     workbooks = (r"writing results\.json", r"writing findings\.xlsx", r"writing data_quality\.xlsx")
     report = (r"writing report\.html", r"rendering PDF: \d+ pages")
     # with two cores a forked copy of the run writes the workbooks while the report renders: their lines follow
-    beside = runner._cores() >= 2 and CAN_FORK
+    beside = cores() >= 2 and CAN_FORK
     expected = [
         re.escape(f"auditing {folder}"),
         r"starting the notebook kernel",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 import shutil
 import subprocess
@@ -101,6 +102,9 @@ def _same(old: object, new: object, path: str = "") -> list[str]:
     key = path.rsplit("/", 1)[-1]
     if key in TEXT_FIELDS and isinstance(old, str) and isinstance(new, str):
         return [] if _canon(old) == _canon(new) else [f"{path}: {old!r} → {new!r}"]
+    if key == "p_value" and isinstance(old, float) and isinstance(new, float):
+        # issue 15: the exact binomial test's tails from scipy.special, not scipy.stats: the same to 1e-9
+        return [] if math.isclose(old, new, rel_tol=1e-9, abs_tol=1e-12) else [f"{path}: {old!r} → {new!r}"]
     return [] if old == new else [f"{path}: {old!r} → {new!r}"]
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import atexit
 import gc
 import multiprocessing
+import os
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -24,6 +25,7 @@ from typing import Any
 
 from audit.cycle import stop_on_signals
 from audit.exceptions import AuditError
+from audit.forked import CORES_ENV
 from audit.progress import Event, listening
 from audit.runner import run_audit
 
@@ -64,6 +66,7 @@ def _worker(events: Any) -> None:
     """A worker process starts: its runs report their stages to ``events``."""
     global _events  # one queue per worker process, set once when it starts
     _events = events
+    os.environ[CORES_ENV] = "1"  # its runs, and their notebook kernels, share the machine: no forked copies
     atexit.register(gc.freeze)  # as in audit.cli: no last garbage collections when the worker ends
 
 

@@ -9,11 +9,17 @@ What the copy prints goes nowhere: it writes to streams of its own, never to the
 The copy inherits everything in memory, so arguments are never pickled, only the result.
 
 Only where ``os.fork`` exists (:data:`CAN_FORK`); elsewhere callers do the work themselves.
+:func:`beside` decides for them: a copy when the process has a second core (:func:`cores`),
+else the call in this process, and the copy's progress events replayed here either way.
 
 Example:
     >>> with in_fork(sum, [1, 2, 3]) as work:    # doctest: +SKIP
     ...     mine = sum([4, 5])
     ...     total = mine + work.result()
+    >>> with beside(sum, [1, 2, 3]) as later:
+    ...     mine = sum([4, 5])
+    ...     mine + later()
+    15
 """
 
 from __future__ import annotations
@@ -24,12 +30,26 @@ import pickle
 import signal
 import sys
 from collections.abc import Callable, Iterator
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
-__all__ = ["CAN_FORK", "ForkFailed", "Forked", "in_fork"]
+from audit.progress import Event, emit, listening
+
+__all__ = ["CAN_FORK", "CORES_ENV", "ForkFailed", "Forked", "beside", "cores", "in_fork"]
 
 #: the platform can fork (Linux, macOS; not Windows)
 CAN_FORK = hasattr(os, "fork")
+#: in a process's environment, the most cores its run may use (``run --jobs`` sets 1 in its workers,
+#: and their notebook kernels inherit it)
+CORES_ENV = "CSAT_AUDIT_CORES"
+T = TypeVar("T")
+_UNPICKLABLE = 3  # the exit code of a copy whose outcome does not pickle
+
+
+def cores() -> int:
+    """The cores this process may use: those it may run on, at most :data:`CORES_ENV` when set."""
+    have = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    limit = os.environ.get(CORES_ENV, "").strip()
+    return min(have, int(limit)) if limit.isdigit() and int(limit) > 0 else have
 
 
 class ForkFailed(RuntimeError):
@@ -51,11 +71,16 @@ class Forked:
     def result(self) -> Any:
         """Wait for the copy: its function's result, or the exception it raised, raised here."""
         with self._sent:
-            data = self._sent.read()
-        self._reap()
-        if not data:
+            try:  # straight from the pipe: the result is never held twice, as bytes and as objects
+                outcome: tuple[bool, Any] | None = pickle.load(self._sent)
+            except Exception:  # noqa: BLE001 - none or part of it came: the copy died or could not pickle it
+                outcome = None
+        code = self._reap()
+        if outcome is None:
+            if code == _UNPICKLABLE:
+                raise ForkFailed("the forked worker's outcome cannot be sent back: it does not pickle")
             raise ForkFailed("the forked worker ended without a result")
-        ok, value = pickle.loads(data)
+        ok, value = outcome
         if ok:
             return value
         raise value
@@ -69,9 +94,11 @@ class Forked:
             os.kill(self.pid, signal.SIGKILL)
         self._reap()
 
-    def _reap(self) -> None:
-        os.waitpid(self.pid, 0)
+    def _reap(self) -> int:
+        """Wait for the copy to end: its exit code (minus the signal that killed it)."""
+        _, status = os.waitpid(self.pid, 0)
         self._reaped = True
+        return os.waitstatus_to_exitcode(status)
 
 
 @contextlib.contextmanager
@@ -88,6 +115,38 @@ def in_fork(fn: Callable[..., Any], *args: Any) -> Iterator[Forked]:
         work.stop()
 
 
+@contextlib.contextmanager
+def beside(fn: Callable[..., T], *args: Any) -> Iterator[Callable[[], T]]:
+    """``fn(*args)`` on the process's second core while the block works; the block calls the yielded function for its result.
+
+    With one core (or no ``os.fork``), or when the copy dies without a result, ``fn`` runs in
+    this process when its result is asked for. The progress events the call emits are given
+    to this process's sink when the result is taken, in their order, with their own seconds.
+    """
+    if cores() < 2 or not CAN_FORK:
+        yield lambda: fn(*args)
+        return
+    with in_fork(_heard, fn, *args) as work:
+
+        def result() -> T:
+            try:
+                value, heard = work.result()
+            except ForkFailed:  # the copy died (out of memory?): done here after all
+                return fn(*args)
+            for event in heard:
+                emit(event)
+            return value  # type: ignore[no-any-return]
+
+        yield result
+
+
+def _heard(fn: Callable[..., T], *args: Any) -> tuple[T, list[Event]]:
+    """In the copy: ``fn``'s result and the progress events it emitted."""
+    heard: list[Event] = []
+    with listening(heard.append):
+        return fn(*args), heard
+
+
 def _copy(readable: int, writable: int, fn: Callable[..., Any], args: tuple[Any, ...]) -> NoReturn:
     """In the copy: call, send the outcome, leave at once."""
     code = 1
@@ -102,12 +161,9 @@ def _copy(readable: int, writable: int, fn: Callable[..., Any], args: tuple[Any,
             outcome: tuple[bool, Any] = (True, fn(*args))
         except Exception as exc:  # noqa: BLE001 - raised again in the parent
             outcome = (False, exc)
-        try:
-            data = pickle.dumps(outcome)
-        except Exception as exc:  # noqa: BLE001 - a result or an exception that does not pickle
-            data = pickle.dumps((False, ForkFailed(f"the forked worker's outcome cannot be sent back: {exc}")))
-        with os.fdopen(writable, "wb") as out:
-            out.write(data)
+        code = _UNPICKLABLE
+        with os.fdopen(writable, "wb") as out:  # streamed: the result is never held twice here either
+            pickle.dump(outcome, out)  # a result or an exception that does not pickle: the parent is told by the code
         code = 0
     finally:
         os._exit(code)

@@ -333,11 +333,6 @@ def update_site_register(snapshot: AuditSnapshot, today: dt.date, *, out: Path |
     )
 
 
-def _cores() -> int:
-    """The cores this process may run on."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-
-
 def run_audit(folder: Path | str, *, progress: bool = True, alone: bool = True) -> RunResult:
     """Run the whole audit of one folder: notebook, results, workbooks, register, report and manifest.
 
@@ -374,7 +369,7 @@ def run_audit(folder: Path | str, *, progress: bool = True, alone: bool = True) 
             showing.enter_context(listening(showing.enter_context(Lines())))
         auditing = started("audit", str(folder), lang=config.audit.language)
         try:
-            result = _run(root, config, cores=min(2, _cores()) if alone else 1)
+            result = _run(root, config, cores=min(2, forked.cores()) if alone else 1)
         except BaseException:
             auditing.end()
             raise

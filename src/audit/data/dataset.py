@@ -14,7 +14,8 @@ from audit.data.contract import DATE_COLUMN, KINDS
 from audit.data.intake import load_kind
 from audit.data.joins import join_customers, join_lines
 from audit.data.periods import HISTORY_QUARTERS, history_periods
-from audit.exceptions import ConfigError
+from audit.exceptions import AuditError, ConfigError
+from audit.forked import beside
 from audit.i18n import language
 from audit.model import Problem, SourceInfo
 from audit.progress import Stage, is_listened, started
@@ -107,11 +108,38 @@ def _answered(surveys: pd.DataFrame, config: AuditConfig) -> tuple[pd.DataFrame,
 
 def _reading(kind: str, path: str, config: AuditConfig) -> Stage:
     """The progress stage of reading one file, with its size when someone listens."""
-    size = None
-    if is_listened():
-        with suppress(OSError, ConfigError):  # reading it says what is wrong
-            size = config.resolve(path).stat().st_size
-    return started("read", Path(path).name, m=size)
+    return started("read", Path(path).name, m=(_size(path, config) or None) if is_listened() else None)
+
+
+def _load_one(kind: str, config: AuditConfig, strict: bool) -> _Kind:
+    """Read one kind (with its order lines), split by period."""
+    source = getattr(config.data, kind)
+    began = time.perf_counter()
+    reading = _reading(kind, source.path, config)
+    valid, found, quarantined, info = load_kind(kind, source, config, strict=strict)
+    reading.done(info.rows_read)
+    quarantine, extra, sent = {kind: quarantined}, [], dict[str, int]()
+    if kind == "orders" and config.data.orders is not None and config.data.orders.lines is not None:
+        reading = _reading("order_lines", config.data.orders.lines.path, config)
+        lines, more, quarantine["order_lines"], lines_info = load_kind(
+            "order_lines", config.data.orders.lines, config, strict=strict
+        )
+        reading.done(lines_info.rows_read)
+        valid, joined = join_lines(valid, lines, info, lines_info)
+        found += more + joined
+        extra.append(replace(lines_info, rows_in_period=len(lines)))
+    if kind == "surveys" and "responded" in valid:
+        valid, sent = _answered(valid, config)
+    current, window = _split(kind, valid, config)
+    info = replace(info, rows_in_period=len(current))
+    return _Kind(current, window, found, quarantine, [info, *extra], sent, time.perf_counter() - began)
+
+
+def _size(path: str, config: AuditConfig) -> int:
+    """The size of a data file in bytes; 0 when it cannot be found (reading it says why)."""
+    with suppress(OSError, ConfigError):
+        return config.resolve(path).stat().st_size
+    return 0
 
 
 def load_audit(folder: Path | str | AuditConfig, *, strict: bool = True) -> AuditData:
@@ -140,6 +168,19 @@ def load_audit(folder: Path | str | AuditConfig, *, strict: bool = True) -> Audi
         return _load(config, strict=strict)
 
 
+@dataclass(frozen=True)
+class _Kind:
+    """One kind read: its frames, problems, quarantined rows and sources (order lines with orders)."""
+
+    current: pd.DataFrame
+    history: pd.DataFrame
+    problems: list[Problem]
+    quarantine: dict[str, pd.DataFrame]
+    sources: list[SourceInfo]
+    sent: dict[str, int]
+    seconds: float
+
+
 def _load(config: AuditConfig, *, strict: bool) -> AuditData:
     frames: dict[str, pd.DataFrame] = {}
     history: dict[str, pd.DataFrame] = {}
@@ -149,32 +190,32 @@ def _load(config: AuditConfig, *, strict: bool) -> AuditData:
     sources: list[SourceInfo] = []
     timings: dict[str, float] = {}
     extra: list[SourceInfo] = []  # order lines and customers: files joined to the kinds
-    for kind in KINDS:
-        source = getattr(config.data, kind)
-        if source is None:
-            continue
-        began = time.perf_counter()
-        reading = _reading(kind, source.path, config)
-        valid, found, quarantine[kind], info = load_kind(kind, source, config, strict=strict)
-        reading.done(info.rows_read)
-        if kind == "orders" and config.data.orders is not None and config.data.orders.lines is not None:
-            reading = _reading("order_lines", config.data.orders.lines.path, config)
-            lines, more, quarantine["order_lines"], lines_info = load_kind(
-                "order_lines", config.data.orders.lines, config, strict=strict
-            )
-            reading.done(lines_info.rows_read)
-            valid, joined = join_lines(valid, lines, info, lines_info)
-            found += more + joined
-            extra.append(replace(lines_info, rows_in_period=len(lines)))
-        if kind == "surveys" and "responded" in valid:
-            valid, sent = _answered(valid, config)
-        current, window = _split(kind, valid, config)
-        frames[kind], history[kind] = current, window
-        problems += found
-        sources.append(replace(info, rows_in_period=len(current)))
-        timings[kind] = time.perf_counter() - began
-    if not sources:
+    given = [kind for kind in KINDS if getattr(config.data, kind) is not None]
+    if not given:
         raise ConfigError(f"{config.folder / 'audit.yaml'}: 'data:' names no input files; add at least surveys")
+    loaded: dict[str, _Kind] = {}
+    # the largest file is read on the other core, when there is one, while this process reads the rest
+    largest = max(given, key=lambda kind: _size(getattr(config.data, kind).path, config))
+    with beside(_load_one, largest, config, strict) as later:
+        for kind in given:
+            if kind == largest:
+                continue
+            try:
+                loaded[kind] = _load_one(kind, config, strict)
+            except AuditError:
+                if given.index(largest) < given.index(kind):  # its error first, as when read in order
+                    later()
+                raise
+        loaded[largest] = later()
+    for kind in given:
+        one = loaded[kind]
+        frames[kind], history[kind] = one.current, one.history
+        problems += one.problems
+        quarantine |= one.quarantine
+        sources.append(one.sources[0])
+        extra += one.sources[1:]
+        sent |= one.sent
+        timings[kind] = one.seconds
     customers = None
     if config.data.customers is not None:
         reading = _reading("customers", config.data.customers.path, config)

@@ -7,6 +7,7 @@ names the file, sheet, row as Excel shows it, column, value and what to do.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import cast
 
@@ -217,12 +218,17 @@ def load_kind(
         more = schema.check(cells, "lines")
         found += more
         bad |= {f.index for f in more}
+    problems = [_problem(kind, source, raw, table, headers, f) for f in found] + _malformed(kind, source, raw)
+    quarantined = _quarantined(table, sorted(bad), raw)
+    # the cells as read are not needed any more: not alive while the valid rows are copied
+    del cells, table
+    raw = replace(raw, frame=raw.frame.iloc[:0])
+    if lines:
         valid = combine(kind, _without(frame, bad))
         notes.append(f"{len(frame) - len(bad):,} valid lines make {len(valid):,} {kind}")
     else:
         valid = _without(frame, bad)
     valid = _blank_na_codes(schema.adjust(valid), source)
-    problems = [_problem(kind, source, raw, table, headers, f) for f in found] + _malformed(kind, source, raw)
     read = len(frame) + len(raw.bad_records)
     set_aside = len(bad) + len(raw.bad_records)
     limit = config.validation.max_invalid_pct
@@ -240,7 +246,7 @@ def load_kind(
     outside: list[Failure] = []
     if schema.date_column:
         outside = schema.check(Cells(kind, source, valid, valid, headers, window=(first_day, last_day)), "period")
-        problems += [_problem(kind, source, raw, table, headers, f) for f in outside]
+        problems += [_problem(kind, source, raw, valid, headers, f) for f in outside]
     problems.sort(key=lambda p: (not p.quarantined, p.row or 0, p.column))
     info = SourceInfo(
         kind=kind,
@@ -255,7 +261,7 @@ def load_kind(
         encoding=raw.encoding,
     )
     kept = _without(valid, {f.index for f in outside})
-    return kept, problems, _quarantined(table, sorted(bad), raw), info
+    return kept, problems, quarantined, info
 
 
 def _without(frame: pd.DataFrame, rows: set[int]) -> pd.DataFrame:

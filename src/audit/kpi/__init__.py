@@ -10,6 +10,7 @@ Example:
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 
 import pandas as pd
 
@@ -17,6 +18,7 @@ from audit.catalogue import CATALOGUE, KpiSpec, ordered, spec_for
 from audit.config import AuditConfig, parse_period
 from audit.data.contract import DATE_COLUMN, KINDS
 from audit.data.dataset import AuditData
+from audit.forked import beside
 from audit.i18n import _, language
 from audit.kpi.complaints import complaint_estimates, overdue_complaints, repeat_flags
 from audit.kpi.control import pareto, u_chart
@@ -31,7 +33,7 @@ from audit.kpi.series import csat_band, nps_split, resolution_times
 from audit.kpi.stats import Estimate, absent
 from audit.kpi.themes import audit_themes
 from audit.kpi.trend import build_kpi
-from audit.model import Analyses, Coverage, EarlierKpis, KpiTable, TierRow
+from audit.model import Analyses, Coverage, EarlierKpis, KpiTable, ThemeSet, TierRow
 from audit.progress import started
 
 __all__ = ["CATALOGUE", "KpiSpec", "compute_kpis", "spec_for"]
@@ -228,13 +230,13 @@ def compute_kpis(data: AuditData, earlier: EarlierKpis | None = None) -> KpiTabl
         The KPI table.
     """
     computing = started("kpis")
-    with language(data.config.audit.language):
-        table = _compute(data, earlier)
+    with language(data.config.audit.language), beside(audit_themes, data) as themes:  # a third of the time
+        table = _compute(data, earlier, themes)
     computing.done(len(table.kpis))
     return table
 
 
-def _compute(data: AuditData, earlier: EarlierKpis | None) -> KpiTable:
+def _compute(data: AuditData, earlier: EarlierKpis | None, themes: Callable[[], dict[str, ThemeSet]]) -> KpiTable:
     config = data.config
     periods = data.periods
     frames, history = data.frames, data.history
@@ -312,6 +314,6 @@ def _compute(data: AuditData, earlier: EarlierKpis | None) -> KpiTable:
         periods,
         analyses,
         coverage=reach,
-        themes=audit_themes(data),
+        themes=themes(),
         records=KpiRecords(data),
     )
