@@ -47,6 +47,18 @@ def test_the_result_comes_back_and_so_does_an_error_with_its_type() -> None:
         work.result()
 
 
+def test_arrays_and_frames_come_back_whole_out_of_band() -> None:
+    import numpy as np
+    import pandas as pd
+
+    frame = pd.DataFrame({"id": pd.array([f"O{i}" for i in range(50_000)], dtype="str"), "x": np.arange(50_000.0)})
+    with in_fork(lambda: (frame.iloc[::2].reset_index(drop=True), np.arange(1_000_000))) as work:
+        half, numbers = work.result()
+    pd.testing.assert_frame_equal(half, frame.iloc[::2].reset_index(drop=True))
+    assert numbers.sum() == 999_999 * 1_000_000 // 2
+    numbers[0] = 7  # its own memory, written to like any array
+
+
 def test_a_copy_that_dies_or_cannot_send_its_result_is_a_fork_failure() -> None:
     with in_fork(os._exit, 7) as work, pytest.raises(ForkFailed, match="without a result"):
         work.result()
@@ -144,3 +156,17 @@ def test_cores_are_capped_by_the_environment(
     monkeypatch.setenv(forked.CORES_ENV, setting)
     have = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     assert forked.cores() == (expected if expected is not None else have)
+
+
+def test_an_outcome_cut_short_is_not_read_as_a_result() -> None:
+    import io
+
+    import numpy as np
+
+    whole = io.BytesIO()
+    forked._write_outcome((True, np.arange(1000)), whole)  # type: ignore[arg-type]
+    data = whole.getvalue()
+    assert forked._read_outcome(io.BytesIO(data))[1].tolist() == list(range(1000))  # type: ignore[arg-type]
+    for cut in (0, 10, len(data) // 2, len(data) - 1):
+        with pytest.raises(EOFError):
+            forked._read_outcome(io.BytesIO(data[:cut]))  # type: ignore[arg-type]

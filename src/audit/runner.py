@@ -189,6 +189,7 @@ def execute_notebook(context: AuditContext, staging: AuditFolder) -> tuple[Audit
                 # the kernel's own chatter (start-up, "KeyboardInterrupt caught" at shutdown) is not the user's business
                 extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
                 on_cell_start=cell_started,  # an nbclient hook, passed on by papermill
+                shutdown_kernel="immediate",
             )
     except PapermillExecutionError as exc:  # the stages still open end with the run's (see run_audit)
         failed = nbformat.read(str(partial), as_version=4) if partial.exists() else None
