@@ -121,7 +121,7 @@ def in_fork(fn: Callable[..., Any], *args: Any) -> Iterator[Forked]:
 
 @contextlib.contextmanager
 def beside(fn: Callable[..., T], *args: Any) -> Iterator[Callable[[], T]]:
-    """``fn(*args)`` on the process's second core while the block works; the block calls the yielded function for its result.
+    """``fn(*args)`` on the process's second core while the block works: calling what it yields gives the result.
 
     With one core (or no ``os.fork``), or when the copy dies without a result, ``fn`` runs in
     this process when its result is asked for. The progress events the call emits are given

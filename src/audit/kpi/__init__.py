@@ -230,7 +230,8 @@ def compute_kpis(data: AuditData, earlier: EarlierKpis | None = None) -> KpiTabl
         The KPI table.
     """
     computing = started("kpis")
-    with language(data.config.audit.language), beside(audit_themes, data) as themes:  # a third of the time
+    # the themes (about half of the KPIs' time, most of it importing scikit-learn) on the other core
+    with language(data.config.audit.language), beside(audit_themes, data) as themes:
         table = _compute(data, earlier, themes)
     computing.done(len(table.kpis))
     return table
