@@ -11,7 +11,7 @@ What the copy prints goes nowhere: it writes to streams of its own, never to the
 The copy inherits everything in memory, so arguments are never pickled, only the result.
 
 Only where ``os.fork`` exists (:data:`CAN_FORK`); elsewhere callers do the work themselves.
-:func:`beside` decides for them: a copy when the process has a second core (:func:`cores`),
+:func:`beside` decides for them: a copy on Linux when the process has a second core (:func:`cores`),
 else the call in this process, and the copy's progress events replayed here either way.
 
 Example:
@@ -123,11 +123,12 @@ def in_fork(fn: Callable[..., Any], *args: Any) -> Iterator[Forked]:
 def beside(fn: Callable[..., T], *args: Any) -> Iterator[Callable[[], T]]:
     """``fn(*args)`` on the process's second core while the block works: calling what it yields gives the result.
 
-    With one core (or no ``os.fork``), or when the copy dies without a result, ``fn`` runs in
-    this process when its result is asked for. The progress events the call emits are given
+    With one core, off Linux (macOS's system libraries, its BLAS among them, are not safe to use
+    in a forked copy of a process that used them: the notebook kernel may have), or when the copy
+    dies without a result, ``fn`` runs in this process when its result is asked for. The progress events the call emits are given
     to this process's sink when the result is taken, in their order, with their own seconds.
     """
-    if cores() < 2 or not CAN_FORK:
+    if cores() < 2 or not (CAN_FORK and sys.platform.startswith("linux")):
         yield lambda: fn(*args)
         return
     with in_fork(_heard, fn, *args) as work:
