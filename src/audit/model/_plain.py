@@ -9,16 +9,25 @@ import types
 from collections.abc import Mapping
 from typing import Any, Literal, TypeVar, Union, cast, get_args, get_origin, get_type_hints
 
-__all__ = ["from_plain", "plain", "plain_dict"]
+__all__ = ["from_plain", "plain", "plain_dict", "plain_fields"]
 
 
 def plain_dict(value: dict[str, Any]) -> dict[str, Any]:
-    """A dict as JSON can hold it (see :func:`_plain`)."""
+    """A dict as JSON can hold it (see :func:`plain`)."""
     return {k: plain(v) for k, v in value.items()}
 
 
+def plain_fields(value: Any, *, leave_out: tuple[str, ...] = ()) -> dict[str, Any]:
+    """A dataclass's fields as JSON can hold them (but ``leave_out``).
+
+    What ``plain_dict(dataclasses.asdict(value))`` gives, without ``asdict``'s deep copy of
+    every value first (a fifth of a 1M-order snapshot's time, for ids it then drops).
+    """
+    return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value) if f.name not in leave_out}
+
+
 def plain(value: Any) -> Any:
-    """A value as JSON can hold it: NaN becomes None, dates become ISO text."""
+    """A value as JSON can hold it: NaN becomes None, dates become ISO text, dataclasses dicts."""
     if isinstance(value, float) and not math.isfinite(value):
         return None
     if isinstance(value, (dt.date, dt.datetime)):
@@ -27,6 +36,8 @@ def plain(value: Any) -> Any:
         return [plain(v) for v in value]
     if isinstance(value, dict):
         return {k: plain(v) for k, v in value.items()}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return plain_fields(value)
     return value
 
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
-from audit.model._plain import plain_dict
+from audit.model._plain import plain_fields
 
 __all__ = ["Problem", "SourceInfo"]
 
@@ -49,7 +48,7 @@ class Problem:
         return ", ".join(parts)
 
     def to_dict(self) -> dict[str, Any]:
-        return plain_dict(dataclasses.asdict(self))
+        return plain_fields(self)
 
 
 @dataclass(frozen=True)
@@ -72,4 +71,4 @@ class SourceInfo:
     encoding: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return plain_dict(dataclasses.asdict(self))
+        return plain_fields(self)

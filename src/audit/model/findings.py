@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from audit.i18n import N_, _
-from audit.model._plain import plain_dict
+from audit.model._plain import plain_dict, plain_fields
 from audit.model.drilldown import FindingRecords, RecordSource, finding_records
 from audit.model.register import Verification
 
@@ -139,7 +138,7 @@ class Finding:
         )
 
     def to_dict(self) -> dict[str, Any]:
-        data = dataclasses.asdict(self)
+        data = plain_fields(self)
         data["evidence_ids"] = list(self.evidence_ids)
         data["checks"] = list(self.checks)
         data["kpi_ids"] = list(self.kpi_ids)
@@ -179,7 +178,7 @@ class Action:
     carried_from: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return plain_dict(dataclasses.asdict(self))
+        return plain_fields(self)
 
 
 @dataclass(frozen=True)
@@ -209,7 +208,7 @@ class ClauseVerdict:
         return _(VERDICTS[self.verdict])
 
     def to_dict(self) -> dict[str, Any]:
-        data = plain_dict(dataclasses.asdict(self))
+        data = plain_fields(self)
         data["verdict_label"] = self.verdict_label
         return data
 
@@ -237,7 +236,7 @@ class Question:
     why: str
 
     def to_dict(self) -> dict[str, Any]:
-        return plain_dict(dataclasses.asdict(self))
+        return plain_fields(self)
 
 
 @dataclass(frozen=True)
@@ -265,7 +264,7 @@ class Sample:
     rule: str
 
     def to_dict(self) -> dict[str, Any]:
-        return plain_dict(dataclasses.asdict(self))
+        return plain_fields(self)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from audit.model._plain import from_plain, plain_dict
+from audit.model._plain import from_plain, plain_dict, plain_fields
 from audit.model.drilldown import RecordSource
 from audit.model.themes import Theme, ThemeSet, ThemeSets
 
@@ -58,7 +58,7 @@ class Comparison:
     verdict: str | None
 
     def to_dict(self) -> dict[str, Any]:
-        return plain_dict(dataclasses.asdict(self))
+        return plain_fields(self)
 
 
 @dataclass(frozen=True)
@@ -160,8 +160,7 @@ class Kpi:
 
     def to_dict(self) -> dict[str, Any]:
         """The KPI as written to results.json."""
-        data = dataclasses.asdict(self)
-        del data["source_records"]
+        data = plain_fields(self, leave_out=("source_records",))
         data["history"] = [{"period": p, "value": v} for p, v in self.history]
         data["comparisons"] = [c.to_dict() for c in self.comparisons]
         data.update(status=self.status, change=self.change, verdict=self.verdict, benchmark_gap=self.benchmark_gap)
@@ -350,7 +349,7 @@ class Analyses:
 
     def to_dict(self) -> dict[str, Any]:
         """The analyses as plain data, for results.json."""
-        return plain_dict(dataclasses.asdict(self))
+        return plain_fields(self)
 
     def __repr__(self) -> str:
         """A line, not every point and cell (a notebook keeps the text beside the table)."""

@@ -21,7 +21,7 @@ from typing import Any
 from audit.config import AuditConfig, load_config
 from audit.exceptions import ConfigError
 from audit.io import write_json
-from audit.model._plain import from_plain, plain, plain_dict
+from audit.model._plain import from_plain, plain
 from audit.model.data import Problem, SourceInfo
 from audit.model.findings import Action, Assessment, ClauseVerdict, Finding, FollowUp, Question, Sample
 from audit.model.kpis import Analyses, Coverage, Kpi, KpiTable
@@ -149,16 +149,16 @@ class AuditSnapshot:
                 "quarantined_rows": self.quarantined_rows,
             },
             "periods_compared": list(self.kpis.period_labels),
-            "coverage": plain(_asdict(self.kpis.coverage)) if self.kpis.coverage is not None else None,
+            "coverage": plain(self.kpis.coverage) if self.kpis.coverage is not None else None,
             "run": {"generated_at": self.generated_at, "load_seconds": self.load_seconds},
             "config": self.config.model_dump(mode="json"),
             "breakdowns": {name: [list(pair) for pair in pairs] for name, pairs in self.kpis.breakdowns.items()},
-            "follow_up": plain_dict(_asdict(self.assessment.follow_up)),
-            "evidence": {key: plain(_asdict(records)) for key, records in self.evidence.items()},
+            "follow_up": plain(self.assessment.follow_up),
+            "evidence": {key: plain(records) for key, records in self.evidence.items()},
             "themes": {source: themes.to_dict() for source, themes in self.kpis.themes.items()},
         }
         if with_quarantine:
-            out["quarantine"] = {kind: plain(_asdict(table)) for kind, table in self.quarantine.items()}
+            out["quarantine"] = {kind: plain(table) for kind, table in self.quarantine.items()}
         return out
 
     @classmethod
@@ -227,9 +227,3 @@ class AuditSnapshot:
                 f"{path} cannot be read as the results of an audit ({reason}); run the audit again to rewrite it",
                 path,
             ) from None
-
-
-def _asdict(value: Any) -> Any:
-    import dataclasses
-
-    return dataclasses.asdict(value)

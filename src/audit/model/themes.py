@@ -7,12 +7,11 @@ the previous quarter. How they are found is in docs/metrics.md ("Themes in free 
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from audit import format as fmt
-from audit.model._plain import from_plain, plain_dict
+from audit.model._plain import from_plain, plain_dict, plain_fields
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -94,8 +93,7 @@ class Theme:
 
     def to_dict(self) -> dict[str, Any]:
         """The theme as written to results.json (without ``record_ids``: counts and examples suffice)."""
-        data = dataclasses.asdict(self)
-        del data["record_ids"]
+        data = plain_fields(self, leave_out=("record_ids",))
         data["terms"] = [{"term": t, "weight": w} for t, w in self.terms]
         data["growing"] = self.growing
         return plain_dict(data)
@@ -131,7 +129,7 @@ class ThemeModel:
     reconstruction_error: float
 
     def to_dict(self) -> dict[str, Any]:
-        data = dataclasses.asdict(self)
+        data = plain_fields(self)
         data["candidates"] = [{"k": k, "silhouette": c} for k, c in self.candidates]
         return plain_dict(data)
 
