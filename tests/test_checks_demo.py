@@ -9,6 +9,7 @@ import pytest
 from audit.assessment import assess
 from audit.assessment.clauses import lead_sentence
 from audit.assessment.onsite import sample_seed, sample_size, verification_samples
+from audit.catalogue import dimension_name
 from audit.data.dataset import AuditData, load_audit
 from audit.demo import PLANTED, write_demo
 from audit.kpi import compute_kpis
@@ -68,6 +69,9 @@ def test_declining_dimension_is_one_finding(result: Assessment) -> None:
     # the CSI decline, the gap and the weakest-dimension ofi are on the same subject, not findings of their own
     assert "trend_decline" in decline.checks and "weakest_dimension" in decline.checks
     assert not [f for f in result.findings if f.kpi_id in {"csi", f"gap_{dimension}"} and f is not decline]
+    # the auditee is asked about the dimension by its name, as the report names it, not by its id
+    asked = [q for q in result.questions if q.finding_id == decline.id]
+    assert any(q.question == f"What is being done to improve {dimension_name(dimension)}?" for q in asked), asked
 
 
 def test_lost_key_account(result: Assessment) -> None:

@@ -123,3 +123,9 @@ def test_no_english_sentence_in_the_chinese_report_outside_the_data(demo_zh: tup
     folder, _ = demo_zh
     leaks = english_runs(plain_text, _data_text(folder))
     assert leaks == [], "English written by the code in the Chinese report:\n" + "\n".join(leaks)
+
+
+def test_segments_without_a_value_are_named_in_chinese(plain_text: str) -> None:
+    # the demo has customers without a tier: their segment is the code's words, not the data's
+    assert "(not recorded)" not in plain_text
+    assert "等级：（未记录）" in plain_text

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from audit.config import Sla, SurveySource
+from audit.i18n import N_
 from audit.kpi.complaints import resolution_flags
 from audit.kpi.satisfaction import boxes
 from audit.kpi.stats import Z95, nps_parts, wilson
@@ -22,8 +23,8 @@ __all__ = ["NOT_RECORDED", "SEGMENT_COLUMNS", "segment_cells"]
 
 #: the columns segments come from, in report order
 SEGMENT_COLUMNS = ("tier", "region", "product", "channel")
-#: the segment of rows with no value in the column
-NOT_RECORDED = "(not recorded)"
+#: the segment of rows with no value in the column (a key in results.json; translated where the report shows it)
+NOT_RECORDED = N_("(not recorded)")
 
 
 def _keys(frame: pd.DataFrame, by: str, tiers: pd.Series | None) -> pd.Series | None:

@@ -385,8 +385,11 @@ def weakest_dimension(ev: Evidence) -> list[Draft]:
             guidance="ISO 10004",
             questions=(
                 Ask(
-                    _("What is being done to improve {name}?", name=focus),
-                    _("improvement plans or project records on {name}, and how their effect is measured", name=focus),
+                    _("What is being done to improve {name}?", name=dimension_name(focus)),
+                    _(
+                        "improvement plans or project records on {name}, and how their effect is measured",
+                        name=dimension_name(focus),
+                    ),
                     _("improvement activity is not in the exports"),
                 ),
             ),

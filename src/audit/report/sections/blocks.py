@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from audit import format as fmt
 from audit.catalogue import dimension_name
 from audit.i18n import N_, _, ngettext
+from audit.kpi.segments import NOT_RECORDED
 from audit.model import AuditSnapshot, Interval, Kpi, SegmentCell
 from audit.report import charts
 from audit.report.charts.heatmap import MAX_ROWS
@@ -48,6 +49,11 @@ SEGMENT_BY = {"tier": N_("Tier"), "region": N_("Region"), "product": N_("Product
 def _by(by: str) -> str:
     known = SEGMENT_BY.get(by)
     return _(known) if known else str(by).replace("_", " ").capitalize()
+
+
+def _segment(value: str) -> str:
+    """A segment as the report names it: the rows without a value under their translated name."""
+    return _(NOT_RECORDED) if value == NOT_RECORDED else value
 
 
 def _upper_first(text: str) -> str:
@@ -269,7 +275,7 @@ def segments_block(s: AuditSnapshot) -> Block | None:
         return float(cell.value), _cell_text(float(cell.value), unit), cell.small_n
 
     matrix = [[heat(by_key.get((by, seg, k)), unit) for k, _, _, unit in columns] for by, seg in rows]
-    labels = [_("{by}: {segment}", by=_by(by), segment=seg) for by, seg in rows]
+    labels = [_("{by}: {segment}", by=_by(by), segment=_segment(seg)) for by, seg in rows]
     heads = [(_(label), higher) for _k, label, higher, _u in columns]
     svg = charts.segment_heatmap_svg(labels, heads, matrix, small_n)
     reading = _segments_reading(cells, columns, small_n)
@@ -311,7 +317,7 @@ def _segments_reading(cells: Sequence[SegmentCell], columns: Sequence[tuple[str,
     best = max(solid, key=lambda c: float(c.value or 0.0) if higher else -float(c.value or 0.0))
 
     def name(c: SegmentCell) -> str:
-        return _("{by} {segment}", by=_by(c.by).lower(), segment=c.segment)
+        return _("{by} {segment}", by=_by(c.by).lower(), segment=_segment(c.segment))
 
     return _upper_first(
         _(
