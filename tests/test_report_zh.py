@@ -13,6 +13,9 @@ import pandas as pd
 import pytest
 import yaml
 
+from audit.assessment.subjects import subject_label
+from audit.i18n import language
+
 #: an English word of the report's text: two letters or more, or ``a``/``I``
 _WORD = r"(?:[A-Za-z][A-Za-z'’\-]*[A-Za-z]|[aAI])"
 #: four or more English words in a row, joined by spaces and light punctuation
@@ -129,3 +132,9 @@ def test_segments_without_a_value_are_named_in_chinese(plain_text: str) -> None:
     # the demo has customers without a tier: their segment is the code's words, not the data's
     assert "(not recorded)" not in plain_text
     assert "等级：（未记录）" in plain_text
+
+
+def test_a_dimensions_subject_is_named_in_the_reports_language() -> None:
+    assert subject_label("dimension:on_site_support") == "Survey dimension: On site support"
+    with language("zh-CN"):
+        assert subject_label("dimension:responsiveness") == "调查维度：响应性"

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import contextlib
 
-from audit.catalogue import CATALOGUE, spec_for
+from audit.catalogue import CATALOGUE, dimension_name, spec_for
 from audit.i18n import N_, _
 
 __all__ = ["SUBJECTS", "family", "subject_label", "subject_of_kpi"]
@@ -99,7 +99,7 @@ def subject_label(subject: str) -> str:
     if template is None:
         return subject
     if head == "dimension":
-        name = name.replace("_", " ").capitalize()
+        name = dimension_name(name)
     elif head == "objective":
         with contextlib.suppress(KeyError):
             name = _(spec_for(name).label)
