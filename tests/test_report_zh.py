@@ -15,6 +15,7 @@ import yaml
 
 from audit.assessment.subjects import subject_label
 from audit.i18n import language
+from audit.report.sections.onsite import records_of
 
 #: an English word of the report's text: two letters or more, or ``a``/``I``
 _WORD = r"(?:[A-Za-z][A-Za-z'’\-]*[A-Za-z]|[aAI])"
@@ -138,3 +139,10 @@ def test_a_dimensions_subject_is_named_in_the_reports_language() -> None:
     assert subject_label("dimension:on_site_support") == "Survey dimension: On site support"
     with language("zh-CN"):
         assert subject_label("dimension:responsiveness") == "调查维度：响应性"
+
+
+def test_a_samples_records_are_counted_in_the_reports_language(plain_text: str) -> None:
+    assert (records_of("complaints", 343), records_of("surveys", 1)) == ("343 complaints", "1 survey response")
+    with language("zh-CN"):
+        assert (records_of("complaints", 343), records_of("orders", 1200)) == ("343 起投诉", "1,200 份订单")
+    assert not re.search(r"\d (complaints|surveys|returns|orders)\b", plain_text)  # appendix E's samples

@@ -11,7 +11,7 @@ from typing import Any
 
 from audit import format as fmt
 from audit.assessment.onsite import subject_name
-from audit.i18n import _
+from audit.i18n import _, ngettext
 from audit.model import AuditSnapshot
 from audit.report.sections.base import ReportInput
 from audit.report.words import KIND_LABELS
@@ -60,6 +60,24 @@ def coverage_lines(s: AuditSnapshot) -> list[str]:
     return lines
 
 
+def records_of(kind: str, n: int) -> str:
+    """How many records of a kind a sample is drawn from, in words: ``343 complaints``, ``343 起投诉``."""
+    count = fmt.count(n)
+    if kind == "complaints":
+        return ngettext("{n} complaint", "{n} complaints", n, n=count)
+    if kind == "surveys":
+        return ngettext("{n} survey response", "{n} survey responses", n, n=count)
+    if kind == "returns":
+        return ngettext("{n} return", "{n} returns", n, n=count)
+    if kind == "orders":
+        return ngettext("{n} order", "{n} orders", n, n=count)
+    if kind == "customers":
+        return ngettext("{n} customer", "{n} customers", n, n=count)
+    if kind == "actions":
+        return ngettext("{n} action", "{n} actions", n, n=count)
+    return f"{count} {kind}"
+
+
 def appendix_onsite(r: ReportInput) -> dict[str, Any]:
     """Appendix E: what to ask the auditee on site, and the records of each finding to trace there."""
     assessment = r.snapshot.assessment
@@ -69,7 +87,13 @@ def appendix_onsite(r: ReportInput) -> dict[str, Any]:
         for q in assessment.questions
     ]
     samples = [
-        {"s": s, "subject": subject_name(s.subject), "finding": findings.get(s.finding_id)} for s in assessment.samples
+        {
+            "s": s,
+            "subject": subject_name(s.subject),
+            "finding": findings.get(s.finding_id),
+            "records": records_of(s.kind, s.population),
+        }
+        for s in assessment.samples
     ]
     config = r.snapshot.config.sampling
     return {
