@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 from audit.assessment.subjects import subject_label
+from audit.catalogue import kind_word
 from audit.i18n import language
 from audit.report.sections.onsite import records_of
 
@@ -146,3 +147,12 @@ def test_a_samples_records_are_counted_in_the_reports_language(plain_text: str) 
     with language("zh-CN"):
         assert (records_of("complaints", 343), records_of("orders", 1200)) == ("343 起投诉", "1,200 份订单")
     assert not re.search(r"\d (complaints|surveys|returns|orders)\b", plain_text)  # appendix E's samples
+
+
+def test_a_kind_of_data_is_named_in_the_reports_language_inside_a_sentence(plain_text: str) -> None:
+    assert (kind_word("surveys"), kind_word("order_lines")) == ("surveys", "order lines")
+    with language("zh-CN"):
+        assert (kind_word("surveys"), kind_word("complaints")) == ("调查答卷", "投诉")
+    # the data-integrity finding's evidence: "调查答卷 24,000 行中有 16 行", not "surveys 24,000 行中有 16 行"
+    assert not re.search(r"\b(surveys|complaints|returns|orders) [\d,]+ 行", plain_text)
+    assert re.search(r"调查答卷 [\d,]+ 行中有", plain_text)

@@ -16,7 +16,17 @@ from dataclasses import dataclass
 
 from audit.i18n import N_, _
 
-__all__ = ["CATALOGUE", "DIMENSION_NAMES", "TARGETABLE", "KpiSpec", "dimension_name", "label", "ordered", "spec_for"]
+__all__ = [
+    "CATALOGUE",
+    "DIMENSION_NAMES",
+    "TARGETABLE",
+    "KpiSpec",
+    "dimension_name",
+    "kind_word",
+    "label",
+    "ordered",
+    "spec_for",
+]
 
 
 @dataclass(frozen=True)
@@ -123,6 +133,28 @@ DIMENSION_NAMES: dict[str, str] = {
 
 def _words(name: str) -> str:
     return str(name).replace("_", " ").strip()
+
+
+#: a kind of data as a sentence names it (English keeps the kinds' own words)
+KIND_WORDS = {
+    "surveys": N_("surveys"),
+    "complaints": N_("complaints"),
+    "returns": N_("returns"),
+    "orders": N_("orders"),
+    "order_lines": N_("order lines"),
+    "customers": N_("customers"),
+}
+
+
+def kind_word(kind: str) -> str:
+    """A kind of data inside a sentence, in the current language: ``surveys``, ``调查答卷``.
+
+    Example:
+        >>> kind_word("order_lines")
+        'order lines'
+    """
+    known = KIND_WORDS.get(kind)
+    return _(known) if known else _words(kind)
 
 
 def dimension_name(name: str) -> str:

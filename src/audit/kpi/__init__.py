@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from audit.catalogue import CATALOGUE, KpiSpec, ordered, spec_for
+from audit.catalogue import CATALOGUE, KpiSpec, kind_word, ordered, spec_for
 from audit.config import AuditConfig, parse_period
 from audit.data.contract import DATE_COLUMN, KINDS
 from audit.data.dataset import AuditData
@@ -114,7 +114,7 @@ def _unavailable(config: AuditConfig, data: AuditData) -> dict[str, Estimate]:
     out: dict[str, Estimate] = {}
     for kind in KINDS:
         if not data.has(kind):
-            reason = _("no {kind} data was supplied (data.{kind} in audit.yaml)", kind=kind)
+            reason = _("no {kind} data was supplied (data.{key} in audit.yaml)", kind=kind_word(kind), key=kind)
             out |= {kpi_id: absent(reason) for kpi_id, spec in CATALOGUE.items() if spec.source == kind}
     return out
 

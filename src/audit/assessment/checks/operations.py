@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from audit import format
 from audit.assessment.checks.base import Ask, Draft, Evidence, check, conforming, count_of, fmt, listed
+from audit.catalogue import kind_word
 from audit.i18n import _
 from audit.model import Grade
 
@@ -213,7 +214,7 @@ def data_integrity(ev: Evidence) -> list[Draft]:
     rows = "; ".join(
         _(
             "{kind} {bad} of {rows} rows ({share})",
-            kind=k,
+            kind=kind_word(k),
             bad=format.count(q),
             rows=format.count(n),
             share=format.percent(100 * q / n),
@@ -230,7 +231,7 @@ def data_integrity(ev: Evidence) -> list[Draft]:
     if not over and not duplicates:
         return [conforming(_("The monitoring data is sound"), evidence, figures)]
     grade: Grade = "observation" if over else "ofi"
-    parts = [_("{kind} {share} of rows invalid", kind=k, share=format.percent(v)) for k, v in over.items()]
+    parts = [_("{kind} {share} of rows invalid", kind=kind_word(k), share=format.percent(v)) for k, v in over.items()]
     if duplicates:
         parts.append(count_of(len(duplicates), "{n} duplicate id", "{n} duplicate ids"))
     ids = tuple(dict.fromkeys(p.value for p in duplicates))
