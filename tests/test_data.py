@@ -242,3 +242,13 @@ def test_of_two_bad_files_the_first_in_reading_order_stops_the_run(
         load_audit(tiny)  # the copy's error, raised here with its attributes
     assert err.value.kind == "orders" and [p.row for p in err.value.problems] == [2, 3]
     assert len(copies) == 2
+
+
+def test_too_many_invalid_rows_is_told_in_the_audits_language(tiny: Path) -> None:
+    replace_in(tiny / "audit.yaml", "  lead_auditor: A. Auditor", "  lead_auditor: A. Auditor\n  language: zh-CN")
+    replace_in(tiny / "surveys.csv", "S04,K4,2026-08-01,3,", "S04,K4,2026-08-01,9,")
+    with pytest.raises(TooManyInvalidRows) as err:
+        load_audit(tiny)
+    message = str(err.value)
+    assert message.startswith("surveys.csv, 第 5 行, “Overall satisfaction”列：评分 9 超出声明的量表 1–5"), message
+    assert "调查答卷的 12 行中有 1 行（8.3%）无效，超过允许的 5%" in message and "\n" not in message

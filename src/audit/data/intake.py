@@ -14,6 +14,7 @@ from typing import cast
 import pandas as pd
 
 from audit import format
+from audit.catalogue import kind_word
 from audit.config import AuditConfig, Source, SurveySource
 from audit.data.convert import NA_VALUES, AmbiguousDates, blank_markers, convert_column, infer_dayfirst
 from audit.data.filters import apply_filter
@@ -236,9 +237,18 @@ def load_kind(
         problems.sort(key=lambda p: (p.row or 0, p.column))
         first = problems[0]
         raise TooManyInvalidRows(
-            f"{first.location()}: {first.message} — {set_aside} of {read} {kind} rows "
-            f"({100 * set_aside / read:.1f}%) are invalid, more than the {limit:g}% allowed; "
-            f"correct the file (list every problem with 'csat-audit validate') or raise validation.max_invalid_pct",
+            _(
+                "{where}: {problem} — {bad} of {read} {kind} rows ({share}) are invalid, more than the {limit}% "
+                "allowed; correct the file (list every problem with 'csat-audit validate') or raise "
+                "validation.max_invalid_pct",
+                where=first.location(),
+                problem=first.message,
+                bad=set_aside,
+                read=read,
+                kind=kind_word(kind),
+                share=f"{100 * set_aside / read:.1f}%",
+                limit=f"{limit:g}",
+            ),
             path,
             kind,
             problems=tuple(problems),

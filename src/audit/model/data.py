@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from audit.i18n import _
 from audit.model._plain import plain_fields
 
 __all__ = ["Problem", "SourceInfo"]
@@ -40,11 +41,11 @@ class Problem:
         """``file, sheet 'S', row R, column 'C'`` as a user would look it up."""
         parts = [self.file]
         if self.sheet:
-            parts.append(f"sheet '{self.sheet}'")
+            parts.append(_("sheet '{sheet}'", sheet=self.sheet))
         if self.row is not None:
-            parts.append(f"row {self.row}")
+            parts.append(_("row {row}", row=self.row))
         if self.column:
-            parts.append(f"column '{' '.join(self.column.split())}'")
+            parts.append(_("column '{column}'", column=" ".join(self.column.split())))
         return ", ".join(parts)
 
     def to_dict(self) -> dict[str, Any]:
