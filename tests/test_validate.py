@@ -147,3 +147,19 @@ def test_notebook_shows_bad_input_as_one_line_not_a_traceback(tiny: Path) -> Non
     assert error.traceback == [
         f"InputFileError: {tiny / 'returns.csv'}: file not found; check 'path' in audit.yaml or copy the file into the audit folder"
     ]
+
+
+def test_validate_speaks_the_audits_language(tiny: Path) -> None:
+    replace_in(tiny / "audit.yaml", "  lead_auditor: A. Auditor", "  lead_auditor: A. Auditor\n  language: zh-CN")
+    replace_in(tiny / "surveys.csv", "S04,K4,2026-08-01,3,", "S04,K4,2026-08-01,9,")
+    done = subprocess.run([*CLI, "validate", str(tiny)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    lines = done.stdout.splitlines()
+    assert lines[0] == "调查答卷：surveys.csv：读取 12 行，有效 11 行，已隔离 1 行，属于审核期间 9 行"
+    assert lines[1:3] == [
+        "  读取方式：编码 utf-8",
+        "  评分超出量表范围：第 5 行, “Overall satisfaction”列：评分 9 超出声明的量表 1–5；请更正评分，"
+        "或在 audit.yaml 的 data.surveys.scale 下声明所用量表",
+    ]
+    assert lines[-1].startswith("全部问题和已隔离的行：")
+    assert done.stderr == "error: 调查答卷：12 行中有 1 行（8.3%）无效，超过允许的 5%；更正文件之前运行将在此停止\n"

@@ -16,7 +16,9 @@ from typing import Annotated, NoReturn
 
 import typer
 
+from audit import format as fmt
 from audit.batch import Outcome, failures_exit_code, run_many
+from audit.catalogue import kind_word
 from audit.cycle import working_folder
 from audit.cycle.carry import new_audit
 from audit.cycle.context import open_audit
@@ -26,10 +28,12 @@ from audit.data.quality import quarantine_tables
 from audit.demo import write_demo, write_demo_sites
 from audit.exceptions import AuditError, ConfigError
 from audit.finalize import finalize as issue_report
-from audit.i18n import LANGUAGES
+from audit.i18n import LANGUAGES, _, language
+from audit.model import Problem, SourceInfo
 from audit.paths import INPUT_TEMPLATES_DIR
 from audit.progress.terminal import Sites, is_terminal
 from audit.report.portfolio import write_portfolio
+from audit.report.words import rule_label
 from audit.report.xlsx import write_data_quality
 from audit.runner import run_audit
 from audit.scaffold import init_audit
@@ -135,32 +139,56 @@ def validate(
         )  # fmt: skip
     except Exception as exc:  # noqa: BLE001
         _fail(exc)
-    for source in data.sources:
-        problems = [p for p in data.problems if p.kind == source.kind]
-        rules = Counter(p.rule for p in problems)
-        where = source.path + (f" (sheet '{source.sheet}')" if source.sheet else "")
-        typer.echo(
-            f"{source.kind}: {where}: {source.rows_read:,} rows read, {source.rows_valid:,} valid, "
-            f"{source.rows_quarantined:,} quarantined, {source.rows_in_period:,} in the period"
-        )
-        read = f"sheet '{source.sheet}'" if source.sheet else f"encoding {source.encoding}" if source.encoding else ""
-        if read:
-            typer.echo(f"  read: {read}")
-        for note in source.notes:
-            typer.echo(f"  note: {note}")
-        for rule, count in rules.most_common():
-            same = [p for p in problems if p.rule == rule]
-            rows = ", ".join(str(p.row) for p in same[:show] if p.row is not None) + (", …" if count > show else "")
-            first = same[0]
-            kept = "" if first.quarantined else ", reported only"
-            counted = f" × {count:,}{kept} (rows {rows}); first" if count > 1 else kept
-            typer.echo(f"  {rule}{counted}: row {first.row}, column '{first.column}': {first.message}")
-    typer.echo(f"Every problem and quarantined row: {written}")
+    lang = data.config.audit.language
+    with language(lang):
+        for source in data.sources:
+            _validated(source, [p for p in data.problems if p.kind == source.kind], show, lang)
+        typer.echo(_("Every problem and quarantined row: {path}", path=written))
     stops = over_threshold(data)
     for line in stops:
         typer.echo(f"error: {line}", err=True)
     if stops:
         raise typer.Exit(2)
+
+
+def _validated(source: SourceInfo, problems: list[Problem], show: int, lang: str) -> None:
+    """``validate``'s lines for one file, in the audit's language (English keeps each rule's id)."""
+    rules = Counter(p.rule for p in problems)
+    where = source.path + (_(" (sheet '{sheet}')", sheet=source.sheet) if source.sheet else "")
+    typer.echo(
+        _(
+            "{kind}: {where}: {read} rows read, {valid} valid, {quarantined} quarantined, {in_period} in the period",
+            kind=kind_word(source.kind),
+            where=where,
+            read=fmt.count(source.rows_read),
+            valid=fmt.count(source.rows_valid),
+            quarantined=fmt.count(source.rows_quarantined),
+            in_period=fmt.count(source.rows_in_period),
+        )
+    )
+    if source.sheet:
+        typer.echo(_("  read: {how}", how=_("sheet '{sheet}'", sheet=source.sheet)))
+    elif source.encoding:
+        typer.echo(_("  read: {how}", how=_("encoding {encoding}", encoding=source.encoding)))
+    for note in source.notes:
+        typer.echo(_("  note: {note}", note=note))
+    for rule, count in rules.most_common():
+        same = [p for p in problems if p.rule == rule]
+        rows = ", ".join(str(p.row) for p in same[:show] if p.row is not None) + (", …" if count > show else "")
+        first = same[0]
+        kept = "" if first.quarantined else _(", reported only")
+        counted = _(" × {count}{kept} (rows {rows}); first", count=fmt.count(count), kept=kept, rows=rows)
+        at = ", ".join([_("row {row}", row=first.row), _("column '{column}'", column=first.column)])
+        name = rule if lang == "en" else rule_label(rule)  # the id in English, which scripts look for
+        typer.echo(
+            _(
+                "  {rule}{counted}: {at}: {message}",
+                rule=name,
+                counted=counted if count > 1 else kept,
+                at=at,
+                message=first.message,
+            )
+        )
 
 
 def _check_language(language: str) -> None:

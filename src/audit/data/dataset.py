@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from audit import format
+from audit.catalogue import kind_word
 from audit.config import AuditConfig, load_config
 from audit.data.contract import DATE_COLUMN, KINDS
 from audit.data.intake import load_kind
@@ -16,7 +18,7 @@ from audit.data.joins import join_customers, join_lines
 from audit.data.periods import HISTORY_QUARTERS, history_periods
 from audit.exceptions import AuditError, ConfigError
 from audit.forked import beside
-from audit.i18n import language
+from audit.i18n import _, language
 from audit.model import Problem, SourceInfo
 from audit.progress import Stage, is_listened, started
 
@@ -91,12 +93,20 @@ def _split(kind: str, frame: pd.DataFrame, config: AuditConfig) -> tuple[pd.Data
 def over_threshold(data: AuditData) -> list[str]:
     """One line per kind whose invalid share is above ``validation.max_invalid_pct``."""
     limit = data.config.validation.max_invalid_pct
-    return [
-        f"{s.kind}: {s.rows_quarantined:,} of {s.rows_read:,} rows ({100 * s.rows_quarantined / s.rows_read:.1f}%) "
-        f"are invalid, more than the {limit:g}% allowed; a run stops here until the file is corrected"
-        for s in data.sources
-        if s.rows_read and 100 * s.rows_quarantined / s.rows_read > limit
-    ]
+    with language(data.config.audit.language):
+        return [
+            _(
+                "{kind}: {bad} of {read} rows ({share}) are invalid, more than the {limit}% allowed; "
+                "a run stops here until the file is corrected",
+                kind=kind_word(s.kind),
+                bad=format.count(s.rows_quarantined),
+                read=format.count(s.rows_read),
+                share=f"{100 * s.rows_quarantined / s.rows_read:.1f}%",
+                limit=f"{limit:g}",
+            )
+            for s in data.sources
+            if s.rows_read and 100 * s.rows_quarantined / s.rows_read > limit
+        ]
 
 
 def _answered(surveys: pd.DataFrame, config: AuditConfig) -> tuple[pd.DataFrame, dict[str, int]]:
