@@ -7,11 +7,13 @@ The builders only read the snapshot: the verdicts, questions and samples are mad
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from audit import format as fmt
+from audit.assessment.checks.base import count_of
 from audit.assessment.onsite import subject_name
-from audit.i18n import _, ngettext
+from audit.i18n import _
 from audit.model import AuditSnapshot
 from audit.report.sections.base import ReportInput
 from audit.report.words import KIND_LABELS
@@ -60,22 +62,21 @@ def coverage_lines(s: AuditSnapshot) -> list[str]:
     return lines
 
 
+#: a sample's records in words, per kind: ``343 complaints``, ``343 起投诉``
+_RECORDS: dict[str, Callable[[int], str]] = {
+    "complaints": lambda n: count_of(n, "{n} complaint", "{n} complaints"),
+    "surveys": lambda n: count_of(n, "{n} survey response", "{n} survey responses"),
+    "returns": lambda n: count_of(n, "{n} return", "{n} returns"),
+    "orders": lambda n: count_of(n, "{n} order", "{n} orders"),
+    "customers": lambda n: count_of(n, "{n} customer", "{n} customers"),
+    "actions": lambda n: count_of(n, "{n} action", "{n} actions"),
+}
+
+
 def records_of(kind: str, n: int) -> str:
-    """How many records of a kind a sample is drawn from, in words: ``343 complaints``, ``343 起投诉``."""
-    count = fmt.count(n)
-    if kind == "complaints":
-        return ngettext("{n} complaint", "{n} complaints", n, n=count)
-    if kind == "surveys":
-        return ngettext("{n} survey response", "{n} survey responses", n, n=count)
-    if kind == "returns":
-        return ngettext("{n} return", "{n} returns", n, n=count)
-    if kind == "orders":
-        return ngettext("{n} order", "{n} orders", n, n=count)
-    if kind == "customers":
-        return ngettext("{n} customer", "{n} customers", n, n=count)
-    if kind == "actions":
-        return ngettext("{n} action", "{n} actions", n, n=count)
-    return f"{count} {kind}"
+    """How many records of a kind a sample is drawn from, in words, in the current language."""
+    words = _RECORDS.get(kind)
+    return words(n) if words else f"{fmt.count(n)} {kind}"
 
 
 def appendix_onsite(r: ReportInput) -> dict[str, Any]:
