@@ -125,8 +125,9 @@ def beside(fn: Callable[..., T], *args: Any) -> Iterator[Callable[[], T]]:
 
     With one core, off Linux (macOS's system libraries, its BLAS among them, are not safe to use
     in a forked copy of a process that used them: the notebook kernel may have), or when the copy
-    dies without a result, ``fn`` runs in this process when its result is asked for. The progress events the call emits are given
-    to this process's sink when the result is taken, in their order, with their own seconds.
+    dies without a result, ``fn`` runs in this process when its result is asked for. The progress
+    events the call emits are given to this process's sink when the result is taken, in their
+    order, with their own seconds.
     """
     if cores() < 2 or not (CAN_FORK and sys.platform.startswith("linux")):
         yield lambda: fn(*args)

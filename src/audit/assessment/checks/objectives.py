@@ -367,17 +367,17 @@ def weakest_dimension(ev: Evidence) -> list[Draft]:
                 names=", ".join(dimension_name(n) for n, _g in short),
             )
         )
-    kpi_id = f"dimension_{focus}_mean"
+    kpi_id, name = f"dimension_{focus}_mean", dimension_name(focus)
     return [
         Draft(
             subject=f"dimension:{focus}",
             grade="ofi",
-            title=_("Improve {name} first: {reasons}", name=dimension_name(focus), reasons="; ".join(reasons)),
+            title=_("Improve {name} first: {reasons}", name=name, reasons="; ".join(reasons)),
             evidence=evidence + words,
             gap=_(
                 "The analysis of the survey shows where improving would raise satisfaction most; an improvement "
                 "targeted at {name} is not evidenced in the records supplied.",
-                name=dimension_name(focus),
+                name=name,
             ),
             kpi_id=kpi_id if kpis.get(kpi_id) else None,
             figures=figures | {"focus": focus, "short": [n for n, _g in short]} | theme_figures,
@@ -385,11 +385,8 @@ def weakest_dimension(ev: Evidence) -> list[Draft]:
             guidance="ISO 10004",
             questions=(
                 Ask(
-                    _("What is being done to improve {name}?", name=dimension_name(focus)),
-                    _(
-                        "improvement plans or project records on {name}, and how their effect is measured",
-                        name=dimension_name(focus),
-                    ),
+                    _("What is being done to improve {name}?", name=name),
+                    _("improvement plans or project records on {name}, and how their effect is measured", name=name),
                     _("improvement activity is not in the exports"),
                 ),
             ),
