@@ -101,7 +101,7 @@ def over_threshold(data: AuditData) -> list[str]:
                 kind=kind_word(s.kind),
                 bad=format.count(s.rows_quarantined),
                 read=format.count(s.rows_read),
-                share=f"{100 * s.rows_quarantined / s.rows_read:.1f}%",
+                share=format.percent(100 * s.rows_quarantined / s.rows_read),
                 limit=f"{limit:g}",
             )
             for s in data.sources
