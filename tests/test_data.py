@@ -1,5 +1,3 @@
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -190,15 +188,14 @@ def _forks_counted(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Two cores whatever the machine has; the copies made are counted."""
     monkeypatch.setattr(forked, "cores", lambda: 2)
     copies: list[int] = []
-    real = forked.in_fork
+    real = forked.Forked.start
 
-    @contextmanager
-    def counted(*args: Any) -> Iterator[forked.Forked]:
-        with real(*args) as work:
-            copies.append(work.pid)
-            yield work
+    def counted(fn: Any, args: tuple[Any, ...]) -> forked.Forked:
+        work = real(fn, args)
+        copies.append(work.pid)
+        return work
 
-    monkeypatch.setattr(forked, "in_fork", counted)
+    monkeypatch.setattr(forked.Forked, "start", counted)
     return copies
 
 

@@ -9,7 +9,6 @@ import sys
 import textwrap
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -110,15 +109,14 @@ def _stage_and_sum(numbers: list[int]) -> int:
 def test_beside_gives_the_result_and_the_copys_stage_lines_in_order(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(forked, "cores", lambda: 2)
     copies: list[int] = []
-    real = forked.in_fork
+    real = forked.Forked.start
 
-    @contextmanager
-    def counted(*args: object) -> Iterator[forked.Forked]:
-        with real(*args) as work:  # type: ignore[arg-type]
-            copies.append(work.pid)
-            yield work
+    def counted(fn: object, args: tuple[object, ...]) -> forked.Forked:
+        work = real(fn, args)  # type: ignore[arg-type]
+        copies.append(work.pid)
+        return work
 
-    monkeypatch.setattr(forked, "in_fork", counted)
+    monkeypatch.setattr(forked.Forked, "start", counted)
     heard: list[Event] = []
     with listening(heard.append), beside(_stage_and_sum, [1, 2, 3]) as later:
         with stage("write", "here"):
@@ -170,3 +168,69 @@ def test_an_outcome_cut_short_is_not_read_as_a_result() -> None:
     for cut in (0, 10, len(data) // 2, len(data) - 1):
         with pytest.raises(EOFError):
             forked._read_outcome(io.BytesIO(data[:cut]))  # type: ignore[arg-type]
+
+
+_READY: dict[str, int] = {}
+
+
+def _get_ready() -> None:
+    _READY["pid"] = os.getpid()  # in the copy made ahead: what its call will see
+
+
+def _who(numbers: object) -> tuple[int, int | None, object]:
+    return os.getpid(), _READY.get("pid"), numbers
+
+
+def _where(_: object) -> tuple[int, int | None]:
+    return os.getpid(), _READY.get("pid")
+
+
+def test_a_copy_made_ahead_prepares_then_does_the_call_with_its_arguments_sent(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import numpy as np
+
+    monkeypatch.setattr(forked, "cores", lambda: 2)
+    forked.prepare(_get_ready)
+    ahead = forked._PREPARED[_get_ready].pid
+    forked.prepare(_get_ready)  # one is waiting already: no second copy
+    assert forked._PREPARED[_get_ready].pid == ahead
+    with beside(_who, np.arange(5), prepared=_get_ready) as later:
+        pid, prepared_in, numbers = later()
+    assert pid == prepared_in == ahead != os.getpid()
+    assert np.asarray(numbers).tolist() == [0, 1, 2, 3, 4]
+    assert _get_ready not in forked._PREPARED and "pid" not in _READY  # used once; this process untouched
+    with beside(_who, [1], prepared=_get_ready) as later:  # none made ahead now: a copy forked at the call
+        pid, prepared_in, _ = later()
+    assert pid != os.getpid() and prepared_in is None
+
+
+def test_a_copy_made_ahead_that_is_gone_or_cannot_take_the_call_is_replaced(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(forked, "cores", lambda: 2)
+    forked.prepare(_get_ready)
+    dead = forked._PREPARED[_get_ready].pid
+    os.kill(dead, signal.SIGKILL)
+    os.waitpid(dead, 0)
+    with beside(_who, [1], prepared=_get_ready) as later:
+        assert later()[0] not in (dead, os.getpid())
+    forked.prepare(_get_ready)
+    ahead = forked._PREPARED[_get_ready].pid
+    with beside(_where, lambda: None, prepared=_get_ready) as later:  # a lambda does not pickle: forked at the call
+        pid, prepared_in = later()
+    assert pid not in (ahead, os.getpid()) and prepared_in is None
+
+
+def test_a_copy_made_ahead_and_never_called_leaves_when_this_process_lets_it_go(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(forked, "cores", lambda: 1)
+    forked.prepare(_get_ready)
+    assert _get_ready not in forked._PREPARED  # one core: nothing made ahead
+    monkeypatch.setattr(forked, "cores", lambda: 2)
+    forked.prepare(_get_ready)
+    ready = forked._PREPARED.pop(_get_ready)
+    os.close(ready._go)  # as when this process ends
+    _, status = os.waitpid(ready.pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    ready._request.close()
+    ready._result.close()

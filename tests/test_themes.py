@@ -12,11 +12,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from audit.kpi import segment
+from audit import forked
+from audit.cycle.context import open_audit
+from audit.data.dataset import load_audit
+from audit.kpi import compute_kpis, segment
 from audit.kpi.segment import chinese_stop_words, language_of, tokens
-from audit.kpi.themes import ThemeSettings, audit_themes, find_themes
+from audit.kpi.themes import ThemeSettings, audit_themes, find_themes, prepare
 from audit.model.themes import THEME_VERDICTS, ThemeSet
-from conftest import local_listener
+from conftest import local_listener, replace_in
 
 NOW, BEFORE = "2026-Q3", "2026-Q2"
 
@@ -444,3 +447,22 @@ def test_themes_round_trip_through_results_json_without_the_record_ids(tmp_path:
     assert back.kpis.growing_themes() == tuple(
         dataclasses.replace(t, record_ids=()) for t in snapshot.kpis.growing_themes()
     )
+
+
+def test_themes_found_in_the_copy_made_ahead_are_those_found_here_in_the_audits_language(
+    tiny: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    replace_in(tiny / "audit.yaml", "  lead_auditor: A. Auditor", "  lead_auditor: A. Auditor\n  language: zh-CN")
+    monkeypatch.setattr(forked, "cores", lambda: 1)
+    here = compute_kpis(load_audit(tiny)).themes
+    monkeypatch.setattr(forked, "cores", lambda: 2)
+    run = open_audit(tiny)  # the audit has free text: a copy starts importing what the themes need
+    ahead = forked._PREPARED[prepare].pid
+    data = load_audit(run.config)
+    called: list[int] = []
+    real = forked._Prepared.call
+    monkeypatch.setattr(forked._Prepared, "call", lambda self, *a: called.append(self.pid) or real(self, *a))
+    themes = compute_kpis(data, earlier=run.earlier).themes
+    assert called == [ahead] and prepare not in forked._PREPARED
+    assert {k: v.to_dict() for k, v in themes.items()} == {k: v.to_dict() for k, v in here.items()}
+    assert "2026-Q2 无文本：未检验变化" in themes["survey_comments"].notes  # in the audit's language, not the copy's

@@ -14,6 +14,10 @@ Only where ``os.fork`` exists (:data:`CAN_FORK`); elsewhere callers do the work 
 :func:`beside` decides for them: a copy on Linux when the process has a second core (:func:`cores`),
 else the call in this process, and the copy's progress events replayed here either way.
 
+A copy can also be made ahead (:func:`prepare`): it does the slow start of some work (importing
+its libraries, loading a dictionary) on the idle core while this process does something else,
+then waits; the next ``beside(fn, *args, prepared=...)`` hands it the call, its arguments pickled.
+
 Example:
     >>> with in_fork(sum, [1, 2, 3]) as work:    # doctest: +SKIP
     ...     mine = sum([4, 5])
@@ -39,7 +43,7 @@ from typing import Any, BinaryIO, NoReturn, TypeVar, cast
 
 from audit.progress import Event, emit, listening
 
-__all__ = ["CAN_FORK", "CORES_ENV", "ForkFailed", "Forked", "beside", "cores", "in_fork"]
+__all__ = ["CAN_FORK", "CORES_ENV", "ForkFailed", "Forked", "beside", "cores", "in_fork", "prepare"]
 
 #: the platform can fork (Linux, macOS; not Windows)
 CAN_FORK = hasattr(os, "fork")
@@ -62,14 +66,21 @@ class ForkFailed(RuntimeError):
 
 
 class Forked:
-    """A forked copy working on one call; see :func:`in_fork`."""
+    """A forked copy working on one call, writing its outcome into ``result``; see :func:`in_fork`."""
 
-    def __init__(self, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
-        self._result = _shared_file()
-        self.pid = os.fork()
-        if self.pid == 0:
-            _copy(self._result, fn, args)
+    def __init__(self, pid: int, result: BinaryIO) -> None:
+        self.pid = pid
+        self._result = result
         self._reaped = False
+
+    @classmethod
+    def start(cls, fn: Callable[..., Any], args: tuple[Any, ...]) -> Forked:
+        """Fork a copy that calls ``fn(*args)``."""
+        result = _shared_file()
+        pid = os.fork()
+        if pid == 0:
+            _copy(result, fn, args)
+        return cls(pid, result)
 
     def result(self) -> Any:
         """Wait for the copy: its function's result, or the exception it raised, raised here."""
@@ -112,27 +123,110 @@ def in_fork(fn: Callable[..., Any], *args: Any) -> Iterator[Forked]:
     Raises:
         OSError: the process cannot fork (no memory, too many processes).
     """
-    work = Forked(fn, args)
+    work = Forked.start(fn, args)
     try:
         yield work
     finally:
         work.stop()
 
 
+class _Prepared:
+    """A copy forked ahead by :func:`prepare`: it has called its ``prepare`` and waits for one call."""
+
+    def __init__(self, prepare: Callable[[], object]) -> None:
+        self._request, self._result = _shared_file(), _shared_file()
+        wait, self._go = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:
+            os.close(self._go)
+            _waiting(prepare, wait, self._request, self._result)
+        os.close(wait)
+
+    def waiting(self) -> bool:
+        """The copy is alive, waiting for its call (or still preparing)."""
+        try:
+            return os.waitpid(self.pid, os.WNOHANG) == (0, 0)
+        except ChildProcessError:
+            return False
+
+    def call(self, fn: Callable[..., Any], args: tuple[Any, ...]) -> Forked:
+        """Hand the copy ``fn(*args)``, pickled; OSError or a pickling error when it cannot be sent."""
+        _write_outcome((True, (fn, args)), self._request)
+        os.write(self._go, b"\0")  # BrokenPipeError when the copy is gone
+        os.close(self._go)
+        self._request.close()
+        return Forked(self.pid, self._result)
+
+    def discard(self) -> None:
+        """Kill the copy, unused."""
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGKILL)
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(self.pid, 0)
+        for file in (self._request, self._result):
+            file.close()
+        with contextlib.suppress(OSError):
+            os.close(self._go)
+
+
+#: the copies made ahead by :func:`prepare`, by the function they prepared with
+_PREPARED: dict[Callable[[], object], _Prepared] = {}
+
+
+def _can_fork_beside() -> bool:
+    # off Linux, no: macOS's system libraries (its BLAS among them) are not safe to use in a forked
+    # copy of a process that used them, as the notebook kernel may have
+    return cores() >= 2 and CAN_FORK and sys.platform.startswith("linux")
+
+
+def prepare(fn: Callable[[], object]) -> None:
+    """Fork now a copy that calls ``fn()`` and waits for the next ``beside(..., prepared=fn)``.
+
+    For the slow start of work done later on the other core (imports, a dictionary loaded): the
+    copy does it while this process works on something else. Nothing happens where
+    :func:`beside` would not fork, or when such a copy is waiting already. An error in ``fn`` is
+    ignored (the call does what ``fn`` could not). A copy never called leaves when this process
+    does.
+    """
+    if not _can_fork_beside():
+        return
+    ready = _PREPARED.pop(fn, None)
+    if ready is not None:
+        if ready.waiting():
+            _PREPARED[fn] = ready
+            return
+        ready.discard()
+    with contextlib.suppress(OSError):  # cannot fork now: the call will, or will be done here
+        _PREPARED[fn] = _Prepared(fn)
+
+
+def _start(fn: Callable[..., Any], args: tuple[Any, ...], prepared: Callable[[], object] | None) -> Forked:
+    """The copy :func:`prepare` made for ``prepared``, given the call, else a copy forked now."""
+    ready = _PREPARED.pop(prepared, None) if prepared is not None else None
+    if ready is not None:
+        try:
+            if ready.waiting():
+                return ready.call(fn, args)
+        except Exception:  # noqa: BLE001 - gone, or the arguments do not pickle: a copy forked now does it
+            pass
+        ready.discard()
+    return Forked.start(fn, args)
+
+
 @contextlib.contextmanager
-def beside(fn: Callable[..., T], *args: Any) -> Iterator[Callable[[], T]]:
+def beside(fn: Callable[..., T], *args: Any, prepared: Callable[[], object] | None = None) -> Iterator[Callable[[], T]]:
     """``fn(*args)`` on the process's second core while the block works: calling what it yields gives the result.
 
-    With one core, off Linux (macOS's system libraries, its BLAS among them, are not safe to use
-    in a forked copy of a process that used them: the notebook kernel may have), or when the copy
-    dies without a result, ``fn`` runs in this process when its result is asked for. The progress
-    events the call emits are given to this process's sink when the result is taken, in their
-    order, with their own seconds.
+    With one core, off Linux, or when the copy dies without a result, ``fn`` runs in this process
+    when its result is asked for. The progress events the call emits are given to this process's
+    sink when the result is taken, in their order, with their own seconds. With ``prepared``,
+    the copy :func:`prepare` made ahead with that function does the call, when there is one.
     """
-    if cores() < 2 or not (CAN_FORK and sys.platform.startswith("linux")):
+    if not _can_fork_beside():
         yield lambda: fn(*args)
         return
-    with in_fork(_heard, fn, *args) as work:
+    work = _start(_heard, (fn, *args), prepared)
+    try:
 
         def result() -> T:
             try:
@@ -144,6 +238,8 @@ def beside(fn: Callable[..., T], *args: Any) -> Iterator[Callable[[], T]]:
             return value  # type: ignore[no-any-return]
 
         yield result
+    finally:
+        work.stop()
 
 
 def _heard(fn: Callable[..., T], *args: Any) -> tuple[T, list[Event]]:
@@ -197,15 +293,22 @@ def _exactly(file: BinaryIO, n: int) -> bytes:
     return data
 
 
+def _alone() -> None:
+    """In a copy, first: the run's signal handlers reset, and streams of its own.
+
+    The run's streams may be locked by a thread (a live progress line) that was writing when the
+    copy was made, and that thread does not exist in the copy; what the copy prints goes nowhere.
+    """
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    sys.stdout = sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - left by os._exit
+
+
 def _copy(result: BinaryIO, fn: Callable[..., Any], args: tuple[Any, ...]) -> NoReturn:
     """In the copy: call, write the outcome, leave at once."""
     code = 1
     try:
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        signal.signal(signal.SIGINT, signal.SIG_DFL)
-        # streams of its own: the run's may be locked by a thread (a live progress line) that was
-        # writing when the copy was made, and that thread does not exist in the copy
-        sys.stdout = sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - left by os._exit
+        _alone()
         try:
             outcome: tuple[bool, Any] = (True, fn(*args))
         except Exception as exc:  # noqa: BLE001 - raised again in the parent
@@ -215,3 +318,18 @@ def _copy(result: BinaryIO, fn: Callable[..., Any], args: tuple[Any, ...]) -> No
         code = 0
     finally:
         os._exit(code)
+
+
+def _waiting(prepare: Callable[[], object], wait: int, request: BinaryIO, result: BinaryIO) -> NoReturn:
+    """In a copy made ahead: prepare, wait for the call (leave if none comes), then do it as :func:`_copy`."""
+    try:
+        _alone()
+        with contextlib.suppress(Exception):
+            prepare()
+        if os.read(wait, 1) != b"\0":  # end of file: this process closed its end, or left
+            os._exit(0)
+        request.seek(0)
+        _, (fn, args) = _read_outcome(request)
+    except BaseException:  # noqa: BLE001 - the parent sees a copy ended without a result
+        os._exit(1)
+    _copy(result, fn, args)

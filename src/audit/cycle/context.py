@@ -18,10 +18,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from audit import forked
 from audit.config import AuditConfig, load_config
 from audit.cycle.earlier import earlier_results
 from audit.cycle.register import read_register
 from audit.cycle.revisions import working_folder
+from audit.kpi.themes import prepare as prepare_themes
 from audit.model import EarlierKpis, Entry, Register
 from audit.paths import AuditFolder
 
@@ -102,13 +104,20 @@ def open_audit(audit_dir: Path | str, context: dict[str, Any] | None = None) -> 
         context: :meth:`AuditContext.to_parameters` of the run, or None to read audit.yaml,
             the site's register and earlier results now.
 
+    When the audit has free text (complaints or surveys), a copy of this process starts on the
+    machine's other core to get the themes' libraries ready while the data are read
+    (:func:`audit.kpi.themes.prepare`).
+
     Raises:
         ConfigError: audit.yaml is missing or invalid.
         InputFileError: the action register cannot be read.
     """
-    if context is not None:
-        return AuditContext.from_parameters(audit_dir, context)
-    return context_for(load_config(audit_dir))
+    run = (
+        AuditContext.from_parameters(audit_dir, context) if context is not None else context_for(load_config(audit_dir))
+    )
+    if run.config.data.complaints is not None or run.config.data.surveys is not None:
+        forked.prepare(prepare_themes)
+    return run
 
 
 def context_for(config: AuditConfig) -> AuditContext:

@@ -59,6 +59,16 @@ class AuditData:
         """Whether the kind was supplied (it may still have no rows in the period)."""
         return kind in self.frames
 
+    def only(self, *kinds: str) -> AuditData:
+        """The same data with the frames of ``kinds`` only: less to send to another process."""
+        return replace(
+            self,
+            frames={k: f for k, f in self.frames.items() if k in kinds},
+            history={k: f for k, f in self.history.items() if k in kinds},
+            quarantine={k: f for k, f in self.quarantine.items() if k in kinds},
+            customers=None,
+        )
+
     @property
     def periods(self) -> tuple[str, ...]:
         """Labels of the periods in ``history``, oldest first, the audited one last."""

@@ -32,6 +32,7 @@ from audit.kpi.segments import segment_cells
 from audit.kpi.series import csat_band, nps_split, resolution_times
 from audit.kpi.stats import Estimate, absent
 from audit.kpi.themes import audit_themes
+from audit.kpi.themes import prepare as prepare_themes
 from audit.kpi.trend import build_kpi
 from audit.model import Analyses, Coverage, EarlierKpis, KpiTable, ThemeSet, TierRow
 from audit.progress import started
@@ -231,10 +232,20 @@ def compute_kpis(data: AuditData, earlier: EarlierKpis | None = None) -> KpiTabl
     """
     computing = started("kpis")
     # the themes (about half of the KPIs' time, most of it importing scikit-learn) on the other core
-    with language(data.config.audit.language), beside(audit_themes, data) as themes:
+    # (in the copy :func:`audit.cycle.open_audit` made ahead, when there is one)
+    with (
+        language(data.config.audit.language),
+        beside(_themes, data.only("complaints", "surveys"), prepared=prepare_themes) as themes,
+    ):
         table = _compute(data, earlier, themes)
     computing.done(len(table.kpis))
     return table
+
+
+def _themes(data: AuditData) -> dict[str, ThemeSet]:
+    """:func:`audit_themes` in the audit's language (a copy made ahead does not share the caller's)."""
+    with language(data.config.audit.language):
+        return audit_themes(data)
 
 
 def _compute(data: AuditData, earlier: EarlierKpis | None, themes: Callable[[], dict[str, ThemeSet]]) -> KpiTable:

@@ -174,6 +174,13 @@ def _jieba_cut() -> Callable[[str], list[str]]:
     return cut
 
 
+def load() -> None:
+    """Load now what :func:`tokens` loads on first use: jieba's dictionary and the stop words."""
+    _jieba_cut()
+    english_stop_words()
+    chinese_stop_words()
+
+
 def language_of(texts: pd.Series, zh_share: float = ZH_SHARE) -> pd.Series:
     """Each text's language: ``zh`` when at least ``zh_share`` of its letters are CJK characters, else ``en``.
 

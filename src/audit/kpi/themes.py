@@ -40,6 +40,7 @@ from audit.kpi.segment import (
     language_of,
     tokens,
 )
+from audit.kpi.segment import load as load_segmenters
 from audit.kpi.stats import SIGNIFICANCE, change_p_value, proportion
 from audit.model.themes import THEME_SOURCES, Theme, ThemeExample, ThemeModel, ThemeSet
 
@@ -473,6 +474,17 @@ def find_themes(
         dissatisfied_n=baseline_n,
         dissatisfied_pct=baseline_pct,
     )
+
+
+def prepare() -> None:
+    """The slow start of :func:`audit_themes`, made ahead on the other core by :func:`audit.cycle.open_audit`.
+
+    Importing scikit-learn's parts (0.6–0.8 s, most of it scipy.stats, which scikit-learn
+    imports) and loading jieba's dictionary (0.4 s): see :func:`audit.forked.prepare`.
+    """
+    import threadpoolctl  # noqa: F401
+
+    load_segmenters()
 
 
 def audit_themes(data: AuditData, settings: ThemeSettings = DEFAULT_SETTINGS) -> dict[str, ThemeSet]:
