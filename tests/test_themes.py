@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import re
 import socket
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -15,9 +17,9 @@ import pytest
 from audit import forked
 from audit.cycle.context import open_audit
 from audit.data.dataset import load_audit
-from audit.kpi import compute_kpis, segment
+from audit.kpi import compute_kpis, nmf, segment, themes
 from audit.kpi.segment import chinese_stop_words, language_of, tokens
-from audit.kpi.themes import ThemeSettings, audit_themes, find_themes, prepare
+from audit.kpi.themes import PREPARED_MODULES, ThemeSettings, audit_themes, find_themes, prepare
 from audit.model.themes import THEME_VERDICTS, ThemeSet
 from conftest import local_listener, replace_in
 
@@ -466,3 +468,17 @@ def test_themes_found_in_the_copy_made_ahead_are_those_found_here_in_the_audits_
     assert called == [ahead] and prepare not in forked._PREPARED
     assert {k: v.to_dict() for k, v in themes.items()} == {k: v.to_dict() for k, v in here.items()}
     assert "2026-Q2 无文本：未检验变化" in themes["survey_comments"].notes  # in the audit's language, not the copy's
+
+
+def test_preparing_imports_what_the_themes_import_and_loads_jieba() -> None:
+    script = (
+        "import sys; from audit.kpi import segment; from audit.kpi.themes import PREPARED_MODULES, prepare; "
+        "prepare(); assert segment._jieba_cut.cache_info().currsize == 1; "
+        "print(all(m in sys.modules for m in PREPARED_MODULES))"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+    assert out.split()[-1] == "True"
+    # every module the themes import later is one prepared (sklearn.exceptions comes with sklearn itself)
+    sources = "".join(Path(m.__file__ or "").read_text(encoding="utf-8") for m in (themes, nmf, segment))
+    used = set(re.findall(r"from (sklearn[\w.]*|threadpoolctl) import", sources))
+    assert used - {"sklearn.exceptions"} == set(PREPARED_MODULES), used

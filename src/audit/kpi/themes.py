@@ -20,6 +20,7 @@ Example:
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import metadata
@@ -476,14 +477,24 @@ def find_themes(
     )
 
 
+#: what :func:`audit_themes` imports, imported ahead by :func:`prepare`
+PREPARED_MODULES = (
+    "sklearn.decomposition",
+    "sklearn.feature_extraction.text",
+    "sklearn.preprocessing",
+    "sklearn.utils.extmath",
+    "threadpoolctl",
+)
+
+
 def prepare() -> None:
     """The slow start of :func:`audit_themes`, made ahead on the other core by :func:`audit.cycle.open_audit`.
 
     Importing scikit-learn's parts (0.6–0.8 s, most of it scipy.stats, which scikit-learn
     imports) and loading jieba's dictionary (0.4 s): see :func:`audit.forked.prepare`.
     """
-    import threadpoolctl  # noqa: F401
-
+    for module in PREPARED_MODULES:
+        importlib.import_module(module)
     load_segmenters()
 
 
