@@ -25,6 +25,7 @@ LAYERS = (
     ("report",),
     (
         "runner",
+        "kernel",
         "finalize",
         "batch",
         "scaffold",

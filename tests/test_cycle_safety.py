@@ -6,6 +6,7 @@ in process (``audit_in_process``): what is tested is what the runner does around
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import shutil
@@ -29,7 +30,7 @@ from conftest import TINY, audit_in_process
 CLI = [sys.executable, "-m", "audit.cli"]
 
 
-def _fake_notebook(context: object, staging: AuditFolder, *, progress: bool = True) -> tuple[AuditSnapshot, float]:
+def _fake_notebook(context: object, staging: AuditFolder, *, kernel: object = None) -> tuple[AuditSnapshot, float]:
     staging.notebook.write_text("{}", encoding="utf-8")
     return audit_in_process(staging.root.parent), 0.0
 
@@ -41,6 +42,7 @@ def _fake_pdf(html: str, pdf_path: Path, *, base_dir: Path, attachments: object 
 @pytest.fixture
 def quick(monkeypatch: pytest.MonkeyPatch) -> None:
     """Runs compute in process instead of starting a kernel, and skip the PDF's typesetting."""
+    monkeypatch.setattr(runner, "_kernel", contextlib.nullcontext)
     monkeypatch.setattr(runner, "execute_notebook", _fake_notebook)
     monkeypatch.setattr(runner, "write_pdf", _fake_pdf)
 

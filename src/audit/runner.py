@@ -40,9 +40,10 @@ from audit.cycle.revisions import Revision, issues
 from audit.data.contract import KINDS
 from audit.exceptions import ERROR_MIME, HANDOFF_ENV, AuditError, FileInUse, OutputError, RunError
 from audit.io import write_text
+from audit.kernel import KERNEL_NAME, engine, launched
 from audit.model import AuditSnapshot
 from audit.paths import NOTEBOOK, AuditFolder
-from audit.progress import PROGRESS_ENV, Event, emit, follow, is_listened, listening, stage, started
+from audit.progress import PROGRESS_ENV, Event, Stage, emit, follow, is_listened, listening, stage, started
 from audit.progress.terminal import Lines
 from audit.report.findings_xlsx import write_findings
 from audit.report.html import render_html
@@ -137,7 +138,28 @@ def _user_error(ename: str) -> bool:
     return isinstance(cls, type) and issubclass(cls, AuditError) and cls.exit_code == 2
 
 
-def execute_notebook(context: AuditContext, staging: AuditFolder) -> tuple[AuditSnapshot, float]:
+@dataclass
+class _Kernel:
+    """The notebook's kernel, started ahead of the notebook (:mod:`audit.kernel`), and its stages."""
+
+    manager: Any  # jupyter_client's AsyncKernelManager
+    began: float
+    executing: Stage  # the notebook's stage, from the kernel's start to the last cell
+    starting: Stage  # the kernel's, done when the first cell starts
+
+
+@contextmanager
+def _kernel(root: Path) -> Iterator[_Kernel]:
+    """The notebook's kernel for the block, started now in ``root``; killed when the block fails before the notebook."""
+    began = time.perf_counter()
+    executing, starting = started("notebook"), started("kernel")
+    with _handing_over(), launched(root) as manager:  # the kernel inherits what _handing_over sets
+        yield _Kernel(manager, began, executing, starting)
+
+
+def execute_notebook(
+    context: AuditContext, staging: AuditFolder, *, kernel: _Kernel | None = None
+) -> tuple[AuditSnapshot, float]:
     """Execute the audit notebook for ``context`` and take back the snapshot it computed.
 
     The working paper (the executed notebook, without the hand-over) is written to
@@ -148,23 +170,30 @@ def execute_notebook(context: AuditContext, staging: AuditFolder) -> tuple[Audit
     (the kernel's start, each cell, what the kernel reads and computes) are reported to
     the progress sink listening (:mod:`audit.progress`), never into the notebook.
 
+    Args:
+        context: the run's configuration, register and earlier results.
+        staging: the folder that receives the working paper.
+        kernel: the kernel :func:`_kernel` started for this notebook (:func:`run_audit` starts it
+            before reading the context); None starts one now.
+
     Returns:
-        The snapshot and the seconds taken.
+        The snapshot and the seconds taken, from the kernel's start.
 
     Raises:
         AuditError: the notebook stopped on bad input; the error keeps its type and
             attributes (path, kind …).
         RunError: the notebook failed for another reason.
     """
+    if kernel is None:
+        with _kernel(context.config.folder) as started_now:
+            return execute_notebook(context, staging, kernel=started_now)
     import nbformat
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
     root = context.config.folder
-    began = time.perf_counter()
     partial = staging.root / ".audit.partial.ipynb"
-    executing = started("notebook")
-    starting = started("kernel")
+    executing, starting = kernel.executing, kernel.starting
     cells = (
         len(nbformat.read(str(NOTEBOOK), as_version=4).cells) + 1 if is_listened() else None
     )  # + papermill's parameters
@@ -175,22 +204,21 @@ def execute_notebook(context: AuditContext, staging: AuditFolder) -> tuple[Audit
 
     warming = warm_up()  # the report's renderers load on the idle core while the kernel computes
     try:
-        with _handing_over():
-            nb = papermill.execute_notebook(
-                str(NOTEBOOK),
-                str(partial),
-                parameters={"audit_dir": ".", "context": context.to_parameters()},
-                kernel_name="python3",
-                progress_bar=False,  # the run reports its own stages (audit.progress)
-                # written once, at the end or at the failing cell: not at every cell's start and end
-                # (40 writes of a growing notebook, 1.3 s at the demo's size, 2 s at 1M orders)
-                request_save_on_cell_execute=False,
-                cwd=str(root),
-                # the kernel's own chatter (start-up, "KeyboardInterrupt caught" at shutdown) is not the user's business
-                extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
-                on_cell_start=cell_started,  # an nbclient hook, passed on by papermill
-                shutdown_kernel="immediate",
-            )
+        nb = papermill.execute_notebook(
+            str(NOTEBOOK),
+            str(partial),
+            parameters={"audit_dir": ".", "context": context.to_parameters()},
+            engine_name=engine(),
+            km=kernel.manager,
+            kernel_name=KERNEL_NAME,
+            progress_bar=False,  # the run reports its own stages (audit.progress)
+            # written once, at the end or at the failing cell: not at every cell's start and end
+            # (40 writes of a growing notebook, 1.3 s at the demo's size, 2 s at 1M orders)
+            request_save_on_cell_execute=False,
+            cwd=str(root),
+            on_cell_start=cell_started,  # an nbclient hook, passed on by papermill
+            shutdown_kernel="immediate",
+        )
     except PapermillExecutionError as exc:  # the stages still open end with the run's (see run_audit)
         failed = nbformat.read(str(partial), as_version=4) if partial.exists() else None
         payload = _take(failed, ERROR_MIME) if failed is not None else None
@@ -218,7 +246,7 @@ def execute_notebook(context: AuditContext, staging: AuditFolder) -> tuple[Audit
     write_text(staging.notebook, nbformat.writes(nb))
     warming.join()
     executing.done(len(nb.cells))
-    return AuditSnapshot.from_dict(payload, root), time.perf_counter() - began
+    return AuditSnapshot.from_dict(payload, root), time.perf_counter() - kernel.began
 
 
 def render_report(
@@ -381,12 +409,13 @@ def run_audit(folder: Path | str, *, progress: bool = True, alone: bool = True) 
 def _run(root: Path, config: AuditConfig, *, cores: int) -> RunResult:
     """:func:`run_audit` once audit.yaml is read and its data paths are checked."""
     with cycle.folder_lock(root), cycle.stop_on_signals(root), _writable(root):
-        context = context_for(config)
         target = cycle.working_folder(root)
         staging = cycle.fresh_staging(target)
         try:
-            with cycle.kill_new_children():
-                snapshot, seconds = execute_notebook(context, staging)
+            # the kernel boots on the other core while the register and earlier results are read
+            with cycle.kill_new_children(), _kernel(root) as started_kernel:
+                context = context_for(config)
+                snapshot, seconds = execute_notebook(context, staging, kernel=started_kernel)
             timings = {"notebook": seconds}
             with _outputs_written(snapshot, staging, beside=cores > 1):
                 done = issues(root)
